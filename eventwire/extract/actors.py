@@ -21,6 +21,7 @@ from .mentions import ActorSpan, char_span
 
 DATA = Path(__file__).parent / "data"
 ROLE_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "npadvmod"}
+REPORTING = {"say", "tell", "add", "claim", "announce", "state", "write", "report", "insist", "confirm"}
 PRONOUNS = {"he": "person", "him": "person", "she": "person", "her": "person",
             "they": "group", "them": "group"}
 
@@ -189,6 +190,10 @@ class ActorFinder:
                      group=g["name"] if g["sector"] == "REB" else None, span=char_span(ent))
 
     def organisation(self, ent: Span) -> Optional[Actor]:
+        surname = ent.text.removesuffix("'s").removesuffix("’s")
+        if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
+                                       and ent.root.head.lemma_ in REPORTING):
+            return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
         lemmas = [t.lemma_.lower() for t in ent]
         sector = next((self.d["noun_sector"][l] for l in reversed(lemmas) if l in self.d["noun_sector"]), None)
         country, mod_sector = self._modifier_info(list(ent))
@@ -222,6 +227,9 @@ class ActorFinder:
 
     def find(self) -> list[ActorSpan]:
         doc = self.doc
+        for ent in doc.ents:  # full names first, so that a later bare surname finds its person
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                self.person(ent)
         out: list[ActorSpan] = []
         covered: set[int] = set()
         for ent in doc.ents:

@@ -20,6 +20,9 @@ from ..models import Actor, Claim
 from .events import Arguments, EventDraft, _clause_head
 
 DATA = Path(__file__).parent / "data"
+# Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
+# report the invasion.
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "relcl", "appos", "acl", "poss", "dobj", "pobj"}
 
 
 @lru_cache(maxsize=1)
@@ -50,14 +53,26 @@ def _according_to(sent: Span) -> Optional[Token]:
     return None
 
 
+def _conditional(node: Token) -> bool:
+    marks = lexicon()["conditional_marks"]
+    return node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in node.children)
+
+
 def _modality(tok: Token) -> Optional[str]:
     lex = lexicon()
     head = _clause_head(tok)
+    node = head
+    for _ in range(4):  # "... if he came to meet them": the whole clause is the condition
+        if _conditional(node):
+            return "conditional"
+        if node.dep_ not in ("xcomp", "ccomp", "conj") or node.head == node:
+            break
+        node = node.head
     for node in {tok, head}:
         kids = list(node.children)
         if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in kids):
             return "negated"
-        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex["conditional_marks"] for m in c.children) for c in kids):
+        if any(_conditional(c) for c in kids):
             return "conditional"
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex["future_aux"] for c in kids):
             return "planned"
@@ -77,21 +92,20 @@ def claim_for(draft: EventDraft, args: Arguments) -> Claim:
     lex = lexicon()
     tok = draft.trigger.root
     status, claimants, source_verb = "reported", [], None
-    for anc in tok.ancestors:
-        if anc.sent != tok.sent:
-            break
+    child = tok if tok.pos_ in ("VERB", "AUX") else _clause_head(tok)
+    for anc in child.ancestors:
+        if child.dep_ in ARGUMENT_DEPS and not (child.pos_ == "VERB" and child.dep_ in ("dobj", "pobj")):
+            break  # the trigger sits in an argument of this verb, not in what it reports
         lemma = anc.lemma_.lower()
+        if child.dep_ == "conj" and (lemma in lex["denial"] or lemma in lex["reporting"]):
+            break  # "denied X but cast Y": a second act beside the denial, not its content
+        child = anc
         if lemma in lex["denial"]:
             status, source_verb = "denied", anc
             break
         if lemma in lex["reporting"] and anc.pos_ in ("VERB", "AUX"):
             status, source_verb = "claimed", anc
             break
-    if source_verb is None and tok.lemma_.lower() not in lex["reporting"]:
-        # a quote or clause after the reporting verb: "“...,” Gladkov said" parses as its parataxis
-        root = tok.sent.root
-        if root.lemma_.lower() in lex["reporting"] and root not in (tok, _clause_head(tok)):
-            status, source_verb = "claimed", root
     if source_verb is not None:
         subj = args.subject(source_verb)
         if subj is not None:

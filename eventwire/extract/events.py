@@ -32,7 +32,7 @@ COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captur
 # Acts whose complement clause is their content, not a separate event ("offered to exchange").
 CONTENT_TAKERS = {"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "SUPPORT", "CONCEDE"}
 SUBJECT_DEPS = ("nsubj", "csubj")
-CLAUSE_DEPS = ("xcomp", "conj", "advcl", "relcl", "acl", "pcomp")
+COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad"}
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +114,15 @@ def _children_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
     return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
 
 
+def _particles(tok: Token) -> set[str]:
+    """Prepositions and particles of a verb, also as the marker of its clause ("call for X to go")."""
+    out = _children_lemmas(tok, ("prep", "prt", "advmod", "dative"))
+    for c in tok.children:
+        if c.dep_ in ("advcl", "ccomp", "xcomp"):
+            out |= _children_lemmas(c, ("mark",))
+    return out
+
+
 def _is_people_or_group(tok: Token, actor_at: dict[int, ActorSpan]) -> bool:
     return tok.i in actor_at or tok.ent_type_ in ("PERSON", "NORP", "ORG") or tok.pos_ == "PRON"
 
@@ -135,7 +144,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None
         objs = _objects(tok)
         obj_lemmas = {o.lemma_.lower() for o in objs}
-        if "prep" in entry and entry["prep"] not in _children_lemmas(tok, ("prep", "prt", "advmod")):
+        if "prep" in entry and entry["prep"] not in _particles(tok):
             return None
         if "object" in entry and not obj_lemmas & set(entry["object"]) and not _children_lemmas(tok, ("nsubjpass",)) & set(entry["object"]):
             return None
@@ -181,6 +190,10 @@ class Arguments:
 
     def actors_of(self, tok: Token) -> list[Actor]:
         out = []
+        if tok.lemma_.lower() in COLLECTIVES:  # "a group of partisans" are partisans
+            inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            if inner:
+                return self.actors_of(inner[0])
         for t in [tok, *tok.conjuncts]:
             a = self.actor_at.get(t.i)
             if a is None:  # the noun phrase head may sit right of a name ("Gladkov's forces")
@@ -223,6 +236,10 @@ class Arguments:
             for c in verb.children:
                 if c.dep_ in ("dobj", "dative"):
                     recipients += self.actors_of(c)
+            if not recipients:  # "agreed to meet the partisans": the content verb's object
+                for x in verb.children:
+                    if x.dep_ == "xcomp":
+                        recipients += [a for c in x.children if c.dep_ in ("dobj", "dative") for a in self.actors_of(c)]
         for c in verb.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "with", "to", "into"):
                 for p in c.children:
@@ -431,6 +448,8 @@ def attach_counts(doc: Doc, drafts: list[EventDraft]) -> list[CountSpan]:
                     target = ds
                     break
         want = COUNT_TYPE[c.kind][0]
+        if target is None and anchor.pos_ != "VERB" and c.kind not in ("killed", "injured"):
+            continue  # "two captives", "4,000 refugees": a state, not an act this text reports
         if target is not None and any(d.type == want or c.kind in ("killed", "injured") and d.type == "ASSAULT" for d in target):
             for d in target:
                 if c.kind not in d.counts:

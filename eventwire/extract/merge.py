@@ -10,13 +10,21 @@ from spacy.tokens import Doc
 from ..models import Count
 from .events import SPECIFICITY, EventDraft
 
-REALISED = {"reported", "claimed", "disputed", "denied"}
+# Statuses that may describe one event; a denial or a plan is never folded into a report.
+STATUS_CLASS = {"reported": 0, "claimed": 0, "disputed": 0, "denied": 1, "planned": 2, "conditional": 2, "negated": 3}
+DISTINCT_MODES = {"abduct", "destroy", "sexual", "torture", "arrest", "seize", "release", "withdraw"}
 
 
 def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
+    if a.date.basis == "publication" and b.date.basis == "publication":
+        return True
     if a.date.basis == "publication" or b.date.basis == "publication":
-        return not (a.historical or b.historical)
-    return a.date.start <= b.date.end and b.date.start <= a.date.end
+        undated, dated = (a, b) if a.date.basis == "publication" else (b, a)
+        if not dated.historical:
+            return True
+        # "Russia's invasion" after "launched an invasion in February 2022": the same act
+        return undated.trigger.root.pos_ == "NOUN" and bool(undated.actors) and bool(dated.actors)
+    return (a.date.start, a.date.end) == (b.date.start, b.date.end)
 
 
 def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
@@ -41,9 +49,20 @@ def _actors_compatible(a: EventDraft, b: EventDraft) -> bool:
     return bool(ka & kb)
 
 
+def _counts_compatible(a: EventDraft, b: EventDraft) -> bool:
+    return all(a.counts[k].value == b.counts[k].value or a.counts[k].qualifier != "exact" or b.counts[k].qualifier != "exact"
+               for k in set(a.counts) & set(b.counts))
+
+
+def _modes_compatible(a: EventDraft, b: EventDraft) -> bool:
+    """An abduction and a shelling on one day are two events."""
+    ka, kb = set(a.mode) & DISTINCT_MODES, set(b.mode) & DISTINCT_MODES
+    return ka == kb or bool(ka & kb)
+
+
 def compatible(a: EventDraft, b: EventDraft) -> bool:
-    return (a.type == b.type
-            and (a.claim.status in REALISED) == (b.claim.status in REALISED)
+    return (a.type == b.type and _counts_compatible(a, b) and _modes_compatible(a, b)
+            and STATUS_CLASS[a.claim.status] == STATUS_CLASS[b.claim.status]
             and _dates_compatible(a, b) and _places_compatible(a, b) and _actors_compatible(a, b))
 
 

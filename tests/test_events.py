@@ -1,0 +1,120 @@
+"""Events, actors, counts and claims on real sentences from the corpus (Wikinews, CC BY 2.5)."""
+from __future__ import annotations
+
+import pytest
+
+
+def events_of(extract_text, text, date="2019-03-15"):
+    return extract_text(text, date).events
+
+
+def one(events, type_):
+    found = [e for e in events if e.type == type_]
+    assert found, f"no {type_} event in {[e.type for e in events]}"
+    return found[0]
+
+
+def test_passive_killing_takes_count_date_and_claimant(extract_text):
+    text = ("Belgorod Governor Vyacheslav Gladkov agreed to meet them. "
+            "Gladkov said earlier on Sunday that Ukrainian forces continued to shell his region overnight "
+            "and that two people were killed the previous evening.")
+    events = events_of(extract_text, text, "2023-06-04")
+    killed = [e for e in events if e.counts.killed]
+    assert len(killed) == 1
+    e = killed[0]
+    assert e.type == "ASSAULT" and e.counts.killed.value == 2 and e.counts.killed.qualifier == "exact"
+    assert e.claim.status == "claimed" and e.claim.claimants[0].name == "Vyacheslav Gladkov"
+    assert (e.date.start, e.date.end) == ("2023-06-03", "2023-06-03")
+    shelling = next(x for x in events if "heavy-weapons" in x.mode)
+    assert shelling.actors[0].country == "UKR" and shelling.actors[0].sector == "MIL"
+    assert shelling.acled.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_arrest_is_coerce_with_count_and_security_actor(extract_text):
+    text = "Within roughly a day before the event, Belarusian KGB arrested 33 Russian individuals."
+    e = one(events_of(extract_text, text, "2020-08-03"), "COERCE")
+    assert e.mode[0] == "arrest"
+    assert e.counts.arrested.value == 33
+    assert e.actors and e.actors[0].country == "BLR" and e.actors[0].sector == "GOV"
+    assert [r.country for r in e.recipients] == ["RUS"]
+    assert e.acled.event_type == "Strategic developments" and e.acled.sub_event_type == "Arrests"
+
+
+def test_capture_of_soldiers_is_assault_abduct(extract_text):
+    text = ("A group of anti-Putin Russian partisans said on Sunday they had taken two Russian soldiers "
+            "captive and offered to exchange them for a meeting with the regional governor.")
+    events = events_of(extract_text, text, "2023-06-04")
+    capture = one(events, "ASSAULT")
+    assert capture.mode[0] == "abduct" and capture.counts.captured.value == 2
+    assert capture.recipients[0].sector == "MIL"
+    assert capture.claim.status == "claimed"
+    assert capture.claim.claimants[0].sector == "REB"
+    offer = one(events, "REQUEST")
+    assert offer.mode == ["yield"]
+
+
+def test_vague_and_bounded_numbers_follow_acled(extract_text):
+    text = "Dozens of protesters were arrested and more than 4,000 people have been relocated."
+    events = events_of(extract_text, text)
+    arrest = one(events, "COERCE")
+    assert (arrest.counts.arrested.value, arrest.counts.arrested.qualifier) == (12, "about")
+    displaced = one(events, "DISPLACE")
+    assert (displaced.counts.displaced.value, displaced.counts.displaced.qualifier) == (4000, "at_least")
+
+
+def test_reported_speech_is_not_an_event(extract_text):
+    assert events_of(extract_text, "The minister said on Tuesday that the weather was fine.") == []
+
+
+def test_relative_clause_background_is_not_attributed_to_the_main_speaker(extract_text):
+    text = ("Russia, which launched a full-scale invasion of Ukraine in February 2022, says the groups "
+            "are terrorists.")
+    invasion = one(events_of(extract_text, text, "2023-06-04"), "ASSAULT")
+    assert invasion.historical is True
+    assert invasion.claim.status == "reported"
+    assert invasion.actors[0].country == "RUS" and invasion.recipients[0].country == "UKR"
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Police said the suspect shot two officers.", "claimed"),
+    ("The rebels will attack the town tomorrow.", "planned"),
+    ("The army did not attack the village.", "negated"),
+    ("Cuba has threatened to take action.", "reported"),
+])
+def test_claim_status(extract_text, text, status):
+    events = events_of(extract_text, text)
+    assert events and events[0].claim.status == status
+
+
+@pytest.mark.parametrize("text, type_", [
+    ("Protesters marched from Hyde Park Corner to Parliament.", "PROTEST"),
+    ("Cuba has threatened to take action.", "THREATEN"),
+    ("Last year US President Donald Trump withdrew the US from a nuclear treaty with Iran.", "RETREAT"),
+    ("He recently condemned anti-semitism after vandalism against a synagogue in the city.", "ACCUSE"),
+    ("The two leaders signed a ceasefire agreement in Doha.", "AGREE"),
+    ("The European Union imposed sanctions on Iran.", "SANCTION"),
+    ("Legal and religious groups have also called for the bill to be dropped.", "REQUEST"),
+    ("The government deployed troops to the border.", "MOBILIZE"),
+])
+def test_plover_types_beyond_violence(extract_text, text, type_):
+    types = [e.type for e in events_of(extract_text, text)]
+    assert type_ in types
+
+
+def test_one_event_per_actor_type_day_place(extract_text):
+    text = ("Gunman kills three in Reading stabbing\n\n"
+            "A man killed three people in a stabbing attack in Reading on Saturday, police said.")
+    events = [e for e in events_of(extract_text, text, "2020-06-23") if e.type == "ASSAULT"]
+    assert len(events) == 1
+    assert len(events[0].evidence) == 2  # the headline and the body sentence
+
+
+def test_every_event_has_evidence_inside_the_text(extract_text):
+    text = ("An individual has been arrested after Pawel Adamowicz, mayor of the Polish city of Gdansk, "
+            "was stabbed last night whilst on stage at a fundraising event.")
+    record = extract_text(text, "2019-01-14")
+    assert {e.type for e in record.events} >= {"COERCE", "ASSAULT"}
+    for e in record.events:
+        for span in e.evidence:
+            assert 0 <= span.start < span.end <= len(text)
+        assert 0.0 <= e.confidence <= 1.0
