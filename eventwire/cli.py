@@ -89,6 +89,27 @@ def extract(
 
 
 @app.command()
+def evaluate(
+    gold: Path = typer.Argument(..., help="Gold document records (JSON Lines, SPEC 9)."),
+    pred: Path = typer.Argument(..., help="Predicted document records (JSON Lines)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    verbose: bool = typer.Option(False, "--verbose", help="List misses, extras and wrong slots."),
+) -> None:
+    """Score predictions against gold annotations (SPEC 10)."""
+    from .evaluate import ScoreInputError, evaluate as run_evaluate, report
+
+    try:
+        result = run_evaluate(gold, pred, verbose=verbose, out=sys.stderr if as_json else None)
+    except (ScoreInputError, OSError) as exc:
+        err.print(f"eventwire: {exc}", markup=False)
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps(result, indent=1))
+    else:
+        report(result)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of one output line (a document record)."""
     from .models import DocumentRecord
