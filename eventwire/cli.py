@@ -19,7 +19,7 @@ from .ingest.readers import check_date
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn dated news reports into auditable conflict event records.")
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, even in a pipe
 PROGRESS_MIN_DOCS = 4
 
 
@@ -43,6 +43,9 @@ def open_output(path: Optional[Path]) -> Iterator[TextIO]:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the output from other users
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh
@@ -65,7 +68,7 @@ def extract(
 ) -> None:
     """Extract SPEC event records, one JSON line per document."""
     if date is not None and check_date(date) is None:
-        err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)")
+        err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)", markup=False)
         raise typer.Exit(2)
     from .core import extract as run_extract
 

@@ -259,6 +259,9 @@ class ActorFinder:
                 out.append(ActorSpan(span, actor))
         out.extend(self.pronouns(out))
         out.sort(key=lambda a: a.span.start)
+        for a in out:  # the article's setting is the best guess for local, unnamed parties
+            if a.actor.country is None and a.actor.sector not in ("IGO", "NGO") and a.span.ent_id_ == "":
+                a.actor.country = self.home
         return out
 
     def pronouns(self, found: list[ActorSpan]) -> list[ActorSpan]:

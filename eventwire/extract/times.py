@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -46,6 +47,8 @@ DATA_PATH = Path(__file__).with_name("data") / "times.yaml"
 CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj",
            "csubjpass", "cc", "punct", "mark"}
 STORY_WINDOW_DAYS = 10
+PREVIOUS_MENTION_CHARS = 1500
+NEAREST_FUTURE_DAYS = 120  # without a tense, a date this close ahead beats last year's  # "the next day" looks this far back for the day it follows
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -88,10 +91,11 @@ class _Vocab:
             "third": _alt(self.thirds),
         }
         self.subs = subs
-        fill = lambda p: re.sub(r"\{(\w+)\}", lambda m: subs[m.group(1)], p)  # noqa: E731
+        fill = lambda p: re.sub(r"\{([a-z_]+)\}", lambda m: subs.get(m.group(1), m.group(0)), p)  # noqa: E731
         self.candidate_res = [re.compile(fill(p), re.I) for p in data["candidates"]]
         self.clock_res = [re.compile(p, re.I) for p in data["clock"]]
-        self.clock_suffix = data["clock_suffix"]
+        subs["zone"] = _alt(self.conversion_zones)
+        self.clock_suffix = fill(data["clock_suffix"])
         self.clock_any = re.compile(
             "(?:" + "|".join(data["clock"]) + ")" + self.clock_suffix + "?", re.I)
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
@@ -157,6 +161,17 @@ def _weekend(anchor: date, future: bool) -> Value:
     else:
         sat = anchor - timedelta(days=wd + 2)
     return Value(sat, sat + timedelta(days=1), "week")
+
+
+def _this_week(a: date, future: bool) -> Value:
+    """"this week": its days up to `a` (the rest of it in a future clause). On a Sunday, the
+    first day of a Sunday-to-Saturday week, a past "this week" is the week that just ended
+    (Monday to Saturday: inside both the Sunday and the ISO reading)."""
+    if future:
+        return Value(a, a + timedelta(days=(5 - a.weekday()) % 7), "week")
+    if a.weekday() == 6:
+        return Value(a - timedelta(days=6), a - timedelta(days=1), "week")
+    return Value(a - timedelta(days=a.weekday()), a, "week")
 
 
 def _third(v: Value, k: int) -> Value:
@@ -237,23 +252,42 @@ def _date_parser(prefer: str):
 class _Ctx:
     pub: date
     quoted: bool = False
-    future: bool = False
-    tense_known: bool = True
+    tense: str = "past"              # future / past / unknown / either (see _tense)
+    year_hint: Optional[int] = None  # year of a full date just before
     # anchors that need the rest of the document; each raises _NeedsContext in pass one
     speech: Optional[Callable[[], date]] = None            # time of speaking, quoted speech
-    ref: Optional[Callable[[str], date]] = None            # governing clause's date (default kind)
+    # (default kind) -> (governing date's Value, how: "clause" / "above" / "default")
+    ref: Optional[Callable[[str], tuple[Value, str]]] = None
     clock_day: Optional[Callable[[], date]] = None         # day a clock time falls on
     noun_day: Optional[Callable[[str], Optional[date]]] = None  # date of "the election"
 
+    @property
+    def future(self) -> bool:
+        return self.tense == "future"
+
+    @property
+    def tense_known(self) -> bool:
+        return self.tense in ("future", "past")
+
     def deictic(self) -> date:
-        if self.quoted and self.speech is not None:
+        if self.quoted:
+            if self.speech is None:
+                raise _NeedsContext
             return self.speech()
         return self.pub
 
-    def anchor(self, kind: str) -> date:
+    def anchor_info(self, kind: str) -> tuple[Value, str]:
         if self.ref is None:
             raise _NeedsContext
         return self.ref(kind)
+
+    def anchor(self, kind: str, sign: int = 0) -> date:
+        """The reference day; counting forward from a night starts at its evening, counting
+        back from it starts at its morning ("the night of 3-4 June ... the next day": 4 June)."""
+        val, _ = self.anchor_info(kind)
+        if val.precision == "day" and val.end != val.start:
+            return val.end if sign < 0 else val.start
+        return val.start
 
 
 class _Resolver:
@@ -267,16 +301,17 @@ class _Resolver:
         self.re_within = re.compile(r"^(within|in the space of)\s+(.+)$")
         self.re_until = re.compile(r"^(until|till|up until|up to|before|after|by|"
                                    r"no later than|as of|starting|beginning)\s+(.+)$")
-        self.re_mod = re.compile(r"^(early|late|earlier|later|mid)\s*(?:-\s*)?(?:on\s+|in\s+)?(.+)$")
+        self.re_mod = re.compile(r"^(?:the\s+|at\s+the\s+)?(" + _alt(list(v.thirds) + ["earlier", "later"])
+                                 + r")\b\s*(?:-\s*)?(?:on\s+|in\s+|of\s+)?(.+)$")
         self.re_pod_tail = re.compile(r"^(.+?)\s+(?:" + s["part_of_day"] + r")$")
         self.re_pod_head = re.compile(r"^(?:the\s+)?(?:" + s["part_of_day"] + r")\s+(?:of\s+)?(.+)$")
         self.re_weekday = re.compile(
             r"^(?:(last|this|next|past|coming|this past|this coming)\s+)?(" + s["weekday"]
             + r")\.?(?:\s+(?:" + s["part_of_day"] + r"))?$")
         self.re_offset = re.compile(
-            r"^(?:the\s+)?(" + num + r")(?:\s+and\s+a\s+half)?\s+(" + s["unit"]
-            + r")(\s+and\s+a\s+half)?\s+(ago|before|after|earlier|later|from now|prior)"
-            r"(?:\s+(?:to\s+|that\s+)?(.+))?$")
+            r"^(?:the\s+)?(?:(" + num + r")(\s+and\s+a\s+half)?\s+)?(" + s["unit"] + "|"
+            + s["part_of_day"] + r")(\s+and\s+a\s+half)?\s+(ago|before|after|earlier|later|"
+            r"from now|prior|following)(?:\s+(?:to\s+|that\s+)?(.+))?$")
         self.re_rel_period = re.compile(
             r"^(the\s+)?(last|this|next|past|coming|previous|following|current|"
             r"this past|this coming)\s+(week|month|year|weekend|decade|century|fortnight)$")
@@ -285,21 +320,25 @@ class _Resolver:
             + r")\s+(" + s["unit"] + r")$")
         self.re_recent = re.compile(r"^(?:the\s+)?(?:most\s+)?recent\s+(days|weeks|months|years)$")
         self.re_this_part = re.compile(
-            r"^(earlier|later|early|late|mid)\s*-?\s*(?:in\s+|on\s+)?(this|last|next|the)\s+"
+            r"^(earlier|later|early|late|mid)\b\s*-?\s*(?:in\s+|on\s+)?(this|last|next|the)\s+"
             r"(week|month|year|decade)$")
+        self.re_month_of = re.compile(
+            r"^(" + s["month"] + r")\.?\s+(?:of\s+)?(this|last|next|the)\s+year$")
         self.re_season = re.compile(
             r"^(?:(last|this|next|past|coming|this past)\s+)?(?:the\s+)?(" + s["season"]
-            + r")(?:\s+(?:of\s+)?(\d{4}|this year|last year|next year))?$")
+            + r")(?:\s+(?:of\s+)?(\d{4}|this year|last year|next year)(?:\s*-\s*\d{2,4})?)?$")
         self.re_year_part = re.compile(
             r"^(?:the\s+)?(" + s["year_part"] + r")(?:\s+(?:of\s+)?(?:the\s+)?(?:fiscal\s+)?"
             r"(?:year\s+)?(\d{4}|this year|last year|next year|the year))?$")
         self.re_year_part_tail = re.compile(r"^(\d{4})\s+(q[1-4])$")
         self.re_decade = re.compile(r"^(?:the\s+)?(\d{3})0'?s$|^(?:the\s+)?'(\d)0s$")
         self.re_century = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+century$")
-        self.re_month_rel = re.compile(r"^(last|this|next|past|coming)\s+(" + s["month"] + r")\.?$")
+        self.re_month_rel = re.compile(r"^(last|this|next|past|coming|this past|this coming)\s+("
+                                       + s["month"] + r")\.?$")
         self.re_year = re.compile(r"^(?:the\s+)?(?:(?:fiscal|calendar|financial|school)\s+)?"
                                   r"(?:year\s+|fy\s*)?(\d{4})$")
-        self.re_year_range = re.compile(r"^(\d{4})\s*(?:-|–|to|and)\s*(\d{2}|\d{4})$")
+        self.re_year_range = re.compile(r"^(?:the\s+)?(?:years?\s+|period\s+)?(?:between\s+|from\s+)?"
+                                        r"(\d{4})\s*(?:-|to|and|through|until)\s*(\d{2}|\d{4})$")
         self.re_noun_day = re.compile(r"^(?:the\s+)?([a-z]+)\s+day$")
         self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
         self.re_numeric_date = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
@@ -328,10 +367,20 @@ class _Resolver:
             return Value(inner.start, end, inner.precision)
         m = self.re_within.match(s)
         if m:
-            return self._offset(m.group(2), ctx, within=True) or rec(m.group(2))
+            inner = m.group(2)
+            while True:
+                f = v.filler_re.match(inner)
+                if not f:
+                    break
+                inner = inner[f.end():]
+            return self._offset(inner, ctx, within=True) or rec(inner)
         m = self.re_until.match(s)
         if m and not self.re_offset.match(s):
             return rec(m.group(2))
+        if self.re_offset.match(s):  # before the hedges go: "some months later"
+            val = self._offset(s, ctx)
+            if val is not None:
+                return val
         f = v.filler_re.match(s)
         if f:
             return rec(s[f.end():])
@@ -339,8 +388,9 @@ class _Resolver:
         # clock times: the time of day carries no date of its own
         if v.clock_any.search(s):
             rest = normalise(v.clock_any.sub(" ", s))
-            rest = re.sub(r"^(?:(?:at|on|of|by|until|till|around|about|before|after|from|"
-                          r"shortly|just|,|and|to)\s*)+|(?:\s*(?:,|at|on|of|and|to))+$", "", rest).strip()
+            joiners = (r"(?:at|on|of|by|until|till|around|about|before|after|from|shortly|just|"
+                       r",|and|to|between)")
+            rest = re.sub(r"^(?:" + joiners + r"\b\s*)+|(?:\s*\b" + joiners + r")+$", "", rest).strip()
             if not rest:
                 if ctx.clock_day is None:
                     raise _NeedsContext
@@ -379,7 +429,8 @@ class _Resolver:
                 return None
             if inner.precision in ("day", "week"):
                 return inner
-            k = {"early": 0, "earlier": 0, "mid": 1, "late": 2, "later": 2}[m.group(1)]
+            word = re.sub(r"\s+", " ", m.group(1))
+            k = {"earlier": 0, "later": 2}.get(word, v.thirds.get(word, 1))
             return _third(inner, k)
         m = self.re_noun_day.match(s)
         if m and m.group(1) not in v.numbers and m.group(1) not in ("the", "same", "that",
@@ -395,6 +446,8 @@ class _Resolver:
         a = ctx.deictic()
         if spec == "weekend":
             return _weekend(a, ctx.future)
+        if spec == "past_weekend":
+            return _weekend(a, False)
         if spec == "next_weekend":
             return _weekend(a + timedelta(days=7 if a.weekday() >= 5 else 0), True)
         lo, hi = spec
@@ -402,7 +455,17 @@ class _Resolver:
 
     def _anaphoric(self, spec, ctx: _Ctx) -> Value:
         lo, hi, default = spec
-        ref = ctx.anchor(default)
+        if lo == "night":
+            # "overnight": the night before the governing date (a report of the night), the
+            # night after a date of its own clause ("arrested on Friday, held overnight"),
+            # else the night ending on publication (SPEC 7)
+            val, how = ctx.anchor_info(default)
+            if how == "clause":
+                d = val.start
+                return _day(d, d + timedelta(days=1))
+            d = val.end if how == "above" else ctx.deictic()
+            return _day(d - timedelta(days=1), d)
+        ref = ctx.anchor(default, lo if isinstance(lo, int) else 0)
         if lo == "week":
             return _week_of(ref)
         if lo == "month":
@@ -419,7 +482,8 @@ class _Resolver:
             if cand < a:
                 cand = date(a.year + 1, m, d)
         elif cand > a:
-            cand = date(a.year - 1, m, d)
+            past = date(a.year - 1, m, d)
+            cand = cand if not ctx.tense_known and (cand - a).days <= 31 else past
         return _day(cand)
 
     def _weekday(self, s: str, ctx: _Ctx) -> Optional[Value]:
@@ -429,6 +493,9 @@ class _Resolver:
         mod, wd = m.group(1), self.v.weekdays[m.group(2)]
         a = ctx.pub
         back = (a.weekday() - wd) % 7
+        if ctx.tense == "either" and mod is None:
+            fwd = (wd - a.weekday()) % 7
+            return _day(a + timedelta(days=fwd) if 0 < fwd < back else a - timedelta(days=back))
         if mod in ("next", "coming", "this coming") or (ctx.future and mod not in ("last", "past", "this past")):
             fwd = (wd - a.weekday()) % 7
             if mod in ("next",) and fwd == 0:
@@ -442,16 +509,28 @@ class _Resolver:
         m = self.re_offset.match(s)
         if not m:
             return None
-        qty, unit_word, half, direction, noun = m.groups()
+        qty, half1, unit_word, half2, direction, noun = m.groups()
+        if unit_word not in self.v.units:  # "the morning after the attack"
+            if qty or not noun or direction not in ("before", "after", "following", "prior"):
+                return None
+            unit_word = "day"
+        if qty is None:
+            # "years ago": a vague few; "the day before the rally": one
+            if unit_word.endswith("s"):
+                if direction != "ago":
+                    return None
+                qty = "several"
+            else:
+                qty = "one"
         n = self._number(qty)
         if n is None:
             return None
-        if half or re.search(r"\band\s+a\s+half\b", s.split(unit_word)[0] if unit_word in s else ""):
+        if half1 or half2:
             n += 0.5
-        if re.match(r"^(?:the\s+)?" + re.escape(qty) + r"\s+and\s+a\s+half", s):
-            n = self._number(qty) + 0.5
         unit = self.v.units[unit_word]
         sign = -1 if direction in ("ago", "before", "earlier", "prior") else 1
+        if noun and direction in ("earlier", "later"):
+            return None  # "two years earlier than planned"
         if noun:
             if ctx.noun_day is None:
                 raise _NeedsContext
@@ -461,8 +540,10 @@ class _Resolver:
         else:  # "three days later": after the last date mentioned
             if unit in ("second", "minute", "hour"):
                 return None  # "six minutes later" is not a date
-            anchor = ctx.anchor("previous_mention")
+            anchor = ctx.anchor("previous_mention" if unit in ("day", "week") else "previous_any", sign)
         target = _shift(anchor, unit, sign * n)
+        if target > ctx.pub and not ctx.future and direction not in ("from now",):
+            target = ctx.pub  # a past clause cannot run past publication
         if within:
             lo, hi = sorted((anchor, target))
             return Value(lo, hi, _range_precision(lo, hi))
@@ -477,8 +558,8 @@ class _Resolver:
         if m:
             the, mod, unit = m.groups()
             if mod in ("previous", "following"):
-                a = ctx.anchor("previous_mention")
                 step = -1 if mod == "previous" else 1
+                a = ctx.anchor("previous_mention" if unit in ("week", "weekend") else "previous_any", step)
             else:
                 a = ctx.deictic()
                 step = {"last": -1, "past": -1, "this past": -1, "next": 1, "coming": 1,
@@ -492,6 +573,8 @@ class _Resolver:
                 # "the past week": the span of time ending now
                 start = _shift(a, unit, -1)
                 return Value(start, a, _range_precision(start, a))
+            if unit == "week" and step == 0 and not the:
+                return _this_week(a, ctx.future)
             if unit == "decade":
                 return _years(a.year - 10 if step < 0 else a.year, a.year) if step <= 0 \
                     else _years(a.year, a.year + 10)
@@ -505,7 +588,8 @@ class _Resolver:
             unit = self.v.units[unit_word]
             if n is None or unit in ("second", "minute", "hour"):
                 return None
-            a = ctx.anchor("previous_mention") if mod in ("previous", "preceding", "following") \
+            a = ctx.anchor("previous_mention", 1 if mod == "following" else -1) \
+                if mod in ("previous", "preceding", "following") \
                 else ctx.deictic()
             if mod in ("next", "coming", "following"):
                 lo, hi = a, _shift(a, unit, n)
@@ -523,12 +607,16 @@ class _Resolver:
         if m:
             mod, which, unit = m.groups()
             a = ctx.deictic()
-            if which == "the":
-                return None
+            if which == "the":  # "earlier in the month": the current one
+                which = "this"
             base = _period_value(_shift(a, unit, {"this": 0, "last": -1, "next": 1}[which]),
                                  "year" if unit == "decade" else unit)
             if unit == "decade":
                 base = _years(a.year - a.year % 10, a.year - a.year % 10 + 9)
+            if which == "this" and unit == "week":
+                if mod in ("earlier", "early") and not ctx.future:
+                    return _this_week(a, False)
+                return _this_week(a, True)
             if which == "this" and mod == "earlier":
                 return Value(base.start, max(base.start, a), base.precision)
             if which == "this" and mod == "later":
@@ -564,9 +652,9 @@ class _Resolver:
         if m:
             mod, mon = m.group(1), self.v.months[m.group(2)]
             y = a.year
-            if mod in ("last", "past"):
+            if mod in ("last", "past", "this past"):
                 y = a.year if mon < a.month else a.year - 1
-            elif mod in ("next", "coming"):
+            elif mod in ("next", "coming", "this coming"):
                 y = a.year if mon > a.month else a.year + 1
             return _month(y, mon)
         m = self.re_season.match(s)
@@ -586,6 +674,10 @@ class _Resolver:
             if mod in ("next", "coming"):
                 fut = [o for o in occ if o.start > a]
                 return fut[0] if fut else None
+            if mod == "this":
+                held = [o for o in occ if o.start <= a <= o.end]
+                same = [o for o in occ if o.start.year == a.year]
+                return (held or same or [None])[0]
             if ctx.future and mod is None:
                 fut = [o for o in occ if o.end >= a]
                 return fut[0] if fut else None
@@ -616,21 +708,39 @@ class _Resolver:
         """Dates dateparser reads well: "June 12", "3 January 2020", "February 2022"."""
         if not (self.re_has_month.search(s) or self.re_numeric_date.search(s)):
             return None
-        text = re.sub(r"^(?:" + self.v.subs["weekday"] + r")\.?,?\s+(?=\S)", "", s)
-        text = re.sub(r"^the\s+", "", text)
+        wd = None
+        m = re.match(r"^(" + self.v.subs["weekday"] + r")\.?,?\s+(?=\S)", s)
+        text = s
+        if m:
+            wd, text = self.v.weekdays[m.group(1)], s[m.end():]
+        text = re.sub(r"^(?:the|next|this|last|coming)\s+", "", text)
+        if text in self.v.months:
+            return self._month_alone(self.v.months[text], ctx)
+        m = self.re_month_of.match(text)
+        if m:
+            y = ctx.deictic().year + {"this": 0, "the": 0, "last": -1, "next": 1}[m.group(2)]
+            return _month(y, self.v.months[m.group(1)])
         explicit_year = bool(self.re_year_in.search(text))
         prefer = "future" if ctx.future else "past"
         hit = _dateparse(text, ctx.pub.isoformat(), prefer)
         if hit is None:
             return None
         d, period = date.fromisoformat(hit[0]), hit[1]
-        if not explicit_year and not ctx.future and not ctx.tense_known and period == "day":
-            # no tense to go by ("the June 12 vote"): take the occurrence nearer publication
-            alt = _dateparse(text, ctx.pub.isoformat(), "future")
-            if alt:
-                fd = date.fromisoformat(alt[0])
-                if fd > ctx.pub and (fd - ctx.pub).days < (ctx.pub - d).days and (fd - ctx.pub).days <= 31:
-                    d = fd
+        if period in ("day", "time", "month") and not explicit_year and ctx.year_hint \
+                and ctx.year_hint != ctx.pub.year and wd is None:
+            hinted = _safe_date(ctx.year_hint, d.month, d.day if period != "month" else 1)
+            if hinted is not None:
+                d = hinted
+        elif period in ("day", "time") and not explicit_year:
+            years = (ctx.pub.year - 1, ctx.pub.year, ctx.pub.year + 1)
+            options = [_safe_date(y, d.month, d.day) for y in years]
+            options = [o for o in options if o is not None]
+            if wd is not None and any(o.weekday() == wd for o in options):
+                # "Monday, December 6": the year in which that date is a Monday
+                d = min((o for o in options if o.weekday() == wd), key=lambda o: abs(o - ctx.pub))
+            elif not ctx.future and not ctx.tense_known:
+                # no tense to go by ("the June 12 vote"): the nearer occurrence, if close
+                d = _nearest(options, ctx.pub, d)
         if period == "month":
             return _month(d.year, d.month)
         if period == "year":
@@ -638,6 +748,20 @@ class _Resolver:
         if period == "week":
             return _week_of(d)
         return _day(d)
+
+    def _month_alone(self, month: int, ctx: _Ctx) -> Value:
+        """"in May": the latest May on or before publication; in a future clause the next."""
+        a = ctx.pub
+        if ctx.year_hint and ctx.year_hint != a.year and not ctx.future:
+            return _month(ctx.year_hint, month)  # "in 2016 ... in May"
+        if ctx.future:
+            y = a.year if month >= a.month else a.year + 1
+        else:
+            y = a.year if month <= a.month else a.year - 1
+            if not ctx.tense_known and 0 < month - a.month <= NEAREST_FUTURE_DAYS // 30 \
+                    and month - a.month < 12 - (month - a.month):
+                y = a.year  # no tense to go by: the nearer one
+        return _month(y, month)
 
     def _number(self, q: str) -> Optional[float]:
         q = re.sub(r"\s+", " ", q)
@@ -647,6 +771,25 @@ class _Resolver:
             return float(q)
         except ValueError:
             return None
+
+
+def _safe_date(y: int, m: int, d: int) -> Optional[date]:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _nearest(options: list[date], pub: date, default: date) -> date:
+    """The past occurrence, unless a future one lies within a month and is much nearer."""
+    past = [o for o in options if o <= pub]
+    future = [o for o in options if o > pub]
+    p = max(past) if past else default
+    if future:
+        f = min(future)
+        if (f - pub).days <= NEAREST_FUTURE_DAYS and (f - pub) < (pub - p):
+            return f
+    return p
 
 
 def normalise(text: str) -> str:
@@ -663,12 +806,14 @@ def _resolver() -> _Resolver:
     return _Resolver()
 
 
-def resolve_time(text: str, pub_date: Union[str, date], future: bool = False) -> Optional[TimeMention]:
+def resolve_time(text: str, pub_date: Union[str, date], future: bool = False,
+                 permissive: bool = False) -> Optional[TimeMention]:
     """Normalise one expression out of context (no sentence, no story): a convenience for
-    callers holding just a string; relative anchors all fall back to the publication date."""
+    callers holding just a string; relative anchors all fall back to the publication date
+    (`permissive`: so does the date of a named event, "before the attack")."""
     pub = date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
-    ctx = _Ctx(pub=pub, future=future, speech=lambda: pub, ref=lambda kind: pub,
-               clock_day=lambda: pub, noun_day=lambda noun: None)
+    ctx = _Ctx(pub=pub, tense="future" if future else "past", speech=lambda: pub, ref=lambda kind: (_day(pub), "default"),
+               clock_day=lambda: pub, noun_day=lambda noun: pub if permissive else None)
     try:
         v = _resolver().resolve(text, ctx)
     except _NeedsContext:
@@ -697,10 +842,17 @@ def _quoted_mask(text: str) -> list[bool]:
     return mask
 
 
+OTHER_ENTITIES = {"ORG", "EVENT", "WORK_OF_ART", "FAC", "LAW", "PRODUCT", "PERSON", "GPE", "NORP",
+                  "LOC"}
+
+
 def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of possible time expressions: spaCy's DATE/TIME entities and the
+    matches of the YAML patterns (minus those inside a longer name: "Christmas Charity")."""
     v = _vocab()
-    text = doc.text
+    text = _text(doc)
     found: list[tuple[int, int]] = []
+    names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in OTHER_ENTITIES]
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME"):
             found.append((ent.start_char, ent.end_char))
@@ -709,7 +861,10 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
             words = re.findall(r"[A-Za-z]+", m.group(0))
             if any(w.lower() in v.capitalised and not w[0].isupper() for w in words):
                 continue  # "may" the verb, "march" the noun
-            found.append(m.span())
+            s, e = m.span()
+            if any(ns <= s and e <= ne and (ns, ne) != (s, e) for ns, ne in names):
+                continue
+            found.append((s, e))
     # trim leading prepositions a pattern may have taken in ("in 2016" -> "2016")
     out = []
     for s, e in found:
@@ -721,22 +876,59 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
     return sorted(set(out))
 
 
-def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int, list]]:
+    """Overlapping or joinable candidates as one: (start, end, the candidates inside)."""
     v = _vocab()
-    merged: list[list[int]] = []
+    merged: list[list] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
+            merged[-1][2].append((s, e))
             continue
         if merged:
-            ps, pe = merged[-1]
+            ps, pe = merged[-1][0], merged[-1][1]
             gap = text[pe:s]
             left, right = text[ps:pe], text[s:e]
             if _joinable(left, gap, right, v):
                 merged[-1][1] = e
+                merged[-1][2].append((s, e))
                 continue
-        merged.append([s, e])
-    return [(s, e) for s, e in merged]
+        merged.append([s, e, [(s, e)]])
+    return [(s, e, parts) for s, e, parts in merged]
+
+
+@lru_cache(maxsize=8192)
+def _resolvable(text: str) -> bool:
+    """Does `text` read as a date at all (every anchor granted)?"""
+    return resolve_time(text, "2000-06-15", permissive=True) is not None
+
+
+_COORD = re.compile(r"\s*(?:,?\s+and|,?\s+or|\s+to|\s+through|\s+until|\s+till|\s*[-\u2013\u2014])\s+", re.I)
+
+
+def _pieces(text: str, s: int, e: int, parts: list) -> list[tuple[int, int]]:
+    """One merged candidate as the expressions it holds: "2015 and 2017" is two; a span
+    spaCy over-extended ("10-19 year olds from 2005") falls back to the matches inside."""
+    whole = text[s:e]
+    if _resolvable(whole):
+        for m in _COORD.finditer(whole):
+            a, b = whole[:m.start()], whole[m.end():]
+            a_core = re.sub(r"^(?:between|from)\s+", "", a, flags=re.I)
+            clock = _vocab().clock_any
+            if _resolvable(a_core) and _resolvable(b) and not re.fullmatch(r"\d{1,2}", b.strip()) \
+                    and not clock.search(a_core) and not clock.search(b):
+                off = len(a) - len(a_core)
+                return [(s + off, s + m.start()), (s + m.end(), e)]
+        return [(s, e)]
+    good = sorted({p for p in parts if p != (s, e) and _resolvable(text[p[0]:p[1]])})
+    out: list[tuple[int, int]] = []
+    for p in good:
+        if out and p[0] < out[-1][1]:
+            if p[1] - p[0] > out[-1][1] - out[-1][0]:
+                out[-1] = p
+            continue
+        out.append(p)
+    return out or [(s, e)]
 
 
 def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
@@ -753,13 +945,13 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
         return True
     if g in ("on", "of", ", on") and is_clock(left) and not is_clock(right):
         return True
-    if g == "," and re.fullmatch(v.subs["weekday"], left.strip(), re.I) \
-            and v.subs and re.match(v.subs["month"], right.strip(), re.I):
+    if g == "," and re.search(r"\b" + v.subs["weekday"] + r"$", left.strip(), re.I) \
+            and re.match(v.subs["month"] + r"\b", right.strip(), re.I):
         return True
     return False
 
 
-_OFFSET_TAIL = re.compile(r"^(?:ago|before|after|earlier|later|prior)$", re.I)
+_OFFSET_TAIL = re.compile(r"^(?:ago|before|after|earlier|later|prior|following)$", re.I)
 
 
 def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
@@ -767,8 +959,7 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     "before the attack") and drop a trailing possessive."""
     v = _vocab()
     start, end = span.start, span.end
-    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
-    sent_end = span.sent.end if doc.has_annotation("SENT_START") else len(doc)
+    sent_start, sent_end = _sent_of(doc, span.start)
     # left: since / during / within / late ...; "late on Sunday"
     while start > sent_start:
         prev = doc[start - 1]
@@ -786,17 +977,23 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     # hedges inside "within roughly a day": keep what NER left out between "within" and span
     # right: "ago", "local time", "before the attack"
     tail = [t.lower_ for t in doc[start:end]]
-    is_duration = bool(tail) and tail[-1] in v.units
+    core = normalise(span.text)
+    while v.filler_re.match(core):
+        core = v.filler_re.sub("", core, count=1)
+    is_duration = bool(re.fullmatch(
+        r"(?:the\s+|a\s+few\s+|a\s+couple\s+of\s+)?(?:" + v.number_re + r"\s+)?(?:and\s+a\s+half\s+)?(?:"
+        + v.subs["unit"] + r")(?:\s+and\s+a\s+half)?|the\s+" + v.subs["part_of_day"], core))
     if end < sent_end and doc[end].lower_ == "ago":
         end += 1
     elif end < sent_end and is_duration and _OFFSET_TAIL.match(doc[end].text):
         end += 1
-        if doc[end - 1].lower_ in ("before", "after", "prior") and end < sent_end:
-            if doc[end - 1].lower_ == "prior" and end < sent_end and doc[end].lower_ == "to":
-                end += 1
-            np_end = _noun_phrase_end(doc, end, sent_end)
-            if np_end:
-                end = np_end
+    if tail and end - 1 >= start and doc[end - 1].lower_ in ("before", "after", "prior", "following") \
+            and end < sent_end and (is_duration or len(tail) <= 3):
+        if doc[end - 1].lower_ == "prior" and doc[end].lower_ == "to":
+            end += 1
+        np_end = _noun_phrase_end(doc, end, sent_end)
+        if np_end:
+            end = np_end
     if end + 1 < sent_end and doc[end].lower_ == "local" and doc[end + 1].lower_ == "time":
         end += 2
     while end > start + 1 and (doc[end - 1].lower_ in ("'s", "\u2019s", "'", ",", ".", "-")
@@ -807,7 +1004,7 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
 
 def _noun_phrase_end(doc: Doc, i: int, limit: int) -> Optional[int]:
     """End of the noun phrase starting at token i ("the attack", "the start of the rally")."""
-    for chunk in doc.noun_chunks if doc.has_annotation("DEP") else []:
+    for chunk in doc.noun_chunks if _has(doc, "DEP") else []:
         if chunk.start == i:
             return chunk.end
     j = i
@@ -820,7 +1017,7 @@ def _noun_phrase_end(doc: Doc, i: int, limit: int) -> Optional[int]:
 
 def _is_conversion(doc: Doc, span: TokenSpan, prev: Optional[TokenSpan]) -> bool:
     """"(1400 GMT)", "(1639 UTC)": the same time in another zone."""
-    text = doc.text
+    text = _text(doc)
     before = text[:span.start_char].rstrip()
     if not before.endswith("("):
         return False
@@ -852,15 +1049,15 @@ def _is_not_date(text: str) -> bool:
         return True
     if re.fullmatch(r"(?:" + v.number_re + r"[\s-]+)?" + v.subs["unit"] + r"[\s-]+long", core):
         return True
-    if re.fullmatch(r"(?:every|each|daily|weekly|monthly|annually|yearly|annual|"
-                    r"a (?:day|week|month|year)|per (?:day|week|month|year))(?:\s+.*)?", core):
+    if re.fullmatch(r"(?:every|each|per)\s+.*|(?:daily|weekly|monthly|annually|yearly|annual)"
+                    r"|(?:.*\s)?(?:once|twice|times)\s+(?:a|per)\s+\w+", core):
         return True
     if re.fullmatch(r"\d+", core) and not (len(core) == 4 and 1000 <= int(core) <= 2100):
         return True
     if core in ("now", "recently", "currently", "the past", "the future", "present",
-                "at present", "once", "annual", "decades", "years", "recent", "the time",
-                "the moment", "the day", "time", "a day", "one day", "today's"):
-        return core == "today's" and False or core not in ("today's",)
+                "at present", "once", "annual", "recent", "the time", "the moment", "the day",
+                "time", "one day", "some day", "someday", "the years", "the days"):
+        return True
     return False
 
 
@@ -883,37 +1080,76 @@ def _clause_verb(tok: Optional[Token]) -> Optional[Token]:
     return t if t is not None and t.pos_ in ("VERB", "AUX") else None
 
 
-def _tense(span: TokenSpan) -> tuple[bool, bool]:
-    """(future, tense_known) of the clause a time expression modifies."""
+def _tense(span: TokenSpan) -> str:
+    """The tense of the clause a time expression modifies: "future", "past", "unknown" (no
+    finite verb: "the June 12 vote") or "either" (a past expectation: "was expected to
+    pass by Bermuda late Wednesday night", which may lie on either side of publication)."""
     v = _vocab()
     doc = span.doc
     if span.start > 0 and doc[span.start - 1].lower_ in v.future_words:
-        return True, True
-    if not doc.has_annotation("DEP"):
-        return False, False
-    verb = _clause_verb(_attachment(span))
+        return "future"
+    if not _has(doc, "DEP"):
+        return "unknown"
+    att = _attachment(span)
+    if att is not None and att.pos_ in ("NOUN", "PROPN") and any(
+            c.lower_ in v.future_words and c.dep_ == "amod" for c in att.children):
+        return "future"  # "his next court appearance on April 5"
+    verb = _clause_verb(att)
     if verb is None:
-        return False, False
+        return "unknown"
+
+    def past(tok: Token) -> bool:
+        return tok.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD"
+                                        for c in tok.children)
+
     for cand in (verb, verb.head if verb.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj") else None):
         if cand is None:
             continue
         kids = list(cand.children)
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in v.future_aux for c in kids):
-            return True, True
+            return "future"
         if cand.lower_ in v.future_words or any(c.lower_ in v.future_words for c in kids
                                                 if c.dep_ in ("amod", "advmod", "acomp")):
-            return True, True
-        if cand is verb and any(c.tag_ == "TO" for c in kids) and verb.tag_ == "VB":
+            return "either" if past(cand) else "future"
+        if cand is verb and any(c.tag_ == "TO" and c.dep_ == "aux" for c in kids):
             h = verb.head
-            if h.pos_ in ("NOUN", "PROPN") or h.tag_ in ("VBZ", "VBP", "MD"):
-                return True, True
+            if h.lower_ in v.future_words:
+                return "either" if past(h) else "future"
+            if h.pos_ in ("NOUN", "PROPN") or h.tag_ in ("VBZ", "VBP", "MD") or h.lower_ in v.future_aux:
+                return "future"
             if any(c.dep_ in ("aux", "auxpass") and c.lower_ in v.future_aux for c in h.children):
-                return True, True
-            return False, h.tag_ in ("VBD", "VBN")
-    if verb.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" for c in verb.children
-                                          if c.dep_ in ("aux", "auxpass")):
-        return False, True
-    return False, verb.tag_ in ("VBZ", "VBP", "VBG")
+                return "future"
+            # "asked Parliament to meet in October": after the asking, maybe after publication
+            return "unknown"
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may") for c in kids):
+            return "unknown"
+    if verb.tag_ in ("VBD", "VBN") or past(verb):
+        return "past"
+    return "past" if verb.tag_ in ("VBZ", "VBP", "VBG") else "unknown"
+
+
+_EXPLICIT_YEAR = None
+
+
+def _year_hint(span: TokenSpan) -> Optional[int]:
+    """The year of a full date just before `span` ("the army moved on November 15, 2017 ...
+    his resignation on November 21"): in the same sentence or the one before it."""
+    global _EXPLICIT_YEAR
+    v = _vocab()
+    if _EXPLICIT_YEAR is None:
+        mon = v.subs["month_full"]
+        _EXPLICIT_YEAR = re.compile(
+            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}\s+" + mon + r",?|" + mon
+            + r",?|(?:in|of|during)\s+)\s+((?:1[6-9]|20)\d\d)\b", re.I)
+    doc = span.doc
+    if not _has(doc, "SENT_START"):
+        return None
+    s0, _ = _sent_of(doc, span.start)
+    if s0 > 0:
+        s0, _ = _sent_of(doc, s0 - 1)
+    start = doc[s0].idx
+    hits = list(_EXPLICIT_YEAR.finditer(_text(doc), start, span.start_char))
+    return int(hits[-1].group(1)) if hits else None
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -950,8 +1186,8 @@ def _local(tok: Token) -> list[tuple[Token, int]]:
 class _Mention:
     span: TokenSpan
     quoted: bool
-    future: bool
-    tense_known: bool
+    tense: str
+    year_hint: Optional[int]
     attach: Optional[Token]
     value: Optional[Value] = None
     independent: bool = False
@@ -973,11 +1209,12 @@ def find_times(doc: Doc) -> list[TimeSpan]:
     pub = _pub_date(doc)
     if pub is None:
         return []
-    text = doc.text
+    text = _text(doc)
     v = _vocab()
     res = _resolver()
     qmask = _quoted_mask(text)
-    chars = _merge(_candidate_chars(doc), text)
+    chars = [p for s, e, parts in _merge(_candidate_chars(doc), text)
+             for p in _pieces(text, s, e, parts)]
     mentions: list[_Mention] = []
     prev: Optional[TokenSpan] = None
     for s, e in chars:
@@ -993,17 +1230,18 @@ def find_times(doc: Doc) -> list[TimeSpan]:
             prev = span
             continue
         prev = span
-        future, known = _tense(span)
+        tense = _tense(span)
         norm = normalise(span.text)
         anaphor = norm in v.anaphoric or bool(re.search(r"\b(?:that|same|previous|following|next)\b"
                                                         r"|\b(?:before|after|earlier|later|prior)\b", norm))
         mentions.append(_Mention(span, qmask[span.start_char] if span.start_char < len(qmask) else False,
-                                 future, known, _attachment(span) if doc.has_annotation("DEP") else None,
+                                 tense, _year_hint(span),
+                                 _attachment(span) if _has(doc, "DEP") else None,
                                  anaphor=anaphor))
 
     # pass one: what needs no other date of the document
     for m in mentions:
-        ctx = _Ctx(pub=pub, quoted=m.quoted, future=m.future, tense_known=m.tense_known)
+        ctx = _Ctx(pub=pub, quoted=m.quoted, tense=m.tense, year_hint=m.year_hint)
         try:
             m.value = res.resolve(m.span.text, ctx)
             m.independent = m.value is not None
@@ -1021,7 +1259,7 @@ def find_times(doc: Doc) -> list[TimeSpan]:
     for i, m in enumerate(mentions):
         if m.independent:
             continue
-        ctx = _Ctx(pub=pub, quoted=m.quoted, future=m.future, tense_known=m.tense_known,
+        ctx = _Ctx(pub=pub, quoted=m.quoted, tense=m.tense, year_hint=m.year_hint,
                    speech=lambda m=m: _speech_time(m, mentions, story),
                    ref=lambda kind, m=m, i=i: _reference(m, i, mentions, kind, pub, story),
                    clock_day=lambda m=m: _clock_day(m, mentions, story),
@@ -1042,8 +1280,47 @@ def find_times(doc: Doc) -> list[TimeSpan]:
     return out
 
 
+class _DocFacts:
+    """Per-Doc facts spaCy recomputes on every access (`doc.text` joins the tokens,
+    `has_annotation` and `.sent` scan them), kept for the Doc being processed."""
+
+    doc: Optional[Doc] = None
+    text: str = ""
+    has: dict = {}
+    sent_starts: list = []
+
+    @classmethod
+    def of(cls, doc: Doc) -> "type[_DocFacts]":
+        if cls.doc is not doc:
+            cls.doc, cls.text, cls.has = doc, doc.text, {}
+            if doc.has_annotation("SENT_START"):
+                cls.sent_starts = [s.start for s in doc.sents] + [len(doc)]
+            else:
+                cls.sent_starts = [0, len(doc)]
+        return cls
+
+
+def _text(doc: Doc) -> str:
+    return _DocFacts.of(doc).text
+
+
+def _has(doc: Doc, attr: str) -> bool:
+    facts = _DocFacts.of(doc)
+    if attr not in facts.has:
+        facts.has[attr] = doc.has_annotation(attr)
+    return facts.has[attr]
+
+
+def _sent_of(doc: Doc, i: int) -> tuple[int, int]:
+    """(start, end) token indices of the sentence holding token i."""
+    starts = _DocFacts.of(doc).sent_starts
+    k = bisect_right(starts, i) - 1
+    k = min(max(k, 0), len(starts) - 2)
+    return starts[k], starts[k + 1]
+
+
 def _same_sentence(a: TokenSpan, b: TokenSpan) -> bool:
-    return a.doc.has_annotation("SENT_START") and a.sent.start == b.sent.start
+    return _has(a.doc, "SENT_START") and _sent_of(a.doc, a.start) == _sent_of(b.doc, b.start)
 
 
 def _ref_day(val: Value) -> date:
@@ -1073,22 +1350,27 @@ def _clock_day(m: _Mention, mentions: list[_Mention], story: date) -> date:
 
 
 def _reference(m: _Mention, i: int, mentions: list[_Mention], kind: str, pub: date,
-               story: date) -> date:
-    """Date an anaphoric expression counts from: the governing clause's date, else `kind`'s
-    default (publication / previous mention / story)."""
-    gov = _governing(m.span.doc, m.attach, [o for o in mentions if o is not m and o.independent
-                                             and not o.anaphor], exclude=m.span) \
-        if m.attach is not None else None
-    if gov is not None:
-        return _ref_day(gov.value)
-    if kind == "previous_mention":
+               story: date) -> tuple[Value, str]:
+    """Date an anaphoric expression counts from, and how it was found: "clause" (a date in
+    its own clause), "above" (a date up the head chain: "said on Sunday that ..."), else
+    "default": the default `kind` (publication / previous mention / story)."""
+    if m.attach is not None:
+        pool = [o for o in mentions if o is not m and o.independent and not o.anaphor]
+        found = _governing(m.span.doc, m.attach, pool, exclude=m.span, with_level=True)
+        if found is not None:
+            gov, climbed = found
+            return gov.value, "above" if climbed else "clause"
+    if kind in ("previous_mention", "previous_any"):
         for o in reversed(mentions[:i]):
-            if o.value is not None and o.value.precision == "day" and not o.quoted:
-                return _ref_day(o.value)
-        return pub
+            if m.span.start_char - o.span.end_char > PREVIOUS_MENTION_CHARS:
+                break
+            if o.value is not None and not o.quoted and (
+                    o.value.precision == "day" or kind == "previous_any"):
+                return o.value, "default"
+        return _day(pub), "default"
     if kind == "story":
-        return story
-    return pub
+        return _day(story), "default"
+    return _day(pub), "default"
 
 
 def _noun_day(noun: str, m: _Mention, mentions: list[_Mention], doc: Doc) -> Optional[date]:
@@ -1102,7 +1384,8 @@ def _noun_day(noun: str, m: _Mention, mentions: list[_Mention], doc: Doc) -> Opt
     for o in mentions:
         if o is m or not o.independent or o.value.precision != "day" or o.quoted:
             continue
-        for tok in o.span.sent:
+        s0, s1 = _sent_of(doc, o.span.start)
+        for tok in doc[s0:s1]:
             if tok.i in range(m.span.start, m.span.end) or tok.i in range(o.span.start, o.span.end):
                 continue
             if tok.lower_ == head or tok.lemma_.lower() == head:
@@ -1112,8 +1395,10 @@ def _noun_day(noun: str, m: _Mention, mentions: list[_Mention], doc: Doc) -> Opt
     return best.value.start if best else None
 
 
-def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[TokenSpan] = None):
-    """The mention in `pool` nearest to `tok` in its clause, else up its head chain."""
+def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[TokenSpan] = None,
+               with_level: bool = False):
+    """The mention in `pool` nearest to `tok` in its clause, else up its head chain (with
+    `with_level`: a pair (mention, found above the clause?))."""
     if tok is None:
         return None
     by_attach: dict[int, list] = {}
@@ -1122,7 +1407,7 @@ def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[Tok
         if exclude is not None and span.start == exclude.start:
             continue
         att = o.attach if hasattr(o, "attach") else _attachment(span)
-        if att is not None and att.sent.start == tok.sent.start:
+        if att is not None and _sent_of(doc, att.i) == _sent_of(doc, tok.i):
             by_attach.setdefault(att.i, []).append(o)
     if not by_attach:
         return None
@@ -1139,7 +1424,7 @@ def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[Tok
                 if key is None or k < key:
                     best, key = o, k
         if best is not None:
-            return best
+            return (best, t is not tok) if with_level else best
         seen.update(w.i for w, _ in _local(t))
         if t.head == t:
             return None
@@ -1176,7 +1461,7 @@ def event_time(doc: Doc, tokens: Union[TokenSpan, Token, Iterable[Token]]) -> Op
             return None
         trigger = min(toks, key=lambda t: _depth(t))
         inside = {t.i for t in toks}
-    if not doc.has_annotation("DEP"):
+    if not _has(doc, "DEP"):
         return None
     pool = [ts for ts in times if not (set(range(ts.span.start, ts.span.end)) & inside)]
     return _governing(doc, trigger, pool)

@@ -10,10 +10,13 @@ import hashlib
 import json
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
+
+from pydantic import ValidationError
 
 from ..models import Document
 
@@ -45,9 +48,11 @@ def check_date(value: object) -> Optional[str]:
     """The ISO date part of `value`, or None when it is not a real calendar date."""
     if not isinstance(value, str):
         return None
-    head = value.strip()[:10]
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?", value):
+        return None
     try:
-        return date.fromisoformat(head).isoformat()
+        return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
         return None
 
@@ -63,19 +68,21 @@ def _decode(raw: bytes, where: str) -> Union[str, IngestError]:
         return IngestError(where, f"not valid UTF-8 (byte {exc.start})")
 
 
-def read_text_document(text: str, source: str, default_date: Optional[str] = None) -> Item:
+def read_text_document(text: str, source: str, default_date: Optional[str] = None,
+                       where: Optional[str] = None) -> Item:
     """A corpus-format text: optional `date YYYY-MM-DD` header, then the body."""
+    where = where or source
     m = HEADER.match(text)
     if m:
         pub = check_date(m.group(1))
         if pub is None:
-            return IngestError(source, f"invalid date {m.group(1)!r} in header")
+            return IngestError(where, f"invalid date {m.group(1)!r} in header")
         body = text[m.end():]
     else:
         if default_date is None:
-            return IngestError(source, "no 'date YYYY-MM-DD' header and no --date given")
+            return IngestError(where, "no 'date YYYY-MM-DD' header and no --date given")
         pub, body = default_date, text
-    return _document({"text": body, "date": pub}, source, default_date, where=source)
+    return _document({"text": body, "date": pub}, source, default_date, where=where)
 
 
 def _document(obj: dict, source: str, default_date: Optional[str], where: str) -> Item:
@@ -89,19 +96,25 @@ def _document(obj: dict, source: str, default_date: Optional[str], where: str) -
     if pub is None:
         return IngestError(where, f"invalid date {raw_date!r}" if raw_date else "no date and no --date given")
     doc_id = obj.get("id")
-    return Document(
-        id=str(doc_id) if doc_id not in (None, "") else content_id(text),
-        date=pub,
-        text=text,
-        title=obj.get("title"),
-        url=obj.get("url"),
-        source=obj.get("source") or source,
-        lang=obj.get("lang"),
-    )
+    try:
+        return Document(
+            id=str(doc_id) if doc_id not in (None, "") else content_id(text),
+            date=pub,
+            text=text,
+            title=obj.get("title"),
+            url=obj.get("url"),
+            source=obj.get("source") or source,
+            lang=obj.get("lang"),
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(x) for x in first["loc"])
+        return IngestError(where, f"field {field!r}: {first['msg'].lower()}")
 
 
 def _read_jsonl(text: str, path: str, source: str, default_date: Optional[str]) -> Iterator[Item]:
-    for n, line in enumerate(text.splitlines(), 1):
+    # split on "\n" only: str.splitlines would also break at U+2028 inside JSON strings
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{n}"
@@ -128,7 +141,7 @@ def read_file(path: Path, default_date: Optional[str] = None) -> Iterator[Item]:
     if name.endswith(".gz"):
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             yield IngestError(where, f"broken gzip data ({exc})")
             return
         name = name[:-3]
@@ -140,7 +153,7 @@ def read_file(path: Path, default_date: Optional[str] = None) -> Iterator[Item]:
     if Path(name).suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(text, where, source, default_date)
     else:
-        yield read_text_document(text, source, default_date)
+        yield read_text_document(text, source, default_date, where=where)
 
 
 def iter_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, IngestError]]:

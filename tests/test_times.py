@@ -1,0 +1,122 @@
+"""The times stage (SPEC 7) on real sentences from the corpus (tests/data/times/cases.yaml)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+import yaml
+
+from eventwire.extract import times as T
+from eventwire.extract.mentions import TimeSpan
+from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / doc._.times)
+from eventwire.nlp.pipeline import MODEL
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "times" / "cases.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    # the model plus this stage only, so the test does not depend on the other stages
+    model = spacy.load(MODEL)
+    model.add_pipe("eventwire_times")
+    return model
+
+
+def run(nlp, text: str, pub: str):
+    doc = nlp.make_doc(text)
+    doc._.pub_date = pub
+    return nlp(doc)
+
+
+def find(doc, text: str) -> TimeSpan:
+    at = doc.text.index(text)
+    hits = [ts for ts in doc._.times if ts.span.start_char < at + len(text) and at < ts.span.end_char]
+    assert hits, f"no time mention over {text!r}: {[ts.mention.text for ts in doc._.times]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_case(nlp, name):
+    case = CASES[name]
+    doc = run(nlp, case["text"], case["pub"])
+    for text, start, end, precision in case.get("times", []):
+        m = find(doc, text).mention
+        assert (m.start, m.end, m.precision) == (start, end, precision), (name, text, m)
+        assert case["text"][m.span.start:m.span.end] == m.text
+    for text in case.get("absent", []):
+        at = doc.text.index(text)
+        over = [ts.mention.text for ts in doc._.times
+                if ts.span.start_char < at + len(text) and at < ts.span.end_char]
+        assert not over, (name, text, over)
+
+
+def test_mentions_in_text_order_with_offsets(nlp):
+    case = CASES["story_date"]
+    doc = run(nlp, case["text"], case["pub"])
+    starts = [ts.mention.span.start for ts in doc._.times]
+    assert starts == sorted(starts)
+    for ts in doc._.times:
+        assert (ts.span.start_char, ts.span.end_char) == (ts.mention.span.start, ts.mention.span.end)
+
+
+def test_event_time_picks_the_clause_of_the_trigger(nlp):
+    case = CASES["seed_overnight"]
+    doc = run(nlp, case["text"], case["pub"])
+
+    def time_of(word):
+        tok = next(t for t in doc if t.text == word)
+        hit = T.event_time(doc, tok)
+        return hit.mention.text if hit else None
+
+    assert time_of("shell") == "overnight"
+    assert time_of("killed") == "the previous evening"
+    assert time_of("said") == "Sunday"
+    # a Span trigger works as well as a Token
+    span = doc[[t.text for t in doc].index("killed") - 1:[t.text for t in doc].index("killed") + 1]
+    assert T.event_time(doc, span).mention.text == "the previous evening"
+
+
+def test_event_time_none_without_times(nlp):
+    doc = run(nlp, CASES["age"]["text"], CASES["age"]["pub"])
+    assert doc._.times == []
+    assert T.event_time(doc, doc[3]) is None
+
+
+def test_no_publication_date_no_times(nlp):
+    doc = nlp(CASES["weekday"]["text"])
+    assert doc._.times == []
+
+
+@pytest.mark.parametrize("text,pub,start,end,precision", [
+    ("yesterday", "2019-01-30", "2019-01-29", "2019-01-29", "day"),
+    ("last night", "2019-01-30", "2019-01-29", "2019-01-30", "day"),
+    ("tonight", "2019-10-08", "2019-10-08", "2019-10-09", "day"),
+    ("last month", "2020-01-05", "2019-12-01", "2019-12-31", "month"),
+    ("last year", "2020-01-05", "2019-01-01", "2019-12-31", "year"),
+    ("Last April", "2020-01-05", "2019-04-01", "2019-04-30", "month"),
+    ("earlier this month", "2019-01-27", "2019-01-01", "2019-01-27", "month"),
+    ("late last year", "2019-05-19", "2018-09-01", "2018-12-31", "month"),
+    ("two days ago", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
+    ("the 1990s", "2020-01-05", "1990-01-01", "1999-12-31", "year"),
+    ("3 January 2020", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
+    ("mid-August", "2019-10-16", "2019-08-11", "2019-08-20", "month"),
+    ("this week", "2019-09-29", "2019-09-23", "2019-09-28", "week"),  # a Sunday: the week just gone
+])
+def test_resolve_time_out_of_context(text, pub, start, end, precision):
+    m = T.resolve_time(text, pub)
+    assert m is not None, text
+    assert (m.start, m.end, m.precision) == (start, end, precision)
+
+
+def test_resolve_time_future_weekday():
+    assert T.resolve_time("Tuesday", "2019-10-12").start == "2019-10-08"
+    assert T.resolve_time("Tuesday", "2019-10-12", future=True).start == "2019-10-15"
+    assert T.resolve_time("Saturday", "2019-10-12").start == "2019-10-12"  # on or before
+
+
+def test_not_dates():
+    for text in ("22 years old", "21-year-old", "for three years", "six minutes later", "34"):
+        assert T._is_not_date(text), text
+    for text in ("three days later", "two years ago", "2016"):
+        assert not T._is_not_date(text), text
