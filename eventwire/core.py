@@ -1,22 +1,36 @@
 """The library entry point: documents in, SPEC document records out."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+import sys
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from spacy.language import Language
+
+from .ingest import IngestError
 
 from .extract.record import to_record
 from .models import Document, DocumentRecord
 from .nlp import load_nlp, make_doc
 
 
-def extract(documents: Iterable[Document], nlp: Optional[Language] = None,
-            batch_size: int = 8) -> Iterator[DocumentRecord]:
-    """Extract events from each document, in input order."""
+def _report(error: IngestError) -> None:
+    print(f"eventwire: skipped {error}", file=sys.stderr)
+
+
+def extract(documents: Iterable[Union[Document, IngestError]], nlp: Optional[Language] = None,
+            batch_size: int = 8, on_error: Callable[[IngestError], None] = _report) -> Iterator[DocumentRecord]:
+    """Extract events from each document, in input order, streaming; unreadable inputs
+    (`IngestError`, as `ingest.read_paths` yields them) go to `on_error`."""
     nlp = nlp or load_nlp()
-    docs = list(documents) if not isinstance(documents, list) else documents
-    spacy_docs = (make_doc(nlp, d.text, d.date) for d in docs)
-    for document, doc in zip(docs, nlp.pipe(spacy_docs, batch_size=batch_size)):
+
+    def readable():
+        for d in documents:
+            if isinstance(d, IngestError):
+                on_error(d)
+            else:
+                yield make_doc(nlp, d.text, d.date), d
+
+    for doc, document in nlp.pipe(readable(), batch_size=batch_size, as_tuples=True):
         yield to_record(doc, document)
 
 
