@@ -53,6 +53,7 @@ city gorod misto urban rural parish department departement territory division di
 canton kanton voivodeship wojewodztwo emirate wilayah wilaya vilayeti vilayet ili velayat
 ostan shahrestan mintaqat amanat capital metropolitan special administrative area zone
 local government council borough of the de del la le des du di da do
+landkreis kreis bezirk powiat gmina comarca concelho arrondissement okres rajons rajon
 """.split())
 _ADJ_SUFFIX = re.compile(r"(skaya|skiy|skyi|skyy|skii|skij|skoy|skoye|skoe|sky|ska|ski|sk|tska|zka)$")
 
@@ -210,7 +211,9 @@ class Gazetteer:
         for gid, c in cities.items():
             k = nkey(c["name"])
             primary[k].append(gid)
-            alts = {nkey(a) for a in c["alternatenames"] if len(a) > 2 and not nonlatin(a)}
+            # written names only: no codes or abbreviations ("PhD", "TfL", "MOW")
+            alts = {nkey(a) for a in c["alternatenames"]
+                    if len(a) > 3 and not nonlatin(a) and a[0].isupper() and a[1].islower()}
             stripped = _ARTICLE.sub("", k)
             if stripped != k:
                 alts.add(stripped)
@@ -411,6 +414,17 @@ class Gazetteer:
                 if level is None or e.feature == f"admin{level}"]
         return out
 
+    def is_main_name(self, e: Entry, text: str) -> bool:
+        """Is `text` the unit's own name ("Texas", "Kharkiv Oblast"), not just an alias
+        ("Pierce" for Pierce County, "Raqqa" for Ar Raqqah)?"""
+        k = nkey(text)
+        if k == nkey(e.name):
+            return True
+        if e.key.startswith("A:"):
+            s = self._subs.get(int(e.key[2:]))
+            return s is not None and k == nkey(s["name"])
+        return e.key.startswith("X:")
+
     def admins_by_core(self, text: str, level: Optional[int] = None) -> list[Entry]:
         """Units whose core name is that of `text`: "Shebekino" + district -> Shebekinsky
         District; "Belgorod" + region -> Belgorod Oblast."""
@@ -524,6 +538,9 @@ class Gazetteer:
         k = nkey(text)
         return bool(self.country_named(text) or k in self._city_primary or k in self._city_alt
                     or k in self._sub_exact or k in self._features)
+
+    def country_population(self, iso2: Optional[str]) -> int:
+        return int((self.countries_raw.get(iso2 or "") or {}).get("population") or 0)
 
     def country_names(self) -> dict[str, str]:
         """Every country name and alias (comparison form) -> ISO alpha-2."""

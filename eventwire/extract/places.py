@@ -42,7 +42,7 @@ from typing import Iterable, Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span as TokenSpan, Token
 
-from .gazetteer import Entry, Gazetteer, config, core, get_gazetteer, nkey
+from .gazetteer import Entry, Gazetteer, config, get_gazetteer, nkey
 from .mentions import PlaceSpan
 
 __all__ = ["add_entity_ruler", "places_component"]
@@ -110,6 +110,8 @@ def _words() -> dict:
         "loc_verbs": set(cfg["location_verbs"]),
         "met_nouns": set(cfg["metonymy_nouns"]),
         "stop_names": set(cfg["stop_names"]),
+        "not_places": {nkey(w) for w in cfg["not_places"]},
+        "titles": {w.lower() for w in cfg["person_titles"]},
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
     }
 
@@ -134,6 +136,7 @@ class Mention:
     anaphor: Optional[str] = None
     ctx_level: Optional[str] = None  # level the text gave it, for "the district" / "the region"
     score: float = 0.0              # the winning candidate's score
+    primary: bool = True            # matched by the place's own name, not an alternate one
     char_start: Optional[int] = None  # a name inside a token ("U.S.–Mexico border")
     char_end: Optional[int] = None
     modifier: bool = False          # "U.S. citizens": a place as a noun modifier
@@ -293,7 +296,7 @@ class Finder:
             if low in of_level and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" \
                     and not _is_cap(tok):
                 chunk = self._chunk_right(tok.i + 2)
-                if chunk is not None:
+                if chunk is not None and not self._whole_place(doc[chunk[0]:chunk[1]].text):
                     level = None if low == "capital" else of_level[low]   # "the capital of France"
                     self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
         for tok in doc:
@@ -315,6 +318,8 @@ class Finder:
                     continue
                 if self._is_org_run(chunk[0], tok.i + 1):
                     continue
+                if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]):
+                    continue        # "the Australian state", "Russian regions"
                 if low in plural or (low.endswith("ies") and low in flevel):
                     j = chunk[0]
                     chunks = [chunk]
@@ -331,8 +336,20 @@ class Finder:
                         self._add(s, e, "cue", level=level)
                 else:
                     s, e = chunk
-                    # "Kharkiv Oblast" (part of the name) vs "Belgorod region"
-                    self._add(s, tok.i + 1, "cue", level=level, text=doc[s:e].text)
+                    name = doc[s:e].text
+                    # "Kharkiv Oblast" (part of the name) vs "Belgorod region"; a capitalised
+                    # unit word whose name the gazetteer lacks ("Congressional District",
+                    # "Democratic Republic of ...") leaves the entity to the model
+                    if _is_cap(tok) and not self._resolvable(name, level):
+                        continue
+                    self._add(s, tok.i + 1, "cue", level=level, text=name)
+
+    def _resolvable(self, name: str, level: str) -> bool:
+        gz = self.gz
+        if level in ("admin1", "admin2"):
+            n = 1 if level == "admin1" else 2
+            return bool(gz.admins_named(name, n) or gz.admins_by_core(name, n))
+        return bool(gz.cities_named(name))
 
     def _is_org_run(self, start: int, end: int) -> bool:
         doc = self.doc
@@ -348,13 +365,24 @@ class Finder:
             if e <= s:
                 continue
             label = ent.label_
+            commas = [t.i for t in doc[s:e] if t.text == ","]
+            if commas and label in NAME_LABELS:
+                # "Shelby, North Carolina" read as one entity
+                bounds = [s] + [c + 1 for c in commas]
+                ends = commas + [e]
+                for bs, be in zip(bounds, ends):
+                    bs, be = _trim(doc, bs, be)
+                    if be > bs:
+                        self._add(bs, be, "ner", label=label)
+                continue
             head = self._landmark_head(s, e)
             text = doc[s:e].text
             if head and e - s >= 2 and " " not in head and self._whole_place(doc[s:e - 1].text):
                 self._add(s, e - 1, "ner", label=label)     # "the Red Sea port of Mokha"
                 continue
             if label in NAME_LABELS:
-                if head and not self.gz.feature_named(text) and not self.gz.country_named(text):
+                if head and not self.gz.feature_named(text) and not self.gz.country_named(text) \
+                        and not any(p for _, p in self.gz.cities_named(text)):
                     self._add(s, e, "landmark", label=label, head=head)
                 else:
                     self._add(s, e, "ner", label=label)
@@ -498,27 +526,48 @@ class Resolver:
         self.by_start = {m.start: m for m in mentions}
         self.countries: Counter = Counter()        # named in the text
         self.resolved_countries: Counter = Counter()
+        self.prior_countries: Counter = Counter()   # of the first reading of the names
         self.admin1_keys: Counter = Counter()
         self.sense: dict[tuple[str, Optional[str]], Entry] = {}
         self.sticky: dict[str, tuple[int, Entry]] = {}
         self.person_tokens: set[str] = set()
         self.place_texts: set[str] = set()
+        # first words of organisation names ("Mahan" of "Mahan Air"): alone, still the organisation
+        self.org_words: set[str] = set()
+        i = 0
+        while i < len(doc):
+            if i in self.blocked and _is_cap(doc[i]):
+                j = i
+                while j in self.blocked:
+                    j += 1
+                if j - i >= 2 and doc[i].lower_ not in ("the",):
+                    self.org_words.add(nkey(doc[i].text))
+                i = j
+            else:
+                i += 1
 
     # ------------------------------------------------------------------ run
     def run(self) -> None:
         for m in self.mentions:
-            if m.source in ("cue", "ner", "weak") and m.level in (None, "country"):
+            # "U.S.-Russia talks", "U.S. citizens": a country as a modifier sets no scene
+            if m.source in ("cue", "ner", "weak") and m.level in (None, "country") and not m.modifier:
                 c = self.gz.country_named(m.text)
                 if c is not None and _is_cap(self.doc[m.start]) or (c is not None and m.text.isupper()):
                     self.countries[c.country] += 1
         self.neighbours = set()
         for iso in self.countries:
             self.neighbours |= self.gz.neighbours.get(iso, set())
-        # names first (cues and NER, then the weaker evidence), then what depends on order
-        for sources in (("cue",), ("ner",), ("weak",)):
-            for m in self.mentions:
-                if m.source in sources:
-                    self._resolve_name(m)
+        # names first (cues and NER, then the weaker evidence), then what depends on order;
+        # twice, so that a name early in the text is read with the whole text's countries
+        self._resolve_names()
+        self.prior_countries = Counter(self.resolved_countries)
+        for m in self.mentions:
+            if m.source in ("cue", "ner", "weak"):
+                m.entry, m.name, m.score = None, None, 0.0
+        self.resolved_countries = Counter()
+        self.admin1_keys = Counter()
+        self.sense, self.sticky, self.place_texts = {}, {}, set()
+        self._resolve_names()
         self._propagate()
         for m in self.mentions:
             if m.entry is not None:
@@ -535,6 +584,12 @@ class Resolver:
         for m in self.mentions:
             if m.entry is not None:
                 m.metonymic = self._metonymic(m)
+
+    def _resolve_names(self) -> None:
+        for sources in (("cue",), ("ner",), ("weak",)):
+            for m in self.mentions:
+                if m.source in sources:
+                    self._resolve_name(m)
 
     def _propagate(self) -> None:
         """One sense per name: a capitalised word the model missed ("as Reading resident")
@@ -596,8 +651,8 @@ class Resolver:
             return 0.0
         n = self.countries.get(iso, 0)
         if n:
-            return 2.5 + min(1.0, 0.25 * (n - 1))
-        if self.resolved_countries.get(iso):
+            return 2.0 + min(1.0, 0.25 * (n - 1))
+        if self.resolved_countries.get(iso) or self.prior_countries.get(iso, 0) >= 2:
             return 1.5
         if iso in self.neighbours:
             return 0.7
@@ -605,18 +660,18 @@ class Resolver:
 
     def _score(self, e: Entry, primary: bool, m: Mention) -> float:
         if e.feature == "city":
-            s = math.log10(e.population + 1)
+            s = 1.2 * math.log10(e.population + 1)
             cap = self.gz.countries_raw.get(e.country or "", {}).get("capital")
             if cap and nkey(cap) == nkey(e.name):
                 s += 0.7
-        elif e.feature == "admin1":
-            s = 5.3
-        elif e.feature == "admin2":
-            s = 4.0
+        elif e.feature in ("admin1", "admin2"):
+            # a unit has no population here: a prior, and the weight of its country
+            s = (5.8 if e.feature == "admin1" else 4.3) + 0.05 * math.log10(
+                self.gz.country_population(e.country) + 1)
         else:
             s = 4.0
         if not primary:
-            s -= 0.8
+            s -= 1.5
         s += self._country_bonus(e.country)
         if e.key in self.admin1_keys or (e.admin1_key and e.admin1_key in self.admin1_keys):
             s += 1.5
@@ -649,6 +704,8 @@ class Resolver:
         text = m.text
         level = m.level
         doc = self.doc
+        if not (_is_cap(doc[m.start]) or (m.char_start is not None and text[:1].isupper())):
+            return          # "west coast", "vada": no name
         # a country, a sea, a river, a region
         if level in (None, "country"):
             for v in self._variants(text):
@@ -661,11 +718,14 @@ class Resolver:
                 if f is not None and _is_cap(doc[m.start]):
                     self._note(m, f)
                     return
+        if nkey(text) in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
+            return
         if m.source == "weak" and nkey(text) not in self.place_texts and not self._weak_ok(m):
             return
         if m.source == "cue" and (text in self.w["stop_names"] or self.doc[m.start].text in self.w["stop_names"]):
             return
-        key = (nkey(text), level)
+        within = self._within(m)
+        key = (nkey(text), level, within.key if within is not None else None)
         if key in self.sense:
             self._note(m, self.sense[key])
             return
@@ -679,6 +739,13 @@ class Resolver:
             e = self._best(m, " ".join(text.split()[1:]), None)
         if e is None:
             return
+        # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
+        if m.source in ("ner", "weak") and not (m.level or m.locative) and nkey(text) in self.org_words \
+                and e.feature == "city" and e.population < 100_000:
+            return
+        if m.source in ("ner", "weak") and not m.primary and not (m.level or m.locative) and m.score < 7.5 \
+                and nkey(text) not in self.place_texts:
+            return          # only another name of a place ("Pierce", "White House", "Notre Dame")
         if m.source == "weak" and not self._weak_accept(m, e):
             return
         if m.source == "ner" and not self._ner_accept(m, e):
@@ -705,11 +772,11 @@ class Resolver:
             return [(c, True)] if c else []
         if level in ("admin1", "admin2"):
             n = 1 if level == "admin1" else 2
-            cands = [(e, True) for e in gz.admins_named(text, n)]
+            cands = [(e, True) for e in gz.admins_named(text, n)]   # "X district": any alias
             cands += [(e, False) for e in gz.admins_by_core(text, n) if all(e.key != c.key for c, _ in cands)]
             if not cands:
                 other = 2 if n == 1 else 1
-                cands = [(e, False) for e in gz.admins_named(text, other) + gz.admins_by_core(text, other)]
+                cands = [(e, False) for e in gz.admins_named(text, other)]
             if not cands and level == "admin1":
                 # "the Kurdistan region", "the Donbas region"
                 f = gz.feature_named(text)
@@ -722,7 +789,11 @@ class Resolver:
                 cands = [(e, True) for e in gz.small_places_named(text)]
             return cands
         cands = list(gz.cities_named(text))
-        cands += [(e, True) for e in gz.admins_named(text)]
+        for e in gz.admins_named(text):
+            main = gz.is_main_name(e, text)
+            # a bare "Pierce" is no county: a second-order unit by its own name only
+            if e.feature == "admin1" or main:
+                cands.append((e, main))
         cands += [(e, True) for e in gz.extra_named(text) if all(e.key != c.key for c, _ in cands)]
         return cands
 
@@ -733,8 +804,11 @@ class Resolver:
             if self.countries:
                 cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
         if m.source == "cue" and (self.countries or self.resolved_countries):
-            cands = [c for c in cands if self._in_context(c[0].country)] or (
-                cands if m.level == "city" else [])
+            w = self._within(m)
+            near = [c for c in cands if self._in_context(c[0].country)
+                    or (w is not None and _inside(c[0], w))]
+            # "the Syrian city of Aleppo" in an American story: a large place stands on its own
+            cands = near or [c for c in cands if c[0].population >= 100_000]
         if not cands:
             return None
         within = self._within(m)
@@ -742,15 +816,15 @@ class Resolver:
             inside = [c for c in cands if _inside(c[0], within)]
             if inside:
                 cands = inside
-            elif m.source == "weak" and within.feature != "country":
-                pass
-        if not any(p for e, p in cands if e.feature == "city"):
+        orig = {e.key: p for e, p in cands}
+        if not any(p for e, p in cands):
             # an exonym only ("Raqqa", "Mokha"): no penalty where the article is
             cands = [(e, p or self._in_context(e.country) or not self.countries) for e, p in cands]
         scored = sorted(((self._score(e, p, m), i, e) for i, (e, p) in enumerate(cands)),
                         key=lambda x: (-x[0], x[1]))
         best_score, _, best = scored[0]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
+        m.primary = orig.get(best.key, True)
         return best
 
     # ------------------------------------------------------------------ acceptance guards
@@ -774,6 +848,17 @@ class Resolver:
             return False
         return True
 
+    def _personal(self, m: Mention) -> bool:
+        """"Judge Jackson", "Amy Berman Jackson", "nominee Darrell Castle": a person's name."""
+        doc = self.doc
+        if m.start == 0:
+            return False
+        prev = doc[m.start - 1]
+        if prev.lower_ in self.w["titles"] or (prev.ent_type_ == "PERSON" and prev.ent_iob_ != "O"
+                                                 and _is_cap(prev)):
+            return True
+        return False
+
     def person_tokens_doc(self) -> set[str]:
         if not self.person_tokens:
             self.person_tokens = {t.lower_ for ent in self.doc.ents if ent.label_ == "PERSON"
@@ -790,7 +875,7 @@ class Resolver:
             return True
         if m.locative:
             return score >= 5.0
-        need = 8.5 if m.label in ("PERSON", "ORG") else 7.0
+        need = 9.0 if m.label in ("PERSON", "ORG") else 7.0
         return score >= need
 
     def _ner_accept(self, m: Mention, e: Entry) -> bool:
@@ -801,6 +886,11 @@ class Resolver:
             return True
         if m.end - m.start == 1 and self.doc[m.start].lower_ in self.person_tokens_doc():
             return False
+        if m.end - m.start == 1 and self.doc[m.start].lower_ in _lexicon(self.doc) \
+                and not self._in_context(e.country) and (
+                    e.feature == "admin2" or (e.feature == "city" and e.population < 100_000)
+                    or (e.feature == "admin1" and self.gz.country_population(e.country) < 50_000_000)):
+            return False    # "At the Pool": an English word, and a small place far away
         if self._in_context(e.country) or not self.countries:
             return m.score >= 4.5 or m.locative
         # a place far from everything else the article names: only a large one
@@ -808,7 +898,7 @@ class Resolver:
 
     def _in_context(self, iso: Optional[str]) -> bool:
         return bool(iso) and (iso in self.countries or iso in self.resolved_countries
-                              or iso in self.neighbours)
+                              or iso in self.neighbours or self.prior_countries.get(iso, 0) >= 2)
 
     # ------------------------------------------------------------------ order-dependent
     def _previous(self, m: Mention, want=None, before: bool = True,
@@ -850,29 +940,7 @@ class Resolver:
         foreign = m.head in self.w["foreign_heads"]
         if not foreign:
             # a place named inside: "Baghdad International Airport", "Hong Kong Police Headquarters"
-            toks = [t for t in doc[m.start:m.end]]
-            for n in range(len(toks) - 1, 0, -1):
-                for i in range(0, len(toks) - n):
-                    sub = doc[m.start + i:m.start + i + n].text
-                    c = gz.country_named(sub)
-                    if c is not None:
-                        cap = gz.capital(c.country)
-                        where = cap if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, c.population) else None
-                        if where is None:
-                            continue
-                        break
-                    if nkey(sub) in self.place_texts:
-                        o = next((o for o in self.mentions if o.entry is not None and nkey(o.text) == nkey(sub)), None)
-                        if o is not None:
-                            where = o.entry
-                            break
-                    if i == 0:
-                        cands = [e for e, p in gz.cities_named(sub) if p and e.population >= 500_000]
-                        if cands:
-                            where = max(cands, key=lambda e: self._score(e, True, m))
-                            break
-                if where is not None:
-                    break
+            where = self._named_inside(m, skip_last=True)
         if where is None:
             # "... Mall in El Paso", "Forbury Gardens, Reading"
             where = self._after_in(m)
@@ -880,21 +948,62 @@ class Resolver:
             where = self._context_city(m)
         if where is None:
             return
-        if where.feature == "country" and not foreign:
-            pass
         m.entry = where
         m.name = re.sub(r"^(the|The)\s+", "", name)
         m.feature = "landmark"
 
+    def _named_inside(self, m: Mention, skip_last: bool = False) -> Optional[Entry]:
+        """A place named within a longer name: "Baghdad" in "Baghdad International Airport",
+        "Florida" in "Florida State University", "Paris" in "Observatoire de Paris"."""
+        doc, gz = self.doc, self.gz
+        n_tok = m.end - m.start - (1 if skip_last else 0)
+        for n in range(min(n_tok, m.end - m.start - 1), 0, -1):
+            for i in range(0, n_tok - n + 1):
+                s, e = m.start + i, m.start + i + n
+                if not _is_cap(doc[s]):
+                    continue
+                sub = doc[s:e].text
+                c = gz.country_named(sub)
+                if c is not None:
+                    cap = gz.capital(c.country)
+                    if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, c.population):
+                        return cap
+                    continue
+                if nkey(sub) in self.place_texts:
+                    o = next((o for o in self.mentions if o.entry is not None and o.feature is None
+                              and nkey(o.text) == nkey(sub)), None)
+                    if o is not None:
+                        return o.entry
+                big = [e2 for e2, p in gz.cities_named(sub) if p and e2.population >= 500_000]
+                if big:
+                    return max(big, key=lambda e2: self._score(e2, True, m))
+                units = [e2 for e2 in gz.admins_named(sub, 1) if gz.is_main_name(e2, sub)
+                         and self._in_context(e2.country)]
+                if units:
+                    return units[0]
+        return None
+
     def _resolve_unknown(self, m: Mention) -> None:
         """A named place the gazetteer lacks ("the Salaheddin district" of Aleppo): placed at the
         city (else region) the text is about, as `other`."""
-        text = m.text
-        first = self.doc[m.start]
+        text, doc = m.text, self.doc
+        first = doc[m.start]
         if text.isupper() or nkey(text) in self.person_tokens_doc() or first.pos_ != "PROPN" \
-                or text in self.w["stop_names"] or first.text in self.w["stop_names"]:
+                or not _is_cap(first) or text in self.w["stop_names"] or first.text in self.w["stop_names"] \
+                or nkey(text) in self.w["not_places"]:
             return
-        where = self._after_in(m)
+        if m.level is None:
+            # "Galaxy cluster", "South Sudan in Focus", "Las Estrellas'": no place name
+            if m.end - m.start == 1 and first.lower_ in _lexicon(doc):
+                return
+            if m.end < len(doc) and _is_cap(doc[m.end]) and doc[m.end].pos_ == "PROPN":
+                return
+        where = self._named_inside(m) or self._after_in(m, comma=m.level is not None
+                                                         or m.label in ("GPE", "LOC"))
+        if where is not None and where.feature in ("country", "admin1", "admin2"):
+            city = self._context_city(m)
+            if city is not None and city.feature == "city" and _inside(city, where):
+                where = city
         if where is None:
             if not (m.level or self._strong_locative(m)):
                 return
@@ -914,10 +1023,10 @@ class Resolver:
         return j >= 0 and doc[j].lower_ in ("in", "at", "near", "inside", "outside", "into",
                                              "around", "within", "across", "throughout")
 
-    def _after_in(self, m: Mention) -> Optional[Entry]:
+    def _after_in(self, m: Mention, comma: bool = True) -> Optional[Entry]:
         """"X in Berlin", "X, Reading": the place named right after a mention."""
         doc, k = self.doc, m.end
-        if k < len(doc) and doc[k].lower_ in ("in", "at", "near", ","):
+        if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or comma and doc[k].text == ","):
             o = self.by_start.get(k + 1) or self.by_start.get(k + 2)
             if o is not None and o.entry is not None and o.source != "anaphor" and o.feature is None:
                 return o.entry

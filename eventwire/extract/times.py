@@ -15,10 +15,16 @@ Anchors, in the order they are worked out:
 * the *story date* is the first day-precision date of the document within ten days before
   publication ("On Thursday, ..." in a lede); clock times ("10:39 a.m.") fall on the day of
   their sentence's date, else on the story date;
-* anaphoric expressions ("the previous evening", "that week", "a few hours before the attack")
-  count from the date of the clause that governs them; failing that, from the publication
-  date ("the previous ..."), the last date mentioned ("the next day") or the story date
-  ("that week", "before the attack").
+* anaphoric expressions ("the previous evening", "the next day", "that week", "a few hours
+  before the attack") count from the date of the clause that governs them ("said on Sunday
+  that two people were killed the previous evening": Saturday); failing that, from the last
+  day mentioned in the preceding lines ("the previous day", "the next day", "that day"),
+  else the publication date; "that week" and "before the attack" from the story date (or
+  the date found near the named event: "election day");
+* "overnight" is the night ending on publication, or on the date of the report that
+  governs it, or the night after a date of its own clause;
+* month-days without a year take the year of a full date just before them, else the
+  nearest past occurrence (the next one in a future clause; without any tense, the nearer).
 
 `event_time(doc, tokens)` gives the events stage the time expression governing a trigger.
 """
@@ -46,9 +52,9 @@ DATA_PATH = Path(__file__).with_name("data") / "times.yaml"
 # dependency labels that open a new clause: a time inside belongs to that clause's verb
 CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj",
            "csubjpass", "cc", "punct", "mark"}
-STORY_WINDOW_DAYS = 10
-PREVIOUS_MENTION_CHARS = 1500
-NEAREST_FUTURE_DAYS = 120  # without a tense, a date this close ahead beats last year's  # "the next day" looks this far back for the day it follows
+STORY_WINDOW_DAYS = 10          # the story date lies at most this far before publication
+PREVIOUS_MENTION_CHARS = 1500   # "the next day" looks this far back for the day it follows
+NEAREST_FUTURE_DAYS = 120       # without a tense, a date this close ahead beats last year's
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -77,6 +83,7 @@ class _Vocab:
         self.hedges = data["hedges"]
         self.future_aux = set(data["future_aux"])
         self.future_words = set(data["future_words"])
+        self.intent_verbs = set(data["intent_verbs"])
         self.conversion_zones = set(data["conversion_zones"])
         full_days = [w for w in self.weekdays if w.endswith("day")]
         full_months = [w for w, n in self.months.items() if w == calendar.month_name[n].lower()]
@@ -99,8 +106,14 @@ class _Vocab:
         self.clock_any = re.compile(
             "(?:" + "|".join(data["clock"]) + ")" + self.clock_suffix + "?", re.I)
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
+        self.not_date_words = set(data["not_date_words"])
+        self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers + self.hedges) + r")\s+")
         self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
+        mon = subs["month_full"]  # a year written out with its month ("November 15, 2017")
+        self.explicit_year_re = re.compile(
+            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon + r",?\s+|" + mon
+            + r",?\s+)((?:1[6-9]|20)\d\d)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -163,15 +176,21 @@ def _weekend(anchor: date, future: bool) -> Value:
     return Value(sat, sat + timedelta(days=1), "week")
 
 
-def _this_week(a: date, future: bool) -> Value:
-    """"this week": its days up to `a` (the rest of it in a future clause). On a Sunday, the
-    first day of a Sunday-to-Saturday week, a past "this week" is the week that just ended
-    (Monday to Saturday: inside both the Sunday and the ISO reading)."""
-    if future:
-        return Value(a, a + timedelta(days=(5 - a.weekday()) % 7), "week")
+def _this_week(a: date, tense: str) -> Value:
+    """"this week": its days up to `a` in a past clause, from `a` on in a future one, Monday
+    to Saturday otherwise (inside both the Sunday-to-Saturday and the ISO Monday-to-Sunday
+    reading). On a Sunday, a past "this week" is the week that just ended."""
+    monday = a - timedelta(days=a.weekday())
+    saturday = monday + timedelta(days=5)
     if a.weekday() == 6:
-        return Value(a - timedelta(days=6), a - timedelta(days=1), "week")
-    return Value(a - timedelta(days=a.weekday()), a, "week")
+        if tense == "future":
+            return Value(a, a + timedelta(days=6), "week")
+        return Value(monday, saturday, "week")
+    if tense == "future":
+        return Value(a, saturday, "week")
+    if tense == "past":
+        return Value(monday, a, "week")
+    return Value(monday, saturday, "week")
 
 
 def _third(v: Value, k: int) -> Value:
@@ -225,12 +244,9 @@ def _range_precision(start: date, end: date) -> str:
 # ---------------------------------------------------------------- dateparser
 @lru_cache(maxsize=4096)
 def _dateparse(text: str, base: str, prefer: str) -> Optional[tuple[str, str]]:
-    from dateparser.date import DateDataParser  # slow import: only when first needed
-
-    parser = _date_parser(prefer)
-    parser._settings.RELATIVE_BASE = datetime.fromisoformat(base)  # noqa: SLF001
+    """dateparser's reading of `text` relative to `base`: (ISO date, period) or None."""
     try:
-        data = parser.get_date_data(text)
+        data = _date_parser(base, prefer).get_date_data(text)
     except Exception:  # dateparser raises on odd input; it is not a date then
         return None
     if not data or data.date_obj is None:
@@ -238,13 +254,13 @@ def _dateparse(text: str, base: str, prefer: str) -> Optional[tuple[str, str]]:
     return data.date_obj.date().isoformat(), data.period or "day"
 
 
-@lru_cache(maxsize=2)
-def _date_parser(prefer: str):
-    from dateparser.date import DateDataParser
+@lru_cache(maxsize=64)
+def _date_parser(base: str, prefer: str):
+    from dateparser.date import DateDataParser  # slow import: only when first needed
 
     return DateDataParser(languages=["en"], settings={
         "PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": True,
-        "RELATIVE_BASE": datetime(2000, 1, 1), "STRICT_PARSING": False})
+        "RELATIVE_BASE": datetime.fromisoformat(base)})
 
 
 # ---------------------------------------------------------------- resolution context
@@ -297,7 +313,7 @@ class _Resolver:
         v = self.v = _vocab()
         s = v.subs
         num = v.number_re
-        self.re_since = re.compile(r"^(since|from)\s+(.+)$")
+        self.re_since = re.compile(r"^(since|ever since)\s+(.+)$")
         self.re_within = re.compile(r"^(within|in the space of)\s+(.+)$")
         self.re_until = re.compile(r"^(until|till|up until|up to|before|after|by|"
                                    r"no later than|as of|starting|beginning)\s+(.+)$")
@@ -313,11 +329,16 @@ class _Resolver:
             + s["part_of_day"] + r")(\s+and\s+a\s+half)?\s+(ago|before|after|earlier|later|"
             r"from now|prior|following)(?:\s+(?:to\s+|that\s+)?(.+))?$")
         self.re_rel_period = re.compile(
-            r"^(the\s+)?(last|this|next|past|coming|previous|following|current|"
-            r"this past|this coming)\s+(week|month|year|weekend|decade|century|fortnight)$")
+            r"^(the\s+)?(last|this|next|past|coming|previous|following|current|latest|"
+            r"this past|this coming)\s+(week|month|year|weekend|decade|century|fortnight|quarter)$")
         self.re_rel_range = re.compile(
             r"^(?:the\s+)?(last|past|next|coming|previous|preceding|following)\s+(" + num
             + r")\s+(" + s["unit"] + r")$")
+        self.re_vague_range = re.compile(
+            r"^(?:the\s+)?(coming|next|past|last|following|previous)\s+(days|weeks|months|years)$")
+        self.re_ended = re.compile(
+            r"^(?:the\s+)?(?:(" + num + r")\s+)?(quarter|half|year|months?|quarters)\s+"
+            r"(?:that\s+)?(?:ended|ending|ends|through|to)\s+(.+)$")
         self.re_recent = re.compile(r"^(?:the\s+)?(?:most\s+)?recent\s+(days|weeks|months|years)$")
         self.re_this_part = re.compile(
             r"^(earlier|later|early|late|mid)\b\s*-?\s*(?:in\s+|on\s+)?(this|last|next|the)\s+"
@@ -349,7 +370,10 @@ class _Resolver:
         s = normalise(text)
         if not s:
             return None
-        return self._resolve(s, ctx, depth=0)
+        try:
+            return self._resolve(s, ctx, depth=0)
+        except (ValueError, OverflowError):  # "99999 years ago": off the calendar
+            return None
 
     # -------------------------------------------------------- core
     def _resolve(self, s: str, ctx: _Ctx, depth: int) -> Optional[Value]:
@@ -494,8 +518,10 @@ class _Resolver:
         a = ctx.pub
         back = (a.weekday() - wd) % 7
         if ctx.tense == "either" and mod is None:
+            # a past forecast: the coming day only when it is imminent and nearer
             fwd = (wd - a.weekday()) % 7
-            return _day(a + timedelta(days=fwd) if 0 < fwd < back else a - timedelta(days=back))
+            return _day(a + timedelta(days=fwd) if 0 < fwd <= 2 and fwd < back
+                        else a - timedelta(days=back))
         if mod in ("next", "coming", "this coming") or (ctx.future and mod not in ("last", "past", "this past")):
             fwd = (wd - a.weekday()) % 7
             if mod in ("next",) and fwd == 0:
@@ -540,7 +566,18 @@ class _Resolver:
         else:  # "three days later": after the last date mentioned
             if unit in ("second", "minute", "hour"):
                 return None  # "six minutes later" is not a date
-            anchor = ctx.anchor("previous_mention" if unit in ("day", "week") else "previous_any", sign)
+            kind = "previous_mention" if unit in ("day", "week") else "previous_any"
+            ref, _ = ctx.anchor_info(kind)
+            if ref.precision in ("month", "year") and unit in ("month", "year", "decade") \
+                    and not within and n == int(n):
+                # "profit for the quarter ended Sept. 30 fell from a year earlier": the same
+                # period, shifted
+                lo, hi = _shift(ref.start, unit, sign * n), _shift(ref.end, unit, sign * n)
+                if (ref.end + timedelta(days=1)).day == 1:  # ended on a month's last day
+                    hi = date(hi.year, hi.month, calendar.monthrange(hi.year, hi.month)[1])
+                if hi <= ctx.pub or ctx.future:
+                    return Value(lo, hi, ref.precision)
+            anchor = ctx.anchor(kind, sign)
         target = _shift(anchor, unit, sign * n)
         if target > ctx.pub and not ctx.future and direction not in ("from now",):
             target = ctx.pub  # a past clause cannot run past publication
@@ -562,8 +599,12 @@ class _Resolver:
                 a = ctx.anchor("previous_mention" if unit in ("week", "weekend") else "previous_any", step)
             else:
                 a = ctx.deictic()
-                step = {"last": -1, "past": -1, "this past": -1, "next": 1, "coming": 1,
-                        "this coming": 1}.get(mod, 0)
+                step = {"last": -1, "past": -1, "this past": -1, "latest": -1, "next": 1,
+                        "coming": 1, "this coming": 1}.get(mod, 0)
+            if unit == "quarter":
+                q0 = (a.month - 1) // 3 * 3 + 1  # first month of the quarter holding a
+                first = date(a.year, q0, 1) + relativedelta(months=3 * step)
+                return _months(first.year, first.month, first.month + 2)
             if unit == "weekend":
                 if step < 0:
                     return _weekend(a - timedelta(days=1 if a.weekday() == 6 else
@@ -574,7 +615,7 @@ class _Resolver:
                 start = _shift(a, unit, -1)
                 return Value(start, a, _range_precision(start, a))
             if unit == "week" and step == 0 and not the:
-                return _this_week(a, ctx.future)
+                return _this_week(a, ctx.tense)
             if unit == "decade":
                 return _years(a.year - 10 if step < 0 else a.year, a.year) if step <= 0 \
                     else _years(a.year, a.year + 10)
@@ -598,6 +639,29 @@ class _Resolver:
             prec = {"day": "week" if n <= 7 else "month", "week": "month", "fortnight": "month",
                     "month": "month"}.get(unit, "year")
             return Value(lo, hi, prec)
+        m = self.re_vague_range.match(s)
+        if m:
+            mod, unit_word = m.groups()
+            unit = self.v.units[unit_word]
+            a = ctx.deictic()
+            n = self.v.numbers["a few"]
+            if mod in ("coming", "next"):
+                lo, hi = a, _shift(a, unit, n)
+            else:
+                lo, hi = _shift(a, unit, -n), a
+            return Value(lo, hi, _range_precision(lo, hi))
+        m = self.re_ended.match(s)
+        if m:
+            qty, unit_word, rest = m.groups()
+            inner = self._resolve(rest, ctx, 1)
+            if inner is None or inner.precision != "day":
+                return None
+            n = self._number(qty) if qty else 1
+            months = {"quarter": 3, "half": 6, "year": 12, "month": 1}.get(unit_word.rstrip("s"))
+            if months is None or n is None:
+                return None
+            start = inner.end + timedelta(days=1) - relativedelta(months=round(months * n))
+            return Value(start, inner.end, "year" if months * n >= 12 else "month")
         m = self.re_recent.match(s)
         if m:
             off, prec = self.v.recent[m.group(1)]
@@ -615,8 +679,8 @@ class _Resolver:
                 base = _years(a.year - a.year % 10, a.year - a.year % 10 + 9)
             if which == "this" and unit == "week":
                 if mod in ("earlier", "early") and not ctx.future:
-                    return _this_week(a, False)
-                return _this_week(a, True)
+                    return _this_week(a, "past")
+                return _this_week(a, "future" if mod in ("later", "late") else ctx.tense)
             if which == "this" and mod == "earlier":
                 return Value(base.start, max(base.start, a), base.precision)
             if which == "this" and mod == "later":
@@ -720,6 +784,10 @@ class _Resolver:
         if m:
             y = ctx.deictic().year + {"this": 0, "the": 0, "last": -1, "next": 1}[m.group(2)]
             return _month(y, self.v.months[m.group(1)])
+        m = re.match(r"^(.*\d)(?:,?\s+of)?,?\s+(last|this|next)\s+year$", text)
+        if m:  # "March 20 last year"
+            y = ctx.deictic().year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
+            text = f"{m.group(1)} {y}"
         explicit_year = bool(self.re_year_in.search(text))
         prefer = "future" if ctx.future else "past"
         hit = _dateparse(text, ctx.pub.isoformat(), prefer)
@@ -945,6 +1013,9 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
         return True
     if g in ("on", "of", ", on") and is_clock(left) and not is_clock(right):
         return True
+    if g in ("", "of") and re.fullmatch(r"(?:last|this|next)\s+year", right.strip(), re.I) \
+            and re.search(r"\b" + v.subs["month"] + r"\b", left, re.I):
+        return True  # "March 20 last year"
     if g == "," and re.search(r"\b" + v.subs["weekday"] + r"$", left.strip(), re.I) \
             and re.match(v.subs["month"] + r"\b", right.strip(), re.I):
         return True
@@ -1037,9 +1108,7 @@ def _is_not_date(text: str) -> bool:
     # bare durations: "three years", "weeks", "the first two hours", "a decade"
     core = s
     for _ in range(3):
-        core = re.sub(r"^(?:for|the|first|final|nearly|almost|about|around|over|some|more than|"
-                      r"less than|up to|at least|within|roughly|another|an additional|"
-                      r"throughout|in|during)\s+", "", core)
+        core = v.duration_prefix_re.sub("", core)
     if re.fullmatch(r"(?:" + v.number_re + r"\s+)?(?:and\s+a\s+half\s+)?" + v.subs["unit"]
                     + r"(?:\s+and\s+a\s+half)?(?:\s+(?:long|old|later|earlier))?", core):
         later = re.search(r"\b(later|earlier)$", core)
@@ -1054,11 +1123,7 @@ def _is_not_date(text: str) -> bool:
         return True
     if re.fullmatch(r"\d+", core) and not (len(core) == 4 and 1000 <= int(core) <= 2100):
         return True
-    if core in ("now", "recently", "currently", "the past", "the future", "present",
-                "at present", "once", "annual", "recent", "the time", "the moment", "the day",
-                "time", "one day", "some day", "someday", "the years", "the days"):
-        return True
-    return False
+    return core in v.not_date_words
 
 
 # ---------------------------------------------------------------- syntax helpers
@@ -1090,17 +1155,26 @@ def _tense(span: TokenSpan) -> str:
         return "future"
     if not _has(doc, "DEP"):
         return "unknown"
-    att = _attachment(span)
-    if att is not None and att.pos_ in ("NOUN", "PROPN") and any(
-            c.lower_ in v.future_words and c.dep_ == "amod" for c in att.children):
-        return "future"  # "his next court appearance on April 5"
-    verb = _clause_verb(att)
-    if verb is None:
-        return "unknown"
-
     def past(tok: Token) -> bool:
         return tok.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD"
                                         for c in tok.children)
+
+    def main_verb_past(tok: Token) -> bool:
+        """Is the finite verb governing this noun phrase in the past?"""
+        main = _clause_verb(tok.head if tok.head != tok else None)
+        return main is not None and past(main)
+
+    att = _attachment(span)
+    if att is not None and att.pos_ in ("NOUN", "PROPN") and any(
+            c.lower_ in v.future_words and c.dep_ == "amod" for c in att.children):
+        # "his next court appearance on April 5"; "the planned launch on Wednesday ... was
+        # scrubbed" may lie on either side
+        return "either" if main_verb_past(att) else "future"
+    verb = _clause_verb(att)
+    if verb is None:
+        return "unknown"
+    if verb.dep_ in ("acl", "amod") and verb.lower_ in v.future_words and main_verb_past(verb):
+        return "either"  # "other games scheduled for Wednesday were still held"
 
     for cand in (verb, verb.head if verb.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj") else None):
         if cand is None:
@@ -1113,10 +1187,11 @@ def _tense(span: TokenSpan) -> str:
             return "either" if past(cand) else "future"
         if cand is verb and any(c.tag_ == "TO" and c.dep_ == "aux" for c in kids):
             h = verb.head
-            if h.lower_ in v.future_words:
-                return "either" if past(h) else "future"
-            if h.pos_ in ("NOUN", "PROPN") or h.tag_ in ("VBZ", "VBP", "MD") or h.lower_ in v.future_aux:
-                return "future"
+            if h.lower_ in v.future_words or h.lemma_.lower() in v.intent_verbs:
+                return "either" if past(h) else "future"  # "plans to", "was expected to"
+            if h.pos_ in ("NOUN", "PROPN") or h.lower_ in v.future_aux \
+                    or (h.lemma_ == "be" and h.tag_ in ("VBZ", "VBP")):
+                return "future"  # "the election to be held on", "is to take effect on"
             if any(c.dep_ in ("aux", "auxpass") and c.lower_ in v.future_aux for c in h.children):
                 return "future"
             # "asked Parliament to meet in October": after the asking, maybe after publication
@@ -1128,19 +1203,9 @@ def _tense(span: TokenSpan) -> str:
     return "past" if verb.tag_ in ("VBZ", "VBP", "VBG") else "unknown"
 
 
-_EXPLICIT_YEAR = None
-
-
 def _year_hint(span: TokenSpan) -> Optional[int]:
     """The year of a full date just before `span` ("the army moved on November 15, 2017 ...
     his resignation on November 21"): in the same sentence or the one before it."""
-    global _EXPLICIT_YEAR
-    v = _vocab()
-    if _EXPLICIT_YEAR is None:
-        mon = v.subs["month_full"]
-        _EXPLICIT_YEAR = re.compile(
-            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}\s+" + mon + r",?|" + mon
-            + r",?|(?:in|of|during)\s+)\s+((?:1[6-9]|20)\d\d)\b", re.I)
     doc = span.doc
     if not _has(doc, "SENT_START"):
         return None
@@ -1148,7 +1213,7 @@ def _year_hint(span: TokenSpan) -> Optional[int]:
     if s0 > 0:
         s0, _ = _sent_of(doc, s0 - 1)
     start = doc[s0].idx
-    hits = list(_EXPLICIT_YEAR.finditer(_text(doc), start, span.start_char))
+    hits = list(_vocab().explicit_year_re.finditer(_text(doc), start, span.start_char))
     return int(hits[-1].group(1)) if hits else None
 
 
@@ -1285,14 +1350,15 @@ class _DocFacts:
     `has_annotation` and `.sent` scan them), kept for the Doc being processed."""
 
     doc: Optional[Doc] = None
+    n_tokens: int = -1
     text: str = ""
     has: dict = {}
     sent_starts: list = []
 
     @classmethod
     def of(cls, doc: Doc) -> "type[_DocFacts]":
-        if cls.doc is not doc:
-            cls.doc, cls.text, cls.has = doc, doc.text, {}
+        if cls.doc is not doc or cls.n_tokens != len(doc):  # a retokenised Doc starts over
+            cls.doc, cls.n_tokens, cls.text, cls.has = doc, len(doc), doc.text, {}
             if doc.has_annotation("SENT_START"):
                 cls.sent_starts = [s.start for s in doc.sents] + [len(doc)]
             else:
@@ -1364,10 +1430,11 @@ def _reference(m: _Mention, i: int, mentions: list[_Mention], kind: str, pub: da
         for o in reversed(mentions[:i]):
             if m.span.start_char - o.span.end_char > PREVIOUS_MENTION_CHARS:
                 break
-            if o.value is not None and not o.quoted and (
-                    o.value.precision == "day" or kind == "previous_any"):
+            if o.value is None or o.quoted or (o.value.start > pub and m.tense != "future"):
+                continue  # a past clause does not follow on from a date still to come
+            if o.value.precision == "day" or kind == "previous_any":
                 return o.value, "default"
-        return _day(pub), "default"
+        return _day(story), "default"
     if kind == "story":
         return _day(story), "default"
     return _day(pub), "default"
@@ -1444,7 +1511,11 @@ def event_time(doc: Doc, tokens: Union[TokenSpan, Token, Iterable[Token]]) -> Op
     adverbial clause, or a conjoined verb below the trigger) is never taken: in "Gladkov said
     earlier on Sunday that Ukrainian forces continued to shell his region overnight and that
     two people were killed the previous evening", shell -> overnight, killed -> the previous
-    evening, said -> on Sunday. A time expression inside the trigger's own span is ignored.
+    evening, said -> (on) Sunday. A time expression inside the trigger's own span is ignored.
+    The `TimeSpan`'s mention is already normalised (anaphora resolved: "the previous
+    evening" is the day before the date governing it, else before publication). None means
+    no time expression governs the trigger: the caller falls back to the publication date
+    (SPEC 3, precision `reported`, basis `publication`).
     """
     times = doc._.times or []
     if not times:
