@@ -638,7 +638,7 @@ class Resolver:
     # ------------------------------------------------------------------ context
     def _note(self, m: Mention, e: Entry) -> None:
         m.entry = e
-        if e.country:
+        if e.country and not m.modifier:
             self.resolved_countries[e.country] += 1
         if e.feature == "admin1":
             self.admin1_keys[e.key] += 1
