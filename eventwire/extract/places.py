@@ -27,20 +27,25 @@ named, a "City, State" appositive and one sense per name in a document.
 
 Metonymy: a place that is the subject of an agentive verb ("Moscow said", "Kyiv denied",
 "Russia, which launched ...") or the possessor of an agentive noun ("Russia's invasion") stands
-for its government: `metonymic=True`. Such mentions stay in the list; the events stage does
-not use them as event locations.
+for its government: `metonymic=True`; so does a country modifying or possessing a noun that is
+no place ("US troops", "Iran's Quds Force"), after "for / with / against" ("proxies for Kyiv")
+or as the object of a verb of stance ("blamed Israel"). Such mentions stay in the list; the
+events stage does not use them as event locations.
+
+Word lists live in `data/places.yaml`; the gazetteer in `gazetteer.py`.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Iterable, Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span as TokenSpan, Token
+from spacy.tokens import Doc, Token
 
 from .gazetteer import Entry, Gazetteer, config, get_gazetteer, nkey
 from .mentions import PlaceSpan
@@ -52,7 +57,7 @@ through throughout inside between via within on onto off beyond along against ne
 north south east west northeast northwest southeast southwest""".split())
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 NAME_LABELS = frozenset({"GPE", "LOC", "FAC"})
-WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", ""})
+WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE", ""})
 DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
 CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
 
@@ -109,6 +114,8 @@ def _words() -> dict:
         "met_verbs": set(cfg["metonymy_verbs"]),
         "loc_verbs": set(cfg["location_verbs"]),
         "met_nouns": set(cfg["metonymy_nouns"]),
+        "place_nouns": set(cfg["place_nouns"]),
+        "stance_verbs": set(cfg["stance_verbs"]),
         "stop_names": set(cfg["stop_names"]),
         "not_places": {nkey(w) for w in cfg["not_places"]},
         "titles": {w.lower() for w in cfg["person_titles"]},
@@ -241,6 +248,21 @@ class Finder:
                 self.blocked.update(range(i, j))
             i = max(j, i + 1)
 
+    def _hyphenated(self, s: int, e: int) -> tuple[int, int]:
+        """"Mazar" of "Mazar-i-Sharif": the whole hyphenated name, when the gazetteer has it."""
+        doc = self.doc
+        j = e
+        while j + 1 < len(doc) and doc[j - 1].whitespace_ == "" and doc[j].text == "-" \
+                and doc[j].whitespace_ == "" and doc[j + 1].is_alpha:
+            j += 2
+        i = s
+        while i - 2 >= 0 and doc[i - 1].text == "-" and doc[i - 2].whitespace_ == "" \
+                and doc[i - 1].whitespace_ == "" and doc[i - 2].is_alpha:
+            i -= 2
+        if (i, j) != (s, e) and self.gz.known(doc[i:j].text):
+            return i, j
+        return s, e
+
     def _whole_place(self, text: str) -> bool:
         return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
 
@@ -365,6 +387,8 @@ class Finder:
             if e <= s:
                 continue
             label = ent.label_
+            if label in NAME_LABELS:
+                s, e = self._hyphenated(s, e)
             commas = [t.i for t in doc[s:e] if t.text == ","]
             if commas and label in NAME_LABELS:
                 # "Shelby, North Carolina" read as one entity
@@ -377,12 +401,15 @@ class Finder:
                 continue
             head = self._landmark_head(s, e)
             text = doc[s:e].text
+            if self.gz.landmark_named(text):        # "the Kremlin", "White House"
+                self._add(s, e, "landmark", label=label, head=head or "")
+                continue
             if head and e - s >= 2 and " " not in head and self._whole_place(doc[s:e - 1].text):
                 self._add(s, e - 1, "ner", label=label)     # "the Red Sea port of Mokha"
                 continue
             if label in NAME_LABELS:
                 if head and not self.gz.feature_named(text) and not self.gz.country_named(text) \
-                        and not any(p for _, p in self.gz.cities_named(text)):
+                        and (head == text.lower() or not any(p for _, p in self.gz.cities_named(text))):
                     self._add(s, e, "landmark", label=label, head=head)
                 else:
                     self._add(s, e, "ner", label=label)
@@ -396,6 +423,8 @@ class Finder:
                     self._add(s, e, "landmark", label=label, head=head)
             elif label in WEAK_LABELS:
                 self._add(s, e, "weak", label=label)
+            elif self.gz.country_named(text) and _is_cap(doc[s]):
+                self._add(s, e, "weak", label=label)    # "Niger" read as a DATE
 
     def _proper_noun_mentions(self) -> None:
         doc = self.doc
@@ -437,8 +466,8 @@ class Finder:
                 self._add(i, j + 1, "landmark", head=head)
             else:
                 head = self._landmark_head(i, j)
-                if head:
-                    self._add(i, j, "landmark", head=head)
+                if head or self.gz.landmark_named(doc[i:j].text):
+                    self._add(i, j, "landmark", head=head or "")
                 else:
                     self._add(i, j, "weak")
             i = max(j, i + 1)
@@ -638,12 +667,12 @@ class Resolver:
     # ------------------------------------------------------------------ context
     def _note(self, m: Mention, e: Entry) -> None:
         m.entry = e
-        if e.country and not m.modifier:
+        if e.country and not (m.modifier and e.feature == "country"):
             self.resolved_countries[e.country] += 1
         if e.feature == "admin1":
-            self.admin1_keys[e.key] += 1
+            self.admin1_keys[e.key] += 2          # named: a strong hint
         elif e.admin1_key:
-            self.admin1_keys[e.admin1_key] += 1
+            self.admin1_keys[e.admin1_key] += 1   # a town of it named: a weak one
         self.place_texts.add(nkey(m.text))
 
     def _country_bonus(self, iso: Optional[str]) -> float:
@@ -652,29 +681,40 @@ class Resolver:
         n = self.countries.get(iso, 0)
         if n:
             return 2.0 + min(1.0, 0.25 * (n - 1))
-        if self.resolved_countries.get(iso) or self.prior_countries.get(iso, 0) >= 2:
+        if self.resolved_countries.get(iso, 0) >= 2 or self.prior_countries.get(iso, 0) >= 2:
+            return 2.0      # the country of several places named in the text
+        if self.resolved_countries.get(iso):
             return 1.5
         if iso in self.neighbours:
             return 0.7
         return 0.0
 
-    def _score(self, e: Entry, primary: bool, m: Mention) -> float:
+    def _score(self, e: Entry, primary: bool, m: Mention, text: Optional[str] = None) -> float:
         if e.feature == "city":
             s = 1.2 * math.log10(e.population + 1)
             cap = self.gz.countries_raw.get(e.country or "", {}).get("capital")
             if cap and nkey(cap) == nkey(e.name):
-                s += 0.7
+                s += 1.0
+        elif e.feature == "admin1" and e.population:
+            # by its towns' people (a lower bound)
+            s = 1.2 * math.log10(e.population) - 0.5
         elif e.feature in ("admin1", "admin2"):
-            # a unit has no population here: a prior, and the weight of its country
-            s = (5.8 if e.feature == "admin1" else 4.3) + 0.05 * math.log10(
+            # no population known: a prior, and the weight of its country
+            s = (5.0 if e.feature == "admin1" else 4.3) + 0.05 * math.log10(
                 self.gz.country_population(e.country) + 1)
         else:
             s = 4.0
         if not primary:
-            s -= 1.5
+            # another name: "Odessa" for Odesa costs little, "Victoria" for Hong Kong much;
+            # "New York" for New York City little, "Oklahoma" for Oklahoma City much
+            said, name = nkey(text or m.text), nkey(e.name)
+            alike = SequenceMatcher(None, said, name).ratio() >= 0.75 and not (
+                name == said + " city" and e.population < 2_000_000)
+            s -= 0.3 if alike else 2.0
         s += self._country_bonus(e.country)
-        if e.key in self.admin1_keys or (e.admin1_key and e.admin1_key in self.admin1_keys):
-            s += 1.5
+        a1 = e.key if e.feature == "admin1" else e.admin1_key
+        if a1 and self.admin1_keys.get(a1):
+            s += 1.0 if self.admin1_keys[a1] >= 2 else 0.5
         if m.governor and e.feature == "admin1":
             s += 3.0
         return s
@@ -759,10 +799,10 @@ class Resolver:
 
     def _us_state_reading(self, text: str) -> bool:
         """"Georgia" in an article set in the United States is the state."""
-        if self.countries.get("US", 0) + self.resolved_countries.get("US", 0) < 2:
+        if self.countries.get("US", 0) + self.prior_countries.get("US", 0) < 2:
             return False
-        if self.countries.get("GE", 0) > 1:
-            return False
+        if self.prior_countries.get("GE", 0) > self.countries.get("GE", 0):
+            return False    # Tbilisi or another Georgian place is named too
         return any(e.country == "US" for e in self.gz.admins_named(text, 1))
 
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
@@ -789,11 +829,14 @@ class Resolver:
                 cands = [(e, True) for e in gz.small_places_named(text)]
             return cands
         cands = list(gz.cities_named(text))
+        if not cands and m.source == "ner" and not gz.admins_named(text):
+            # "Dagestan" for "Respublika Dagestan": the unit's core name
+            cands = [(e, False) for e in gz.admins_by_core(text) if e.feature == "admin1"]
         for e in gz.admins_named(text):
-            main = gz.is_main_name(e, text)
-            # a bare "Pierce" is no county: a second-order unit by its own name only
-            if e.feature == "admin1" or main:
-                cands.append((e, main))
+            # a bare "Pierce" is no county: a second-order unit by its own name only; a
+            # first-order unit's aliases are its English names ("Crete", "Aleppo")
+            if e.feature == "admin1" or gz.is_main_name(e, text):
+                cands.append((e, True))
         cands += [(e, True) for e in gz.extra_named(text) if all(e.key != c.key for c, _ in cands)]
         return cands
 
@@ -820,7 +863,25 @@ class Resolver:
         if not any(p for e, p in cands):
             # an exonym only ("Raqqa", "Mokha"): no penalty where the article is
             cands = [(e, p or self._in_context(e.country) or not self.countries) for e, p in cands]
-        scored = sorted(((self._score(e, p, m), i, e) for i, (e, p) in enumerate(cands)),
+        said = nkey(text)
+        towns = [e for e, p in cands if e.feature == "city" and (
+            nkey(e.name) in (said, said + " city") or SequenceMatcher(None, said, nkey(e.name)).ratio() >= 0.75)]
+        gz = self.gz
+
+        def adjust(e: Entry) -> float:
+            """A unit and a town of one name: the unit's seat ("Idlib", "Aleppo") reads as
+            the town; a namesake elsewhere ("Wyoming, Michigan") yields to the unit."""
+            if e.feature in ("admin1", "admin2"):
+                g = gz.group(e)
+                inside = [t for t in towns if g is not None and gz.group(t) == g]
+                return -1.0 if inside else 0.0
+            if e in towns and e.population < 500_000 and any(
+                    c.feature == "admin1" and c.country == e.country and gz.group(c) != gz.group(e)
+                    for c, p in cands):
+                return -1.0
+            return 0.0
+
+        scored = sorted(((self._score(e, p, m, text) + adjust(e), i, e) for i, (e, p) in enumerate(cands)),
                         key=lambda x: (-x[0], x[1]))
         best_score, _, best = scored[0]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
@@ -838,7 +899,8 @@ class Resolver:
         if len(text) < 3 or (text.isupper() and len(text) <= 4 and not self.gz.country_named(text)):
             return False
         if m.label == "NORP" and DEMONYM_END.search(text.lower()) and m.level is None \
-                and nkey(text) not in self.place_texts:
+                and nkey(text) not in self.place_texts \
+                and not any(p and e.population >= 100_000 for e, p in self.gz.cities_named(text)):
             return False
         if m.end - m.start == 1 and first.lower_ in self.person_tokens_doc():
             return False
@@ -886,7 +948,7 @@ class Resolver:
             return True
         if m.end - m.start == 1 and self.doc[m.start].lower_ in self.person_tokens_doc():
             return False
-        if m.end - m.start == 1 and self.doc[m.start].lower_ in _lexicon(self.doc) \
+        if m.end - m.start == 1 and m.label != "GPE" and self.doc[m.start].lower_ in _lexicon(self.doc) \
                 and not self._in_context(e.country) and (
                     e.feature == "admin2" or (e.feature == "city" and e.population < 100_000)
                     or (e.feature == "admin1" and self.gz.country_population(e.country) < 50_000_000)):
@@ -936,6 +998,10 @@ class Resolver:
     def _resolve_landmark(self, m: Mention) -> None:
         doc, gz = self.doc, self.gz
         name = doc[m.start:m.end].text
+        known = gz.landmark_named(name)
+        if known is not None:
+            m.entry, m.name, m.feature = known, None, "landmark"
+            return
         where: Optional[Entry] = None
         foreign = m.head in self.w["foreign_heads"]
         if not foreign:
@@ -1073,26 +1139,50 @@ class Resolver:
 
     # ------------------------------------------------------------------ metonymy
     def _metonymic(self, m: Mention) -> bool:
-        if m.source == "anaphor" or m.feature in ("landmark", "other") or m.entry.feature not in (
-                "country", "city", "admin1"):
+        if m.source == "anaphor" or m.feature == "other" or m.entry.feature not in (
+                "country", "city", "admin1", "landmark"):
             return False
-        span = self.doc[m.start:m.end]
-        root = span.root
-        return _agentive(root, self.w)
+        if m.feature == "landmark" and not m.entry.key.startswith("L:"):
+            return False        # only the seats of government speak: "the Kremlin said"
+        root = self.doc[m.start:m.end].root
+        if m.char_start is not None:
+            # "the U.S.–Mexico border": a name inside a modifier token
+            return root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_.lower() not in self.w["place_nouns"]
+        # "Mokha, Yemen": the country of a place just named is where it is
+        if m.start >= 2 and self.doc[m.start - 1].text == "," and any(
+                o.end == m.start - 1 and o.entry is not None for o in self.mentions):
+            return False
+        capital = m.entry.feature == "city" and self._is_capital(m.entry)
+        return _agentive(root, self.w, state=m.entry.feature == "country", capital=capital)
+
+    def _is_capital(self, e: Entry) -> bool:
+        cap = self.gz.countries_raw.get(e.country or "", {}).get("capital")
+        return bool(cap) and nkey(cap) == nkey(e.name)
 
 
-def _agentive(tok: Token, w: dict, depth: int = 0) -> bool:
+def _agentive(tok: Token, w: dict, depth: int = 0, state: bool = False, capital: bool = False) -> bool:
+    """Does the place at `tok` act as (or stand for) a government? Any place that is the
+    subject of an agentive verb; a state (a country, a capital) also as the possessor or
+    modifier of a noun that is no place ("Iran's Quds Force", "US troops"), after "for",
+    "with", "against", "between", and as the object of a verb of stance ("blamed Israel");
+    a capital after "for", "with", "against" ("proxies for Kyiv")."""
     dep, head = tok.dep_, tok.head
+    hl = head.lemma_.lower()
     if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
-        return head.lemma_.lower() not in w["loc_verbs"] or head.lemma_.lower() in w["met_verbs"] \
-            and head.lemma_.lower() not in ("be", "have")
-    if dep == "poss" and head.lemma_.lower() in w["met_nouns"]:
+        return hl not in w["loc_verbs"]
+    if dep == "pobj" and head.dep_ == "agent":          # "shelled by Russia"
         return True
-    if dep == "compound" and head.lemma_.lower() in w["met_nouns"] and head.lemma_.lower() not in (
-            "forces", "troops", "army", "military"):
-        return False
+    if dep == "poss":
+        return hl in w["met_nouns"] or (state and hl not in w["place_nouns"])
+    if state and dep in ("compound", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN"):
+        return hl not in w["place_nouns"]
+    if (state or capital) and dep == "pobj" and head.lower_ in (
+            "for", "with", "against", "between", "toward", "towards", "by"):
+        return True
+    if state and dep == "dobj" and hl in w["stance_verbs"]:
+        return True
     if dep == "conj" and depth < 3 and head is not tok:
-        return _agentive(head, w, depth + 1)
+        return _agentive(head, w, depth + 1, state, capital)
     # "Russia, which launched a full-scale invasion"
     for child in tok.children:
         if child.dep_ == "relcl" and child.pos_ == "VERB":
