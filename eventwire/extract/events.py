@@ -12,20 +12,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date as Date
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
-from . import times as times_stage
+from . import times as times_stage, vocab
+from .counts import lexicon as count_lexicon
 from .mentions import ActorSpan, CountSpan, PlaceSpan, TimeSpan, char_span
 
-DATA = Path(__file__).parent / "data"
 SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
 COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captured": ("ASSAULT", "abduct"),
               "arrested": ("COERCE", "arrest"), "displaced": ("DISPLACE", None)}
@@ -36,16 +33,13 @@ ARMED = {"MIL", "REB", "COP"}
 COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad"}
 
 
-@lru_cache(maxsize=1)
 def triggers() -> dict:
-    with open(DATA / "triggers.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return vocab.load("triggers")
 
 
 @lru_cache(maxsize=1)
 def ontology() -> dict:
-    with open(DATA / "ontology.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = dict(vocab.load("ontology"))
     single, multi = {}, {}
     for mode, words in data["mode_words"].items():
         for w in words:
@@ -379,9 +373,10 @@ def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
 def find_events(doc: Doc) -> list[EventDraft]:
     args = Arguments(doc)
     place_at = {i: p for p in doc._.places or () for i in range(p.span.start, p.span.end)}
+    speech = set(vocab.load("claims")["reporting"])
     trigger_at: dict[int, dict] = {}
     for tok in doc:
-        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in triggers()["reporting"]:
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
@@ -403,8 +398,6 @@ def find_events(doc: Doc) -> list[EventDraft]:
 def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     """With no number in the text, each named person or singular person noun undergoing a
     killing, injury, capture or arrest counts one ("Babaryka was arrested": arrested 1)."""
-    from .counts import lexicon as count_lexicon
-
     tok = draft.trigger.root
     kind = count_lexicon()["kind_of"].get(tok.lemma_.lower())
     if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
@@ -530,6 +523,3 @@ def events_component(doc: Doc) -> Doc:
     doc._.events = find_events(doc)
     return doc
 
-
-def iso(d: str) -> Date:
-    return Date.fromisoformat(d)
