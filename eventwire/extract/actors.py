@@ -94,8 +94,8 @@ def _token_country(doc: Doc, token: Token) -> Optional[str]:
 
 def _np_tokens(head: Token) -> list[Token]:
     """The head's left modifiers (compounds, adjectives, possessors, numbers) and the head."""
-    left = [t for t in head.subtree if t.i <= head.i and t.i >= head.left_edge.i and t.dep_ not in ("det", "punct", "cc")]
-    return [t for t in left if t.head == head or t == head or t.head.head == head] or [head]
+    return [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "cc")
+            and head in (t, t.head, t.head.head)]
 
 
 def dominant_country(doc: Doc) -> Optional[str]:

@@ -263,8 +263,6 @@ class Arguments:
             subj = self.subject(verb)
             if subj is not None:
                 actors += self.actors_of(subj)
-        if not actors and noun.dep_ == "nsubj":
-            pass  # "the attack killed 3": the noun is the event, its verb carries no actor
         return actors, recipients
 
 
