@@ -36,18 +36,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
-import yaml
 from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from ..models import Span, TimeMention
-from .mentions import TimeSpan
-
-DATA_PATH = Path(__file__).with_name("data") / "times.yaml"
+from . import vocab
+from .mentions import TimeSpan, char_span
 
 # dependency labels that open a new clause: a time inside belongs to that clause's verb
 CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj",
@@ -80,7 +77,6 @@ class _Vocab:
         self.holidays: dict = data["holidays"]
         self.left_modifiers = set(data["left_modifiers"])
         self.fillers = sorted(data["fillers"], key=len, reverse=True)
-        self.hedges = data["hedges"]
         self.future_aux = set(data["future_aux"])
         self.future_words = set(data["future_words"])
         self.intent_verbs = set(data["intent_verbs"])
@@ -108,8 +104,31 @@ class _Vocab:
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
         self.not_date_words = set(data["not_date_words"])
         self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
-        self.filler_re = re.compile(r"^(?:" + _alt(self.fillers + self.hedges) + r")\s+")
+        self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
         self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
+        num, unit, pod = self.number_re, subs["unit"], subs["part_of_day"]
+        # _joinable
+        self.part_of_day_re = re.compile(r"(?:the\s+)?" + pod, re.I)
+        self.rel_year_re = re.compile(r"(?:last|this|next)\s+year", re.I)
+        self.month_word_re = re.compile(r"\b" + subs["month"] + r"\b", re.I)
+        self.weekday_end_re = re.compile(r"\b" + subs["weekday"] + r"$", re.I)
+        self.month_start_re = re.compile(subs["month"] + r"\b", re.I)
+        # _extend
+        self.duration_re = re.compile(
+            r"(?:the\s+|a\s+few\s+|a\s+couple\s+of\s+)?(?:" + num + r"\s+)?(?:and\s+a\s+half\s+)?(?:"
+            + unit + r")(?:\s+and\s+a\s+half)?|the\s+" + pod)
+        # _is_conversion
+        self.zone_re = re.compile(r"\b(?:" + "|".join(re.escape(z) for z in sorted(self.conversion_zones))
+                                  + r")\b")
+        # _is_not_date
+        self.bare_duration_re = re.compile(r"(?:" + num + r"\s+)?(?:and\s+a\s+half\s+)?" + unit
+                                           + r"(?:\s+and\s+a\s+half)?(?:\s+(?:long|old|later|earlier))?")
+        self.later_re = re.compile(r"\b(later|earlier)$")
+        self.unit_re = re.compile(unit)
+        self.long_duration_re = re.compile(r"(?:" + num + r"[\s-]+)?" + unit + r"[\s-]+long")
+        self.frequency_re = re.compile(
+            r"(?:every|each|per)\s+.*|(?:daily|weekly|monthly|annually|yearly|annual)"
+            r"|(?:.*\s)?(?:once|twice|times)\s+(?:a|per)\s+\w+")
         mon = subs["month_full"]  # a year written out with its month ("November 15, 2017")
         self.explicit_year_re = re.compile(
             r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon + r",?\s+|" + mon
@@ -118,8 +137,7 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
-    with open(DATA_PATH, encoding="utf-8") as fh:
-        return _Vocab(yaml.safe_load(fh))
+    return _Vocab(vocab.load("times"))
 
 
 # ---------------------------------------------------------------- calendar helpers
@@ -301,9 +319,7 @@ class _Ctx:
         """The reference day; counting forward from a night starts at its evening, counting
         back from it starts at its morning ("the night of 3-4 June ... the next day": 4 June)."""
         val, _ = self.anchor_info(kind)
-        if val.precision == "day" and val.end != val.start:
-            return val.end if sign < 0 else val.start
-        return val.start
+        return _ref_day(val) if sign < 0 else val.start
 
 
 class _Resolver:
@@ -364,6 +380,8 @@ class _Resolver:
         self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
         self.re_numeric_date = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
         self.re_year_in = re.compile(r"\b(1[0-9]\d\d|20\d\d)\b")
+        self.re_lead_weekday = re.compile(r"^(" + s["weekday"] + r")\.?,?\s+(?=\S)")
+        self.re_rel_year_tail = re.compile(r"^(.*\d)(?:,?\s+of)?,?\s+(last|this|next)\s+year$")
 
     # -------------------------------------------------------- public
     def resolve(self, text: str, ctx: _Ctx) -> Optional[Value]:
@@ -728,8 +746,6 @@ class _Resolver:
             if yr:
                 y = {"this year": a.year, "last year": a.year - 1, "next year": a.year + 1}.get(yr)
                 y = int(yr) if y is None else y
-                if m1 > 12 and not yr.isdigit():
-                    pass
                 return _months(y, m0, m1)
             occ = [_months(y, m0, m1) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
             if mod in ("last", "past", "this past"):
@@ -773,7 +789,7 @@ class _Resolver:
         if not (self.re_has_month.search(s) or self.re_numeric_date.search(s)):
             return None
         wd = None
-        m = re.match(r"^(" + self.v.subs["weekday"] + r")\.?,?\s+(?=\S)", s)
+        m = self.re_lead_weekday.match(s)
         text = s
         if m:
             wd, text = self.v.weekdays[m.group(1)], s[m.end():]
@@ -784,7 +800,7 @@ class _Resolver:
         if m:
             y = ctx.deictic().year + {"this": 0, "the": 0, "last": -1, "next": 1}[m.group(2)]
             return _month(y, self.v.months[m.group(1)])
-        m = re.match(r"^(.*\d)(?:,?\s+of)?,?\s+(last|this|next)\s+year$", text)
+        m = self.re_rel_year_tail.match(text)
         if m:  # "March 20 last year"
             y = ctx.deictic().year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
             text = f"{m.group(1)} {y}"
@@ -1005,19 +1021,17 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
         return False
     if g == "":
         return True
-    is_clock = lambda t: bool(v.clock_any.fullmatch(t.strip()) or re.fullmatch(  # noqa: E731
-        r"(?:the\s+)?" + v.subs["part_of_day"], t.strip(), re.I))
+    is_clock = lambda t: bool(v.clock_any.fullmatch(t.strip())  # noqa: E731
+                              or v.part_of_day_re.fullmatch(t.strip()))
     if g in ("at", "around", "about", "until", "till", "by", "from", "at around", "at about",
              "shortly after", "shortly before", "just after", "just before", ",", ", at") \
             and is_clock(right) and not is_clock(left):
         return True
     if g in ("on", "of", ", on") and is_clock(left) and not is_clock(right):
         return True
-    if g in ("", "of") and re.fullmatch(r"(?:last|this|next)\s+year", right.strip(), re.I) \
-            and re.search(r"\b" + v.subs["month"] + r"\b", left, re.I):
+    if g in ("", "of") and v.rel_year_re.fullmatch(right.strip()) and v.month_word_re.search(left):
         return True  # "March 20 last year"
-    if g == "," and re.search(r"\b" + v.subs["weekday"] + r"$", left.strip(), re.I) \
-            and re.match(v.subs["month"] + r"\b", right.strip(), re.I):
+    if g == "," and v.weekday_end_re.search(left.strip()) and v.month_start_re.match(right.strip()):
         return True
     return False
 
@@ -1051,9 +1065,7 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     core = normalise(span.text)
     while v.filler_re.match(core):
         core = v.filler_re.sub("", core, count=1)
-    is_duration = bool(re.fullmatch(
-        r"(?:the\s+|a\s+few\s+|a\s+couple\s+of\s+)?(?:" + v.number_re + r"\s+)?(?:and\s+a\s+half\s+)?(?:"
-        + v.subs["unit"] + r")(?:\s+and\s+a\s+half)?|the\s+" + v.subs["part_of_day"], core))
+    is_duration = bool(v.duration_re.fullmatch(core))
     if end < sent_end and doc[end].lower_ == "ago":
         end += 1
     elif end < sent_end and is_duration and _OFFSET_TAIL.match(doc[end].text):
@@ -1075,9 +1087,10 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
 
 def _noun_phrase_end(doc: Doc, i: int, limit: int) -> Optional[int]:
     """End of the noun phrase starting at token i ("the attack", "the start of the rally")."""
-    for chunk in doc.noun_chunks if _has(doc, "DEP") else []:
-        if chunk.start == i:
-            return chunk.end
+    if _has(doc, "DEP"):
+        end = _DocFacts.of(doc).chunk_ends(doc).get(i)
+        if end is not None:
+            return end
     j = i
     if j < limit and doc[j].pos_ == "DET":
         j += 1
@@ -1094,8 +1107,7 @@ def _is_conversion(doc: Doc, span: TokenSpan, prev: Optional[TokenSpan]) -> bool
         return False
     close = text.find(")", span.end_char)
     inside = text[span.start_char:close if close >= 0 else span.end_char].lower()
-    zones = _vocab().conversion_zones
-    if any(re.search(r"\b" + re.escape(z) + r"\b", inside) for z in zones):
+    if _vocab().zone_re.search(inside):
         return True
     return prev is not None and text[prev.end_char:span.start_char].strip() == "("
 
@@ -1109,17 +1121,15 @@ def _is_not_date(text: str) -> bool:
     core = s
     for _ in range(3):
         core = v.duration_prefix_re.sub("", core)
-    if re.fullmatch(r"(?:" + v.number_re + r"\s+)?(?:and\s+a\s+half\s+)?" + v.subs["unit"]
-                    + r"(?:\s+and\s+a\s+half)?(?:\s+(?:long|old|later|earlier))?", core):
-        later = re.search(r"\b(later|earlier)$", core)
-        unit = re.search(v.subs["unit"], core)
+    if v.bare_duration_re.fullmatch(core):
+        later = v.later_re.search(core)
+        unit = v.unit_re.search(core)
         if later and unit and v.units.get(unit.group(0)) not in ("second", "minute", "hour"):
             return False  # "three days later" is a date
         return True
-    if re.fullmatch(r"(?:" + v.number_re + r"[\s-]+)?" + v.subs["unit"] + r"[\s-]+long", core):
+    if v.long_duration_re.fullmatch(core):
         return True
-    if re.fullmatch(r"(?:every|each|per)\s+.*|(?:daily|weekly|monthly|annually|yearly|annual)"
-                    r"|(?:.*\s)?(?:once|twice|times)\s+(?:a|per)\s+\w+", core):
+    if v.frequency_re.fullmatch(core):
         return True
     if re.fullmatch(r"\d+", core) and not (len(core) == 4 and 1000 <= int(core) <= 2100):
         return True
@@ -1247,6 +1257,10 @@ def _local(tok: Token) -> list[tuple[Token, int]]:
 
 
 # ---------------------------------------------------------------- the component
+_ANAPHOR_WORD = re.compile(r"\b(?:that|same|previous|following|next)\b"
+                           r"|\b(?:before|after|earlier|later|prior)\b")
+
+
 @dataclass
 class _Mention:
     span: TokenSpan
@@ -1297,8 +1311,7 @@ def find_times(doc: Doc) -> list[TimeSpan]:
         prev = span
         tense = _tense(span)
         norm = normalise(span.text)
-        anaphor = norm in v.anaphoric or bool(re.search(r"\b(?:that|same|previous|following|next)\b"
-                                                        r"|\b(?:before|after|earlier|later|prior)\b", norm))
+        anaphor = norm in v.anaphoric or bool(_ANAPHOR_WORD.search(norm))
         mentions.append(_Mention(span, qmask[span.start_char] if span.start_char < len(qmask) else False,
                                  tense, _year_hint(span),
                                  _attachment(span) if _has(doc, "DEP") else None,
@@ -1317,7 +1330,7 @@ def find_times(doc: Doc) -> list[TimeSpan]:
     for m in mentions:
         if m.independent and not m.quoted and m.value.precision == "day" \
                 and timedelta(0) <= pub - m.value.start <= timedelta(days=STORY_WINDOW_DAYS):
-            story = m.value.start if m.value.end - m.value.start <= timedelta(days=0) else m.value.end
+            story = _ref_day(m.value)
             break
 
     # pass two: anaphora, quoted deixis and clock times
@@ -1339,7 +1352,7 @@ def find_times(doc: Doc) -> list[TimeSpan]:
         if m.value is None:
             continue
         out.append(TimeSpan(span=m.span, mention=TimeMention(
-            text=m.span.text, span=Span(start=m.span.start_char, end=m.span.end_char),
+            text=m.span.text, span=char_span(m.span),
             start=m.value.start.isoformat(), end=m.value.end.isoformat(),
             precision=m.value.precision)))
     return out
@@ -1347,23 +1360,46 @@ def find_times(doc: Doc) -> list[TimeSpan]:
 
 class _DocFacts:
     """Per-Doc facts spaCy recomputes on every access (`doc.text` joins the tokens,
-    `has_annotation` and `.sent` scan them), kept for the Doc being processed."""
+    `has_annotation` and `.sent` scan them, `.noun_chunks` walks the parse), kept in the
+    Doc's own `user_data`, so Docs processed at the same time do not share them."""
 
-    doc: Optional[Doc] = None
-    n_tokens: int = -1
-    text: str = ""
-    has: dict = {}
-    sent_starts: list = []
+    KEY = "eventwire.times.facts"
+
+    def __init__(self, doc: Doc) -> None:
+        self.n_tokens = len(doc)
+        self.text = doc.text
+        self.has: dict[str, bool] = {}
+        if doc.has_annotation("SENT_START"):
+            self.sent_starts = [s.start for s in doc.sents] + [len(doc)]
+        else:
+            self.sent_starts = [0, len(doc)]
+        self._chunk_ends: Optional[dict[int, int]] = None
+        self.attachments: dict[tuple[int, int], Optional[int]] = {}  # span -> token index
 
     @classmethod
-    def of(cls, doc: Doc) -> "type[_DocFacts]":
-        if cls.doc is not doc or cls.n_tokens != len(doc):  # a retokenised Doc starts over
-            cls.doc, cls.n_tokens, cls.text, cls.has = doc, len(doc), doc.text, {}
-            if doc.has_annotation("SENT_START"):
-                cls.sent_starts = [s.start for s in doc.sents] + [len(doc)]
-            else:
-                cls.sent_starts = [0, len(doc)]
-        return cls
+    def of(cls, doc: Doc) -> "_DocFacts":
+        facts = doc.user_data.get(cls.KEY)
+        if facts is None or facts.n_tokens != len(doc):  # a retokenised Doc starts over
+            facts = doc.user_data[cls.KEY] = cls(doc)
+        return facts
+
+    def chunk_ends(self, doc: Doc) -> dict[int, int]:
+        """{noun chunk's first token: its end} (the Doc must be parsed)."""
+        if self._chunk_ends is None:
+            ends: dict[int, int] = {}
+            for chunk in doc.noun_chunks:
+                ends.setdefault(chunk.start, chunk.end)
+            self._chunk_ends = ends
+        return self._chunk_ends
+
+    def attachment(self, span: TokenSpan) -> Optional[Token]:
+        """`_attachment(span)`, worked out once per span."""
+        key = (span.start, span.end)
+        if key not in self.attachments:
+            att = _attachment(span)
+            self.attachments[key] = None if att is None else att.i
+        i = self.attachments[key]
+        return None if i is None else span.doc[i]
 
 
 def _text(doc: Doc) -> str:
@@ -1396,17 +1432,20 @@ def _ref_day(val: Value) -> date:
     return val.start
 
 
+def _sentence_days(m: _Mention, mentions: list[_Mention], quoted: bool) -> list[_Mention]:
+    """The other day-precision mentions of `m`'s sentence that stand on their own, in text
+    order (with `quoted` False: outside quotation marks only)."""
+    return [o for o in mentions if o is not m and o.independent and (quoted or not o.quoted)
+            and o.value.precision == "day" and _same_sentence(o.span, m.span)]
+
+
 def _speech_time(m: _Mention, mentions: list[_Mention], story: date) -> date:
-    for o in mentions:
-        if o is not m and o.independent and not o.quoted and o.value.precision == "day" \
-                and _same_sentence(o.span, m.span):
-            return _ref_day(o.value)
-    return story
+    same = _sentence_days(m, mentions, quoted=False)
+    return _ref_day(same[0].value) if same else story
 
 
 def _clock_day(m: _Mention, mentions: list[_Mention], story: date) -> date:
-    same = [o for o in mentions if o is not m and o.independent and o.value.precision == "day"
-            and _same_sentence(o.span, m.span)]
+    same = _sentence_days(m, mentions, quoted=True)
     before = [o for o in same if o.span.start < m.span.start]
     if before:
         return before[-1].value.start
@@ -1468,12 +1507,13 @@ def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[Tok
     `with_level`: a pair (mention, found above the clause?))."""
     if tok is None:
         return None
+    facts = _DocFacts.of(doc)
     by_attach: dict[int, list] = {}
     for o in pool:
-        span = o.span if hasattr(o, "span") else o
+        span = o.span
         if exclude is not None and span.start == exclude.start:
             continue
-        att = o.attach if hasattr(o, "attach") else _attachment(span)
+        att = o.attach if hasattr(o, "attach") else facts.attachment(span)
         if att is not None and _sent_of(doc, att.i) == _sent_of(doc, tok.i):
             by_attach.setdefault(att.i, []).append(o)
     if not by_attach:
@@ -1482,17 +1522,17 @@ def _governing(doc: Doc, tok: Optional[Token], pool: list, exclude: Optional[Tok
     t = tok
     while True:
         best, key = None, None
-        for w, depth in _local(t):
+        local = _local(t)
+        for w, depth in local:
             if w.i in seen:
                 continue
             for o in by_attach.get(w.i, []):
-                span = o.span if hasattr(o, "span") else o
-                k = (depth, abs(span.start - tok.i))
+                k = (depth, abs(o.span.start - tok.i))
                 if key is None or k < key:
                     best, key = o, k
         if best is not None:
             return (best, t is not tok) if with_level else best
-        seen.update(w.i for w, _ in _local(t))
+        seen.update(w.i for w, _ in local)
         if t.head == t:
             return None
         t = t.head
@@ -1534,7 +1574,7 @@ def event_time(doc: Doc, tokens: Union[TokenSpan, Token, Iterable[Token]]) -> Op
         inside = {t.i for t in toks}
     if not _has(doc, "DEP"):
         return None
-    pool = [ts for ts in times if not (set(range(ts.span.start, ts.span.end)) & inside)]
+    pool = [ts for ts in times if not any(i in inside for i in range(ts.span.start, ts.span.end))]
     return _governing(doc, trigger, pool)
 
 
