@@ -454,15 +454,7 @@ class Finder:
     def _proper_noun_mentions(self) -> None:
         doc = self.doc
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        lexicon = _lexicon(doc)
         for tok in doc:
-            # "Cité station": a capitalised word that is no English word, before a landmark noun
-            if tok.i + 1 < len(doc) and tok.i not in covered and tok.i not in self.blocked \
-                    and _is_cap(tok) and tok.tag_ not in ("NNP", "NNPS") and tok.is_alpha \
-                    and not tok.is_stop and tok.pos_ in ("NOUN", "PROPN", "ADJ", "X") \
-                    and lexicon and tok.lower_ not in lexicon and doc[tok.i + 1].lower_ in self.w["landmark_heads"] \
-                    and not _is_cap(doc[tok.i + 1]):
-                self._add(tok.i, tok.i + 2, "landmark", head=doc[tok.i + 1].lower_)
             # "the U.S.–Mexico border", "the Russia-Ukraine war": names joined in one token
             if re.search(r"[\w.][–—/-]\w", tok.text) and tok.i not in self.blocked and _is_cap(tok):
                 pos = 0
