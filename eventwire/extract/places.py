@@ -770,7 +770,7 @@ class Resolver:
             for v in variants:
                 c = self.gz.country_named(v)
                 if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or v.isupper()):
-                    if v != text or c.country not in ("GE",) or not self._us_state_reading(v):
+                    if v != text or not self._home_unit_reading(v, c.country):
                         self._note(m, c)
                         return
                 f = self.gz.feature_named(v)
@@ -817,13 +817,17 @@ class Resolver:
             m.name = compose_unit_name(text, e)
         self._note(m, e)
 
-    def _us_state_reading(self, text: str) -> bool:
-        """"Georgia" in an article set in the United States is the state."""
-        if self.countries.get("US", 0) + self.prior_countries.get("US", 0) < 2:
+    def _home_unit_reading(self, text: str, country: Optional[str]) -> bool:
+        """A country's name that is also a province of the country the article is set in
+        ("Georgia" in a story from the United States) names the province."""
+        votes = {c: self.countries.get(c, 0) + self.prior_countries.get(c, 0)
+                 for c in set(self.countries) | set(self.prior_countries)}
+        home = max(votes, key=votes.get, default=None)
+        if home is None or home == country or votes[home] < 2:
             return False
-        if self.prior_countries.get("GE", 0) > self.countries.get("GE", 0):
-            return False    # Tbilisi or another Georgian place is named too
-        return any(e.country == "US" for e in self.gz.admins_named(text, 1))
+        if self.prior_countries.get(country, 0) > self.countries.get(country, 0):
+            return False    # a place inside that country is named too
+        return any(e.country == home for e in self.gz.admins_named(text, 1))
 
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
         gz = self.gz
