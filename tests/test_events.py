@@ -118,3 +118,14 @@ def test_every_event_has_evidence_inside_the_text(extract_text):
         for span in e.evidence:
             assert 0 <= span.start < span.end <= len(text)
         assert 0.0 <= e.confidence <= 1.0
+
+
+def test_recipient_through_relative_clause_and_event_noun_subject(extract_text):
+    text = ("She spoke about her husband Siarhei, who was arrested in May. "
+            "A US airstrike killed Iranian general Qasem Soleimani in Baghdad.")
+    events = events_of(extract_text, text, "2020-08-03")
+    arrest = one(events, "COERCE")
+    assert [r.name for r in arrest.recipients] == ["Siarhei"]
+    assert arrest.counts.arrested.value == 1
+    strike = one(events, "ASSAULT")
+    assert any(r.name.endswith("Soleimani") for r in strike.recipients)

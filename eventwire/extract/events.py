@@ -176,6 +176,13 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
 
 
 # ---------------------------------------------------------------- arguments
+def antecedent(tok: Token) -> Token:
+    """What a relative pronoun stands for ("Babaryka, who was arrested"); other tokens as they are."""
+    if tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return tok
+
+
 class Arguments:
     """Actors and recipients of a trigger from the dependency parse."""
 
@@ -192,10 +199,14 @@ class Arguments:
             inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if inner:
                 return self.actors_of(inner[0])
-        for t in [tok, *tok.conjuncts]:
+        for t in map(antecedent, [tok, *tok.conjuncts]):
             a = self.actor_at.get(t.i)
             if a is None:  # the noun phrase head may sit right of a name ("Gladkov's forces")
                 a = next((self.actor_at[c.i] for c in t.children if c.dep_ in ("compound", "poss", "amod") and c.i in self.actor_at), None)
+            if a is None and t.pos_ == "NOUN":  # "the actions of the groups"
+                inner = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+                if inner and inner[0].i in self.actor_at:
+                    a = self.actor_at[inner[0].i]
             if a is not None and a.actor not in out:
                 out.append(a.actor)
         return out
@@ -258,6 +269,8 @@ class Arguments:
                         actors += self.actors_of(p)
                     elif c.lower_ in ("on", "against", "of", "at", "with", "targeting"):
                         recipients += self.actors_of(p)
+        if noun.dep_ == "nsubj" and not recipients:  # "the airstrike killed Soleimani"
+            recipients += [a for c in noun.head.children if c.dep_ == "dobj" for a in self.actors_of(c)]
         if not actors and noun.dep_ in ("dobj", "pobj", "nsubjpass") and noun.head.lemma_.lower() in triggers()["light_verbs"]:
             verb = noun.head if noun.dep_ != "pobj" else noun.head.head
             subj = self.subject(verb)
@@ -401,7 +414,7 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
         return
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
-    heads = [c for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    heads = [antecedent(c) for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
     heads = [t for h in heads for t in (h, *h.conjuncts)]
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
               and not any(c.like_num for c in h.children) and h.lemma_.lower() not in COLLECTIVES
