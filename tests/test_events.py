@@ -129,3 +129,9 @@ def test_recipient_through_relative_clause_and_event_noun_subject(extract_text):
     assert arrest.counts.arrested.value == 1
     strike = one(events, "ASSAULT")
     assert any(r.name.endswith("Soleimani") for r in strike.recipients)
+
+
+def test_a_statement_is_its_speakers_claim(extract_text):
+    text = "Israeli Prime Minister Benjamin Netanyahu praised the air strike on Friday."
+    support = one(events_of(extract_text, text, "2020-01-05"), "SUPPORT")
+    assert [(c.country, c.sector) for c in support.claim.claimants] == [("ISR", "GOV")]

@@ -20,6 +20,8 @@ from .events import Arguments, EventDraft, _clause_head, publication_date
 
 # Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
 # report the invasion.
+# Acts done by saying something: their actor is also who the content is attributed to.
+SPEECH_ACTS = {"ACCUSE", "REJECT", "SUPPORT", "THREATEN", "REQUEST", "AGREE", "CONCEDE"}
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "relcl", "appos", "acl", "poss", "dobj", "pobj"}
 
 
@@ -114,6 +116,8 @@ def claim_for(draft: EventDraft, args: Arguments) -> Claim:
         claimants = claimants or args.actors_of(pobj)
     if status == "reported" and any(t.lower_ in lex["hedges"] for t in tok.sent):
         status = "claimed"
+    if not claimants and draft.type in SPEECH_ACTS:
+        claimants = list(draft.actors)  # a statement is its speaker's own claim
     modality = _modality(tok)
     if modality is not None and status in ("reported", "claimed"):
         status = modality
