@@ -135,3 +135,11 @@ def test_a_statement_is_its_speakers_claim(extract_text):
     text = "Israeli Prime Minister Benjamin Netanyahu praised the air strike on Friday."
     support = one(events_of(extract_text, text, "2020-01-05"), "SUPPORT")
     assert [(c.country, c.sector) for c in support.claim.claimants] == [("ISR", "GOV")]
+
+
+def test_headline_and_body_of_one_attack_in_one_town_merge(extract_text):
+    text = ("Three killed in stabbing attack in Reading, UK\n\n"
+            "Three people were killed in a stabbing attack in Forbury Gardens, Reading, on Saturday.")
+    assaults = [e for e in events_of(extract_text, text, "2020-06-23") if e.type == "ASSAULT"]
+    assert len(assaults) == 1
+    assert assaults[0].date.start == "2020-06-20" and assaults[0].location.name == "Forbury Gardens"

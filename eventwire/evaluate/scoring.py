@@ -7,7 +7,6 @@ event matching, same slot rules, same places and times layers. Documents are pai
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import sys
@@ -16,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
+
+from .. import geo
 
 Record = Dict[str, Any]
 Span = Tuple[int, int]
@@ -128,13 +129,9 @@ def same_name(a: Any, b: Any) -> bool:
 def km(a: Record, b: Record) -> Optional[float]:
     """Great-circle distance between two lat/lon records, or None if either lacks them."""
     try:
-        la1, lo1, la2, lo2 = map(math.radians, (float(a["lat"]), float(a["lon"]),
-                                                float(b["lat"]), float(b["lon"])))
+        return geo.km(float(a["lat"]), float(a["lon"]), float(b["lat"]), float(b["lon"]))
     except (KeyError, TypeError, ValueError):
         return None
-    h = (math.sin((la2 - la1) / 2) ** 2
-         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _upper(x: Any) -> str:

@@ -7,11 +7,13 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import geo
 from ..models import Count
 from .events import SPECIFICITY, EventDraft
 
 # Statuses that may describe one event; a denial or a plan is never folded into a report.
 STATUS_CLASS = {"reported": 0, "claimed": 0, "disputed": 0, "denied": 1, "planned": 2, "conditional": 2, "negated": 3}
+POINTS = {"city", "landmark", "other"}
 DISTINCT_MODES = {"abduct", "destroy", "sexual", "torture", "arrest", "seize", "release", "withdraw"}
 
 
@@ -33,6 +35,9 @@ def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
     pa, pb = a.place.place, b.place.place
     if pa.name == pb.name or (pa.geonameid and pa.geonameid == pb.geonameid):
         return True
+    if pa.feature in POINTS and pb.feature in POINTS and None not in (pa.lat, pa.lon, pb.lat, pb.lon) \
+            and geo.km(pa.lat, pa.lon, pb.lat, pb.lon) <= geo.SAME_PLACE_KM:
+        return True  # "Reading" and "Forbury Gardens": one town
     for x, y in ((pa, pb), (pb, pa)):
         if x.feature == "admin1" and y.admin1 == x.name:
             return True

@@ -1,0 +1,15 @@
+"""Distances on the globe, shared by extraction (merging), scoring and the store (dedup)."""
+from __future__ import annotations
+
+import math
+
+EARTH_KM = 6371.0
+# SPEC 10: two points name one place when they are this close.
+SAME_PLACE_KM = 25.0
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in kilometres."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return EARTH_KM * 2 * math.asin(min(1.0, math.sqrt(h)))
