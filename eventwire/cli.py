@@ -72,23 +72,30 @@ def extract(
         raise typer.Exit(2)
     from .core import extract as run_extract
 
-    documents, failed = [], 0
+    skipped: list[IngestError] = []
+
+    def skip(error: IngestError) -> None:
+        skipped.append(error)
+        err.print(f"eventwire: skipped {error}", markup=False)
+
+    documents = []
     for item in read_paths(files, default_date=date):
         if isinstance(item, IngestError):
-            failed += 1
-            err.print(f"eventwire: skipped {item}", markup=False)
+            skip(item)
         else:
             documents.append(item)
     if not documents:
         err.print("eventwire: no document could be read")
         raise typer.Exit(1)
+    written = 0
     with open_output(output) as out, _progress(len(documents)) as bar:
         task = bar.add_task("extract", total=len(documents))
-        for record in run_extract(documents):
+        for record in run_extract(documents, on_error=skip):
             out.write(record.model_dump_json(exclude_none=False) + "\n")
+            written += 1
             bar.advance(task)
-    if failed:
-        err.print(f"eventwire: {len(documents)} documents extracted, {failed} skipped")
+    if skipped:
+        err.print(f"eventwire: {written} documents extracted, {len(skipped)} skipped")
 
 
 @app.command()

@@ -23,6 +23,16 @@ def extract(documents: Iterable[Union[Document, IngestError]], nlp: Optional[Lan
     (`IngestError`, as `ingest.read_paths` yields them) go to `on_error`."""
     nlp = nlp or load_nlp()
 
+    def failed(name, proc, docs, exc) -> None:
+        for doc in docs:  # the document is skipped and reported; the batch goes on
+            document = getattr(doc, "_context", None)
+            where = (document.source or document.id) if document is not None else "a document"
+            on_error(IngestError(where, f"extraction failed in {name}: {type(exc).__name__}: {exc}"))
+
+    # our components are plain functions, which spaCy guards with this handler;
+    # `set_error_handler` would also touch the parser, whose compiled class rejects it
+    nlp.default_error_handler = failed
+
     def readable():
         for d in documents:
             if isinstance(d, IngestError):

@@ -1,0 +1,34 @@
+"""The library entry point: streaming, unreadable inputs and failing documents."""
+from __future__ import annotations
+
+from eventwire.core import extract
+from eventwire.extract import counts
+from eventwire.ingest import IngestError, read_paths
+from eventwire.ingest.readers import read_text_document
+
+from .conftest import DATA
+
+
+def test_a_document_that_breaks_a_component_is_reported_and_the_batch_goes_on(monkeypatch, nlp):
+    real = counts.find_counts
+
+    def fragile(doc):
+        if "Gladkov" in doc.text:
+            raise ValueError("boom")
+        return real(doc)
+
+    monkeypatch.setattr(counts, "find_counts", fragile)
+    errors: list[IngestError] = []
+    items = list(read_paths([DATA / "seed.txt", DATA / "wn-040.txt", DATA / "wn-043.txt"]))
+    records = list(extract(items, nlp=nlp, on_error=errors.append))
+    assert [r.source for r in records] == ["wn-040.txt", "wn-043.txt"]
+    assert len(errors) == 1 and errors[0].where == "seed.txt"
+    assert "eventwire_counts" in errors[0].problem and "boom" in errors[0].problem
+
+
+def test_unreadable_inputs_go_to_on_error_in_order(nlp):
+    good = read_text_document(" date 2020-06-23 Police arrested a man in Reading.", "a.txt")
+    bad = IngestError("b.txt", "empty file")
+    errors: list[IngestError] = []
+    records = list(extract([bad, good], nlp=nlp, on_error=errors.append))
+    assert errors == [bad] and [r.source for r in records] == ["a.txt"]
