@@ -95,6 +95,7 @@ def test_claim_status(extract_text, text, status):
     ("The European Union imposed sanctions on Iran.", "SANCTION"),
     ("Legal and religious groups have also called for the bill to be dropped.", "REQUEST"),
     ("The government deployed troops to the border.", "MOBILIZE"),
+    ("Later on Tuesday Mitsotakis met with the International Monetary Fund, then with President Trump.", "CONSULT"),
 ])
 def test_plover_types_beyond_violence(extract_text, text, type_):
     types = [e.type for e in events_of(extract_text, text)]
@@ -143,3 +144,8 @@ def test_headline_and_body_of_one_attack_in_one_town_merge(extract_text):
     assaults = [e for e in events_of(extract_text, text, "2020-06-23") if e.type == "ASSAULT"]
     assert len(assaults) == 1
     assert assaults[0].date.start == "2020-06-20" and assaults[0].location.name == "Forbury Gardens"
+
+
+def test_passive_meet_is_no_meeting(extract_text):
+    text = "Tomasz Stefaniak was met with applause early today upon announcing to journalists Adamowicz remained alive."
+    assert "CONSULT" not in [e.type for e in events_of(extract_text, text, "2019-01-14")]

@@ -156,6 +156,9 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None
         if entry.get("intransitive") and any(c.dep_ == "dobj" for c in tok.children):
             return None
+        if entry.get("object_or_with") and (any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
+                not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
+            return None  # "met his counterpart", "met with X"; not "was met with applause"
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs):
             return None
         if entry.get("needs_cause") and not (_children_lemmas(tok, ("prep", "advcl")) & {"in", "from", "after", "during"}):
@@ -167,8 +170,12 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None
         if tok.dep_ == "compound" and tok.head.lemma_.lower() in lex["nouns"]:
             return None  # "drone strike": the head noun is the trigger
+        mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
+        governor = tok.head.head if tok.dep_ == "pobj" else tok.head
+        for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike"
+            if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()):
+                return {k: v for k, v in sense.items() if k not in ("modifiers", "heads")}
         if "needs_modifier" in entry:
-            mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
             if not mods & set(entry["needs_modifier"]) and not any(c.ent_type_ in ("NORP", "GPE") for c in tok.children):
                 return None
         return entry
