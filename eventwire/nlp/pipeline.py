@@ -36,6 +36,10 @@ def load_nlp() -> Language:
     places.add_entity_ruler(nlp)
     for name in COMPONENTS:
         nlp.add_pipe(name)
+    # the gazetteer is built with the pipeline, so no document pays for it
+    from ..extract.gazetteer import get_gazetteer
+
+    get_gazetteer()
     return nlp
 
 
