@@ -149,3 +149,15 @@ def test_headline_and_body_of_one_attack_in_one_town_merge(extract_text):
 def test_passive_meet_is_no_meeting(extract_text):
     text = "Tomasz Stefaniak was met with applause early today upon announcing to journalists Adamowicz remained alive."
     assert "CONSULT" not in [e.type for e in events_of(extract_text, text, "2019-01-14")]
+
+
+@pytest.mark.parametrize("text, killed, injured", [
+    ("Three killed, three others injured in stabbing attack in Reading, UK", (3, "exact"), (3, "exact")),
+    ("Mokha, Yemen bomb kills photojournalist, at least five others", (6, "at_least"), None),
+    ("Police said two people were killed and five others were injured.", (2, "exact"), (5, "exact")),
+])
+def test_headline_counts_and_named_victims_plus_others(extract_text, text, killed, injured):
+    e = one(events_of(extract_text, text, "2020-06-23"), "ASSAULT")
+    assert (e.counts.killed.value, e.counts.killed.qualifier) == killed
+    got = (e.counts.injured.value, e.counts.injured.qualifier) if e.counts.injured else None
+    assert got == injured

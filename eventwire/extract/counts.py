@@ -103,8 +103,8 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
             lemma = gov.lemma_.lower()
             if gov.lower_ in ("by",):
                 return None, None
-        if node.dep_ == "nsubj" and lemma in TRANSITIVE:
-            return None, None
+        if node.dep_ == "nsubj" and lemma in TRANSITIVE and (node is not head or any(c.dep_ == "dobj" for c in gov.children)):
+            return None, None  # "gunmen killed 3"; but a headline's "Three killed" counts victims
         if lemma in ("take", "leave"):  # "taken two soldiers captive", "left six dead"
             for c in gov.children:
                 if c.dep_ in ("oprd", "acomp", "advcl", "xcomp", "ccomp", "dobj") and c != node and kind_of.get(c.lemma_.lower()):
@@ -124,13 +124,18 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
 
 
 def _earlier_conjuncts(head: Token) -> int:
-    """People named before "and N others" in the same coordination."""
-    if head.lemma_.lower() != "other":
+    """People named before "and N others" ("kills photojournalist X, at least five others")."""
+    if head.lemma_.lower() != "other" and not any(c.lower_ == "other" for c in head.children):
         return 0
     first = head
     while first.dep_ == "conj":
         first = first.head
-    named = [t for t in [first, *first.conjuncts] if t.i < head.i and not any(c.like_num for c in t.children)]
+    if first.pos_ in ("VERB", "AUX"):  # "killed X and five other civilians" parsed as verb conj
+        group = [c for c in first.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        group = [first, *first.conjuncts] + [c for c in first.head.children if c.dep_ == first.dep_ and c != first]
+    named = {t.i for t in group if t.i < head.i and t.pos_ in ("NOUN", "PROPN")
+             and not any(c.like_num for c in t.children)}
     return len(named)
 
 

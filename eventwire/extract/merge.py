@@ -72,12 +72,14 @@ def compatible(a: EventDraft, b: EventDraft) -> bool:
 
 
 def _better_count(x: Optional[Count], y: Optional[Count]) -> Optional[Count]:
-    """ACLED's way: an exact figure over a bound, the lower of two exact figures."""
+    """Within one article: an exact figure over a bound, and the larger of two figures, since a
+    smaller one there counts a part of the victims ("six of the dead were Mexicans") or an
+    earlier toll. (Across articles the store takes the conservative figure instead.)"""
     if x is None or y is None:
         return x or y
     if (x.qualifier == "exact") != (y.qualifier == "exact"):
         return x if x.qualifier == "exact" else y
-    return x if x.value <= y.value else y
+    return x if x.value >= y.value else y
 
 
 def _union(xs: list, ys: list) -> list:
