@@ -161,3 +161,10 @@ def test_headline_counts_and_named_victims_plus_others(extract_text, text, kille
     assert (e.counts.killed.value, e.counts.killed.qualifier) == killed
     got = (e.counts.injured.value, e.counts.injured.qualifier) if e.counts.injured else None
     assert got == injured
+
+
+def test_a_place_inside_a_named_party_is_not_the_scene(extract_text):
+    text = ("The Russian Volunteer Corps reported fighting battles in Belgorod region as Kyiv prepares "
+            "a counteroffensive against Kremlin forces.")
+    for e in events_of(extract_text, text, "2023-06-04"):
+        assert e.location is None or e.location.name != "Kremlin"

@@ -315,7 +315,8 @@ def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSp
     """Place mentions stating where the event happened: in its clause, else in its sentence."""
     sent = trigger.sent
     cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
-             and not (set(range(p.span.start, p.span.end)) & exclude)]
+             and not (set(range(p.span.start, p.span.end)) & exclude)
+             and not p.span.root.ent_id_]  # "Kremlin forces": a named party, not a scene
     if not cands:
         return [], False
     head = _clause_head(trigger.root)
