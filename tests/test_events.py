@@ -168,3 +168,19 @@ def test_a_place_inside_a_named_party_is_not_the_scene(extract_text):
             "a counteroffensive against Kremlin forces.")
     for e in events_of(extract_text, text, "2023-06-04"):
         assert e.location is None or e.location.name != "Kremlin"
+
+
+@pytest.mark.parametrize("text, type_", [
+    ("Opposition parties called on the president to resign.", "REQUEST"),
+    ("The government called up 300,000 reservists.", "MOBILIZE"),
+    ("The government agreed to the protesters' demands.", "CONCEDE"),
+    ("The militia handed over its weapons to the army.", "RETREAT"),
+    ("The rebels observed the ceasefire.", "RETREAT"),
+    ("Russia banned imports of Polish fruit.", "SANCTION"),
+    ("The government declared a state of emergency.", "COERCE"),
+    ("Russian missiles hit a power station in Kharkiv.", "ASSAULT"),
+    ("The Iranian foreign minister arrived in Moscow for talks with Lavrov.", "CONSULT"),
+])
+def test_verb_and_noun_senses_pick_the_plover_type(extract_text, text, type_):
+    events = events_of(extract_text, text, "2022-03-01")
+    assert events and events[0].type == type_, [e.type for e in events]

@@ -19,6 +19,8 @@ from . import vocab
 from .mentions import ActorSpan, char_span
 
 ROLE_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "npadvmod"}
+# "in Moscow" is where, not who.
+LOCATIVE = {"in", "at", "near", "from", "across", "inside", "outside", "into", "throughout", "around", "within", "over", "through"}
 PRONOUNS = {"he": "person", "him": "person", "she": "person", "her": "person",
             "they": "group", "them": "group"}
 
@@ -191,6 +193,8 @@ class ActorFinder:
         country, mod_sector = self._modifier_info(list(ent))
         sector = mod_sector or sector
         if sector is None:
+            if len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ in ROLE_DEPS:
+                return self.person(ent)  # the NER's ORG for a bare name ("talks with Lavrov")
             return None
         return Actor(name=ent.text, text=ent.text, country=country or (self.home if sector in ("GOV", "COP") else None),
                      sector=sector, group=ent.text if sector == "REB" else None, span=char_span(ent))
@@ -232,7 +236,8 @@ class ActorFinder:
                 actor = self.person(ent)
             elif ent.label_ == "ORG":
                 actor = self.organisation(ent)
-            elif ent.label_ in ("GPE", "NORP") and ent.root.dep_ in ROLE_DEPS and ent.root.pos_ in ("PROPN", "NOUN"):
+            elif ent.label_ in ("GPE", "NORP") and ent.root.dep_ in ROLE_DEPS and ent.root.pos_ in ("PROPN", "NOUN") \
+                    and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in LOCATIVE):
                 if ent.label_ == "GPE" or ent.root.tag_ in ("NNPS", "NNS"):
                     actor = self.state(ent)
                     if actor is not None and ent.label_ == "NORP":

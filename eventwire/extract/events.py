@@ -109,6 +109,10 @@ def _children_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
     return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
 
 
+def _as_list(x) -> list:
+    return x if isinstance(x, list) else [x]
+
+
 def _particles(tok: Token) -> set[str]:
     """Prepositions and particles of a verb, also as the marker of its clause ("call for X to go")."""
     out = _children_lemmas(tok, ("prep", "prt", "advmod", "dative"))
@@ -138,8 +142,16 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry is None or tok.dep_ == "amod":
             return None
         objs = _objects(tok)
-        obj_lemmas = {o.lemma_.lower() for o in objs}
-        if "prep" in entry and entry["prep"] not in _particles(tok):
+        # "declared a state of emergency": the object's "of" complement names it too
+        obj_lemmas = {o.lemma_.lower() for o in objs} | {
+            p.lemma_.lower() for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children if p.dep_ == "pobj"}
+        particles = _particles(tok)
+        for sense in entry.get("senses", ()):  # "called up reservists", "banned imports"
+            pobjs = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"}
+            if particles & set(sense.get("particles", ())) or (obj_lemmas | pobjs) & set(sense.get("objects", ())):
+                return {k: v for k, v in sense.items() if k not in ("particles", "objects")}
+        if "prep" in entry and not particles & set(_as_list(entry["prep"])):
             return None
         if "object" in entry and not obj_lemmas & set(entry["object"]) and not _children_lemmas(tok, ("nsubjpass",)) & set(entry["object"]):
             return None
@@ -159,8 +171,9 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry.get("object_or_with") and (any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
                 not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
             return None  # "met his counterpart", "met with X"; not "was met with applause"
-        if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs):
-            return None
+        if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs) \
+                and not _children_lemmas(tok, ("nsubj",)) & set(ontology()["mode_single"]):
+            return None  # "missiles hit a power station": a weapon as subject is enough
         if entry.get("needs_cause") and not (_children_lemmas(tok, ("prep", "advcl")) & {"in", "from", "after", "during"}):
             return None
         return entry
@@ -406,6 +419,8 @@ def find_events(doc: Doc) -> list[EventDraft]:
         tok = doc[i]
         if _suppressed(tok, trigger_at):
             continue
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "dobj" and tok.head.i in trigger_at:
+            continue  # "observed the ceasefire", "signed a truce": the verb's act
         drafts.extend(build(doc, args, tok, entry, main))
     drafts.extend(implied_by_counts(doc, args, drafts, main))
     for d in drafts:
@@ -451,7 +466,7 @@ def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[Pla
     type_ = entry["type"]
     actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
     recipients = [r for r in recipients if r not in actors]
-    if entry.get("needs_actor") and not actors:
+    if entry.get("needs_actor") and not (actors or recipients):
         return []
     if type_ == "DISPLACE" and any(a.sector in ARMED for a in actors):
         return []  # attackers who "fled" the scene are not displaced people
