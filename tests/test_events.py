@@ -180,6 +180,9 @@ def test_a_place_inside_a_named_party_is_not_the_scene(extract_text):
     ("The government declared a state of emergency.", "COERCE"),
     ("Russian missiles hit a power station in Kharkiv.", "ASSAULT"),
     ("The Iranian foreign minister arrived in Moscow for talks with Lavrov.", "CONSULT"),
+    ("Demonstrators clashed with police in the capital.", "PROTEST"),
+    ("The police raided the newspaper's offices.", "COERCE"),
+    ("Protesters blocked the main highway into the city.", "PROTEST"),
 ])
 def test_verb_and_noun_senses_pick_the_plover_type(extract_text, text, type_):
     events = events_of(extract_text, text, "2022-03-01")

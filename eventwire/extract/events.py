@@ -468,6 +468,12 @@ def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[Pla
     recipients = [r for r in recipients if r not in actors]
     if entry.get("needs_actor") and not (actors or recipients):
         return []
+    sectors = {a.sector for a in actors}
+    for sense in entry.get("actor_senses", ()):  # "protesters clashed with police" is a riot
+        if sectors and sectors <= set(sense["sectors"]):
+            entry = {**entry, **{k: v for k, v in sense.items() if k != "sectors"}}
+            type_ = entry["type"]
+            break
     if type_ == "DISPLACE" and any(a.sector in ARMED for a in actors):
         return []  # attackers who "fled" the scene are not displaced people
     exclude = {i for i, a in args.actor_at.items() if a.actor in actors}  # "Russia" the actor is no place
