@@ -187,3 +187,12 @@ def test_a_place_inside_a_named_party_is_not_the_scene(extract_text):
 def test_verb_and_noun_senses_pick_the_plover_type(extract_text, text, type_):
     events = events_of(extract_text, text, "2022-03-01")
     assert events and events[0].type == type_, [e.type for e in events]
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The law would allow the government to remove people accused of crimes.", "ACCUSE"),
+    ("In a statement released after the attack, the ministry justified the strike.", "RETREAT"),
+    ("The rally was visited by several tens of thousands of people.", "CONSULT"),
+])
+def test_descriptions_are_not_acts(extract_text, text, absent):
+    assert absent not in [e.type for e in events_of(extract_text, text, "2020-01-05")]

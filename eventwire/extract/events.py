@@ -30,6 +30,8 @@ COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captur
 CONTENT_TAKERS = {"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "SUPPORT", "CONCEDE"}
 SUBJECT_DEPS = ("nsubj", "csubj")
 ARMED = {"MIL", "REB", "COP"}
+# Acts done to bodies and things, which a participle still reports ("a man killed in the attack").
+MATERIAL = {"ASSAULT", "COERCE", "DISPLACE", "PROTEST"}
 COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad"}
 
 
@@ -109,6 +111,14 @@ def _children_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
     return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
 
 
+def _descriptive_participle(tok: Token) -> bool:
+    """A participle describing a noun, with no subject of its own."""
+    node = tok
+    while node.dep_ == "conj":
+        node = node.head
+    return node.dep_ == "acl" and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+
+
 def _as_list(x) -> list:
     return x if isinstance(x, list) else [x]
 
@@ -141,7 +151,13 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["verbs"].get(lemma)
         if entry is None or tok.dep_ == "amod":
             return None
+        if entry["type"] not in MATERIAL and _descriptive_participle(tok):
+            return None  # "people accused of crimes", "people living in or visiting Hong Kong"
+        if entry.get("active") and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+            return None
         objs = _objects(tok)
+        if tok.dep_ == "acl":  # "a statement released by": the noun is the participle's object
+            objs.append(tok.head)
         # "declared a state of emergency": the object's "of" complement names it too
         obj_lemmas = {o.lemma_.lower() for o in objs} | {
             p.lemma_.lower() for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
