@@ -196,3 +196,9 @@ def test_verb_and_noun_senses_pick_the_plover_type(extract_text, text, type_):
 ])
 def test_descriptions_are_not_acts(extract_text, text, absent):
     assert absent not in [e.type for e in events_of(extract_text, text, "2020-01-05")]
+
+
+def test_plans_to_attack_are_planned(extract_text):
+    text = "General Soleimani was actively developing plans to attack American diplomats in Iraq."
+    e = one(events_of(extract_text, text, "2020-01-05"), "ASSAULT")
+    assert e.claim.status == "planned"

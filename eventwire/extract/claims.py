@@ -78,7 +78,7 @@ def _modality(tok: Token) -> Optional[str]:
             return "planned"
     node = head
     for _ in range(3):  # "plans to attack", "threatened to strike"
-        if node.dep_ not in ("xcomp", "ccomp") or node.head == node:
+        if node.dep_ not in ("xcomp", "ccomp", "acl") or node.head == node:
             break
         node = node.head
         if node.lemma_.lower() in lex["planning"]:
