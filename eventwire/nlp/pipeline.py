@@ -39,7 +39,7 @@ def load_nlp() -> Language:
     # the gazetteer is built with the pipeline, so no document pays for it
     from ..extract.gazetteer import get_gazetteer
 
-    get_gazetteer()
+    get_gazetteer().preload()
     return nlp
 
 
