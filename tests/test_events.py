@@ -202,3 +202,9 @@ def test_plans_to_attack_are_planned(extract_text):
     text = "General Soleimani was actively developing plans to attack American diplomats in Iraq."
     e = one(events_of(extract_text, text, "2020-01-05"), "ASSAULT")
     assert e.claim.status == "planned"
+
+
+def test_headline_participle_is_passive(extract_text):
+    e = one(events_of(extract_text, "Three protesters arrested in Minsk", "2020-08-03"), "COERCE")
+    assert e.actors == [] and [r.sector for r in e.recipients] == ["CVL"]
+    assert e.counts.arrested.value == 3

@@ -212,6 +212,22 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
 
 
 # ---------------------------------------------------------------- arguments
+def reduced_passive(verb: Token) -> bool:
+    """A headline's "son killed", "three arrested": a participle with no auxiliary or object."""
+    def bare(v: Token) -> bool:
+        return not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children)
+
+    if verb.tag_ != "VBN" or not bare(verb):
+        return False
+    # "had taken X captive and offered Y": a conjunct shares the auxiliary of the verb it joins
+    node = verb
+    while node.dep_ == "conj" or (node is not verb and node.pos_ not in ("VERB", "AUX")):
+        if node.head is node:
+            break
+        node = node.head
+    return node is verb or bare(node)
+
+
 def antecedent(tok: Token) -> Token:
     """What a relative pronoun stands for ("Babaryka, who was arrested"); other tokens as they are."""
     if tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
@@ -237,8 +253,9 @@ class Arguments:
                 return self.actors_of(inner[0])
         for t in map(antecedent, [tok, *tok.conjuncts]):
             a = self.actor_at.get(t.i)
-            if a is None:  # the noun phrase head may sit right of a name ("Gladkov's forces")
-                a = next((self.actor_at[c.i] for c in t.children if c.dep_ in ("compound", "poss", "amod") and c.i in self.actor_at), None)
+            if a is None:  # a name or nationality inside the phrase ("Houthi gunmen"); not a
+                # possessor, who is someone else ("bin Laden's son")
+                a = next((self.actor_at[c.i] for c in t.children if c.dep_ in ("compound", "amod") and c.i in self.actor_at), None)
             if a is None and t.pos_ == "NOUN":  # "the actions of the groups"
                 inner = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
                 if inner and inner[0].i in self.actor_at:
@@ -265,14 +282,16 @@ class Arguments:
 
     def of_verb(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or reduced_passive(verb)
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
+            recipients += self.actors_of(verb.head)
         if passive:
             for c in verb.children:
                 if c.dep_ == "agent":
                     for p in c.children:
                         if p.dep_ == "pobj":
                             actors += self.actors_of(p)
-                elif c.dep_ == "nsubjpass":
+                elif c.dep_ in ("nsubjpass", "nsubj"):
                     recipients += self.actors_of(c)
         else:
             subj = self.subject(verb)
