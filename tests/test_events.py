@@ -208,3 +208,15 @@ def test_headline_participle_is_passive(extract_text):
     e = one(events_of(extract_text, "Three protesters arrested in Minsk", "2020-08-03"), "COERCE")
     assert e.actors == [] and [r.sector for r in e.recipients] == ["CVL"]
     assert e.counts.arrested.value == 3
+
+
+@pytest.mark.parametrize("text, type_, mode", [
+    ("Protesters demanded the release of political prisoners.", "REQUEST", "yield"),
+    ("Mexico's Foreign Secretary said the government would pressure the U.S. government to protect Mexicans.",
+     "REQUEST", "assist"),
+    ("China threatened to impose sanctions on US firms.", "THREATEN", "restrict"),
+    ("Hezbollah vowed revenge for the killing.", "THREATEN", "violence"),
+])
+def test_verbal_acts_take_their_mode_from_what_they_ask_or_threaten(extract_text, text, type_, mode):
+    e = one(events_of(extract_text, text, "2019-08-08"), type_)
+    assert e.mode[:1] == [mode]

@@ -397,6 +397,11 @@ def modes_for(trigger: Span, entry: dict, type_: str) -> list[str]:
         found = {m for w, m in onto["mode_single"].items() if w in lemmas}
         found |= {m for w, m in onto["mode_multi"].items() if f" {w} " in text}
     ordered = [m for m in onto["mode_order"] if m in found]
+    content = onto["content_modes"].get(type_)
+    if content and not entry.get("mode"):  # what is asked, refused or threatened
+        lemmas = {t.lemma_.lower() for t in trigger.root.subtree}
+        ordered = [m for m, words in content.items() if m != "_default" and lemmas & set(words)]
+        ordered = ordered or list(_as_list(content.get("_default", [])))
     if entry.get("mode") and entry["mode"] not in ordered:
         if entry["mode"] in ("abduct", "targeted", "destroy", "torture", "sexual", "beat") or not ordered:
             ordered.insert(0, entry["mode"])
