@@ -220,3 +220,11 @@ def test_headline_participle_is_passive(extract_text):
 def test_verbal_acts_take_their_mode_from_what_they_ask_or_threaten(extract_text, text, type_, mode):
     e = one(events_of(extract_text, text, "2019-08-08"), type_)
     assert e.mode[:1] == [mode]
+
+
+def test_an_unnamed_office_belongs_to_the_state_named_beside_it(extract_text):
+    text = ("A gunman killed 22 people in El Paso, Texas. The foreign minister said Mexico would "
+            "consider charging the gunman with terrorism.")
+    record = extract_text(text, "2019-08-08")
+    minister = next(a for a in record.actors if a.text == "foreign minister")
+    assert (minister.country, minister.sector) == ("MEX", "GOV")

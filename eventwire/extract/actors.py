@@ -122,6 +122,13 @@ class ActorFinder:
             sector = sector or self.d["modifier_sector"].get(t.lower_)
         return country, sector
 
+    def _sentence_country(self, tok: Token) -> Optional[str]:
+        """The country named nearest to `tok` in its sentence, if any."""
+        found = [(abs(e.start - tok.i), country_of_text(e.text)) for e in tok.sent.ents
+                 if e.label_ in ("GPE", "NORP") and not e.start <= tok.i < e.end]
+        found = [f for f in found if f[1]]
+        return min(found)[1] if found else None
+
     def _title(self, ent: Span) -> tuple[Optional[str], Optional[str], Optional[str]]:
         """(sector, country, group) from office words left of the name or in an apposition."""
         doc = self.doc
@@ -215,7 +222,10 @@ class ActorFinder:
         if head.lower_ in ("people", "civilians", "residents") and mod_sector:
             mod_sector = None  # "Ukrainian people" are civilians, whatever else modifies them
         sector = mod_sector or sector
-        if country is None and sector in ("GOV", "COP", "CVL"):
+        if country is None and sector in ("GOV", "COP"):
+            # "The foreign minister said Mexico would ...": an office of the state named beside it
+            country = self._sentence_country(head) or self.home
+        elif country is None and sector == "CVL":
             country = self.home
         start, end = min(t.i for t in tokens), head.i + 1
         span = self.doc[start:end]
