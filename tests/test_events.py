@@ -228,3 +228,13 @@ def test_an_unnamed_office_belongs_to_the_state_named_beside_it(extract_text):
     record = extract_text(text, "2019-08-08")
     minister = next(a for a in record.actors if a.text == "foreign minister")
     assert (minister.country, minister.sector) == ("MEX", "GOV")
+
+
+@pytest.mark.parametrize("text", [
+    "He is not seeking re-election.",
+    "Which specific individuals would you ask to be in your cabinet?",
+    "With Wikinews, Cohen discussed his journey from neoconservatism to libertarianism.",
+    "youtube-dl does not support those.",
+])
+def test_everyday_uses_of_request_consult_and_support_verbs_are_no_events(extract_text, text):
+    assert events_of(extract_text, text, "2020-10-01") == []

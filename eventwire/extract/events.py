@@ -155,6 +155,12 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None  # "people accused of crimes", "people living in or visiting Hong Kong"
         if entry.get("active") and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return None
+        if entry.get("content") and not (any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
+                                         or _particles(tok) & {"for", "that"}):
+            return None  # "asked X to resign", "asked for help"; not "when you ask people"
+        if entry.get("joint") and not (any(c.lower_ == "with" and c.i > tok.i for c in tok.children) or any(
+                c.dep_ == "nsubj" and (c.tag_ in ("NNS", "NNPS") or c.conjuncts) for c in tok.children)):
+            return None  # "the leaders discussed", "discussed with"; not "Cohen discussed his journey"
         objs = _objects(tok)
         if tok.dep_ == "acl":  # "a statement released by": the noun is the participle's object
             objs.append(tok.head)
@@ -450,6 +456,8 @@ def find_events(doc: Doc) -> list[EventDraft]:
     for tok in doc:
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
+        if tok.sent.text.rstrip().endswith("?"):
+            continue  # a question asserts no act ("Would you ask them to resign?")
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
             trigger_at[tok.i] = entry
