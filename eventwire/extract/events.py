@@ -32,6 +32,8 @@ SUBJECT_DEPS = ("nsubj", "csubj")
 ARMED = {"MIL", "REB", "COP"}
 # Acts done to bodies and things, which a participle still reports ("a man killed in the attack").
 MATERIAL = {"ASSAULT", "COERCE", "DISPLACE", "PROTEST"}
+# Words for harm that name no doer: violence must be named elsewhere in the sentence.
+PASSIVE_HARM = {"die", "dead", "death", "casualty", "fatality", "injury", "injured", "hurt", "life", "toll", "body", "wounded", "lose"}
 COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad"}
 
 
@@ -119,6 +121,23 @@ def _descriptive_participle(tok: Token) -> bool:
     return node.dep_ == "acl" and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
 
 
+def _concrete_targets(tok: Token, actor_at: dict, place_at: dict) -> bool:
+    """Whether what `tok` hits (object, "on X", "against X") could be hit; true with no target."""
+    targets = [c for c in tok.children if c.dep_ == "dobj"]
+    targets += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at")
+                for p in c.children if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME")]
+    thing = set(ontology()["targets"])
+    return not targets or any(t.i in actor_at or t.i in place_at or t.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON")
+                              or t.pos_ == "PRON" or t.lemma_.lower() in thing for t in targets)
+
+
+def violent(sent: Span) -> bool:
+    """Whether a sentence names violence: an assault word or a weapon."""
+    lex, weapons = triggers(), ontology()["mode_single"]
+    return any((lex["verbs"].get(t.lemma_.lower()) or lex["nouns"].get(t.lemma_.lower()) or {}).get("type") == "ASSAULT"
+               and t.lemma_.lower() not in ("die", "kill") or t.lemma_.lower() in weapons for t in sent)
+
+
 def _as_list(x) -> list:
     return x if isinstance(x, list) else [x]
 
@@ -155,8 +174,10 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None  # "people accused of crimes", "people living in or visiting Hong Kong"
         if entry.get("active") and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return None
+        if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
+            return None
         if entry.get("content") and not (any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
-                                         or _particles(tok) & {"for", "that"}):
+                                         or _particles(tok) & {"for", "that", "to", "on", "with"}):
             return None  # "asked X to resign", "asked for help"; not "when you ask people"
         if entry.get("joint") and not (any(c.lower_ == "with" and c.i > tok.i for c in tok.children) or any(
                 c.dep_ == "nsubj" and (c.tag_ in ("NNS", "NNPS") or c.conjuncts) for c in tok.children)):
@@ -196,8 +217,8 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs) \
                 and not _children_lemmas(tok, ("nsubj",)) & set(ontology()["mode_single"]):
             return None  # "missiles hit a power station": a weapon as subject is enough
-        if entry.get("needs_cause") and not (_children_lemmas(tok, ("prep", "advcl")) & {"in", "from", "after", "during"}):
-            return None
+        if entry.get("needs_cause") and not violent(tok.sent):
+            return None  # "died of cancer", "died due to the earthquake"
         return entry
     if tok.pos_ in ("NOUN", "PROPN"):
         entry = lex["nouns"].get(lemma) or lex["nouns"].get(tok.lower_)
@@ -210,6 +231,8 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike"
             if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()):
                 return {k: v for k, v in sense.items() if k not in ("modifiers", "heads")}
+        if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
+            return None
         if "needs_modifier" in entry:
             if not mods & set(entry["needs_modifier"]) and not any(c.ent_type_ in ("NORP", "GPE") for c in tok.children):
                 return None
@@ -597,6 +620,8 @@ def implied_by_counts(doc: Doc, args: Arguments, drafts: list[EventDraft], main:
                 d.counts.setdefault(c.kind, c.count)
             continue
         anchor = c.anchor or c.span.root
+        if type_ == "ASSAULT" and anchor.lemma_.lower() in PASSIVE_HARM and not violent(c.span.sent):
+            continue  # "116 people died in the earthquake", "16,000 premature deaths"
         entry = {"type": type_, "mode": mode} if mode else {"type": type_}
         new = build(doc, args, anchor, entry, main)
         for d in new:
