@@ -243,3 +243,15 @@ def test_an_unnamed_office_belongs_to_the_state_named_beside_it(extract_text):
 ])
 def test_everyday_words_figures_of_speech_and_natural_deaths_are_no_events(extract_text, text):
     assert events_of(extract_text, text, "2020-10-01") == []
+
+
+def test_everyday_cutting_and_cardiac_arrest_are_no_events_but_cut_ties_is(extract_text):
+    assert events_of(extract_text, "A water main broke, cutting off the water supply to most of the city.") == []
+    assert events_of(extract_text, "On Monday he suffered a cardiac arrest and died.") == []
+    assert [e.type for e in events_of(extract_text, "The country cut diplomatic ties with Iran.")] == ["SANCTION"]
+
+
+def test_a_party_named_in_apposition_acts(extract_text):
+    text = "One of these groups, the Syrian Democratic Forces (SDF), opposed the withdrawal."
+    e = one(events_of(extract_text, text, "2019-10-08"), "REJECT")
+    assert e.actors and e.actors[0].name == "Syrian Democratic Forces"

@@ -34,7 +34,8 @@ ARMED = {"MIL", "REB", "COP"}
 MATERIAL = {"ASSAULT", "COERCE", "DISPLACE", "PROTEST"}
 # Words for harm that name no doer: violence must be named elsewhere in the sentence.
 PASSIVE_HARM = {"die", "dead", "death", "casualty", "fatality", "injury", "injured", "hurt", "life", "toll", "body", "wounded", "lose"}
-COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad"}
+COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad",
+               "one", "some", "many", "most", "all", "several", "each", "both", "none", "part"}
 
 
 def triggers() -> dict:
@@ -209,7 +210,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry.get("people") and not any(_is_people_or_group(o, actor_at) for o in objs) \
                 and not _particles(tok) & set(entry.get("or_prep", ())):
             return None
-        if entry.get("intransitive") and any(c.dep_ == "dobj" for c in tok.children):
+        if entry.get("intransitive") and any(c.dep_ in ("dobj", "ccomp") for c in tok.children):
             return None
         if entry.get("object_or_with") and (any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
                 not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
@@ -232,6 +233,8 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()):
                 return {k: v for k, v in sense.items() if k not in ("modifiers", "heads")}
         if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
+            return None
+        if mods & set(entry.get("modifier_not", ())):
             return None
         if "needs_modifier" in entry:
             if not mods & set(entry["needs_modifier"]) and not any(c.ent_type_ in ("NORP", "GPE") for c in tok.children):
@@ -276,6 +279,9 @@ class Arguments:
 
     def actors_of(self, tok: Token) -> list[Actor]:
         out = []
+        named = [self.actor_at[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.actor_at]
+        if tok.i not in self.actor_at and named:  # "One of these groups, the SDF, opposed"
+            return [named[0].actor]
         if tok.lemma_.lower() in COLLECTIVES:  # "a group of partisans" are partisans
             inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if inner:
