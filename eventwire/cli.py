@@ -36,27 +36,34 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 
 @contextmanager
-def open_output(path: Optional[Path]) -> Iterator[TextIO]:
-    """stdout, or a file replaced only once everything is written (never half a file)."""
-    if path is None:
-        yield sys.stdout
-        return
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` that replaces it only once fully written (never half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the output from other users
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yield fh
+        yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
 
 
-def _progress(total: int) -> Progress:
-    return Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+@contextmanager
+def open_output(path: Optional[Path]) -> Iterator[TextIO]:
+    """stdout, or a file written through `atomic_path`."""
+    if path is None:
+        yield sys.stdout
+        return
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        yield fh
+
+
+def _progress(total: int, label: str = "extract") -> Progress:
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, transient=True, disable=total < PROGRESS_MIN_DOCS or not err.is_terminal)
 
 
@@ -125,6 +132,160 @@ def schema() -> None:
     from .models import DocumentRecord
 
     typer.echo(json.dumps(DocumentRecord.model_json_schema(), indent=2))
+
+
+DB_OPTION = typer.Option(None, "--db", help="Store: a SQLite file (default ./eventwire.db, or $EVENTWIRE_DB) "
+                                             "or a postgresql:// URL.")
+
+
+def _open_store(db: Optional[str]):
+    from .store import StoreError, open_store
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        err.print(f"eventwire: {exc}", markup=False)
+        raise typer.Exit(2)
+
+
+@app.command("run")
+def run_command(
+    files: List[Path] = typer.Argument(..., help="Files or directories to read (as `extract` reads them)."),
+    db: Optional[str] = DB_OPTION,
+    date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without one."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per store transaction."),
+) -> None:
+    """The main job: read, extract, store and deduplicate; re-running changes nothing."""
+    if date is not None and check_date(date) is None:
+        err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)", markup=False)
+        raise typer.Exit(2)
+    from .core import run as run_job
+
+    store = _open_store(db)
+    items = list(read_paths(files, default_date=date))
+    with store, _progress(len(items), "run") as bar:
+        task = bar.add_task("run", total=len(items))
+        summary = run_job(items, store, batch_size=batch_size,
+                          on_error=lambda e: err.print(f"eventwire: skipped {e}", markup=False),
+                          on_document=lambda n: bar.advance(task, n))
+    err.print(f"documents: {summary.new} new, {summary.replaced} re-extracted, {summary.unchanged} unchanged, "
+              f"{len(summary.failed)} failed; events stored: {summary.events}; "
+              f"canonical events in {store.url}: {summary.canonical}", markup=False)
+    if items and len(summary.failed) == len(items):
+        raise typer.Exit(1)
+
+
+def _event_query(text, types, countries, since, until, near):
+    from .store.query import EventQuery, country_code, parse_near
+
+    try:
+        return EventQuery(text=text, type=[t.upper() for t in types], country=[country_code(c) for c in countries],
+                          since=since, until=until, near=parse_near(near) if near else None)
+    except ValueError as exc:
+        err.print(f"eventwire: {str(exc).splitlines()[0] if not hasattr(exc, 'errors') else exc.errors()[0]['msg']}",
+                  markup=False)
+        raise typer.Exit(2)
+
+
+TYPE_OPTION = typer.Option([], "--type", help="PLOVER type (repeatable), e.g. ASSAULT.")
+COUNTRY_OPTION = typer.Option([], "--country", help="Country: ISO code or name (repeatable).")
+SINCE_OPTION = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD).")
+UNTIL_OPTION = typer.Option(None, "--until", help="Events on or before this date (YYYY-MM-DD).")
+NEAR_OPTION = typer.Option(None, "--near", help="LAT,LON,KM: events within KM of a point.")
+
+
+@app.command()
+def search(
+    text: Optional[str] = typer.Argument(None, help="Words to find in the events' evidence sentences."),
+    types: List[str] = TYPE_OPTION, countries: List[str] = COUNTRY_OPTION,
+    since: Optional[str] = SINCE_OPTION, until: Optional[str] = UNTIL_OPTION, near: Optional[str] = NEAR_OPTION,
+    limit: int = typer.Option(20, "--limit", min=1), db: Optional[str] = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per event instead of a table."),
+) -> None:
+    """Find stored events, newest first."""
+    from rich.table import Table
+
+    q = _event_query(text, types, countries, since, until, near)
+    with _open_store(db) as store:
+        found = list(store.events(q, limit=limit))
+    if as_json:
+        for row in found:
+            typer.echo(json.dumps({k: v for k, v in row.items() if k != "record"} |
+                                  {"event": json.loads(row["record"])}, ensure_ascii=False))
+        return
+    out = Console(highlight=False, width=None if err.is_terminal else 160)
+    table = Table("date", "type", "place", "killed", "sources")
+    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=70)
+    table.add_column("id", no_wrap=True)
+    for row in found:
+        table.add_row(row["date_start"], row["type"], row["place"] or "", "" if row["killed"] is None else
+                      str(row["killed"]), str(row["n_sources"] or 1),
+                      row["summary"] or "", row["id"])
+    out.print(table)
+    out.print(f"{len(found)} events", markup=False)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", help="jsonl (SPEC document records), csv (ACLED columns), geojson, parquet."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (stdout when absent; parquet needs one)."),
+    text: Optional[str] = typer.Option(None, "--text", help="Words to find in the evidence sentences."),
+    types: List[str] = TYPE_OPTION, countries: List[str] = COUNTRY_OPTION,
+    since: Optional[str] = SINCE_OPTION, until: Optional[str] = UNTIL_OPTION, near: Optional[str] = NEAR_OPTION,
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Write the stored events that match the filters."""
+    from .export import FORMATS, document_records, rows, write_csv, write_geojson, write_parquet
+
+    if fmt not in FORMATS:
+        err.print(f"eventwire: --format {fmt!r}: choose one of {', '.join(FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    if fmt == "parquet" and output is None:
+        err.print("eventwire: --format parquet needs -o FILE", markup=False)
+        raise typer.Exit(2)
+    q = _event_query(text, types, countries, since, until, near)
+    with _open_store(db) as store:
+        if fmt == "parquet":
+            with atomic_path(output) as tmp:
+                n = write_parquet(rows(store, q), tmp)
+        else:
+            with open_output(output) as fh:
+                if fmt == "jsonl":
+                    n = 0
+                    for record in document_records(store, q):
+                        fh.write(record.model_dump_json() + "\n")
+                        n += len(record.events)
+                else:
+                    n = (write_csv if fmt == "csv" else write_geojson)(rows(store, q), fh)
+    if output is not None:
+        err.print(f"{n} events written to {output}", markup=False)
+
+
+@app.command()
+def sources(
+    canonical_id: str = typer.Argument(..., help="A canonical event id (column canonical_id)."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """The articles behind one canonical event, with the words each used."""
+    from rich.table import Table
+
+    with _open_store(db) as store:
+        canon = store.canonical(canonical_id)
+        members = store.sources(canonical_id)
+    if canon is None:
+        err.print(f"eventwire: no canonical event {canonical_id!r}", markup=False)
+        raise typer.Exit(1)
+    out = Console(highlight=False)
+    counts = ", ".join(f"{k} {canon[k]}" + (f"-{canon[k + '_max']}" if canon[k + "_max"] != canon[k] else "")
+                       for k in ("killed", "injured", "captured", "arrested", "displaced") if canon[k] is not None)
+    out.print(f"{canon['id']}: {canon['type']} {canon['date_start']}..{canon['date_end']} at "
+              f"{canon['place'] or 'unknown place'}{'; ' + counts if counts else ''}; "
+              f"{canon['n_sources']} sources", markup=False)
+    table = Table("published", "article", "event", "date", "place", "killed", "evidence")
+    for m in members:
+        table.add_row(m["doc_date"], m["doc_title"] or m["doc_source"] or m["doc_id"], m["id"], m["date_start"],
+                      m["place"] or "", "" if m["killed"] is None else str(m["killed"]), m["summary"] or "")
+    out.print(table)
 
 
 def run() -> None:  # console-script entry point

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Union
 
 from spacy.language import Language
 
 from .ingest import IngestError
 
+from . import __version__
 from .extract.record import to_record
 from .models import Document, DocumentRecord
 from .nlp import load_nlp, make_doc
@@ -50,3 +52,54 @@ def extract_text(text: str, date: str, doc_id: Optional[str] = None, **meta) -> 
 
     document = Document(id=doc_id or content_id(text), date=date, text=text, **meta)
     return next(extract([document]))
+
+
+@dataclass
+class RunSummary:
+    """What `run` did: documents by outcome, events stored, canonical events in the store."""
+
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    failed: list = field(default_factory=list)
+    events: int = 0
+    canonical: int = 0
+
+
+def run(documents: Iterable[Union[Document, IngestError]], store, nlp: Optional[Language] = None,
+        batch_size: int = 32, on_error: Callable[[IngestError], None] = _report,
+        on_document: Callable[[int], None] = lambda n: None) -> RunSummary:
+    """The main job: extract what the store lacks (or holds from another extractor version),
+    store it and resolve duplicates, one transaction per batch. Safe to re-run."""
+    summary = RunSummary()
+
+    def failed(error: IngestError) -> None:
+        summary.failed.append(error)
+        on_error(error)
+
+    def flush(chunk: list[Document]) -> None:
+        todo = [d for d, stale in zip(chunk, store.needs_extraction(chunk, __version__)) if stale]
+        records = list(extract(todo, nlp=nlp, batch_size=8, on_error=failed))
+        by_id = {r.doc_id: r for r in records}
+        done = [(d, by_id[d.id]) for d in todo if d.id in by_id]
+        result = store.add(done)
+        summary.new += result.new
+        summary.replaced += result.replaced
+        summary.unchanged += len(chunk) - len(todo) + len(done) - result.new - result.replaced
+        summary.events += result.events
+        on_document(len(chunk))
+
+    chunk: list[Document] = []
+    for item in documents:
+        if isinstance(item, IngestError):
+            failed(item)
+            on_document(1)
+            continue
+        chunk.append(item)
+        if len(chunk) >= batch_size:
+            flush(chunk)
+            chunk = []
+    if chunk:
+        flush(chunk)
+    summary.canonical = store.stats()["canonical_events"]
+    return summary

@@ -1,0 +1,320 @@
+"""One storage interface over two real databases (SQLite, PostgreSQL).
+
+A backend supplies a handful of primitives (query, insert, transaction, full-text condition,
+DDL); everything else — idempotent ingest, replacement on a newer extractor, incremental
+dedup, filtered reads — is written once here, in SQL both databases run.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Iterable, Iterator, Optional, Sequence
+
+from ..ingest.readers import content_id
+from ..models import Document, DocumentRecord
+from ..resolve.dedup import REPORTED_LOOKBACK_DAYS, SLACK_DAYS, Mention, canonical_event, group, same_event
+from .query import EventQuery, decode_cursor, encode_cursor, where_clause
+from .rows import document_rows
+from .schema import LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
+
+BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
+    frozenset(c for m in MIGRATIONS for _, c, kind in m.add_columns if kind == "bool")
+# What `add` writes per document, parents first.
+WRITE_ORDER = ("documents", "events", "actors", "evidence", "places", "times")
+EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_title, d.url AS doc_url, " \
+    "d.source AS doc_source, d.ingested_at AS ingested_at, c.n_sources AS n_sources"
+EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; the message names it and the problem."""
+
+
+@dataclass
+class AddResult:
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    events: int = 0
+    canonical_touched: int = 0
+    hashes: list[str] = field(default_factory=list)
+
+
+def document_hash(document: Document) -> str:
+    """The store's key: the text's content hash, whatever id or file it came with."""
+    return content_id(document.text)
+
+
+class Store(ABC):
+    url: str
+
+    # ---------------------------------------------------------------- backend primitives
+    @abstractmethod
+    def query(self, sql: str, params: Sequence = ()) -> list[dict]:
+        """Rows as dicts; SQL uses `?` placeholders."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence = ()) -> None: ...
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None: ...
+
+    @abstractmethod
+    def insert(self, table: str, rows: list[dict]) -> None: ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[None]: ...
+
+    @abstractmethod
+    def text_match(self, query: str) -> tuple[str, list]:
+        """Full-text condition over `events e`: the words of its evidence sentences."""
+
+    @abstractmethod
+    def create_table(self, table: Table) -> None: ...
+
+    @abstractmethod
+    def add_column(self, table: str, column: str, kind: str) -> None: ...
+
+    @abstractmethod
+    def create_index(self, table: str, columns: tuple[str, ...]) -> None: ...
+
+    @abstractmethod
+    def has_table(self, name: str) -> bool: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- migrations
+    @property
+    def schema_version(self) -> int:
+        if not self.has_table("schema_version"):
+            return 0
+        row = self.query("SELECT max(version) AS v FROM schema_version")
+        return row[0]["v"] or 0
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database has not seen, each in its own transaction."""
+        current = self.schema_version
+        if current > LATEST:
+            raise StoreError(f"{self.url}: schema version {current} is newer than this eventwire "
+                             f"({LATEST}); upgrade eventwire")
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            with self.transaction():
+                if not self.has_table("schema_version"):
+                    self.create_table(SCHEMA_VERSION)
+                self._apply(migration)
+                self.insert("schema_version", [{
+                    "version": migration.version, "description": migration.description,
+                    "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
+            applied.append(migration.version)
+        return applied
+
+    def _apply(self, migration: Migration) -> None:
+        for table in migration.tables:
+            self.create_table(table)
+        for table, column, kind in migration.add_columns:
+            self.add_column(table, column, kind)
+        for table, columns in migration.indexes:
+            self.create_index(table, columns)
+
+    # ---------------------------------------------------------------- ingest
+    def versions(self, hashes: Iterable[str]) -> dict[str, str]:
+        """Extractor version each known document was coded with."""
+        hashes = list(dict.fromkeys(hashes))
+        out: dict[str, str] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            rows = self.query(f"SELECT hash, extractor_version FROM documents WHERE hash IN "
+                              f"({', '.join('?' * len(chunk))})", chunk)
+            out.update((r["hash"], r["extractor_version"]) for r in rows)
+        return out
+
+    def needs_extraction(self, documents: list[Document], version: str) -> list[bool]:
+        known = self.versions(document_hash(d) for d in documents)
+        return [known.get(document_hash(d)) != version for d in documents]
+
+    def add(self, items: Iterable[tuple[Document, DocumentRecord]]) -> AddResult:
+        """Store extracted documents in one transaction and resolve their events.
+
+        A document already stored with the same extractor version is left alone; one stored by
+        another version has its events replaced."""
+        result = AddResult()
+        batch: dict[str, tuple[Document, DocumentRecord]] = {}
+        for document, record in items:
+            batch.setdefault(document_hash(document), (document, record))
+        with self.transaction():
+            known = self.versions(batch)
+            tables: dict[str, list[dict]] = {t: [] for t in WRITE_ORDER}
+            for h, (document, record) in batch.items():
+                if h in known:
+                    if known[h] == record.extractor.version:
+                        result.unchanged += 1
+                        continue
+                    self._remove_document(h)
+                    result.replaced += 1
+                else:
+                    result.new += 1
+                result.hashes.append(h)
+                rows = document_rows(document, record, h)
+                for event in rows["events"]:  # unique in the store even when two sources reuse an id
+                    event["id"] = f"{h}:{event['id'].rsplit(':', 1)[-1]}"
+                for child in ("actors", "evidence"):
+                    for row in rows[child]:
+                        row["event_id"] = f"{h}:{row['event_id'].rsplit(':', 1)[-1]}"
+                for t in WRITE_ORDER:
+                    tables[t] += rows[t]
+                result.events += len(rows["events"])
+            for t in WRITE_ORDER:
+                if tables[t]:
+                    self.insert(t, tables[t])
+            result.canonical_touched = self.resolve()
+        return result
+
+    def _remove_document(self, h: str) -> None:
+        """Drop a document's rows; its canonical groups are dissolved for `resolve` to redo."""
+        groups = [r["canonical_id"] for r in self.query(
+            "SELECT DISTINCT canonical_id FROM events WHERE doc_hash = ? AND canonical_id IS NOT NULL", [h])]
+        self._dissolve(groups)
+        for child in ("evidence", "actors"):
+            self.execute(f"DELETE FROM {child} WHERE event_id IN (SELECT id FROM events WHERE doc_hash = ?)", [h])
+        for table in ("events", "places", "times"):
+            self.execute(f"DELETE FROM {table} WHERE doc_hash = ?", [h])
+        self.execute("DELETE FROM documents WHERE hash = ?", [h])
+
+    def _dissolve(self, canonical_ids: list[str]) -> None:
+        for i in range(0, len(canonical_ids), 500):
+            chunk = canonical_ids[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            self.execute(f"UPDATE events SET canonical_id = NULL WHERE canonical_id IN ({marks})", chunk)
+            self.execute(f"DELETE FROM canonical_events WHERE id IN ({marks})", chunk)
+
+    # ---------------------------------------------------------------- resolve
+    def resolve(self) -> int:
+        """Group every ungrouped event with the stored events it reports; returns how many
+        canonical events were written. Incremental: only blocks with new events are read."""
+        pending = [Mention.from_row(r) for r in self.query(
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL")]
+        if not pending:
+            return 0
+        blocks: dict[tuple[str, str], list[Mention]] = {}
+        for m in pending:
+            if m.locatable:
+                blocks.setdefault((m.type, m.country), []).append(m)
+        old_groups: dict[str, str] = {}
+        margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
+        for (kind, country), ms in blocks.items():
+            lo = (min(m.start for m in ms) - margin).isoformat()
+            hi = (max(m.end for m in ms) + margin).isoformat()
+            candidates = [Mention.from_row(r) for r in self.query(
+                f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.type = ? AND e.country = ? "
+                "AND e.date_start <= ? AND e.date_end >= ? AND e.canonical_id IS NOT NULL",
+                [kind, country, hi, lo])]
+            for c in candidates:
+                if any(same_event(m, c) for m in ms):
+                    old_groups[c.id] = c.row["canonical_id"]
+        touched = sorted(set(old_groups.values()))
+        members: list[Mention] = []
+        for i in range(0, len(touched), 500):
+            chunk = touched[i:i + 500]
+            for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
+                                f"({', '.join('?' * len(chunk))})", chunk):
+                old_groups[r["id"]] = r["canonical_id"]
+                members.append(Mention.from_row(r))
+        components = group(pending + members, old_groups)
+        self._dissolve(touched)
+        rows = [canonical_event(c) for c in components]
+        self.insert("canonical_events", rows)
+        self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
+                         [(row["id"], m.id) for row, c in zip(rows, components) for m in c])
+        return len(rows)
+
+    # ---------------------------------------------------------------- reads
+    def _rows(self, rows: list[dict]) -> list[dict]:
+        for row in rows:
+            for c in BOOL_COLUMNS & row.keys():
+                if row[c] is not None:
+                    row[c] = bool(row[c])
+        return rows
+
+    def events(self, q: Optional[EventQuery] = None, limit: Optional[int] = None) -> Iterator[dict]:
+        """Matching events, newest first, each joined with its document's date, title and url."""
+        q = q or EventQuery()
+        where, params = where_clause(q, self.text_match)
+        sql = f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {where} ORDER BY e.date_start DESC, e.id DESC"
+        page, cursor, n = 2000, None, 0
+        while True:
+            rows, cursor = self.page(q, cursor=cursor, limit=page, _sql=(sql, where, params))
+            for row in rows:
+                yield row
+                n += 1
+                if limit is not None and n >= limit:
+                    return
+            if cursor is None:
+                return
+
+    def page(self, q: Optional[EventQuery] = None, cursor: Optional[str] = None, limit: int = 50,
+             _sql=None) -> tuple[list[dict], Optional[str]]:
+        """One page of matching events (keyset pagination) and the cursor of the next page."""
+        q = q or EventQuery()
+        if _sql is None:
+            where, params = where_clause(q, self.text_match)
+        else:
+            _, where, params = _sql
+        params = list(params)
+        if cursor:
+            day, event_id = decode_cursor(cursor)
+            where += " AND (e.date_start < ? OR (e.date_start = ? AND e.id < ?))"
+            params += [day, day, event_id]
+        rows = self._rows(self.query(
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {where} "
+            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1]))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1]) if more and rows else None
+        return [r for r in rows if q.within(r)], next_cursor
+
+    def event(self, event_id: str) -> Optional[dict]:
+        """One event with its actors and the evidence for each field."""
+        rows = self._rows(self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?", [event_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["actors"] = self.query("SELECT * FROM actors WHERE event_id = ? ORDER BY role, seq", [event_id])
+        row["evidence"] = self.query("SELECT * FROM evidence WHERE event_id = ? ORDER BY seq", [event_id])
+        return row
+
+    def canonical(self, canonical_id: str) -> Optional[dict]:
+        rows = self._rows(self.query("SELECT * FROM canonical_events WHERE id = ?", [canonical_id]))
+        return rows[0] if rows else None
+
+    def canonical_events(self, limit: Optional[int] = None) -> list[dict]:
+        sql = "SELECT * FROM canonical_events ORDER BY date_start DESC, id DESC"
+        return self._rows(self.query(sql + (" LIMIT ?" if limit else ""), [limit] if limit else []))
+
+    def sources(self, canonical_id: str) -> list[dict]:
+        """The articles behind one canonical event: each member event with its document."""
+        return self._rows(self.query(
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id = ? ORDER BY d.date, e.id",
+            [canonical_id]))
+
+    def document(self, key: str) -> Optional[dict]:
+        """A document by content hash or by its id."""
+        rows = self.query("SELECT * FROM documents WHERE hash = ? OR doc_id = ? ORDER BY hash LIMIT 1", [key, key])
+        return rows[0] if rows else None
+
+    def stats(self) -> dict[str, int]:
+        return {t: self.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
+                for t in ("documents", "events", "canonical_events")}
+

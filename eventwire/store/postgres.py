@@ -1,0 +1,94 @@
+"""PostgreSQL for teams: the same tables and behaviour through psycopg 3."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
+
+import psycopg
+from psycopg.rows import dict_row
+
+from .base import Store, StoreError
+from .schema import Table
+
+SQL_TYPES = {"text": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "json": "TEXT"}
+
+
+def _pg(sql: str) -> str:
+    """Our `?` placeholders in psycopg's style (literal `%` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://…"
+    return f"postgresql://{info.get('user', '')}@{info.get('host', '')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+class PostgresStore(Store):
+    def __init__(self, url: str) -> None:
+        self.url = redact(url)
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+            self.migrate()
+        except psycopg.Error as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{self.url}: {message}") from exc
+
+    def query(self, sql: str, params: Sequence = ()) -> list[dict]:
+        with self.conn.cursor() as cur:
+            cur.execute(_pg(sql), list(params))
+            return list(cur.fetchall())
+
+    def execute(self, sql: str, params: Sequence = ()) -> None:
+        self.conn.execute(_pg(sql), list(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg(sql), list(rows))
+
+    def insert(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        names = ", ".join(columns)
+        with self.conn.cursor() as cur:
+            with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # bulk: COPY, not INSERTs
+                for row in rows:
+                    copy.write_row([row.get(c) for c in columns])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+    def text_match(self, query: str) -> tuple[str, list]:
+        return "e.fts @@ websearch_to_tsquery('english', ?)", [query]
+
+    def create_table(self, table: Table) -> None:
+        columns = [f"{c} {SQL_TYPES[k]}" + (" NOT NULL" if c in table.pk else "") for c, k in table.columns]
+        columns.append(f"PRIMARY KEY ({', '.join(table.pk)})")
+        columns += [f"FOREIGN KEY ({c}) REFERENCES {t} ({oc})" for c, t, oc in table.foreign_keys]
+        if table.fts:
+            body = " || ' ' || ".join(f"coalesce({c}, '')" for c in table.fts)
+            columns.append(f"fts tsvector GENERATED ALWAYS AS (to_tsvector('english', {body})) STORED")
+        self.conn.execute(f"CREATE TABLE {table.name} ({', '.join(columns)})")
+        for cols in table.indexes:
+            self.create_index(table.name, cols)
+        if table.fts:
+            self.conn.execute(f"CREATE INDEX idx_{table.name}_fts ON {table.name} USING GIN (fts)")
+
+    def add_column(self, table: str, column: str, kind: str) -> None:
+        self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {SQL_TYPES[kind]}")
+
+    def create_index(self, table: str, columns: tuple[str, ...]) -> None:
+        self.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{'_'.join(columns)} ON {table} "
+                          f"({', '.join(columns)})")
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.query("SELECT to_regclass(?) IS NOT NULL AS present", [name])[0]["present"])
+
+    def close(self) -> None:
+        self.conn.close()

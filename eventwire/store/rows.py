@@ -1,0 +1,108 @@
+"""SPEC document records flattened into the store's rows, and events read back."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Iterator, Optional
+
+from ..models import Actor, Document, DocumentRecord, Event, Place, Span
+from .schema import COUNT_KINDS
+
+
+def _place(p: Optional[Place]) -> dict:
+    if p is None:
+        return dict.fromkeys(("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2"))
+    return {"place": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon, "feature": p.feature,
+            "country": p.country, "admin1": p.admin1, "admin2": p.admin2}
+
+
+def _quote(text: str, span: Span) -> str:
+    return text[span.start:span.end]
+
+
+def summary(text: str, event: Event) -> str:
+    """The evidence sentences, the event's own words (what full-text search reads)."""
+    return " … ".join(_quote(text, s).strip() for s in event.evidence)
+
+
+def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
+    row = {
+        "id": event.id, "doc_hash": doc_hash, "seq": seq, "type": event.type,
+        "mode": json.dumps(event.mode), "context": json.dumps(event.context),
+        "event_type": event.acled.event_type if event.acled else None,
+        "sub_event_type": event.acled.sub_event_type if event.acled else None,
+        "date_start": event.date.start, "date_end": event.date.end, "date_precision": event.date.precision,
+        "date_basis": event.date.basis, "date_text": event.date.text,
+        **_place(event.location),
+        "actor1": event.actors[0].name if event.actors else None,
+        "actor2": event.recipients[0].name if event.recipients else None,
+        "claim_status": event.claim.status,
+        "claimant": event.claim.claimants[0].name if event.claim.claimants else None,
+        "channel": event.claim.channel, "historical": event.historical, "confidence": event.confidence,
+        "summary": summary(text, event), "record": event.model_dump_json(), "canonical_id": None,
+    }
+    for kind in COUNT_KINDS:
+        count = getattr(event.counts, kind)
+        row[kind] = count.value if count else None
+        row[f"{kind}_q"] = count.qualifier if count else None
+    return row
+
+
+def _actor_rows(event_id: str, role: str, actors: list[Actor]) -> Iterator[dict]:
+    for n, a in enumerate(actors):
+        yield {"event_id": event_id, "role": role, "seq": n, "name": a.name, "text": a.text,
+               "country": a.country, "sector": a.sector, "actor_group": a.group,
+               "span_start": a.span.start, "span_end": a.span.end}
+
+
+def evidence_rows(event: Event, text: str) -> Iterator[dict]:
+    """Every field that came from the text, with the words that support it."""
+    spans: list[tuple[str, Span]] = [("evidence", s) for s in event.evidence]
+    if event.trigger:
+        spans.append(("trigger", event.trigger))
+    if event.date.span:
+        spans.append(("date", event.date.span))
+    if event.location:
+        spans.append(("location", event.location.span))
+    for role, actors in (("actor", event.actors), ("recipient", event.recipients),
+                         ("claimant", event.claim.claimants)):
+        spans += [(role, a.span) for a in actors]
+    for kind in COUNT_KINDS:
+        count = getattr(event.counts, kind)
+        if count:
+            spans.append((kind, count.span))
+    for n, (name, span) in enumerate(spans):
+        yield {"event_id": event.id, "seq": n, "field": name, "span_start": span.start,
+               "span_end": span.end, "text": _quote(text, span)}
+
+
+def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> dict[str, list[dict]]:
+    """All rows of one extracted document, by table."""
+    text = document.text
+    rows: dict[str, list[dict]] = {
+        "documents": [{
+            "hash": doc_hash, "doc_id": record.doc_id, "date": record.date, "title": document.title,
+            "source": document.source, "url": document.url, "lang": document.lang, "text": text,
+            "n_events": len(record.events), "extractor_version": record.extractor.version,
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }],
+        "events": [], "actors": [], "evidence": [],
+        "places": [{"doc_hash": doc_hash, "seq": n, "name": p.name, "text": p.text, "geonameid": p.geonameid,
+                    "lat": p.lat, "lon": p.lon, "feature": p.feature, "country": p.country,
+                    "admin1": p.admin1, "admin2": p.admin2, "span_start": p.span.start,
+                    "span_end": p.span.end} for n, p in enumerate(record.places)],
+        "times": [{"doc_hash": doc_hash, "seq": n, "text": t.text, "span_start": t.span.start,
+                   "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
+                   "precision": t.precision} for n, t in enumerate(record.times)],
+    }
+    for seq, event in enumerate(record.events):
+        rows["events"].append(event_row(event, doc_hash, seq, text))
+        for role, actors in (("actor", event.actors), ("recipient", event.recipients),
+                             ("claimant", event.claim.claimants)):
+            rows["actors"] += _actor_rows(event.id, role, actors)
+        rows["evidence"] += evidence_rows(event, text)
+    return rows
+
+
+def event_from_row(row: dict) -> Event:
+    return Event.model_validate_json(row["record"])

@@ -1,0 +1,122 @@
+"""The store's tables, described once and created by either backend; versioned migrations.
+
+Column kinds are ours (`text`, `int`, `float`, `bool`, `json`); each backend maps them to its
+own types. JSON is kept as text in both so that both return the same Python values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COUNT_KINDS = ("killed", "injured", "captured", "arrested", "displaced")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    pk: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # column, other table, other column
+    indexes: tuple[tuple[str, ...], ...] = ()
+    fts: tuple[str, ...] = ()  # columns under full-text search
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c for c, _ in self.columns]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    tables: tuple[Table, ...] = ()
+    add_columns: tuple[tuple[str, str, str], ...] = ()  # table, column, kind
+    indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # table, columns
+    extra: tuple = field(default=())
+
+
+PLACE_COLUMNS = (
+    ("place", "text"), ("geonameid", "int"), ("lat", "float"), ("lon", "float"), ("feature", "text"),
+    ("country", "text"), ("admin1", "text"), ("admin2", "text"),
+)
+COUNT_COLUMNS = tuple(c for k in COUNT_KINDS for c in ((k, "int"), (f"{k}_q", "text")))
+DATE_COLUMNS = (("date_start", "text"), ("date_end", "text"), ("date_precision", "text"))
+
+DOCUMENTS = Table(
+    "documents",
+    (("hash", "text"), ("doc_id", "text"), ("date", "text"), ("title", "text"), ("source", "text"),
+     ("url", "text"), ("lang", "text"), ("text", "text"), ("n_events", "int"),
+     ("extractor_version", "text"), ("ingested_at", "text")),
+    pk=("hash",),
+    indexes=(("doc_id",), ("date",)),
+    fts=("title", "text"),
+)
+CANONICAL = Table(
+    "canonical_events",
+    (("id", "text"), ("type", "text"), ("event_type", "text"), ("sub_event_type", "text"))
+    + DATE_COLUMNS + PLACE_COLUMNS
+    + tuple(c for k in COUNT_KINDS for c in ((k, "int"), (f"{k}_max", "int")))
+    + (("actor1", "text"), ("actor2", "text"), ("actors", "json"), ("claim_status", "text"),
+       ("historical", "bool"), ("n_sources", "int"), ("n_events", "int"), ("summary", "text"),
+       ("first_reported", "text")),
+    pk=("id",),
+    indexes=(("date_start",), ("type", "date_start"), ("country", "date_start"), ("lat", "lon")),
+)
+EVENTS = Table(
+    "events",
+    (("id", "text"), ("doc_hash", "text"), ("seq", "int"), ("type", "text"), ("mode", "json"),
+     ("context", "json"), ("event_type", "text"), ("sub_event_type", "text"))
+    + DATE_COLUMNS + (("date_basis", "text"), ("date_text", "text")) + PLACE_COLUMNS + COUNT_COLUMNS
+    + (("actor1", "text"), ("actor2", "text"), ("claim_status", "text"), ("claimant", "text"),
+       ("channel", "text"), ("historical", "bool"), ("confidence", "float"), ("summary", "text"),
+       ("record", "json"), ("canonical_id", "text")),
+    pk=("id",),
+    foreign_keys=(("doc_hash", "documents", "hash"),),
+    indexes=(("doc_hash",), ("canonical_id",), ("date_start", "id"), ("type", "country", "date_start"),
+             ("country", "date_start"), ("lat", "lon")),
+    fts=("summary",),
+)
+ACTORS = Table(
+    "actors",
+    (("event_id", "text"), ("role", "text"), ("seq", "int"), ("name", "text"), ("text", "text"),
+     ("country", "text"), ("sector", "text"), ("actor_group", "text"), ("span_start", "int"),
+     ("span_end", "int")),
+    pk=("event_id", "role", "seq"),
+    foreign_keys=(("event_id", "events", "id"),),
+    indexes=(("name",),),
+)
+PLACES = Table(
+    "places",
+    (("doc_hash", "text"), ("seq", "int"), ("name", "text"), ("text", "text"), ("geonameid", "int"),
+     ("lat", "float"), ("lon", "float"), ("feature", "text"), ("country", "text"), ("admin1", "text"),
+     ("admin2", "text"), ("span_start", "int"), ("span_end", "int")),
+    pk=("doc_hash", "seq"),
+    foreign_keys=(("doc_hash", "documents", "hash"),),
+    indexes=(("geonameid",),),
+)
+TIMES = Table(
+    "times",
+    (("doc_hash", "text"), ("seq", "int"), ("text", "text"), ("span_start", "int"), ("span_end", "int"),
+     ("value_start", "text"), ("value_end", "text"), ("precision", "text")),
+    pk=("doc_hash", "seq"),
+    foreign_keys=(("doc_hash", "documents", "hash"),),
+)
+EVIDENCE = Table(
+    "evidence",
+    (("event_id", "text"), ("seq", "int"), ("field", "text"), ("span_start", "int"), ("span_end", "int"),
+     ("text", "text")),
+    pk=("event_id", "seq"),
+    foreign_keys=(("event_id", "events", "id"),),
+)
+SCHEMA_VERSION = Table(
+    "schema_version",
+    (("version", "int"), ("description", "text"), ("applied_at", "text")),
+    pk=("version",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "documents, events, actors, places, times, evidence, canonical events",
+              tables=(DOCUMENTS, CANONICAL, EVENTS, ACTORS, PLACES, TIMES, EVIDENCE)),
+)
+LATEST = MIGRATIONS[-1].version
+# Child tables first: what a document's replacement deletes, in a safe order.
+DOCUMENT_CHILDREN = ("evidence", "actors")

@@ -1,0 +1,81 @@
+"""The embedded default: one SQLite file, built with sqlite-utils, readable in datasette."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import sqlite_utils
+
+from .base import Store, StoreError
+from .schema import Table
+
+TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
+SQL_TYPES = {"text": "TEXT", "int": "INTEGER", "float": "FLOAT", "bool": "INTEGER", "json": "TEXT"}
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.url = self.path
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                with open(self.path, "ab"):
+                    pass
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA busy_timeout = 30000")  # a second writer waits instead of failing
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: {exc.strerror or exc}") from exc
+
+    def query(self, sql: str, params: Sequence = ()) -> list[dict]:
+        cursor = self.db.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def execute(self, sql: str, params: Sequence = ()) -> None:
+        self.db.execute(sql, list(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        self.db.conn.executemany(sql, rows)
+
+    def insert(self, table: str, rows: list[dict]) -> None:
+        self.db[table].insert_all(rows, batch_size=500)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    def text_match(self, query: str) -> tuple[str, list]:
+        q = self.db.quote_fts(query)
+        return "e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [q]
+
+    def create_table(self, table: Table) -> None:
+        self.db[table.name].create(
+            {c: TYPES[k] for c, k in table.columns}, pk=table.pk[0] if len(table.pk) == 1 else table.pk,
+            foreign_keys=[(c, t, oc) for c, t, oc in table.foreign_keys], not_null=set(table.pk))
+        for columns in table.indexes:
+            self.create_index(table.name, columns)
+        if table.fts:
+            # porter: "shelling" finds "shelled", as PostgreSQL's english configuration does
+            self.db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+
+    def add_column(self, table: str, column: str, kind: str) -> None:
+        self.db[table].add_column(column, TYPES[kind])
+
+    def create_index(self, table: str, columns: tuple[str, ...]) -> None:
+        self.db[table].create_index(list(columns), if_not_exists=True)
+
+    def has_table(self, name: str) -> bool:
+        return self.db[name].exists()
+
+    def close(self) -> None:
+        self.db.close()
