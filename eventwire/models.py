@@ -38,6 +38,9 @@ class Document(Record):
     url: Optional[str] = None
     source: Optional[str] = None
     lang: Optional[str] = None
+    forwarded_from: Optional[str] = Field(
+        None, description="the channel a relayed post came from (a forwarded Telegram message): "
+                          "the party the report is attributed to")
 
 
 class Actor(Record):
@@ -75,6 +78,9 @@ class Count(Record):
     qualifier: Qualifier = "exact"
     text: str
     span: Span
+
+
+COUNT_KINDS = ("killed", "injured", "captured", "arrested", "displaced")
 
 
 class Counts(Record):

@@ -1,4 +1,5 @@
-"""Ingest: turn files (text, JSON Lines, directories, .gz) into SPEC documents."""
-from .readers import IngestError, read_paths, read_text_document, MAX_CHARS
+"""Ingest: turn files (text, JSON Lines, HTML, RSS/Atom, CSV/TSV, Telegram exports, .gz, .zip),
+directories and URLs into SPEC documents."""
+from .readers import MAX_CHARS, IngestError, read_paths, read_text_document
 
 __all__ = ["IngestError", "read_paths", "read_text_document", "MAX_CHARS"]
