@@ -69,9 +69,14 @@ def _progress(total: int, label: str = "extract") -> Progress:
 
 @app.command()
 def extract(
-    files: List[Path] = typer.Argument(..., help="Text (.txt), JSON Lines (.jsonl) or .gz files, or directories."),
+    files: List[Path] = typer.Argument(..., help="Files, directories or http(s) URLs: text (.txt), JSON Lines, "
+                                       "HTML pages, RSS/Atom feeds, CSV/TSV, Telegram result.json, .gz/.zip of these."),
     date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without one."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON Lines here instead of stdout."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV/TSV column holding the text "
+                                           "(default: text, body or content)."),
+    date_col: Optional[str] = typer.Option(None, "--date-col", help="CSV/TSV column holding the date "
+                                           "(default: date, published or publish_date)."),
 ) -> None:
     """Extract SPEC event records, one JSON line per document."""
     if date is not None and check_date(date) is None:
@@ -86,7 +91,7 @@ def extract(
         err.print(f"eventwire: skipped {error}", markup=False)
 
     documents = []
-    for item in read_paths(files, default_date=date):
+    for item in read_paths(files, default_date=date, text_col=text_col, date_col=date_col):
         if isinstance(item, IngestError):
             skip(item)
         else:
