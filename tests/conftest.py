@@ -31,3 +31,56 @@ def extract_text():
     from eventwire.core import extract_text
 
     return extract_text
+
+
+# ---------------------------------------------------------------- stores
+PG_ADMIN = "postgresql://eventwire:eventwire@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    """A real PostgreSQL server (`.ci/run` starts one); skipped with the reason when none answers."""
+    import os
+
+    import psycopg
+
+    url = os.environ.get("EVENTWIRE_TEST_PG", PG_ADMIN)
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        pytest.skip(f"no PostgreSQL server at {url} ({str(exc).strip().splitlines()[0]}); "
+                    "`.ci/run` starts one")
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_admin):
+    """A fresh, empty database on that server, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"ew_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield pg_admin.rsplit("/", 1)[0] + "/" + name  # the admin URL, other database
+    with psycopg.connect(pg_admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Each store test runs on both backends."""
+    if request.param == "sqlite":
+        return str(tmp_path / "eventwire.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def sample_records(nlp):
+    """Real articles and their extracted records, extracted once per session."""
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+
+    documents = [d for d in read_paths(sorted(DATA.glob("*.txt")))]
+    return list(zip(documents, extract(documents, nlp=nlp)))

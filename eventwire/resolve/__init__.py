@@ -1,4 +1,4 @@
 """The resolve stage: events from different articles that report one real event."""
-from .dedup import Mention, canonical_event, group, same_event
+from .dedup import Mention, canonical_event, group, related, same_event
 
-__all__ = ["Mention", "canonical_event", "group", "same_event"]
+__all__ = ["Mention", "canonical_event", "group", "related", "same_event"]

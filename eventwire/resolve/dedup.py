@@ -17,12 +17,14 @@ from typing import Iterable, Optional
 from rapidfuzz import fuzz
 
 from ..geo import SAME_PLACE_KM, km
-from ..store.schema import COUNT_KINDS
+from ..models import COUNT_KINDS
 
 # Reports of one event disagree by a day (time zones, "overnight", late wires).
 SLACK_DAYS = 1
-# An event dated only by its report happened on or before that day.
-REPORTED_LOOKBACK_DAYS = 3
+# An event dated only by its report happened on or before that day, and (not being historical,
+# SPEC 3) within the 30 days before it.
+REPORTED_LOOKBACK_DAYS = 30
+PRECISE = frozenset({"day", "week"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
 SAME_NAME = 85  # rapidfuzz token-set ratio above which two actor names are one actor
@@ -71,30 +73,36 @@ class Mention:
     def locatable(self) -> bool:
         return None not in (self.lat, self.lon, self.feature, self.country)
 
+    @property
+    def precise(self) -> bool:
+        return self.precision in PRECISE
+
     def window(self) -> tuple[date, date]:
-        """The days this event may have happened on, with the slack reports need."""
-        back = REPORTED_LOOKBACK_DAYS if self.precision == "reported" else 0
-        return self.start - timedelta(days=SLACK_DAYS + back), self.end
+        """The days this event may have happened on."""
+        if self.precision == "reported":
+            return self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end
+        return self.start, self.end
 
 
 def dates_overlap(a: Mention, b: Mention) -> bool:
-    a0, a1 = a.window()
-    b0, b1 = b.window()
-    return a0 <= b1 and b0 <= a1
+    """Two precisely dated reports overlap, give or take a day (time zones, "overnight")."""
+    slack = timedelta(days=SLACK_DAYS)
+    return a.start - slack <= b.end and b.start - slack <= a.end
 
 
-def same_place(a: Mention, b: Mention) -> bool:
-    """Within 25 km, or one lies inside the admin unit the other names."""
+def same_place(a: Mention, b: Mention) -> Optional[str]:
+    """'near' (within 25 km, or inside the admin unit the other names), 'country' (only the
+    country in common: too little alone), or None."""
     if not (a.locatable and b.locatable) or a.country != b.country:
-        return False
+        return None
     coarse, fine = sorted((a, b), key=lambda m: FEATURE_RANK.get(m.feature, 1))[::-1]
     if coarse.feature == "country":
-        return fine.feature == "country"  # "in Syria" says too little to join a city's report
+        return "near" if fine.feature == "country" else "country"
     if coarse.feature == "admin1" and coarse.admin1:
-        return fine.admin1 == coarse.admin1
+        return "near" if fine.admin1 == coarse.admin1 else None
     if coarse.feature == "admin2" and coarse.admin2:
-        return fine.admin2 == coarse.admin2 and fine.admin1 == coarse.admin1
-    return km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
+        return "near" if fine.admin2 == coarse.admin2 and fine.admin1 == coarse.admin1 else None
+    return "near" if km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM else None
 
 
 def _actor_match(x: ActorKey, y: ActorKey) -> bool:
@@ -110,9 +118,41 @@ def actors_compatible(xs: tuple[ActorKey, ...], ys: tuple[ActorKey, ...]) -> boo
     return any(_actor_match(x, y) for x in xs for y in ys)
 
 
+def _named_on_both(xs: tuple[ActorKey, ...], ys: tuple[ActorKey, ...]) -> bool:
+    return bool(xs and ys) and actors_compatible(xs, ys)
+
+
+def _comparable(a: Mention, b: Mention) -> bool:
+    """Same act, same place, same sides, from two articles (dates aside)."""
+    if a.doc_hash == b.doc_hash or a.type != b.type:
+        return False
+    place = same_place(a, b)
+    if place is None or not (actors_compatible(a.actors, b.actors)
+                             and actors_compatible(a.recipients, b.recipients)):
+        return False
+    # a country alone joins two reports only when both name the same party on one side
+    return place == "near" or _named_on_both(a.actors, b.actors) or _named_on_both(a.recipients, b.recipients)
+
+
 def same_event(a: Mention, b: Mention) -> bool:
-    return (a.doc_hash != b.doc_hash and a.type == b.type and dates_overlap(a, b) and same_place(a, b)
-            and actors_compatible(a.actors, b.actors) and actors_compatible(a.recipients, b.recipients))
+    """Two precisely dated reports of one event."""
+    return a.precise and b.precise and dates_overlap(a, b) and _comparable(a, b)
+
+
+def may_report(vague: Mention, precise: Mention) -> bool:
+    """A vaguely dated report (a month, a year, or only its publication date) that fits a
+    precisely dated event."""
+    lo, hi = vague.window()
+    return lo <= precise.start and precise.end <= hi + timedelta(days=SLACK_DAYS) and _comparable(vague, precise)
+
+
+def related(a: Mention, b: Mention) -> bool:
+    """Whether grouping one can change the other's group (what `resolve` must look at)."""
+    if a.precise and b.precise:
+        return same_event(a, b)
+    if a.precise != b.precise:
+        return may_report(b, a) if a.precise else may_report(a, b)
+    return (a.precision, a.start, a.end) == (b.precision, b.start, b.end) and _comparable(a, b)
 
 
 class UnionFind:
@@ -186,25 +226,34 @@ def canonical_event(members: list[Mention]) -> dict:
     return row
 
 
-def group(mentions: list[Mention], old_groups: dict[str, str]) -> list[list[Mention]]:
-    """Components among `mentions`: those sharing an old canonical id (`old_groups`: mention id
-    -> canonical id, for mentions already grouped) stay together; new mentions (absent from
-    `old_groups`) join any mention they match."""
+def group(mentions: list[Mention]) -> list[list[Mention]]:
+    """Groups of `mentions`: precisely dated reports by connected components of `same_event`;
+    a vague report joins the one group it fits, stays alone when it fits several, and joins
+    vague reports of the same span when it fits none (so no vague report chains two events)."""
     uf = UnionFind()
-    first_of: dict[str, str] = {}
-    for m in mentions:
-        uf.find(m.id)
-        cid = old_groups.get(m.id)
-        if cid is not None:
-            uf.union(m.id, first_of.setdefault(cid, m.id))
-    fresh = [m for m in mentions if m.id not in old_groups and m.locatable]
+    index = {m.id: m for m in mentions}
     by_block: dict[tuple, list[Mention]] = {}
-    for m in mentions:
+    for m in sorted(mentions, key=lambda m: m.id):
+        uf.find(m.id)
         if m.locatable:
             by_block.setdefault((m.type, m.country), []).append(m)
-    for m in fresh:
-        for other in by_block.get((m.type, m.country), ()):
-            if other is not m and same_event(m, other):
-                uf.union(m.id, other.id)
-    index = {m.id: m for m in mentions}
+    for block in by_block.values():
+        precise = [m for m in block if m.precise]
+        for i, a in enumerate(precise):
+            for b in precise[i + 1:]:
+                if same_event(a, b):
+                    uf.union(a.id, b.id)
+        unmatched: list[Mention] = []
+        fits = {}
+        for v in (m for m in block if not m.precise):
+            fits[v.id] = {uf.find(p.id) for p in precise if may_report(v, p)}
+        for v in (m for m in block if not m.precise):
+            if len(fits[v.id]) == 1:
+                uf.union(v.id, next(iter(fits[v.id])))
+            elif not fits[v.id]:
+                unmatched.append(v)
+        for i, a in enumerate(unmatched):
+            for b in unmatched[i + 1:]:
+                if related(a, b):
+                    uf.union(a.id, b.id)
     return [[index[i] for i in ids] for ids in uf.groups(index).values()]

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from ..ingest.readers import content_id
 from ..models import Document, DocumentRecord
-from ..resolve.dedup import REPORTED_LOOKBACK_DAYS, SLACK_DAYS, Mention, canonical_event, group, same_event
+from ..resolve.dedup import REPORTED_LOOKBACK_DAYS, SLACK_DAYS, Mention, canonical_event, group, related
 from .query import EventQuery, decode_cursor, encode_cursor, where_clause
 from .rows import document_rows
 from .schema import LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
@@ -203,41 +203,46 @@ class Store(ABC):
     # ---------------------------------------------------------------- resolve
     def resolve(self) -> int:
         """Group every ungrouped event with the stored events it reports; returns how many
-        canonical events were written. Incremental: only blocks with new events are read."""
-        pending = [Mention.from_row(r) for r in self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL")]
-        if not pending:
+        canonical events were written.
+
+        Incremental: the groups of stored events related to the new ones (and, in turn, to
+        those groups) are dissolved and regrouped with them; nothing else is read."""
+        todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL"))}
+        if not todo:
             return 0
-        blocks: dict[tuple[str, str], list[Mention]] = {}
-        for m in pending:
-            if m.locatable:
+        frontier = [m for m in todo.values() if m.locatable]
+        touched: set[str] = set()
+        while frontier:  # closure: every stored group whose grouping these events could change
+            found: set[str] = set()
+            blocks: dict[tuple[str, str], list[Mention]] = {}
+            for m in frontier:
                 blocks.setdefault((m.type, m.country), []).append(m)
-        old_groups: dict[str, str] = {}
-        margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
-        for (kind, country), ms in blocks.items():
-            lo = (min(m.start for m in ms) - margin).isoformat()
-            hi = (max(m.end for m in ms) + margin).isoformat()
-            candidates = [Mention.from_row(r) for r in self.query(
-                f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.type = ? AND e.country = ? "
-                "AND e.date_start <= ? AND e.date_end >= ? AND e.canonical_id IS NOT NULL",
-                [kind, country, hi, lo])]
-            for c in candidates:
-                if any(same_event(m, c) for m in ms):
-                    old_groups[c.id] = c.row["canonical_id"]
-        touched = sorted(set(old_groups.values()))
-        members: list[Mention] = []
-        for i in range(0, len(touched), 500):
-            chunk = touched[i:i + 500]
-            for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
-                                f"({', '.join('?' * len(chunk))})", chunk):
-                old_groups[r["id"]] = r["canonical_id"]
-                members.append(Mention.from_row(r))
-        components = group(pending + members, old_groups)
-        self._dissolve(touched)
-        rows = [canonical_event(c) for c in components]
+            margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
+            for (kind, country), ms in blocks.items():
+                lo = (min(m.start for m in ms) - margin).isoformat()
+                hi = (max(m.end for m in ms) + margin).isoformat()
+                for r in self.query(
+                        f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.type = ? AND e.country = ? "
+                        "AND e.date_start <= ? AND e.date_end >= ? AND e.canonical_id IS NOT NULL",
+                        [kind, country, hi, lo]):
+                    if r["canonical_id"] not in touched and r["id"] not in todo:
+                        c = Mention.from_row(r)
+                        if any(related(m, c) for m in ms):
+                            found.add(r["canonical_id"])
+            frontier = []
+            for cid in sorted(found - touched):
+                touched.add(cid)
+                for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id = ?", [cid]):
+                    m = todo[r["id"]] = Mention.from_row(r)
+                    if m.locatable:
+                        frontier.append(m)
+        self._dissolve(sorted(touched))
+        groups = group(list(todo.values()))
+        rows = [canonical_event(g) for g in groups]
         self.insert("canonical_events", rows)
         self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
-                         [(row["id"], m.id) for row, c in zip(rows, components) for m in c])
+                         [(row["id"], m.id) for row, g in zip(rows, groups) for m in g])
         return len(rows)
 
     # ---------------------------------------------------------------- reads

@@ -30,6 +30,8 @@ class EventQuery(BaseModel):
     near: Optional[tuple[float, float, float]] = None  # lat, lon, km
     canonical_id: Optional[str] = None
     doc_hash: Optional[str] = None
+    review_status: list[str] = []  # accepted, corrected, rejected
+    reviewed: Optional[bool] = None  # any review (True) or none yet (False)
 
     @field_validator("type", "claim_status")
     @classmethod
@@ -94,6 +96,9 @@ def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
     if q.doc_hash:
         where.append("e.doc_hash = ?")
         params.append(q.doc_hash)
+    _in("e.review_status", q.review_status, where, params)
+    if q.reviewed is not None:
+        where.append(f"e.review_status IS {'NOT ' if q.reviewed else ''}NULL")
     if q.text and q.text.strip():
         sql, extra = text_match(q.text.strip())
         where.append(sql)

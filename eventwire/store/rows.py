@@ -5,8 +5,7 @@ import json
 from datetime import datetime, timezone
 from typing import Iterator, Optional
 
-from ..models import Actor, Document, DocumentRecord, Event, Place, Span
-from .schema import COUNT_KINDS
+from ..models import COUNT_KINDS, Actor, Document, DocumentRecord, Event, Place, Span
 
 
 def _place(p: Optional[Place]) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-COUNT_KINDS = ("killed", "injured", "captured", "arrested", "displaced")
+from ..models import COUNT_KINDS
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,22 @@ SCHEMA_VERSION = Table(
     (("version", "int"), ("description", "text"), ("applied_at", "text")),
     pk=("version",),
 )
+# One row per change an analyst makes: `action` accept | correct | reject; a correction names
+# the `field` it changed and keeps its value before and after (JSON, as in the SPEC event).
+REVIEWS = Table(
+    "reviews",
+    (("id", "text"), ("event_id", "text"), ("reviewer", "text"), ("reviewed_at", "text"),
+     ("action", "text"), ("field", "text"), ("value_before", "json"), ("value_after", "json"), ("note", "text")),
+    pk=("id",),
+    indexes=(("event_id", "reviewed_at"), ("reviewed_at",)),
+)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, events, actors, places, times, evidence, canonical events",
               tables=(DOCUMENTS, CANONICAL, EVENTS, ACTORS, PLACES, TIMES, EVIDENCE)),
+    Migration(2, "reviews: analysts accept, correct or reject events (who, when, the value before)",
+              tables=(REVIEWS,), add_columns=(("events", "review_status", "text"),),
+              indexes=(("events", ("review_status",)),)),
 )
 LATEST = MIGRATIONS[-1].version
 # Child tables first: what a document's replacement deletes, in a safe order.

@@ -1,0 +1,126 @@
+"""Cross-document dedup: the relation on its own, and the grouping of real overlapping articles
+against the hand-made grouping in tests/data/dedup/groups.yaml."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+
+import pytest
+import yaml
+
+from eventwire.resolve.dedup import Mention, canonical_event, group, related, same_event
+from eventwire.resolve.score import pairwise
+from eventwire.store import open_store
+
+from .conftest import DATA
+
+DEDUP = DATA / "dedup"
+
+
+def mention(id, doc, day, *, end=None, precision="day", type="ASSAULT", place=(31.77, 35.21, "city"),
+            country="IL", actors=(), recipients=(), killed=None):
+    lat, lon, feature = place
+    record = {"actors": [{"name": n, "country": c, "sector": s} for n, c, s in actors],
+              "recipients": [{"name": n, "country": c, "sector": s} for n, c, s in recipients]}
+    row = {"id": id, "doc_hash": doc, "type": type, "date_start": day, "date_end": end or day,
+           "date_precision": precision, "lat": lat, "lon": lon, "feature": feature, "country": country,
+           "admin1": "Jerusalem", "admin2": None, "record": json.dumps(record), "geonameid": 1,
+           "event_type": None, "sub_event_type": None, "killed": killed, "actor1": None, "actor2": None,
+           "claim_status": "reported", "historical": False, "summary": id, "doc_date": day,
+           "place": "Jerusalem"}
+    for k in ("injured", "captured", "arrested", "displaced"):
+        row[k] = None
+    return Mention.from_row(row)
+
+
+def test_reports_of_one_attack_from_two_articles_match():
+    a = mention("a", "d1", "2020-03-01", killed=3)
+    b = mention("b", "d2", "2020-03-02", place=(31.80, 35.25, "city"), killed=5)
+    assert same_event(a, b) and same_event(b, a)
+    row = canonical_event([b, a])
+    assert (row["killed"], row["killed_max"], row["n_sources"]) == (3, 5, 2)  # the conservative figure, range kept
+    assert row == canonical_event([a, b])
+
+
+@pytest.mark.parametrize("other", [
+    dict(day="2020-03-05"),                                     # days apart
+    dict(day="2020-03-01", type="PROTEST"),                     # another act
+    dict(day="2020-03-01", place=(32.08, 34.78, "city")),       # Tel Aviv, 54 km away
+    dict(day="2020-03-01", actors=(("Hamas", "PSE", "REB"),)),  # named sides that differ
+])
+def test_different_events_do_not_match(other):
+    a = mention("a", "d1", "2020-03-01", actors=(("Israel Defense Forces", "ISR", "MIL"),))
+    assert not same_event(a, mention("b", "d2", **other))
+
+
+def test_one_article_never_merges_its_own_events():
+    assert not same_event(mention("a", "d1", "2020-03-01"), mention("b", "d1", "2020-03-01"))
+
+
+def test_a_country_alone_needs_a_shared_party():
+    city = mention("a", "d1", "2020-01-03", recipients=(("Qasem Soleimani", "IRN", "MIL"),))
+    country = mention("b", "d2", "2020-01-02", end="2020-01-04", precision="week", place=(33.0, 44.0, "country"),
+                      recipients=(("Soleimani", "IRN", "MIL"),))
+    assert same_event(city, country)
+    nobody = mention("c", "d3", "2020-01-02", end="2020-01-04", precision="week", place=(33.0, 44.0, "country"))
+    assert not same_event(city, nobody)
+
+
+def test_a_vague_report_joins_only_an_unambiguous_event():
+    first = mention("a", "d1", "2020-03-01")
+    second = mention("b", "d2", "2020-03-20")
+    vague = mention("v", "d3", "2020-03-01", end="2020-03-31", precision="month")
+    groups = {frozenset(m.id for m in g) for g in group([first, second, vague])}
+    assert groups == {frozenset("a"), frozenset("b"), frozenset("v")}  # fits two: joins neither
+    groups = {frozenset(m.id for m in g) for g in group([first, vague])}
+    assert groups == {frozenset("av")}
+    assert related(vague, first) and related(first, vague)
+
+
+def test_grouping_does_not_depend_on_input_order():
+    ms = [mention("a", "d1", "2020-03-01"), mention("b", "d2", "2020-03-02"), mention("c", "d3", "2020-03-03"),
+          mention("v", "d4", "2020-03-01", end="2020-03-31", precision="month")]
+    expected = sorted(sorted(m.id for m in g) for g in group(ms))
+    for seed in range(5):
+        random.Random(seed).shuffle(ms)
+        assert sorted(sorted(m.id for m in g) for g in group(ms)) == expected
+
+
+# ---------------------------------------------------------------- real overlapping articles
+@pytest.fixture(scope="module")
+def overlapping(nlp):
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+
+    documents = list(read_paths(sorted(DEDUP.glob("*.txt"))))
+    return list(zip(documents, extract(documents, nlp=nlp)))
+
+
+def test_grouping_of_real_articles_matches_the_hand_grouping(overlapping, tmp_path):
+    store = open_store(str(tmp_path / "dedup.db"))
+    store.add(overlapping)
+    entries = yaml.safe_load((DEDUP / "groups.yaml").read_text(encoding="utf-8"))
+    score = pairwise(entries, list(store.events()), {d.source: d.text for d, _ in overlapping})
+    assert score.precision >= 0.9, score.wrong_pairs
+    assert score.tp >= 1
+    # the London attacks (same city, same act, weeks apart) stay apart
+    london = [r for r in store.events() if r["type"] == "ASSAULT" and r["place"] in ("London", "London Bridge")]
+    assert len({r["date_start"][:7] for r in london}) < 2 or len({r["canonical_id"] for r in london}) > 1
+
+
+def test_shuffled_batches_give_the_same_canonical_events(overlapping, tmp_path):
+    def canon(pairs, batch, name):
+        store = open_store(str(tmp_path / name))
+        for i in range(0, len(pairs), batch):
+            store.add(pairs[i:i + batch])
+        return sorted((r["id"], r["date_start"], r["place"], r["killed"], r["n_sources"])
+                      for r in store.canonical_events())
+
+    expected = canon(overlapping, len(overlapping), "all.db")
+    shuffled = list(overlapping)
+    random.Random(3).shuffle(shuffled)
+    assert canon(shuffled, 1, "one.db") == expected
+    random.Random(4).shuffle(shuffled)
+    assert canon(shuffled, 5, "five.db") == expected
+    assert date.fromisoformat(expected[0][1])

@@ -1,0 +1,248 @@
+"""The event store on both real backends: idempotent ingest, replacement, queries, exports."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import random
+import sqlite3
+
+import pytest
+
+from eventwire.export import columns, rows, write_csv, write_geojson, write_parquet
+from eventwire.export.tables import parse
+from eventwire.store import EventQuery, StoreError, open_store
+from eventwire.store.schema import LATEST
+
+
+@pytest.fixture
+def store(store_url, sample_records):
+    s = open_store(store_url)
+    s.add(sample_records)
+    yield s
+    s.close()
+
+
+def _table_counts(s) -> dict:
+    return {t: s.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
+            for t in ("documents", "events", "actors", "places", "times", "evidence", "canonical_events")}
+
+
+def test_every_table_filled_and_schema_versioned(store, sample_records):
+    counts = _table_counts(store)
+    assert counts["documents"] == len(sample_records)
+    assert counts["events"] == sum(len(r.events) for _, r in sample_records)
+    assert all(counts[t] > 0 for t in counts)
+    assert store.schema_version == LATEST
+    # every event belongs to exactly one canonical event
+    assert store.query("SELECT count(*) AS n FROM events WHERE canonical_id IS NULL")[0]["n"] == 0
+
+
+def test_reingest_changes_nothing(store, sample_records):
+    before = _table_counts(store)
+    canon = sorted(r["id"] for r in store.canonical_events())
+    result = store.add(sample_records)
+    assert (result.new, result.replaced, result.unchanged) == (0, 0, len(sample_records))
+    assert _table_counts(store) == before
+    assert sorted(r["id"] for r in store.canonical_events()) == canon
+
+
+def test_same_article_under_another_id_is_the_same_document(store, sample_records):
+    document, record = sample_records[0]
+    renamed = document.model_copy(update={"id": "another-file", "source": "copy.txt"})
+    assert store.add([(renamed, record.model_copy(update={"doc_id": "another-file"}))]).unchanged == 1
+    assert store.stats()["documents"] == len(sample_records)
+
+
+def test_newer_extractor_replaces_a_documents_events(store, sample_records):
+    document, record = next((d, r) for d, r in sample_records if len(r.events) > 2)
+    newer = record.model_copy(update={"events": record.events[:2],
+                                      "extractor": record.extractor.model_copy(update={"version": "9.9"})})
+    result = store.add([(document, newer)])
+    assert result.replaced == 1
+    doc = store.query("SELECT hash, extractor_version, n_events FROM documents WHERE doc_id = ?", [record.doc_id])
+    assert doc[0]["extractor_version"] == "9.9" and doc[0]["n_events"] == 2
+    assert store.query("SELECT count(*) AS n FROM events WHERE doc_hash = ?", [doc[0]["hash"]])[0]["n"] == 2
+    orphans = store.query("SELECT count(*) AS n FROM actors WHERE event_id NOT IN (SELECT id FROM events)")
+    assert orphans[0]["n"] == 0
+    assert store.query("SELECT count(*) AS n FROM events WHERE canonical_id IS NULL "
+                       "OR canonical_id NOT IN (SELECT id FROM canonical_events)")[0]["n"] == 0
+
+
+def test_a_failing_batch_stores_nothing(store_url, sample_records, monkeypatch):
+    s = open_store(store_url)
+    s.add(sample_records[:1])
+    before = _table_counts(s)
+
+    def broken():
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(s, "resolve", broken)
+    with pytest.raises(RuntimeError):
+        s.add(sample_records[1:])
+    assert _table_counts(s) == before
+    s.close()
+
+
+def test_ingest_order_does_not_change_canonical_events(store_url, sample_records, tmp_path):
+    shuffled = list(sample_records)
+    random.Random(7).shuffle(shuffled)
+    other = open_store(str(tmp_path / "other.db"))
+    for i in range(0, len(shuffled), 2):
+        other.add(shuffled[i:i + 2])
+    first = open_store(store_url)
+    first.add(sample_records)
+
+    def canon(s):
+        return sorted((r["id"], r["type"], r["date_start"], r["place"], r["killed"], r["n_sources"])
+                      for r in s.canonical_events())
+
+    assert canon(first) == canon(other)
+    first.close()
+    other.close()
+
+
+def test_full_text_search_stems_and_ranks_by_date(store):
+    found = list(store.events(EventQuery(text="shelled")))
+    assert found and all("shell" in r["summary"].lower() for r in found)
+    dates = [r["date_start"] for r in found]
+    assert dates == sorted(dates, reverse=True)
+    assert list(store.events(EventQuery(text='"; DROP TABLE events; --'))) == []
+    assert store.stats()["events"] > 0
+
+
+def test_filters_combine(store):
+    everything = list(store.events())
+    assaults = list(store.events(EventQuery(type=["ASSAULT"])))
+    assert assaults and {r["type"] for r in assaults} == {"ASSAULT"} and len(assaults) < len(everything)
+    russia = list(store.events(EventQuery(country=["RU"], since="2023-06-01", until="2023-06-04")))
+    assert russia and all(r["country"] == "RU" and r["date_end"] >= "2023-06-01" for r in russia)
+    belgorod = (50.6, 36.6)
+    near = list(store.events(EventQuery(near=(*belgorod, 150))))
+    assert near and all(abs(r["lat"] - belgorod[0]) < 2 for r in near)
+    assert not list(store.events(EventQuery(near=(0.0, 0.0, 10))))
+
+
+def test_pages_cover_everything_once(store):
+    seen, cursor = [], None
+    while True:
+        page, cursor = store.page(EventQuery(), cursor=cursor, limit=7)
+        seen += [r["id"] for r in page]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(r["id"] for r in store.events()) and len(seen) == len(set(seen))
+    with pytest.raises(ValueError):
+        store.page(EventQuery(), cursor="not-a-cursor")
+
+
+def test_event_carries_evidence_for_its_fields(store):
+    row = next(r for r in store.events(EventQuery(type=["ASSAULT"])) if r["killed"] is not None)
+    event = store.event(row["id"])
+    doc = store.document(row["doc_hash"])
+    fields = {e["field"] for e in event["evidence"]}
+    assert {"evidence", "trigger", "killed"} <= fields
+    for e in event["evidence"]:
+        assert doc["text"][e["span_start"]:e["span_end"]] == e["text"]
+
+
+def test_sources_list_each_article(store):
+    cid = store.canonical_events(limit=1)[0]["id"]
+    members = store.sources(cid)
+    assert members and all(m["canonical_id"] == cid and m["doc_date"] for m in members)
+
+
+def test_csv_round_trips_with_documented_types(store):
+    buf = io.StringIO()
+    n = write_csv(rows(store), buf)
+    buf.seek(0)
+    reader = csv.DictReader(buf)
+    assert reader.fieldnames == [c["name"] for c in columns()]
+    back = [{c["name"]: parse(r[c["name"]], c["type"]) for c in columns()} for r in reader]
+    assert len(back) == n == store.stats()["events"]
+    original = list(rows(store))
+    assert back == original
+    assert all(isinstance(r["fatalities"], int) and isinstance(r["historical"], bool) for r in back)
+
+
+def test_geojson_is_valid_rfc7946(store):
+    import geojson
+
+    buf = io.StringIO()
+    write_geojson(rows(store), buf)
+    collection = geojson.loads(buf.getvalue())
+    assert collection.is_valid and collection["type"] == "FeatureCollection"
+    located = [f for f in collection["features"] if f["geometry"]]
+    assert located
+    for f in located:
+        lon, lat = f["geometry"]["coordinates"]
+        assert (lat, lon) == (f["properties"]["latitude"], f["properties"]["longitude"])
+
+
+def test_parquet_reads_back_the_same_rows(store, tmp_path):
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "events.parquet"
+    n = write_parquet(rows(store), path)
+    table = pq.read_table(path)
+    assert table.num_rows == n and table.schema.field("event_date").type.__str__() == "date32[day]"
+    back = table.to_pylist()
+    for r in back:
+        for c in columns():
+            if c["type"] == "date" and r[c["name"]] is not None:
+                r[c["name"]] = r[c["name"]].isoformat()
+    assert back == list(rows(store))
+
+
+def test_sqlite_file_reads_in_datasette(tmp_path, sample_records):
+    from datasette.app import Datasette
+
+    path = tmp_path / "eventwire.db"
+    open_store(str(path)).add(sample_records)
+
+    async def fetch():
+        ds = Datasette([str(path)])
+        tables = (await ds.client.get("/eventwire.json")).json()["tables"]
+        search = (await ds.client.get("/eventwire/events.json?_search=shelled&_shape=array")).json()
+        return {t["name"] for t in tables}, search
+
+    tables, search = asyncio.run(fetch())
+    assert {"documents", "events", "actors", "places", "times", "evidence", "canonical_events"} <= tables
+    assert search and all("shell" in r["summary"].lower() for r in search)
+
+
+def test_sqlite_is_in_wal_mode(tmp_path):
+    path = tmp_path / "w.db"
+    open_store(str(path)).close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_bad_stores_give_one_line_errors(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as exc:
+        open_store(str(junk))
+    assert str(junk) in str(exc.value) and "\n" not in str(exc.value)
+    assert junk.read_bytes() == b"this is not a database" * 100  # never touched
+    with pytest.raises(StoreError) as exc:
+        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+    assert "secret" not in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.db"
+    open_store(str(path)).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_version VALUES (?, 'from the future', '2099-01-01')", [LATEST + 1])
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        open_store(str(path))
+
+
+def test_json_columns_hold_spec_events(store):
+    from eventwire.models import Event
+
+    for row in store.events(limit=5):
+        assert Event.model_validate_json(row["record"]).type == row["type"]
+        assert isinstance(json.loads(row["mode"]), list)
