@@ -232,7 +232,8 @@ def search(
 
 @app.command()
 def export(
-    fmt: str = typer.Option(..., "--format", help="jsonl (SPEC document records), csv (ACLED columns), geojson, parquet."),
+    fmt: str = typer.Option(..., "--format", help="jsonl (SPEC document records), csv (ACLED columns), geojson, parquet, "
+                                                  "gold (reviewed documents as gold annotations, SPEC 9)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (stdout when absent; parquet needs one)."),
     text: Optional[str] = typer.Option(None, "--text", help="Words to find in the evidence sentences."),
     types: List[str] = TYPE_OPTION, countries: List[str] = COUNTRY_OPTION,
@@ -242,8 +243,8 @@ def export(
     """Write the stored events that match the filters."""
     from .export import FORMATS, document_records, rows, write_csv, write_geojson, write_parquet
 
-    if fmt not in FORMATS:
-        err.print(f"eventwire: --format {fmt!r}: choose one of {', '.join(FORMATS)}", markup=False)
+    if fmt not in FORMATS + ("gold",):
+        err.print(f"eventwire: --format {fmt!r}: choose one of {', '.join(FORMATS + ('gold',))}", markup=False)
         raise typer.Exit(2)
     if fmt == "parquet" and output is None:
         err.print("eventwire: --format parquet needs -o FILE", markup=False)
@@ -255,7 +256,14 @@ def export(
                 n = write_parquet(rows(store, q), tmp)
         else:
             with open_output(output) as fh:
-                if fmt == "jsonl":
+                if fmt == "gold":  # reviewed documents (filters do not apply): a team's own test set
+                    from .store.review import gold_records
+
+                    n = 0
+                    for gold in gold_records(store):
+                        fh.write(json.dumps(gold, ensure_ascii=False) + "\n")
+                        n += len(gold["events"])
+                elif fmt == "jsonl":
                     n = 0
                     for record in document_records(store, q):
                         fh.write(record.model_dump_json() + "\n")
@@ -291,6 +299,27 @@ def sources(
         table.add_row(m["doc_date"], m["doc_title"] or m["doc_source"] or m["doc_id"], m["id"], m["date_start"],
                       m["place"] or "", "" if m["killed"] is None else str(m["killed"]), m["summary"] or "")
     out.print(table)
+
+
+@app.command()
+def serve(
+    db: Optional[str] = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+) -> None:
+    """The web API and the map page over the store (writes need $EVENTWIRE_API_TOKEN)."""
+    import uvicorn
+
+    from .api import create_app
+    from .store import StoreError
+
+    try:
+        application = create_app(db)
+    except StoreError as exc:
+        err.print(f"eventwire: {exc}", markup=False)
+        raise typer.Exit(2)
+    err.print(f"eventwire: serving {application.title} on http://{host}:{port}/ (API docs at /docs)", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 def run() -> None:  # console-script entry point

@@ -1,0 +1,426 @@
+"""The web API and the map page, one FastAPI app over the store (`eventwire serve`).
+
+Reads are open unless a read token is configured ($EVENTWIRE_READ_TOKEN); writes (new
+documents, reviews) need the API token ($EVENTWIRE_API_TOKEN) as `Authorization: Bearer ...`
+and are refused while none is configured. Every response carries a strict Content-Security-Policy
+(no inline script, no eval, nothing from other origins); the page builds its DOM with
+textContent only. SQL is parameterised throughout (the store's `?` placeholders)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import secrets
+import threading
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Literal, Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from ..store import EventQuery, Store, open_store
+from ..store.query import country_code, where_clause
+from .views import event_out, fields, segments
+
+STATIC = Path(__file__).resolve().parent.parent / "ui" / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+# Swagger UI (served from the installed npm package, never a CDN) sets style attributes in its markup.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+BEARER = HTTPBearer(auto_error=False, description="The API token (writes) or the read token.")
+MAX_PAGE = 500
+MAX_POINTS = 50_000
+MAX_EXPORT = 200_000
+
+
+class Stores:
+    """One store connection per worker thread (SQLite connections stay in their thread)."""
+
+    def __init__(self, url: Optional[str]) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+        self.get()  # fail at start-up, not at the first request; migrations run here
+
+    def get(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = open_store(self.url)
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                try:
+                    store.close()
+                except Exception:  # a connection of a finished thread; nothing to save
+                    pass
+            self._all.clear()
+
+
+class DocumentIn(BaseModel):
+    id: Optional[str] = Field(None, description="Source id; the text's content hash when absent.")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Publication date, YYYY-MM-DD.")
+    text: str = Field(min_length=1, max_length=1_000_000)
+    title: Optional[str] = None
+    url: Optional[str] = None
+    source: Optional[str] = None
+    lang: Optional[str] = None
+
+
+class DocumentsIn(BaseModel):
+    documents: list[DocumentIn] = Field(min_length=1, max_length=500)
+
+
+class ReviewIn(BaseModel):
+    reviewer: str = Field(min_length=1, max_length=100)
+    action: Literal["accept", "correct", "reject"]
+    changes: dict = Field(default_factory=dict, description=(
+        "For `correct`: SPEC event keys and new values — type, mode, date {start, end, precision}, "
+        "location {name, lat, lon, geonameid, feature, country, admin1} or null, counts {killed: 3, ...}, "
+        "actors / recipients (names or {name, country, sector}), claim {status, claimants, channel}, historical."))
+    note: Optional[str] = Field(None, max_length=2000)
+
+
+def _same(token: Optional[str], expected: Optional[str]) -> bool:
+    return bool(token and expected and secrets.compare_digest(token.encode(), expected.encode()))
+
+
+def _split(values: list[str]) -> list[str]:
+    """Repeated parameters, each possibly comma-separated."""
+    return [v.strip() for x in values for v in x.split(",") if v.strip()]
+
+
+def event_filter(
+    q: Optional[str] = Query(None, description="Words in the evidence sentences (full-text)."),
+    type: list[str] = Query([], description="PLOVER type(s), e.g. ASSAULT."),
+    mode: list[str] = Query([], description="PLOVER mode(s), e.g. heavy-weapons."),
+    country: list[str] = Query([], description="Country: ISO alpha-2/alpha-3 or English name."),
+    admin1: list[str] = Query([], description="First-level region, e.g. Belgorod Oblast."),
+    actor: Optional[str] = Query(None, description="Part of an actor's name or words."),
+    since: Optional[date] = Query(None, description="Events that end on or after this day."),
+    until: Optional[date] = Query(None, description="Events that start on or before this day."),
+    claim_status: list[str] = Query([], description="reported, claimed, disputed, denied, planned, ..."),
+    historical: Optional[bool] = Query(None),
+    bbox: Optional[str] = Query(None, description="west,south,east,north in degrees."),
+    review_status: list[str] = Query([], description="accepted, corrected, rejected."),
+    reviewed: Optional[bool] = Query(None, description="Reviewed at all (true) or not yet (false)."),
+) -> EventQuery:
+    try:
+        box = None
+        if bbox:
+            west, south, east, north = (float(x) for x in bbox.split(","))
+            if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+                raise ValueError("bbox out of range")
+            box = (west, south, east, north)
+        return EventQuery(text=q, type=[t.upper() for t in _split(type)], mode=_split(mode),
+                          country=[country_code(c) for c in _split(country)], admin1=_split(admin1),
+                          actor=actor or None, since=since, until=until, claim_status=_split(claim_status),
+                          historical=historical, bbox=box, review_status=_split(review_status), reviewed=reviewed)
+    except ValueError as exc:
+        raise HTTPException(422, f"invalid filter: {str(exc).splitlines()[0]}") from None
+
+
+def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, read_token: Optional[str] = None,
+               nlp=None) -> FastAPI:
+    """The app over the store at `db` (SQLite path or postgresql:// URL; default as `open_store`).
+    Tokens default to $EVENTWIRE_API_TOKEN and $EVENTWIRE_READ_TOKEN; `nlp` is a loaded pipeline
+    to reuse for POST /api/documents (else loaded on first use)."""
+    api_token = api_token if api_token is not None else os.environ.get("EVENTWIRE_API_TOKEN") or None
+    read_token = read_token if read_token is not None else os.environ.get("EVENTWIRE_READ_TOKEN") or None
+    stores = Stores(db)
+    state = {"nlp": nlp}
+    nlp_lock = threading.Lock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        stores.close()
+
+    app = FastAPI(title="eventwire", version=_version(), docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="Conflict events extracted from news articles, each field with the words it came "
+                              "from. Filter, page, aggregate and export events; read the evidence; review them.")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/docs" else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def can_read(creds: Optional[HTTPAuthorizationCredentials] = Depends(BEARER)) -> None:
+        token = creds.credentials if creds else None
+        if read_token and not (_same(token, read_token) or _same(token, api_token)):
+            raise HTTPException(401, "this server needs a read token: Authorization: Bearer <token>",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    def can_write(creds: Optional[HTTPAuthorizationCredentials] = Depends(BEARER)) -> None:
+        if not api_token:
+            raise HTTPException(403, "writes are disabled: start the server with EVENTWIRE_API_TOKEN set")
+        if not _same(creds.credentials if creds else None, api_token):
+            raise HTTPException(401, "this needs the API token: Authorization: Bearer <token>",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    read = [Depends(can_read)]
+
+    # ------------------------------------------------------------ page and docs
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html")
+
+    @app.get("/api/config", tags=["meta"])
+    def config() -> dict:
+        """What the page needs to know: whether reads need a token and writes are enabled."""
+        return {"read_token_required": bool(read_token), "writes_enabled": bool(api_token), "version": _version()}
+
+    # ------------------------------------------------------------ events
+    @app.get("/api/events", tags=["events"], dependencies=read)
+    def list_events(f: EventQuery = Depends(event_filter), cursor: Optional[str] = None,
+                    limit: int = Query(50, ge=1, le=MAX_PAGE)) -> dict:
+        """Matching events, newest first; pass `next_cursor` back as `cursor` for the next page."""
+        try:
+            rows, next_cursor = stores.get().page(f, cursor=cursor, limit=limit)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return {"events": [event_out(r) for r in rows], "next_cursor": next_cursor}
+
+    @app.get("/api/events/{event_id}", tags=["events"], dependencies=read)
+    def get_event(event_id: str) -> dict:
+        """One event: its fields beside the words they came from, its canonical group with every
+        source's evidence, and its review history."""
+        store = stores.get()
+        row = store.event(event_id)
+        if row is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return _event_detail(store, row)
+
+    @app.get("/api/points", tags=["events"], dependencies=read)
+    def points(f: EventQuery = Depends(event_filter), limit: int = Query(20_000, ge=1, le=MAX_POINTS)) -> dict:
+        """Located events for a map, compact: [id, lat, lon, type, killed, date_start, review_status]."""
+        store = stores.get()
+        where, params = where_clause(f, store.text_match)
+        rows = store.query(f"SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status "
+                           f"FROM events e WHERE {where} AND e.lat IS NOT NULL "
+                           f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1])
+        return {"points": [[r["id"], r["lat"], r["lon"], r["type"], r["killed"], r["date_start"], r["review_status"]]
+                           for r in rows[:limit]], "truncated": len(rows) > limit}
+
+    @app.get("/api/aggregates", tags=["events"], dependencies=read)
+    def aggregates(f: EventQuery = Depends(event_filter), top: int = Query(30, ge=1, le=500)) -> dict:
+        """Counts for charts: events and people killed by day, by type and by admin1."""
+        store = stores.get()
+        where, params = where_clause(f, store.text_match)
+
+        def grouped(column: str, order: str, limit: Optional[int] = None) -> list[dict]:
+            sql = (f"SELECT {column} AS key, count(*) AS events, CAST(sum(coalesce(e.killed, 0)) AS BIGINT) AS killed "
+                   f"FROM events e WHERE {where} GROUP BY {column} ORDER BY {order}")
+            return store.query(sql + (" LIMIT ?" if limit else ""), params + ([limit] if limit else []))
+
+        by_day = grouped("e.date_start", "key")
+        return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] or 0 for r in by_day),
+                "by_day": [{"day": r["key"], "events": r["events"], "killed": r["killed"]} for r in by_day],
+                "by_type": [{"type": r["key"], "events": r["events"], "killed": r["killed"]}
+                            for r in grouped("e.type", "events DESC, key")],
+                "by_admin1": [{"admin1": r["key"], "events": r["events"], "killed": r["killed"]}
+                              for r in grouped("e.admin1", "events DESC, key", top)]}
+
+    @app.get("/api/facets", tags=["events"], dependencies=read)
+    def facets() -> dict:
+        """Values present in the store, for filter menus."""
+        store = stores.get()
+
+        def values(column: str, limit: int = 300) -> list[dict]:
+            return store.query(f"SELECT {column} AS value, count(*) AS n FROM events WHERE {column} IS NOT NULL "
+                               f"GROUP BY {column} ORDER BY n DESC, value LIMIT ?", [limit])
+
+        return {c: values(c) for c in ("type", "country", "admin1", "claim_status", "review_status")}
+
+    # ------------------------------------------------------------ documents
+    @app.get("/api/documents/{key}", tags=["documents"], dependencies=read)
+    def get_document(key: str, event: Optional[str] = Query(None, description="Mark only this event's spans.")) -> dict:
+        """A document with its text, its events, and the text cut into segments under the
+        evidence spans (field and event of each)."""
+        store = stores.get()
+        doc = store.document(key)
+        if doc is None:
+            raise HTTPException(404, f"no document {key!r}")
+        events = store.query("SELECT e.id, e.type, e.date_start, e.place, e.review_status FROM events e "
+                             "WHERE e.doc_hash = ? ORDER BY e.seq", [doc["hash"]])
+        sql = ("SELECT v.event_id, v.field, v.span_start AS start, v.span_end AS \"end\" FROM evidence v "
+               "JOIN events e ON e.id = v.event_id WHERE e.doc_hash = ?")
+        spans = store.query(sql + (" AND v.event_id = ?" if event else "") + " ORDER BY v.event_id, v.seq",
+                            [doc["hash"]] + ([event] if event else []))
+        return {**doc, "events": events, "spans": spans, "segments": segments(doc["text"] or "", spans)}
+
+    @app.post("/api/documents", tags=["documents"], status_code=201, dependencies=[Depends(can_write)])
+    def post_documents(body: DocumentsIn) -> dict:
+        """Extract, store and deduplicate submitted articles (needs the API token). Re-sending
+        an article changes nothing."""
+        from ..core import run
+        from ..ingest.readers import content_id
+        from ..models import Document
+        from ..nlp import load_nlp
+        from ..store import document_hash
+
+        documents = [Document(**{**d.model_dump(), "id": d.id or content_id(d.text)}) for d in body.documents]
+        with nlp_lock:
+            if state["nlp"] is None:
+                state["nlp"] = load_nlp()
+        failed: list[str] = []
+        store = stores.get()
+        summary = run(documents, store, nlp=state["nlp"], on_error=lambda e: failed.append(str(e)))
+        out = []
+        for d in documents:
+            h = document_hash(d)
+            ids = [r["id"] for r in store.query("SELECT id FROM events WHERE doc_hash = ? ORDER BY seq", [h])]
+            out.append({"id": d.id, "hash": h, "events": ids})
+        return {"new": summary.new, "replaced": summary.replaced, "unchanged": summary.unchanged,
+                "failed": failed, "events": summary.events, "documents": out}
+
+    # ------------------------------------------------------------ review
+    @app.post("/api/events/{event_id}/review", tags=["review"], dependencies=[Depends(can_write)])
+    def post_review(event_id: str, body: ReviewIn) -> dict:
+        """Accept, correct or reject an event (needs the API token). Each change is kept with
+        the reviewer, the time and the value before; the event then reads as corrected."""
+        from ..store.review import ReviewError, review
+
+        store = stores.get()
+        try:
+            written = review(store, event_id, body.reviewer, body.action, body.changes, body.note)
+        except ReviewError as exc:
+            raise HTTPException(404 if str(exc).startswith("no event") else 422, str(exc)) from None
+        detail = _event_detail(store, store.event(event_id))
+        return {**detail, "written": len(written)}
+
+    @app.get("/api/reviews", tags=["review"], dependencies=read)
+    def reviews(event_id: Optional[str] = None, limit: int = Query(200, ge=1, le=5000)) -> dict:
+        """Review history, newest first: who, when, what, the value before and after."""
+        from ..store.review import history
+
+        return {"reviews": history(stores.get(), event_id, limit)}
+
+    @app.get("/api/places", tags=["review"], dependencies=read)
+    def places(q: str = Query(..., min_length=2, max_length=100), limit: int = Query(10, ge=1, le=50)) -> dict:
+        """Gazetteer look-up for correcting an event's place: countries, regions and towns so named."""
+        from ..extract.gazetteer import get_gazetteer
+
+        gaz = get_gazetteer()
+        found = []
+        country = gaz.country_named(q)
+        found += [country] if country else []
+        found += gaz.admins_named(q)
+        found += [e for e, _ in gaz.cities_named(q)]
+        found += gaz.small_places_named(q)
+        seen, out = set(), []
+        for e in sorted(found, key=lambda e: (-(e.population or 0))) if len(found) > 1 else found:
+            if e.key in seen or e.lat is None:
+                continue
+            seen.add(e.key)
+            out.append({"name": e.name, "geonameid": e.geonameid, "lat": e.lat, "lon": e.lon, "feature": e.feature,
+                        "country": e.country, "admin1": e.admin1, "admin2": e.admin2})
+        return {"places": out[:limit]}
+
+    # ------------------------------------------------------------ exports
+    @app.get("/api/export.csv", tags=["export"], dependencies=read)
+    def export_csv(f: EventQuery = Depends(event_filter), limit: int = Query(MAX_EXPORT, ge=1, le=MAX_EXPORT)):
+        """The current filter as ACLED-style CSV (plus review columns)."""
+        from ..export import columns, rows
+
+        store = stores.get()
+        names = [c["name"] for c in columns()] + ["review_status"]
+        fh = io.StringIO()
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(names)
+        for r in _reviewed_rows(store, rows(store, f, limit=limit)):
+            writer.writerow(["" if r[n] is None else ("true" if r[n] is True else "false" if r[n] is False else r[n])
+                             for n in names])
+        return Response(fh.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="eventwire-events.csv"'})
+
+    @app.get("/api/export.geojson", tags=["export"], dependencies=read)
+    def export_geojson(f: EventQuery = Depends(event_filter), limit: int = Query(MAX_EXPORT, ge=1, le=MAX_EXPORT)):
+        """The current filter as a GeoJSON FeatureCollection (RFC 7946)."""
+        from ..export import rows, write_geojson
+
+        store = stores.get()
+        fh = io.StringIO()
+        write_geojson(_reviewed_rows(store, rows(store, f, limit=limit)), fh)
+        return Response(fh.getvalue(), media_type="application/geo+json",
+                        headers={"Content-Disposition": 'attachment; filename="eventwire-events.geojson"'})
+
+    @app.get("/api/export/gold.jsonl", tags=["export"], dependencies=read)
+    def export_gold():
+        """Reviewed documents as gold annotations (SPEC 9) for `eventwire evaluate`."""
+        from ..store.review import gold_records
+
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold_records(stores.get()))
+        return Response(body, media_type="application/jsonl",
+                        headers={"Content-Disposition": 'attachment; filename="eventwire-gold.jsonl"'})
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError):
+        return JSONResponse({"detail": str(exc).splitlines()[0]}, status_code=400)
+
+    return app
+
+
+def _reviewed_rows(store: Store, rows):
+    """Export rows with the event's review status added (one query per page of rows)."""
+    from itertools import islice
+
+    rows = iter(rows)
+    while page := list(islice(rows, 500)):
+        ids = [r["event_id_cnty"] for r in page]
+        status = {r["id"]: r["review_status"] for r in store.query(
+            f"SELECT id, review_status FROM events WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+        for r in page:
+            r["review_status"] = status.get(r["event_id_cnty"])
+            yield r
+
+
+def _event_detail(store: Store, row: dict) -> dict:
+    from ..store.review import history
+
+    record = json.loads(row["record"])
+    canonical = store.canonical(row["canonical_id"]) if row.get("canonical_id") else None
+    members = store.sources(row["canonical_id"]) if canonical else []
+    evidence: dict[str, list[dict]] = {}
+    if members:
+        ids = [m["id"] for m in members]
+        for e in store.query(f"SELECT * FROM evidence WHERE event_id IN ({', '.join('?' * len(ids))}) "
+                             "ORDER BY event_id, seq", ids):
+            evidence.setdefault(e["event_id"], []).append(e)
+    return {
+        **event_out(row), "event": record, "fields": fields(record, row["evidence"]),
+        "canonical": canonical,
+        "sources": [{**event_out(m), "evidence": evidence.get(m["id"], [])} for m in members],
+        "reviews": history(store, row["id"]),
+    }
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
