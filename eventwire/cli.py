@@ -67,16 +67,21 @@ def _progress(total: int, label: str = "extract") -> Progress:
                     console=err, transient=True, disable=total < PROGRESS_MIN_DOCS or not err.is_terminal)
 
 
+TEXT_COL_OPTION = typer.Option(None, "--text-col", help="CSV/TSV column holding the text "
+                               "(default: text, body or content).")
+DATE_COL_OPTION = typer.Option(None, "--date-col", help="CSV/TSV column holding the date "
+                               "(default: date, published or publish_date).")
+FILES_HELP = ("Files, directories or http(s) URLs: text (.txt), JSON Lines, HTML pages, RSS/Atom feeds, CSV/TSV, "
+              "Telegram result.json, .gz/.zip of these.")
+
+
 @app.command()
 def extract(
-    files: List[Path] = typer.Argument(..., help="Files, directories or http(s) URLs: text (.txt), JSON Lines, "
-                                       "HTML pages, RSS/Atom feeds, CSV/TSV, Telegram result.json, .gz/.zip of these."),
+    files: List[Path] = typer.Argument(..., help=FILES_HELP),
     date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without one."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON Lines here instead of stdout."),
-    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV/TSV column holding the text "
-                                           "(default: text, body or content)."),
-    date_col: Optional[str] = typer.Option(None, "--date-col", help="CSV/TSV column holding the date "
-                                           "(default: date, published or publish_date)."),
+    text_col: Optional[str] = TEXT_COL_OPTION,
+    date_col: Optional[str] = DATE_COL_OPTION,
 ) -> None:
     """Extract SPEC event records, one JSON line per document."""
     if date is not None and check_date(date) is None:
@@ -155,9 +160,11 @@ def _open_store(db: Optional[str]):
 
 @app.command("run")
 def run_command(
-    files: List[Path] = typer.Argument(..., help="Files or directories to read (as `extract` reads them)."),
+    files: List[Path] = typer.Argument(..., help=FILES_HELP),
     db: Optional[str] = DB_OPTION,
     date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without one."),
+    text_col: Optional[str] = TEXT_COL_OPTION,
+    date_col: Optional[str] = DATE_COL_OPTION,
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per store transaction."),
 ) -> None:
     """The main job: read, extract, store and deduplicate; re-running changes nothing."""
@@ -167,7 +174,7 @@ def run_command(
     from .core import run as run_job
 
     store = _open_store(db)
-    items = list(read_paths(files, default_date=date))
+    items = list(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
     with store, _progress(len(items), "run") as bar:
         task = bar.add_task("run", total=len(items))
         summary = run_job(items, store, batch_size=batch_size,
@@ -190,6 +197,11 @@ def _event_query(text, types, countries, since, until, near):
         err.print(f"eventwire: {str(exc).splitlines()[0] if not hasattr(exc, 'errors') else exc.errors()[0]['msg']}",
                   markup=False)
         raise typer.Exit(2)
+
+
+def _table_console() -> Console:
+    """Tables on stdout; wide enough for ids and evidence when piped."""
+    return Console(highlight=False, width=None if err.is_terminal else 160)
 
 
 TYPE_OPTION = typer.Option([], "--type", help="PLOVER type (repeatable), e.g. ASSAULT.")
@@ -218,7 +230,7 @@ def search(
             typer.echo(json.dumps({k: v for k, v in row.items() if k != "record"} |
                                   {"event": json.loads(row["record"])}, ensure_ascii=False))
         return
-    out = Console(highlight=False, width=None if err.is_terminal else 160)
+    out = _table_console()
     table = Table("date", "type", "place", "killed", "sources")
     table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=70)
     table.add_column("id", no_wrap=True)
@@ -288,13 +300,17 @@ def sources(
     if canon is None:
         err.print(f"eventwire: no canonical event {canonical_id!r}", markup=False)
         raise typer.Exit(1)
-    out = Console(highlight=False)
+    out = _table_console()
     counts = ", ".join(f"{k} {canon[k]}" + (f"-{canon[k + '_max']}" if canon[k + "_max"] != canon[k] else "")
                        for k in ("killed", "injured", "captured", "arrested", "displaced") if canon[k] is not None)
     out.print(f"{canon['id']}: {canon['type']} {canon['date_start']}..{canon['date_end']} at "
               f"{canon['place'] or 'unknown place'}{'; ' + counts if counts else ''}; "
               f"{canon['n_sources']} sources", markup=False)
-    table = Table("published", "article", "event", "date", "place", "killed", "evidence")
+    table = Table("published", "article")
+    table.add_column("event", no_wrap=True)
+    for name in ("date", "place", "killed"):
+        table.add_column(name)
+    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=70)
     for m in members:
         table.add_row(m["doc_date"], m["doc_title"] or m["doc_source"] or m["doc_id"], m["id"], m["date_start"],
                       m["place"] or "", "" if m["killed"] is None else str(m["killed"]), m["summary"] or "")

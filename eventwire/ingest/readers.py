@@ -24,12 +24,17 @@ def read_file(path: Path, default_date: Optional[str] = None, **options: object)
     yield from read_source(file_source(Path(path)), Options(default_date=default_date, **options))  # type: ignore[arg-type]
 
 
+DOC_NOTES = ("README", "LICENSE", "LICENCE", "COPYING")
+
+
 def iter_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, IngestError]]:
-    """Files named, and the files below directories named (recursive, sorted, no hidden)."""
+    """Files named, and the files below directories named (recursive, sorted, no hidden files,
+    no README or LICENSE: the notes that travel beside data are not news)."""
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                if (f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                        and not f.name.upper().startswith(DOC_NOTES)):
                     yield f
         elif p.is_file():
             yield p

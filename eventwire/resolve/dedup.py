@@ -8,11 +8,13 @@ of members (ties broken by ids), so neither does the canonical event.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 import json
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, timedelta
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz
 
@@ -53,21 +55,30 @@ class Mention:
     country: Optional[str]
     admin1: Optional[str]
     admin2: Optional[str]
-    actors: tuple[ActorKey, ...]
-    recipients: tuple[ActorKey, ...]
     row: dict
 
     @classmethod
     def from_row(cls, row: dict) -> "Mention":
-        record = json.loads(row["record"])
+        return cls(row["id"], row["doc_hash"], row["type"], date.fromisoformat(row["date_start"]),
+                   date.fromisoformat(row["date_end"]), row["date_precision"], row["lat"], row["lon"],
+                   row["feature"], row["country"], row["admin1"], row["admin2"], row)
+
+    @cached_property
+    def _parties(self) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
+        record = json.loads(self.row["record"])  # read only for the few pairs that get this far
 
         def keys(actors: list[dict]) -> tuple[ActorKey, ...]:
             return tuple(ActorKey(a["name"], a.get("country"), a.get("sector") or "UNK") for a in actors)
 
-        return cls(row["id"], row["doc_hash"], row["type"], date.fromisoformat(row["date_start"]),
-                   date.fromisoformat(row["date_end"]), row["date_precision"], row["lat"], row["lon"],
-                   row["feature"], row["country"], row["admin1"], row["admin2"],
-                   keys(record.get("actors") or []), keys(record.get("recipients") or []), row)
+        return keys(record.get("actors") or []), keys(record.get("recipients") or [])
+
+    @property
+    def actors(self) -> tuple[ActorKey, ...]:
+        return self._parties[0]
+
+    @property
+    def recipients(self) -> tuple[ActorKey, ...]:
+        return self._parties[1]
 
     @property
     def locatable(self) -> bool:
@@ -155,6 +166,25 @@ def related(a: Mention, b: Mention) -> bool:
     return (a.precision, a.start, a.end) == (b.precision, b.start, b.end) and _comparable(a, b)
 
 
+class Neighbours:
+    """Mentions by date, to compare a mention only with those whose windows meet its own
+    (a necessary condition of `related`)."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items = sorted(((m.window()[0], m.window()[1], m.id, m) for m in mentions), key=lambda t: t[:3])
+        self.starts = [t[0] for t in self.items]
+        self.longest = max((hi - lo for lo, hi, _, _ in self.items), default=timedelta(0))
+
+    def around(self, m: Mention) -> Iterator[Mention]:
+        slack = timedelta(days=SLACK_DAYS)
+        lo, hi = m.window()
+        first = bisect_left(self.starts, lo - slack - self.longest)
+        last = bisect_right(self.starts, hi + slack)
+        for a, b, _, other in self.items[first:last]:
+            if b >= lo - slack and other is not m:
+                yield other
+
+
 class UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -238,15 +268,15 @@ def group(mentions: list[Mention]) -> list[list[Mention]]:
         if m.locatable:
             by_block.setdefault((m.type, m.country), []).append(m)
     for block in by_block.values():
-        precise = [m for m in block if m.precise]
-        for i, a in enumerate(precise):
-            for b in precise[i + 1:]:
-                if same_event(a, b):
+        precise = Neighbours([m for m in block if m.precise])
+        for _, _, _, a in precise.items:
+            for b in precise.around(a):
+                if a.id < b.id and same_event(a, b):
                     uf.union(a.id, b.id)
         unmatched: list[Mention] = []
         fits = {}
         for v in (m for m in block if not m.precise):
-            fits[v.id] = {uf.find(p.id) for p in precise if may_report(v, p)}
+            fits[v.id] = {uf.find(p.id) for p in precise.around(v) if may_report(v, p)}
         for v in (m for m in block if not m.precise):
             if len(fits[v.id]) == 1:
                 uf.union(v.id, next(iter(fits[v.id])))

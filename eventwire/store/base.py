@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from ..ingest.readers import content_id
 from ..models import Document, DocumentRecord
-from ..resolve.dedup import REPORTED_LOOKBACK_DAYS, SLACK_DAYS, Mention, canonical_event, group, related
+from ..resolve.dedup import REPORTED_LOOKBACK_DAYS, SLACK_DAYS, Mention, Neighbours, canonical_event, group, related
 from .query import EventQuery, decode_cursor, encode_cursor, where_clause
 from .rows import document_rows
 from .schema import LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
@@ -222,18 +222,22 @@ class Store(ABC):
             for (kind, country), ms in blocks.items():
                 lo = (min(m.start for m in ms) - margin).isoformat()
                 hi = (max(m.end for m in ms) + margin).isoformat()
+                near = Neighbours(ms)
                 for r in self.query(
                         f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.type = ? AND e.country = ? "
                         "AND e.date_start <= ? AND e.date_end >= ? AND e.canonical_id IS NOT NULL",
                         [kind, country, hi, lo]):
                     if r["canonical_id"] not in touched and r["id"] not in todo:
                         c = Mention.from_row(r)
-                        if any(related(m, c) for m in ms):
+                        if any(related(m, c) for m in near.around(c)):
                             found.add(r["canonical_id"])
             frontier = []
-            for cid in sorted(found - touched):
-                touched.add(cid)
-                for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id = ?", [cid]):
+            fresh = sorted(found - touched)
+            touched.update(fresh)
+            for i in range(0, len(fresh), 500):
+                chunk = fresh[i:i + 500]
+                for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
+                                    f"({', '.join('?' * len(chunk))})", chunk):
                     m = todo[r["id"]] = Mention.from_row(r)
                     if m.locatable:
                         frontier.append(m)

@@ -1,0 +1,129 @@
+"""Store benchmark: ingest events/s into SQLite and PostgreSQL, and the latency of a filtered
+page at scale, side by side with a baseline (plain executemany of the same event rows into a
+bare table: what the database alone costs).
+
+    python benchmarks/bench_store.py --events 20000 --scale 1000000 \
+        --pg postgresql://eventwire:eventwire@127.0.0.1:5432/postgres
+
+Targets for later: >= 5,000 events/s ingest; p95 <= 50 ms for a filtered page at 1M events.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from itertools import islice
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synthetic import real_records, synthetic_records  # noqa: E402
+
+from eventwire.store import EventQuery, open_store  # noqa: E402
+from eventwire.store.rows import document_rows  # noqa: E402
+
+
+def _batches(items, size):
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def ingest(url: str, base, n_events: int, seed: int, batch: int = 200) -> tuple[float, int]:
+    store = open_store(url)
+    t0 = time.perf_counter()
+    done = 0
+    for chunk in _batches(synthetic_records(base, n_events, seed=seed), batch):
+        done += store.add(chunk).events
+    elapsed = time.perf_counter() - t0
+    store.close()
+    return done / elapsed, done
+
+
+def baseline(base, n_events: int) -> float:
+    """The same event rows with one executemany into a bare SQLite table (no indexes, no
+    dedup, no child tables)."""
+    import sqlite3
+
+    rows = []
+    for document, record in synthetic_records(base, n_events, seed=99):
+        rows += [tuple(r.values()) for r in document_rows(document, record, "x")["events"]]
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE e ({', '.join(f'c{i}' for i in range(len(rows[0])))})")
+    t0 = time.perf_counter()
+    with conn:
+        conn.executemany(f"INSERT INTO e VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    return len(rows) / (time.perf_counter() - t0)
+
+
+QUERIES = {
+    "newest page": EventQuery(),
+    "type+country": EventQuery(type=["ASSAULT"], country=["UA"]),
+    "date range": EventQuery(since="2021-01-01", until="2021-03-31"),
+    "bbox": EventQuery(bbox=(30.0, 45.0, 40.0, 52.0)),
+    "text": EventQuery(text="killed"),
+}
+
+
+def latency(url: str, repeat: int = 30) -> dict[str, tuple[float, float]]:
+    store = open_store(url)
+    out = {}
+    for name, q in QUERIES.items():
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            store.page(q, limit=50)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        out[name] = (statistics.median(times), times[int(0.95 * (len(times) - 1))])
+    store.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=20_000, help="events to ingest for the ingest rate")
+    ap.add_argument("--scale", type=int, default=0, help="events in the store for the latency test (0: skip)")
+    ap.add_argument("--pg", help="PostgreSQL admin URL (a scratch database is created and dropped)")
+    args = ap.parse_args()
+
+    print("extracting the real articles the synthetic events are made from ...", flush=True)
+    base = real_records()
+    print(f"  {len(base)} articles, {sum(len(r.events) for _, r in base)} events")
+    tmp = Path(tempfile.mkdtemp())
+    targets = {"sqlite": str(tmp / "bench.db")}
+    scratch = None
+    if args.pg:
+        import psycopg
+
+        scratch = f"ew_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {scratch}")
+        targets["postgresql"] = args.pg.rsplit("/", 1)[0] + "/" + scratch
+    try:
+        print(f"\ningest of {args.events:,} events (batches of 200 documents' events, dedup included)")
+        print(f"  {'baseline: bare executemany, SQLite':40s} {baseline(base, args.events):>10,.0f} events/s")
+        for name, url in targets.items():
+            rate, n = ingest(url, base, args.events, seed=1)
+            print(f"  {'eventwire ' + name:40s} {rate:>10,.0f} events/s  ({n:,} events)", flush=True)
+        if args.scale:
+            for name, url in targets.items():
+                have = open_store(url).stats()["events"]
+                t0 = time.perf_counter()
+                rate, n = ingest(url, base, args.scale - have, seed=2, batch=1000)
+                print(f"\n{name}: filled to {have + n:,} events in {time.perf_counter() - t0:,.0f} s "
+                      f"({rate:,.0f} events/s); page of 50, ms:")
+                for q, (p50, p95) in latency(url).items():
+                    print(f"  {q:20s} p50 {p50:8.1f}  p95 {p95:8.1f}")
+    finally:
+        if scratch:
+            with psycopg.connect(args.pg, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()

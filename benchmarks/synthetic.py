@@ -1,0 +1,57 @@
+"""Synthetic stores for benchmarks: real extracted articles, copied with perturbed dates,
+places and counts, so that volume grows while every row keeps a real shape."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterator
+
+from eventwire.models import Document, DocumentRecord, Place
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def real_records(paths=None) -> list[tuple[Document, DocumentRecord]]:
+    """The bundled real articles (tests/data, examples), extracted once."""
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+
+    paths = paths or sorted((ROOT / "tests" / "data").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "dedup").glob("*.txt"))
+    documents = [d for d in read_paths(paths) if isinstance(d, Document)]
+    return list(zip(documents, extract(documents)))
+
+
+def _shift(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int,
+                      seed: int = 0) -> Iterator[tuple[Document, DocumentRecord]]:
+    """Copies of `base` articles until `n_events` events: each copy a new text (new content
+    hash), its dates moved by up to two years and its events put at other real places."""
+    rng = random.Random(seed)
+    places: list[Place] = [p for _, r in base for p in r.places if p.lat is not None]
+    made, copy = 0, 0
+    while made < n_events:
+        document, record = base[copy % len(base)]
+        copy += 1
+        if not record.events:
+            continue
+        days = rng.randint(-730, 730)
+        text = f"{document.text}\n[copy {seed}-{copy}]"
+        doc_id = f"syn{seed}-{copy:08d}"
+        events = []
+        for n, event in enumerate(record.events[: n_events - made], 1):
+            where = rng.choice(places) if event.location is not None else None
+            if where is not None:
+                where = where.model_copy(update={"lat": where.lat + rng.uniform(-0.2, 0.2),
+                                                 "lon": where.lon + rng.uniform(-0.2, 0.2),
+                                                 "span": event.location.span})
+            events.append(event.model_copy(update={
+                "id": f"{doc_id}:{n}", "location": where,
+                "date": event.date.model_copy(update={"start": _shift(event.date.start, days),
+                                                      "end": _shift(event.date.end, days)})}))
+        made += len(events)
+        yield (document.model_copy(update={"id": doc_id, "text": text, "date": _shift(document.date, days)}),
+               record.model_copy(update={"doc_id": doc_id, "date": _shift(record.date, days), "events": events}))
