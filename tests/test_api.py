@@ -300,6 +300,7 @@ def test_review_accept_correct_reject_and_gold_export(fresh, tmp_path):
     assert out["review_status"] == "corrected" and out["written"] == 4
     assert (out["place"], out["killed"], out["date_start"], out["claim_status"]) == ("Valuyki", 1, "2023-06-04", "reported")
     assert out["event"]["location"]["geonameid"] == valuyki["geonameid"]
+    assert {f["field"] for f in out["fields"] if f["corrected"]} == {"location", "killed", "date", "claimant"}
     history = {h["field"]: h for h in out["reviews"] if h["action"] == "correct"}
     assert history["location"]["value_before"]["name"] == before_place
     assert history["location"]["value_after"]["name"] == "Valuyki"

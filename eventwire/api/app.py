@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from ..store import EventQuery, Store, open_store
 from ..store.query import country_code, where_clause
+from ..store.schema import COUNT_KINDS
 from .views import event_out, fields, segments
 
 STATIC = Path(__file__).resolve().parent.parent / "ui" / "static"
@@ -35,6 +36,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # Swagger UI (served from the installed npm package, never a CDN) sets style attributes in its markup.
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 BEARER = HTTPBearer(auto_error=False, description="The API token (writes) or the read token.")
+# SPEC event keys an analyst corrects, and the panel rows that show them.
+CORRECTED_FIELD = {"type": "trigger", "mode": "trigger", "actors": "actor", "recipients": "recipient",
+                   "claim": "claimant", "location": "location", "date": "date", "historical": "historical"}
 MAX_PAGE = 500
 MAX_POINTS = 50_000
 MAX_EXPORT = 200_000
@@ -412,11 +416,15 @@ def _event_detail(store: Store, row: dict) -> dict:
         for e in store.query(f"SELECT * FROM evidence WHERE event_id IN ({', '.join('?' * len(ids))}) "
                              "ORDER BY event_id, seq", ids):
             evidence.setdefault(e["event_id"], []).append(e)
+    reviews = history(store, row["id"])
+    corrected = {CORRECTED_FIELD.get(r["field"], r["field"]) for r in reviews if r["field"]}
+    shown = [{**f, "corrected": f["field"] in corrected or (f["field"] in COUNT_KINDS and "counts" in corrected)}
+             for f in fields(record, row["evidence"])]
     return {
-        **event_out(row), "event": record, "fields": fields(record, row["evidence"]),
+        **event_out(row), "event": record, "fields": shown,
         "canonical": canonical,
         "sources": [{**event_out(m), "evidence": evidence.get(m["id"], [])} for m in members],
-        "reviews": history(store, row["id"]),
+        "reviews": reviews,
     }
 
 

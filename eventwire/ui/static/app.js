@@ -218,7 +218,11 @@
     const a = Math.min(brush.a, brush.b), b = Math.max(brush.a, brush.b);
     brush = null;
     if (!r || b - a < 3) { setDates(null); return; }
-    setDates({ since: isoDay(dayOfX(a, r, w)), until: isoDay(dayOfX(b, r, w)) });
+    // a brush that reaches an end of the axis takes the first or last day with events
+    const first = r.lo + 1, last = r.hi - 1;
+    const since = a <= 2 ? first : Math.max(first, dayOfX(a, r, w));
+    const until = b >= w - 2 ? last : Math.min(last, Math.ceil(r.lo + (b / w) * (r.hi - r.lo + 1)) - 1);
+    setDates({ since: isoDay(since), until: isoDay(Math.max(since, until)) });
   });
 
   function setDates(sel) {
@@ -321,7 +325,8 @@
         q.addEventListener("click", () => flash(w.start));
         words.appendChild(q);
       }
-      body.appendChild(el("tr", { data: { field: f.field } }, [el("th", { text: f.label }), el("td", { text: f.value }), words]));
+      const value = el("td", { text: f.value }, [f.corrected ? el("span", { cls: "badge corrected", text: "corrected" }) : null]);
+      body.appendChild(el("tr", { data: { field: f.field } }, [el("th", { text: f.label }), value, words]));
     }
   }
 
