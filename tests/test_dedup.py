@@ -21,11 +21,10 @@ DEDUP = DATA / "dedup"
 def mention(id, doc, day, *, end=None, precision="day", type="ASSAULT", place=(31.77, 35.21, "city"),
             country="IL", actors=(), recipients=(), killed=None):
     lat, lon, feature = place
-    record = {"actors": [{"name": n, "country": c, "sector": s} for n, c, s in actors],
-              "recipients": [{"name": n, "country": c, "sector": s} for n, c, s in recipients]}
     row = {"id": id, "doc_hash": doc, "type": type, "date_start": day, "date_end": end or day,
            "date_precision": precision, "lat": lat, "lon": lon, "feature": feature, "country": country,
-           "admin1": "Jerusalem", "admin2": None, "record": json.dumps(record), "geonameid": 1,
+           "admin1": "Jerusalem", "admin2": None, "geonameid": 1,
+           "parties": json.dumps([[list(a) for a in actors], [list(r) for r in recipients]]),
            "event_type": None, "sub_event_type": None, "killed": killed, "actor1": None, "actor2": None,
            "claim_status": "reported", "historical": False, "summary": id, "doc_date": day,
            "place": "Jerusalem"}

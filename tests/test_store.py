@@ -75,10 +75,14 @@ def test_a_failing_batch_stores_nothing(store_url, sample_records, monkeypatch):
     s.add(sample_records[:1])
     before = _table_counts(s)
 
-    def broken():
-        raise RuntimeError("disk full")
+    insert = s.insert
 
-    monkeypatch.setattr(s, "resolve", broken)
+    def broken(table, rows):
+        if table == "times":  # the last table a batch writes
+            raise RuntimeError("disk full")
+        insert(table, rows)
+
+    monkeypatch.setattr(s, "insert", broken)
     with pytest.raises(RuntimeError):
         s.add(sample_records[1:])
     assert _table_counts(s) == before

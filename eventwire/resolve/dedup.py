@@ -65,12 +65,9 @@ class Mention:
 
     @cached_property
     def _parties(self) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
-        record = json.loads(self.row["record"])  # read only for the few pairs that get this far
-
-        def keys(actors: list[dict]) -> tuple[ActorKey, ...]:
-            return tuple(ActorKey(a["name"], a.get("country"), a.get("sector") or "UNK") for a in actors)
-
-        return keys(record.get("actors") or []), keys(record.get("recipients") or [])
+        actors, recipients = json.loads(self.row["parties"])  # only for pairs that get this far
+        return (tuple(ActorKey(n, c, s or "UNK") for n, c, s in actors),
+                tuple(ActorKey(n, c, s or "UNK") for n, c, s in recipients))
 
     @property
     def actors(self) -> tuple[ActorKey, ...]:

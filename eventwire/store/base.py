@@ -25,6 +25,10 @@ BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in 
 WRITE_ORDER = ("documents", "events", "actors", "evidence", "places", "times")
 EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_title, d.url AS doc_url, " \
     "d.source AS doc_source, d.ingested_at AS ingested_at, c.n_sources AS n_sources"
+# What dedup reads of each candidate: the full row only for the groups it then regroups.
+CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
+    "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
+    "admin1", "admin2", "parties", "canonical_id"))
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -176,10 +180,15 @@ class Store(ABC):
                 for t in WRITE_ORDER:
                     tables[t] += rows[t]
                 result.events += len(rows["events"])
+            for event in tables["events"]:
+                event["doc_date"] = batch[event["doc_hash"]][1].date
+            # grouped before they are written, so that new events are inserted with their group
+            result.canonical_touched = self.resolve(tables["events"])
+            for event in tables["events"]:
+                del event["doc_date"]
             for t in WRITE_ORDER:
                 if tables[t]:
                     self.insert(t, tables[t])
-            result.canonical_touched = self.resolve()
         return result
 
     def _remove_document(self, h: str) -> None:
@@ -201,14 +210,17 @@ class Store(ABC):
             self.execute(f"DELETE FROM canonical_events WHERE id IN ({marks})", chunk)
 
     # ---------------------------------------------------------------- resolve
-    def resolve(self) -> int:
-        """Group every ungrouped event with the stored events it reports; returns how many
-        canonical events were written.
+    def resolve(self, new_rows: Sequence[dict] = ()) -> int:
+        """Group every ungrouped stored event, and `new_rows` (event rows about to be inserted,
+        with `doc_date`; their `canonical_id` is set here), with the stored events they report;
+        returns how many canonical events were written.
 
-        Incremental: the groups of stored events related to the new ones (and, in turn, to
-        those groups) are dissolved and regrouped with them; nothing else is read."""
+        Incremental: the groups of stored events related to these (and, in turn, to those
+        groups) are dissolved and regrouped with them; nothing else is read."""
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
             f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL"))}
+        unstored = {r["id"]: r for r in new_rows}
+        todo.update((i, Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
             return 0
         frontier = [m for m in todo.values() if m.locatable]
@@ -224,7 +236,7 @@ class Store(ABC):
                 hi = (max(m.end for m in ms) + margin).isoformat()
                 near = Neighbours(ms)
                 for r in self.query(
-                        f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.type = ? AND e.country = ? "
+                        f"SELECT {CANDIDATE_COLUMNS} FROM events e WHERE e.type = ? AND e.country = ? "
                         "AND e.date_start <= ? AND e.date_end >= ? AND e.canonical_id IS NOT NULL",
                         [kind, country, hi, lo]):
                     if r["canonical_id"] not in touched and r["id"] not in todo:
@@ -245,8 +257,14 @@ class Store(ABC):
         groups = group(list(todo.values()))
         rows = [canonical_event(g) for g in groups]
         self.insert("canonical_events", rows)
-        self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
-                         [(row["id"], m.id) for row, g in zip(rows, groups) for m in g])
+        stored = []
+        for row, g in zip(rows, groups):
+            for m in g:
+                if m.id in unstored:
+                    unstored[m.id]["canonical_id"] = row["id"]
+                else:
+                    stored.append((row["id"], m.id))
+        self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", stored)
         return len(rows)
 
     # ---------------------------------------------------------------- reads

@@ -24,6 +24,13 @@ def summary(text: str, event: Event) -> str:
     return " … ".join(_quote(text, s).strip() for s in event.evidence)
 
 
+def parties(event: Event) -> str:
+    """Actors and recipients as [name, country, sector] lists: what dedup compares, small enough
+    to read for every candidate (the whole record is not)."""
+    return json.dumps([[[a.name, a.country, a.sector] for a in side] for side in (event.actors, event.recipients)],
+                      ensure_ascii=False)
+
+
 def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
     row = {
         "id": event.id, "doc_hash": doc_hash, "seq": seq, "type": event.type,
@@ -38,7 +45,8 @@ def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
         "claim_status": event.claim.status,
         "claimant": event.claim.claimants[0].name if event.claim.claimants else None,
         "channel": event.claim.channel, "historical": event.historical, "confidence": event.confidence,
-        "summary": summary(text, event), "record": event.model_dump_json(), "canonical_id": None,
+        "summary": summary(text, event), "parties": parties(event), "record": event.model_dump_json(),
+        "canonical_id": None,
     }
     for kind in COUNT_KINDS:
         count = getattr(event.counts, kind)

@@ -68,7 +68,7 @@ EVENTS = Table(
     + DATE_COLUMNS + (("date_basis", "text"), ("date_text", "text")) + PLACE_COLUMNS + COUNT_COLUMNS
     + (("actor1", "text"), ("actor2", "text"), ("claim_status", "text"), ("claimant", "text"),
        ("channel", "text"), ("historical", "bool"), ("confidence", "float"), ("summary", "text"),
-       ("record", "json"), ("canonical_id", "text")),
+       ("parties", "json"), ("record", "json"), ("canonical_id", "text")),
     pk=("id",),
     foreign_keys=(("doc_hash", "documents", "hash"),),
     indexes=(("doc_hash",), ("canonical_id",), ("date_start", "id"), ("type", "country", "date_start"),
