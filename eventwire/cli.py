@@ -158,6 +158,33 @@ def _open_store(db: Optional[str]):
         raise typer.Exit(2)
 
 
+@contextmanager
+def _dask(workers: int, scheduler: Optional[str]):
+    """A Dask client for `run`, or None to extract in this process."""
+    if not workers and not scheduler:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+            cluster = None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        err.print(f"eventwire: no Dask cluster at {scheduler or 'localhost'}: {exc}", markup=False)
+        raise typer.Exit(2)
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 @app.command("run")
 def run_command(
     files: List[Path] = typer.Argument(..., help=FILES_HELP),
@@ -166,6 +193,10 @@ def run_command(
     text_col: Optional[str] = TEXT_COL_OPTION,
     date_col: Optional[str] = DATE_COL_OPTION,
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per store transaction."),
+    workers: int = typer.Option(0, "--workers", min=0, help="Extract on a local Dask cluster of this many "
+                                "processes (0: in this process)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Extract on a running Dask cluster "
+                                            "(e.g. tcp://10.0.0.5:8786); its workers need eventwire installed."),
 ) -> None:
     """The main job: read, extract, store and deduplicate; re-running changes nothing."""
     if date is not None and check_date(date) is None:
@@ -175,9 +206,9 @@ def run_command(
 
     store = _open_store(db)
     items = list(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
-    with store, _progress(len(items), "run") as bar:
+    with store, _dask(workers, scheduler) as client, _progress(len(items), "run") as bar:
         task = bar.add_task("run", total=len(items))
-        summary = run_job(items, store, batch_size=batch_size,
+        summary = run_job(items, store, batch_size=batch_size, client=client,
                           on_error=lambda e: err.print(f"eventwire: skipped {e}", markup=False),
                           on_document=lambda n: bar.advance(task, n))
     err.print(f"documents: {summary.new} new, {summary.replaced} re-extracted, {summary.unchanged} unchanged, "

@@ -66,40 +66,78 @@ class RunSummary:
     canonical: int = 0
 
 
+def extract_batch(documents: list[Document], nlp: Optional[Language] = None
+                  ) -> tuple[list[DocumentRecord], list[IngestError]]:
+    """Records of the documents that extract, and the errors of those that do not; the unit of
+    work `run` hands to a Dask worker (which loads the pipeline once and keeps it)."""
+    errors: list[IngestError] = []
+    return list(extract(documents, nlp=nlp, on_error=errors.append)), errors
+
+
 def run(documents: Iterable[Union[Document, IngestError]], store, nlp: Optional[Language] = None,
         batch_size: int = 32, on_error: Callable[[IngestError], None] = _report,
-        on_document: Callable[[int], None] = lambda n: None) -> RunSummary:
+        on_document: Callable[[int], None] = lambda n: None, client=None) -> RunSummary:
     """The main job: extract what the store lacks (or holds from another extractor version),
-    store it and resolve duplicates, one transaction per batch. Safe to re-run."""
+    store it and resolve duplicates, one transaction per batch. Safe to re-run.
+
+    With a Dask `distributed.Client`, batches are extracted on its workers while this process
+    stores the results as they arrive; arrival order does not change the canonical events."""
     summary = RunSummary()
 
     def failed(error: IngestError) -> None:
         summary.failed.append(error)
         on_error(error)
 
-    def flush(chunk: list[Document]) -> None:
-        todo = [d for d, stale in zip(chunk, store.needs_extraction(chunk, __version__)) if stale]
-        records = list(extract(todo, nlp=nlp, batch_size=8, on_error=failed))
-        by_id = {r.doc_id: r for r in records}
-        done = [(d, by_id[d.id]) for d in todo if d.id in by_id]
-        result = store.add(done)
+    def chunks() -> Iterator[tuple[list[Document], list[Document]]]:
+        """Batches of readable documents, each with those that need extracting."""
+        chunk: list[Document] = []
+        for item in documents:
+            if isinstance(item, IngestError):
+                failed(item)
+                on_document(1)
+                continue
+            chunk.append(item)
+            if len(chunk) >= batch_size:
+                yield chunk, _stale(chunk)
+                chunk = []
+        if chunk:
+            yield chunk, _stale(chunk)
+
+    def _stale(chunk: list[Document]) -> list[Document]:
+        return [d for d, stale in zip(chunk, store.needs_extraction(chunk, __version__)) if stale]
+
+    def extracted() -> Iterator[tuple[list[Document], list[Document], tuple]]:
+        if client is None:
+            for chunk, todo in chunks():
+                yield chunk, todo, extract_batch(todo, nlp)
+            return
+        from distributed import as_completed
+
+        window = 2 * max(1, len(client.scheduler_info().get("workers", {})))  # bounded memory
+        pending: dict = {}
+        done = as_completed()
+        for chunk, todo in chunks():
+            future = client.submit(extract_batch, todo, pure=False)
+            pending[future.key] = (chunk, todo)
+            done.add(future)
+            while done.count() >= window:
+                future = next(done)
+                yield *pending.pop(future.key), future.result()
+        for future in done:
+            yield *pending.pop(future.key), future.result()
+
+    for chunk, todo, (records, errors) in extracted():
+        for error in errors:
+            failed(error)
+        by_id: dict[str, list[DocumentRecord]] = {}
+        for r in records:
+            by_id.setdefault(r.doc_id, []).append(r)
+        pairs = [(d, by_id[d.id].pop(0)) for d in todo if by_id.get(d.id)]
+        result = store.add(pairs)
         summary.new += result.new
         summary.replaced += result.replaced
-        summary.unchanged += len(chunk) - len(todo) + len(done) - result.new - result.replaced
+        summary.unchanged += len(chunk) - len(todo) + len(pairs) - result.new - result.replaced
         summary.events += result.events
         on_document(len(chunk))
-
-    chunk: list[Document] = []
-    for item in documents:
-        if isinstance(item, IngestError):
-            failed(item)
-            on_document(1)
-            continue
-        chunk.append(item)
-        if len(chunk) >= batch_size:
-            flush(chunk)
-            chunk = []
-    if chunk:
-        flush(chunk)
     summary.canonical = store.stats()["canonical_events"]
     return summary
