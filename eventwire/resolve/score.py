@@ -32,20 +32,21 @@ class PairScore:
 
 
 def assign(entries: list[dict], events: list[dict], texts: dict[str, str]) -> dict[str, Optional[str]]:
-    """Stored event id -> id of the hand-listed event whose quote its evidence covers.
+    """Stored event id -> id of the hand-listed event of its type whose quote its evidence covers.
 
     `events` are store rows (with `doc_source`, `record`); `texts` maps a source to its text."""
-    quotes: dict[str, list[tuple[int, int, str]]] = {}
+    quotes: dict[str, list[tuple[int, int, str, set]]] = {}
     for entry in entries:
+        types = set(entry["type"] if isinstance(entry["type"], list) else [entry["type"]])
         for m in entry["mentions"]:
             start = texts[m["doc"]].find(m["quote"])
             if start >= 0:
-                quotes.setdefault(m["doc"], []).append((start, start + len(m["quote"]), entry["id"]))
+                quotes.setdefault(m["doc"], []).append((start, start + len(m["quote"]), entry["id"], types))
     out: dict[str, Optional[str]] = {}
     for row in events:
         spans = Event.model_validate_json(row["record"]).evidence
-        hits = [eid for s, e, eid in quotes.get(row["doc_source"], ())
-                if any(sp.start < e and s < sp.end for sp in spans)]
+        hits = [eid for s, e, eid, types in quotes.get(row["doc_source"], ())
+                if row["type"] in types and any(sp.start < e and s < sp.end for sp in spans)]
         out[row["id"]] = hits[0] if hits else None
     return out
 
