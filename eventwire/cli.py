@@ -148,11 +148,12 @@ DB_OPTION = typer.Option(None, "--db", help="Store: a SQLite file (default ./eve
                                              "or a postgresql:// URL.")
 
 
-def _open_store(db: Optional[str]):
+def _open_store(db: Optional[str], create: bool = False):
+    """The store, or a one-line error and exit 2; only `run` makes a new one."""
     from .store import StoreError, open_store
 
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except StoreError as exc:
         err.print(f"eventwire: {exc}", markup=False)
         raise typer.Exit(2)
@@ -204,7 +205,7 @@ def run_command(
         raise typer.Exit(2)
     from .core import run as run_job
 
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     items = list(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
     with store, _dask(workers, scheduler) as client, _progress(len(items), "run") as bar:
         task = bar.add_task("run", total=len(items))
@@ -219,14 +220,19 @@ def run_command(
 
 
 def _event_query(text, types, countries, since, until, near):
+    from pydantic import ValidationError
+
     from .store.query import EventQuery, country_code, parse_near
 
     try:
         return EventQuery(text=text, type=[t.upper() for t in types], country=[country_code(c) for c in countries],
                           since=since, until=until, near=parse_near(near) if near else None)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        err.print(f"eventwire: --{first['loc'][0]} {first['input']!r}: {first['msg']}", markup=False)
+        raise typer.Exit(2)
     except ValueError as exc:
-        err.print(f"eventwire: {str(exc).splitlines()[0] if not hasattr(exc, 'errors') else exc.errors()[0]['msg']}",
-                  markup=False)
+        err.print(f"eventwire: {exc}", markup=False)
         raise typer.Exit(2)
 
 

@@ -72,3 +72,18 @@ def test_search_export_and_sources(articles, tmp_path, nlp):
     listing = invoke("sources", rows[0]["canonical_id"], "--db", db)
     assert listing.exit_code == 0 and rows[0]["id"] in listing.output
     assert invoke("sources", "c-nope", "--db", db).exit_code == 1
+
+
+def test_reading_commands_never_create_a_store(tmp_path):
+    missing = tmp_path / "nowhere" / "e.db"
+    for args in (("search", "x"), ("export", "--format", "csv"), ("sources", "c1")):
+        result = invoke(*args, "--db", missing)
+        assert result.exit_code == 2 and "no such store" in result.output
+    assert not missing.parent.exists()
+
+
+def test_bad_filter_values_name_the_option(tmp_path, articles, nlp):
+    db = tmp_path / "e.db"
+    invoke("run", articles, "--db", db)
+    result = invoke("search", "--since", "2023-13-01", "--db", db)
+    assert result.exit_code == 2 and "--since" in result.output

@@ -11,9 +11,10 @@ from .query import EventQuery
 DEFAULT_DB = "eventwire.db"
 
 
-def open_store(url: Optional[str | Path] = None) -> Store:
+def open_store(url: Optional[str | Path] = None, create: bool = True) -> Store:
     """`postgresql://...` opens PostgreSQL; anything else (a path, `sqlite:///path`) a SQLite
-    file. None takes $EVENTWIRE_DB, else ./eventwire.db. Migrations run on open."""
+    file, made if missing unless `create` is false. None takes $EVENTWIRE_DB, else
+    ./eventwire.db. Migrations run on open."""
     url = str(url or os.environ.get("EVENTWIRE_DB") or DEFAULT_DB)
     if url.startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore
@@ -21,7 +22,7 @@ def open_store(url: Optional[str | Path] = None) -> Store:
         return PostgresStore(url)
     from .sqlite import SQLiteStore
 
-    return SQLiteStore(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url)
+    return SQLiteStore(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url, create=create)
 
 
 __all__ = ["AddResult", "EventQuery", "Store", "StoreError", "document_hash", "open_store"]

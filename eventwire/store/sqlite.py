@@ -16,9 +16,11 @@ SQL_TYPES = {"text": "TEXT", "int": "INTEGER", "float": "FLOAT", "bool": "INTEGE
 
 
 class SQLiteStore(Store):
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, create: bool = True) -> None:
         self.path = str(path)
         self.url = self.path
+        if not create and self.path != ":memory:" and not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no such store (`eventwire run` creates it)")
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
