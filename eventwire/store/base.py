@@ -304,9 +304,11 @@ class Store(ABC):
             day, event_id = decode_cursor(cursor)
             where += " AND (e.date_start < ? OR (e.date_start = ? AND e.id < ?))"
             params += [day, day, event_id]
+        # the page's ids first, from the events table alone; then their rows and joins
         rows = self._rows(self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {where} "
-            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1]))
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN (SELECT e.id FROM events e WHERE {where} "
+            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?) ORDER BY e.date_start DESC, e.id DESC",
+            params + [limit + 1]))
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1]) if more and rows else None
