@@ -89,7 +89,17 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=20_000, help="events to ingest for the ingest rate")
     ap.add_argument("--scale", type=int, default=0, help="events in the store for the latency test (0: skip)")
     ap.add_argument("--pg", help="PostgreSQL admin URL (a scratch database is created and dropped)")
+    ap.add_argument("--latency-of", metavar="URL", action="append", default=[],
+                    help="only measure page latency on this existing store (repeatable)")
     args = ap.parse_args()
+    if args.latency_of:
+        for url in args.latency_of:
+            store = open_store(url, create=False)
+            print(f"{store.url}: {store.stats()['events']:,} events; page of 50, ms:")
+            store.close()
+            for q, (p50, p95) in latency(url).items():
+                print(f"  {q:20s} p50 {p50:8.1f}  p95 {p95:8.1f}")
+        return
 
     print("extracting the real articles the synthetic events are made from ...", flush=True)
     base = real_records()
