@@ -286,6 +286,7 @@ def test_review_accept_correct_reject_and_gold_export(fresh, tmp_path):
     detail = shelling(c)
     eid = detail["id"]
     before_place = detail["place"]
+    assert c.get("/api/facets").json()["review_status"] == []  # now cached; a write must clear it
 
     r = c.post(f"/api/events/{eid}/review", json={"reviewer": "ana", "action": "accept"})
     assert r.status_code == 200 and r.json()["review_status"] == "accepted"
@@ -314,6 +315,9 @@ def test_review_accept_correct_reject_and_gold_export(fresh, tmp_path):
     rows = {row["event_id_cnty"]: row for row in csv.DictReader(io.StringIO(c.get("/api/export.csv").text))}
     assert rows[eid]["location"] == "Valuyki" and rows[eid]["review_status"] == "corrected"
     assert rows[eid]["fatalities"] == "1"
+
+    assert c.get("/api/facets").json()["review_status"] == [{"value": "corrected", "n": 1}]
+    assert c.get("/api/aggregates", params={"reviewed": "true"}).json()["total"] == 1
 
     other = next(e for e in all_events(c, type="DISPLACE") if e["doc_id"] == SEED)
     assert c.post(f"/api/events/{other['id']}/review", json={"reviewer": "ana", "action": "reject"}).json()[

@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import threading
+import time
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -70,6 +71,33 @@ class Stores:
                 except Exception:  # a connection of a finished thread; nothing to save
                     pass
             self._all.clear()
+
+
+class Cache:
+    """Answers of the whole-store scans (aggregates, facets) kept for `seconds`; cleared by every
+    write through this app. Writes by other processes show once an answer expires."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        if self.seconds <= 0:
+            return compute()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+        if hit and now - hit[0] < self.seconds:
+            return hit[1]
+        value = compute()
+        with self._lock:
+            self._items[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 class DocumentIn(BaseModel):
@@ -136,13 +164,15 @@ def event_filter(
 
 
 def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, read_token: Optional[str] = None,
-               nlp=None) -> FastAPI:
+               nlp=None, cache_seconds: float = 30.0) -> FastAPI:
     """The app over the store at `db` (SQLite path or postgresql:// URL; default as `open_store`).
     Tokens default to $EVENTWIRE_API_TOKEN and $EVENTWIRE_READ_TOKEN; `nlp` is a loaded pipeline
-    to reuse for POST /api/documents (else loaded on first use)."""
+    to reuse for POST /api/documents (else loaded on first use); aggregates and facets are
+    cached for `cache_seconds` (0: never)."""
     api_token = api_token if api_token is not None else os.environ.get("EVENTWIRE_API_TOKEN") or None
     read_token = read_token if read_token is not None else os.environ.get("EVENTWIRE_READ_TOKEN") or None
     stores = Stores(db)
+    cache = Cache(cache_seconds)
     state = {"nlp": nlp}
     nlp_lock = threading.Lock()
 
@@ -242,13 +272,16 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
                    f"FROM events e WHERE {where} GROUP BY {column} ORDER BY {order}")
             return store.query(sql + (" LIMIT ?" if limit else ""), params + ([limit] if limit else []))
 
-        by_day = grouped("e.date_start", "key")
-        return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] or 0 for r in by_day),
-                "by_day": [{"day": r["key"], "events": r["events"], "killed": r["killed"]} for r in by_day],
-                "by_type": [{"type": r["key"], "events": r["events"], "killed": r["killed"]}
-                            for r in grouped("e.type", "events DESC, key")],
-                "by_admin1": [{"admin1": r["key"], "events": r["events"], "killed": r["killed"]}
-                              for r in grouped("e.admin1", "events DESC, key", top)]}
+        def compute() -> dict:
+            by_day = grouped("e.date_start", "key")
+            return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] or 0 for r in by_day),
+                    "by_day": [{"day": r["key"], "events": r["events"], "killed": r["killed"]} for r in by_day],
+                    "by_type": [{"type": r["key"], "events": r["events"], "killed": r["killed"]}
+                                for r in grouped("e.type", "events DESC, key")],
+                    "by_admin1": [{"admin1": r["key"], "events": r["events"], "killed": r["killed"]}
+                                  for r in grouped("e.admin1", "events DESC, key", top)]}
+
+        return cache.get(("aggregates", f.model_dump_json(), top), compute)
 
     @app.get("/api/facets", tags=["events"], dependencies=read)
     def facets() -> dict:
@@ -259,7 +292,8 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
             return store.query(f"SELECT {column} AS value, count(*) AS n FROM events WHERE {column} IS NOT NULL "
                                f"GROUP BY {column} ORDER BY n DESC, value LIMIT ?", [limit])
 
-        return {c: values(c) for c in ("type", "country", "admin1", "claim_status", "review_status")}
+        return cache.get("facets", lambda: {c: values(c) for c in ("type", "country", "admin1", "claim_status",
+                                                                   "review_status")})
 
     # ------------------------------------------------------------ documents
     @app.get("/api/documents/{key}", tags=["documents"], dependencies=read)
@@ -295,6 +329,7 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
         failed: list[str] = []
         store = stores.get()
         summary = run(documents, store, nlp=state["nlp"], on_error=lambda e: failed.append(str(e)))
+        cache.clear()
         out = []
         for d in documents:
             h = document_hash(d)
@@ -313,6 +348,7 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
         store = stores.get()
         try:
             written = review(store, event_id, body.reviewer, body.action, body.changes, body.note)
+            cache.clear()
         except ReviewError as exc:
             raise HTTPException(404 if str(exc).startswith("no event") else 422, str(exc)) from None
         detail = _event_detail(store, store.event(event_id))

@@ -127,7 +127,9 @@ MIGRATIONS: tuple[Migration, ...] = (
               tables=(DOCUMENTS, CANONICAL, EVENTS, ACTORS, PLACES, TIMES, EVIDENCE)),
     Migration(2, "reviews: analysts accept, correct or reject events (who, when, the value before)",
               tables=(REVIEWS,), add_columns=(("events", "review_status", "text"),),
-              indexes=(("events", ("review_status",)),)),
+              # covering indexes: the web page's counts by day, type and region without reading rows
+              indexes=(("events", ("review_status",)), ("events", ("date_start", "killed")),
+                       ("events", ("type", "killed")), ("events", ("admin1", "killed")))),
 )
 LATEST = MIGRATIONS[-1].version
 # Child tables first: what a document's replacement deletes, in a safe order.
