@@ -162,10 +162,16 @@
   const canvas = $("timeline");
   let brush = null;
 
+  // The axis spans the days that hold all but the earliest 2% of events, so that a few
+  // background events decades back do not squeeze the rest into a sliver; those earlier ones
+  // are counted at the left edge, and a brush that starts there takes them in.
   function timelineRange() {
     if (!state.byDay.length) return null;
-    const lo = dayNum(state.byDay[0].day), hi = dayNum(state.byDay[state.byDay.length - 1].day);
-    return { lo: lo - 1, hi: hi + 1 };
+    const total = state.byDay.reduce((n, d) => n + d.events, 0);
+    let i = 0, before = 0;
+    while (i < state.byDay.length - 1 && before + state.byDay[i].events <= total * 0.02) before += state.byDay[i++].events;
+    const lo = dayNum(state.byDay[i].day), hi = dayNum(state.byDay[state.byDay.length - 1].day);
+    return { lo: lo - 1, hi: hi + 1, first: dayNum(state.byDay[0].day), earlier: before };
   }
   const xOfDay = (n, r, w) => ((n - r.lo) / (r.hi - r.lo + 1)) * w;
   const dayOfX = (x, r, w) => Math.floor(r.lo + (x / w) * (r.hi - r.lo + 1));
@@ -184,13 +190,14 @@
     const sel = state.selection;
     for (const d of state.byDay) {
       const n = dayNum(d.day), x = xOfDay(n, r, w);
+      if (n <= r.lo) continue;
       const inside = !sel || (n >= dayNum(sel.since) && n <= dayNum(sel.until));
       ctx.fillStyle = inside ? "#37607f" : "#b7c4cf";
       const bh = Math.max(1, (d.events / max) * (plotH - 6));
       ctx.fillRect(x, plotH - bh, barW, bh);
     }
     ctx.fillStyle = "#445"; ctx.font = "11px system-ui, sans-serif";
-    ctx.fillText(isoDay(r.lo + 1), 4, h - 3);
+    ctx.fillText(isoDay(r.lo + 1) + (r.earlier ? ` (+${r.earlier} earlier, from ${isoDay(r.first)})` : ""), 4, h - 3);
     const last = isoDay(r.hi - 1);
     ctx.fillText(last, w - ctx.measureText(last).width - 4, h - 3);
     ctx.fillText(`max ${max}/day`, 4, 11);
@@ -219,7 +226,7 @@
     brush = null;
     if (!r || b - a < 3) { setDates(null); return; }
     // a brush that reaches an end of the axis takes the first or last day with events
-    const first = r.lo + 1, last = r.hi - 1;
+    const first = r.first, last = r.hi - 1;
     const since = a <= 2 ? first : Math.max(first, dayOfX(a, r, w));
     const until = b >= w - 2 ? last : Math.min(last, Math.ceil(r.lo + (b / w) * (r.hi - r.lo + 1)) - 1);
     setDates({ since: isoDay(since), until: isoDay(Math.max(since, until)) });
