@@ -1,0 +1,152 @@
+"""Web API latency at scale: p50/p95 of the main list and aggregate endpoints, over HTTP
+(uvicorn on a loopback port, httpx client), on a store of N synthetic events; the app's
+cache of aggregates is off, so every request reaches the database.
+
+The store is filled in bulk: the real articles are extracted once, copied with perturbed dates
+and places (`synthetic.synthetic_records`), flattened to rows and written with `store.insert`
+(no extraction, no dedup). Places and times mention tables are left empty: no endpoint here
+reads them.
+
+    python benchmarks/bench_api.py --events 1000000 --db /tmp/bench-api.db
+    python benchmarks/bench_api.py --events 1000000 --db /tmp/bench-api.db --reuse   # measure again
+
+Target for later: p95 <= 50 ms for a filtered page.
+"""
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synthetic import real_records, synthetic_records  # noqa: E402
+
+from eventwire.store import document_hash, open_store  # noqa: E402
+from eventwire.store.rows import document_rows  # noqa: E402
+
+TABLES = ("documents", "events", "actors", "evidence")
+REQUESTS = {
+    "list: newest page": ("/api/events", {"limit": 50}),
+    "list: type+country": ("/api/events", {"type": "ASSAULT", "country": "UA", "limit": 50}),
+    "list: type+country+dates": ("/api/events", {"type": "ASSAULT", "country": "UA", "since": "2022-03-01",
+                                                 "until": "2022-05-31", "limit": 50}),
+    "list: bbox": ("/api/events", {"bbox": "30,45,40,52", "limit": 50}),
+    "list: text": ("/api/events", {"q": "shelling", "limit": 50}),
+    "list: page 2 (cursor)": ("/api/events", {"type": "ASSAULT", "limit": 50, "cursor": None}),
+    "aggregates: filtered": ("/api/aggregates", {"country": "UA", "since": "2022-03-01", "until": "2022-05-31"}),
+    "aggregates: type+country": ("/api/aggregates", {"type": "ASSAULT", "country": "UA"}),
+    "aggregates: everything": ("/api/aggregates", {}),
+    "points: type+country": ("/api/points", {"type": "ASSAULT", "country": "UA"}),
+}
+
+
+def fill(url: str, n_events: int, batch_events: int = 20_000) -> float:
+    """Bulk-insert `n_events` synthetic events; returns events per second."""
+    print("extracting the real articles the synthetic events are made from ...", flush=True)
+    base = real_records()
+    print(f"  {len(base)} articles, {sum(len(r.events) for _, r in base)} events", flush=True)
+    store = open_store(url)
+    pending: dict[str, list[dict]] = {t: [] for t in TABLES}
+    made, t0 = 0, time.perf_counter()
+
+    def flush() -> None:
+        with store.transaction():
+            for t in TABLES:
+                if pending[t]:
+                    store.insert(t, pending[t])
+                    pending[t] = []
+
+    for document, record in synthetic_records(base, n_events, seed=7):
+        rows = document_rows(document, record, document_hash(document))  # ids `syn…:n`: unique already
+        for t in TABLES:
+            pending[t] += rows[t]
+        made += len(rows["events"])
+        if len(pending["events"]) >= batch_events:
+            flush()
+            rate = made / (time.perf_counter() - t0)
+            print(f"\r  {made:,} events ({rate:,.0f}/s)", end="", flush=True)
+    flush()
+    store.execute("ANALYZE")  # planner statistics, as a long-lived store would have
+    store.close()
+    print()
+    return made / (time.perf_counter() - t0)
+
+
+def serve(url: str):
+    import uvicorn
+
+    from eventwire.api import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(url, api_token="", read_token="", cache_seconds=0), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def measure(base_url: str, repeat: int) -> None:
+    import httpx
+
+    with httpx.Client(base_url=base_url, timeout=120) as client:
+        first = client.get("/api/events", params={"type": "ASSAULT", "limit": 50}).json()
+        print(f"{'request':28s} {'p50 ms':>8s} {'p95 ms':>8s}  result")
+        for name, (path, params) in REQUESTS.items():
+            params = dict(params)
+            if "cursor" in params:
+                params["cursor"] = first["next_cursor"]
+            client.get(path, params=params)  # warm
+            times, body = [], None
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                r = client.get(path, params=params)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert r.status_code == 200, r.text
+                body = r.json()
+            times.sort()
+            p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
+            what = (f"{len(body['events'])} events" if "events" in body else
+                    f"{body['total']:,} events counted" if "total" in body else f"{len(body['points']):,} points")
+            print(f"{name:28s} {p50:8.1f} {p95:8.1f}  {what}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=1_000_000, help="events in the store")
+    ap.add_argument("--db", default="/tmp/eventwire-bench-api.db", help="SQLite path or postgresql:// URL")
+    ap.add_argument("--reuse", action="store_true", help="measure the store as it is (fill only when empty)")
+    ap.add_argument("--repeat", type=int, default=40, help="requests per endpoint")
+    args = ap.parse_args()
+
+    store = open_store(args.db)
+    have = store.stats()["events"]
+    store.close()
+    if have and not args.reuse:
+        sys.exit(f"{args.db} already holds {have:,} events: pass --reuse, or another --db")
+    if not have:
+        t0 = time.perf_counter()
+        rate = fill(args.db, args.events)
+        print(f"filled {args.db} in {time.perf_counter() - t0:,.0f} s ({rate:,.0f} events/s)")
+    store = open_store(args.db)
+    print(f"store: {store.stats()['events']:,} events, {store.stats()['documents']:,} documents ({args.db})")
+    store.close()
+    server, thread, base_url = serve(args.db)
+    try:
+        measure(base_url, args.repeat)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
