@@ -63,7 +63,7 @@ def fill(url: str, n_events: int, batch_events: int = 20_000) -> float:
                     pending[t] = []
 
     for document, record in synthetic_records(base, n_events, seed=7):
-        rows = document_rows(document, record, document_hash(document))  # ids `syn…:n`: unique already
+        rows = document_rows(document, record, document_hash(document))  # events under their store ids
         for t in TABLES:
             pending[t] += rows[t]
         made += len(rows["events"])

@@ -15,6 +15,7 @@ import yaml
 
 from ..models import COUNT_KINDS, DocumentRecord, Event, Extractor
 from ..store import EventQuery, Store
+from ..store.rows import spec_id
 
 FORMATS = ("jsonl", "csv", "geojson", "parquet")
 TIME_PRECISION = {"day": 1, "week": 2, "reported": 2, "month": 3, "year": 3}
@@ -173,5 +174,6 @@ def document_records(store: Store, q: Optional[EventQuery] = None) -> Iterator[D
                           "WHERE hash = ?", [doc_hash])[0]
         yield DocumentRecord(
             doc_id=doc["doc_id"], date=doc["date"], title=doc["title"], source=doc["source"], url=doc["url"],
-            events=[Event.model_validate_json(m["record"]) for m in members],
+            events=[Event.model_validate_json(m["record"]).model_copy(update={"id": spec_id(m["id"], doc["doc_id"])})
+                    for m in members],
             extractor=Extractor(version=doc["extractor_version"]))

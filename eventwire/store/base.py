@@ -172,11 +172,6 @@ class Store(ABC):
                     result.new += 1
                 result.hashes.append(h)
                 rows = document_rows(document, record, h)
-                for event in rows["events"]:  # unique in the store even when two sources reuse an id
-                    event["id"] = f"{h}:{event['id'].rsplit(':', 1)[-1]}"
-                for child in ("actors", "evidence"):
-                    for row in rows[child]:
-                        row["event_id"] = f"{h}:{row['event_id'].rsplit(':', 1)[-1]}"
                 for t in WRITE_ORDER:
                     tables[t] += rows[t]
                 result.events += len(rows["events"])
@@ -302,7 +297,8 @@ class Store(ABC):
         params = list(params)
         if cursor:
             day, event_id = decode_cursor(cursor)
-            where += " AND (e.date_start < ? OR (e.date_start = ? AND e.id < ?))"
+            # the redundant `<=` lets both planners walk the date index from the cursor on
+            where += " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
             params += [day, day, event_id]
         # the page's ids first, from the events table alone; then their rows and joins
         rows = self._rows(self.query(

@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional
 
 from ..models import Event
 from .base import Store
-from .rows import _actor_rows, event_row, evidence_rows
+from .rows import _actor_rows, event_row, evidence_rows, spec_id
 from .schema import COUNT_KINDS
 
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
@@ -210,6 +210,7 @@ def gold_records(store: Store) -> Iterator[dict]:
             if row["review_status"] == "rejected":
                 continue
             event = json.loads(row["record"])
+            event["id"] = spec_id(event["id"], doc["doc_id"])
             event["review_status"] = row["review_status"]
             if row["review_status"] is None:
                 event["optional"] = True

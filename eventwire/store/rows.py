@@ -8,11 +8,19 @@ from typing import Iterator, Optional
 from ..models import COUNT_KINDS, Actor, Document, DocumentRecord, Event, Place, Span
 
 
+def _units(p: Place) -> tuple[Optional[str], Optional[str]]:
+    """admin1, admin2 of a place, a region being its own unit (so that filtering by a region
+    finds events placed at the region itself)."""
+    return (p.admin1 or (p.name if p.feature == "admin1" else None),
+            p.admin2 or (p.name if p.feature == "admin2" else None))
+
+
 def _place(p: Optional[Place]) -> dict:
     if p is None:
         return dict.fromkeys(("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2"))
+    admin1, admin2 = _units(p)
     return {"place": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon, "feature": p.feature,
-            "country": p.country, "admin1": p.admin1, "admin2": p.admin2}
+            "country": p.country, "admin1": admin1, "admin2": admin2}
 
 
 def _quote(text: str, span: Span) -> str:
@@ -83,9 +91,22 @@ def evidence_rows(event: Event, text: str) -> Iterator[dict]:
                "span_end": span.end, "text": _quote(text, span)}
 
 
+def store_id(event: Event, doc_hash: str) -> str:
+    """An event's id in the store: its number under the document's content hash, unique even
+    when two sources give their documents the same id."""
+    return f"{doc_hash}:{event.id.rsplit(':', 1)[-1]}"
+
+
+def spec_id(store_event_id: str, doc_id: str) -> str:
+    """The SPEC id (`doc_id:n`) of a stored event, for exports."""
+    return f"{doc_id}:{store_event_id.rsplit(':', 1)[-1]}"
+
+
 def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> dict[str, list[dict]]:
-    """All rows of one extracted document, by table."""
+    """All rows of one extracted document, by table, events under their store ids."""
     text = document.text
+    record = record.model_copy(update={"events": [e.model_copy(update={"id": store_id(e, doc_hash)})
+                                                  for e in record.events]})
     rows: dict[str, list[dict]] = {
         "documents": [{
             "hash": doc_hash, "doc_id": record.doc_id, "date": record.date, "title": document.title,
@@ -96,7 +117,7 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
         "events": [], "actors": [], "evidence": [],
         "places": [{"doc_hash": doc_hash, "seq": n, "name": p.name, "text": p.text, "geonameid": p.geonameid,
                     "lat": p.lat, "lon": p.lon, "feature": p.feature, "country": p.country,
-                    "admin1": p.admin1, "admin2": p.admin2, "span_start": p.span.start,
+                    "admin1": _units(p)[0], "admin2": _units(p)[1], "span_start": p.span.start,
                     "span_end": p.span.end} for n, p in enumerate(record.places)],
         "times": [{"doc_hash": doc_hash, "seq": n, "text": t.text, "span_start": t.span.start,
                    "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
