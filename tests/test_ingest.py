@@ -202,10 +202,11 @@ def test_directory_of_fixtures_reads_every_article():
     good = docs(items)
     assert {d.source for d in good} >= {"seed.txt", "wn-010.txt", "wn-018.txt", "wn-040.txt", "wn-043.txt"}
     assert sum(d.id.startswith("wn-bench-") for d in good) == 5
-    # README.md has no date header: it is reported, not silently read
+    # notes beside the data (README.md) are passed over; other files without a date are reported
     wheres = [e.where for e in errors(items)]
-    assert str(DATA / "README.md") in wheres
-    assert all(w.endswith((".md", ".yaml")) for w in wheres), wheres
+    assert not any(w.endswith("README.md") for w in wheres) and "README.md" not in {d.source for d in good}
+    assert str(DATA / "times" / "cases.yaml") in wheres
+    assert all(w.endswith(".yaml") for w in wheres), wheres
 
 
 def test_gzip_text_and_jsonl(tmp_path):
