@@ -51,6 +51,24 @@ def document_hash(document: Document) -> str:
     return content_id(document.text)
 
 
+def _spans(blocks: dict[tuple[str, str], list[Mention]]) -> Iterator[tuple[tuple[str, str], list[Mention], str, str]]:
+    """Each block's mentions cut where their dates lie far apart, with the date range to read
+    around them: a batch spread over years reads a few weeks around each event, not the years."""
+    margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
+    for key, ms in blocks.items():
+        ms = sorted(ms, key=lambda m: (m.start, m.id))
+        run = [ms[0]]
+        end = ms[0].end
+        for m in ms[1:] + [None]:
+            if m is not None and m.start <= end + 2 * margin:
+                run.append(m)
+                end = max(end, m.end)
+                continue
+            yield key, run, (run[0].start - margin).isoformat(), (end + margin).isoformat()
+            if m is not None:
+                run, end = [m], m.end
+
+
 class Store(ABC):
     url: str
 
@@ -225,10 +243,7 @@ class Store(ABC):
             blocks: dict[tuple[str, str], list[Mention]] = {}
             for m in frontier:
                 blocks.setdefault((m.type, m.country), []).append(m)
-            margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
-            for (kind, country), ms in blocks.items():
-                lo = (min(m.start for m in ms) - margin).isoformat()
-                hi = (max(m.end for m in ms) + margin).isoformat()
+            for (kind, country), ms, lo, hi in _spans(blocks):
                 near = Neighbours(ms)
                 for r in self.query(
                         f"SELECT {CANDIDATE_COLUMNS} FROM events e WHERE e.type = ? AND e.country = ? "
