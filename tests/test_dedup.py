@@ -123,3 +123,12 @@ def test_shuffled_batches_give_the_same_canonical_events(overlapping, tmp_path):
     random.Random(4).shuffle(shuffled)
     assert canon(shuffled, 5, "five.db") == expected
     assert date.fromisoformat(expected[0][1])
+
+
+def test_candidate_queries_cover_every_precision():
+    from typing import get_args
+
+    from eventwire.models import Precision
+    from eventwire.store.base import LONG, SHORT
+
+    assert set(SHORT) | set(LONG) == set(get_args(Precision)) and not set(SHORT) & set(LONG)

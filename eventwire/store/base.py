@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator, Optional, Sequence
 
 from ..ingest.readers import content_id
@@ -29,6 +29,16 @@ EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_tit
 CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
     "admin1", "admin2", "parties", "canonical_id"))
+# Candidates by the index (type, country, date_precision, date_start): short events start at
+# most SHORT_MAX_DAYS before the range read, which bounds the index scan; the few long ones
+# (a month, a year) are read by their own precision.
+SHORT = ("day", "week", "reported")
+LONG = ("month", "year")
+SHORT_MAX_DAYS = 8
+_CANDIDATE = (f"SELECT {CANDIDATE_COLUMNS} FROM events e WHERE e.type = ? AND e.country = ? "
+              "AND e.date_precision IN ({}) AND e.date_start {} AND e.date_end >= ? AND e.canonical_id IS NOT NULL")
+CANDIDATES = (_CANDIDATE.format(", ".join("?" * len(SHORT)), "BETWEEN ? AND ?") + " UNION ALL " +
+              _CANDIDATE.format(", ".join("?" * len(LONG)), "<= ?"))
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -49,6 +59,10 @@ class AddResult:
 def document_hash(document: Document) -> str:
     """The store's key: the text's content hash, whatever id or file it came with."""
     return content_id(document.text)
+
+
+def _days_before(day: str, days: int) -> str:
+    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
 
 
 def _spans(blocks: dict[tuple[str, str], list[Mention]]) -> Iterator[tuple[tuple[str, str], list[Mention], str, str]]:
@@ -245,10 +259,8 @@ class Store(ABC):
                 blocks.setdefault((m.type, m.country), []).append(m)
             for (kind, country), ms, lo, hi in _spans(blocks):
                 near = Neighbours(ms)
-                for r in self.query(
-                        f"SELECT {CANDIDATE_COLUMNS} FROM events e WHERE e.type = ? AND e.country = ? "
-                        "AND e.date_start <= ? AND e.date_end >= ? AND e.canonical_id IS NOT NULL",
-                        [kind, country, hi, lo]):
+                for r in self.query(CANDIDATES, [kind, country, *SHORT, _days_before(lo, SHORT_MAX_DAYS), hi, lo,
+                                                 kind, country, *LONG, hi, lo]):
                     if r["canonical_id"] not in touched and r["id"] not in todo:
                         c = Mention.from_row(r)
                         if any(related(m, c) for m in near.around(c)):
