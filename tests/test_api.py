@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from eventwire.cli import app as cli
 from eventwire.store import open_store
+from eventwire.store.schema import LATEST
 
 warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
 with warnings.catch_warnings():
@@ -351,7 +352,7 @@ def test_reviews_survive_reopening_the_store(fresh):
     eid = all_events(c)[0]["id"]
     c.post(f"/api/events/{eid}/review", json={"reviewer": "ana", "action": "reject", "note": "not an event"})
     with open_store(url) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == LATEST
         rows = store.query("SELECT reviewer, action, note FROM reviews WHERE event_id = ?", [eid])
         assert rows == [{"reviewer": "ana", "action": "reject", "note": "not an event"}]
         assert store.event(eid)["review_status"] == "rejected"

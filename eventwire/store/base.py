@@ -299,12 +299,9 @@ class Store(ABC):
 
     def events(self, q: Optional[EventQuery] = None, limit: Optional[int] = None) -> Iterator[dict]:
         """Matching events, newest first, each joined with its document's date, title and url."""
-        q = q or EventQuery()
-        where, params = where_clause(q, self.text_match)
-        sql = f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {where} ORDER BY e.date_start DESC, e.id DESC"
-        page, cursor, n = 2000, None, 0
+        size, cursor, n = min(2000, limit or 2000), None, 0
         while True:
-            rows, cursor = self.page(q, cursor=cursor, limit=page, _sql=(sql, where, params))
+            rows, cursor = self.page(q, cursor=cursor, limit=size)
             for row in rows:
                 yield row
                 n += 1
@@ -313,14 +310,11 @@ class Store(ABC):
             if cursor is None:
                 return
 
-    def page(self, q: Optional[EventQuery] = None, cursor: Optional[str] = None, limit: int = 50,
-             _sql=None) -> tuple[list[dict], Optional[str]]:
+    def page(self, q: Optional[EventQuery] = None, cursor: Optional[str] = None,
+             limit: int = 50) -> tuple[list[dict], Optional[str]]:
         """One page of matching events (keyset pagination) and the cursor of the next page."""
         q = q or EventQuery()
-        if _sql is None:
-            where, params = where_clause(q, self.text_match)
-        else:
-            _, where, params = _sql
+        where, params = where_clause(q, self.text_match)
         params = list(params)
         if cursor:
             day, event_id = decode_cursor(cursor)
