@@ -6,15 +6,25 @@ dedup, filtered reads — is written once here, in SQL both databases run.
 """
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator, Optional, Sequence
 
+from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
 from ..models import Document, DocumentRecord
-from ..resolve.dedup import REPORTED_LOOKBACK_DAYS, SLACK_DAYS, Mention, Neighbours, canonical_event, group, related
+from ..resolve.dedup import (
+    REPORTED_LOOKBACK_DAYS,
+    SLACK_DAYS,
+    Mention,
+    Neighbours,
+    canonical_event,
+    group,
+    related,
+)
 from .query import EventQuery, decode_cursor, encode_cursor, where_clause
 from .rows import document_rows
 from .schema import LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
@@ -31,14 +41,14 @@ CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "admin1", "admin2", "parties", "canonical_id"))
 # Candidates by the index (type, country, date_precision, date_start): short events start at
 # most SHORT_MAX_DAYS before the range read, which bounds the index scan; the few long ones
-# (a month, a year) are read by their own precision.
+# (a month, a year, years) are read by their own precision.
 SHORT = ("day", "week", "reported")
 LONG = ("month", "year")
 SHORT_MAX_DAYS = 8
 _CANDIDATE = (f"SELECT {CANDIDATE_COLUMNS} FROM events e WHERE e.type = ? AND e.country = ? "
               "AND e.date_precision IN ({}) AND e.date_start {} AND e.date_end >= ? AND e.canonical_id IS NOT NULL")
-CANDIDATES = (_CANDIDATE.format(", ".join("?" * len(SHORT)), "BETWEEN ? AND ?") + " UNION ALL " +
-              _CANDIDATE.format(", ".join("?" * len(LONG)), "<= ?"))
+SHORT_CANDIDATES = _CANDIDATE.format(", ".join("?" * len(SHORT)), "BETWEEN ? AND ?")
+LONG_CANDIDATES = _CANDIDATE.format(", ".join("?" * len(LONG)), "<= ?")
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -65,7 +75,36 @@ def _days_before(day: str, days: int) -> str:
     return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
 
 
-def _spans(blocks: dict[tuple[str, str], list[Mention]]) -> Iterator[tuple[tuple[str, str], list[Mention], str, str]]:
+AREA_DEGREES = 0.5
+
+
+def _area(m: Mention) -> tuple:
+    """Where a mention's candidates lie: a cell of the map for a point, its region or its
+    country for the coarser places (see `_nearby`)."""
+    if m.feature == "country":
+        return ("country",)
+    if m.feature in ("admin1", "admin2"):
+        return ("region", m.admin1 or "")
+    return (round(m.lat / AREA_DEGREES), round(m.lon / AREA_DEGREES))
+
+
+def _nearby(ms: list[Mention]) -> tuple[str, list]:
+    """An SQL condition keeping the stored events that can share a place with one of `ms`
+    (see `dedup.same_place`): regions and countries, whatever lies in the regions named, and
+    points within 25 km of theirs; nothing to add when one of `ms` is a whole country."""
+    if any(m.feature == "country" for m in ms):
+        return "", []
+    lat0, lat1 = min(m.lat for m in ms), max(m.lat for m in ms)
+    lon0, lon1 = min(m.lon for m in ms), max(m.lon for m in ms)
+    dlat = SAME_PLACE_KM / 110.0
+    dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
+    regions = sorted({m.admin1 for m in ms if m.feature in ("admin1", "admin2") and m.admin1})
+    sql = (" AND (e.feature IN ('admin1', 'admin2', 'country') OR (e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?)"
+           + (f" OR e.admin1 IN ({', '.join('?' * len(regions))})" if regions else "") + ")")
+    return sql, [lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon, *regions]
+
+
+def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Mention], str, str]]:
     """Each block's mentions cut where their dates lie far apart, with the date range to read
     around them: a batch spread over years reads a few weeks around each event, not the years."""
     margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
@@ -254,13 +293,16 @@ class Store(ABC):
         touched: set[str] = set()
         while frontier:  # closure: every stored group whose grouping these events could change
             found: set[str] = set()
-            blocks: dict[tuple[str, str], list[Mention]] = {}
+            blocks: dict[tuple, list[Mention]] = {}
             for m in frontier:
-                blocks.setdefault((m.type, m.country), []).append(m)
-            for (kind, country), ms, lo, hi in _spans(blocks):
+                blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
+            for (kind, country, _), ms, lo, hi in _spans(blocks):
                 near = Neighbours(ms)
-                for r in self.query(CANDIDATES, [kind, country, *SHORT, _days_before(lo, SHORT_MAX_DAYS), hi, lo,
-                                                 kind, country, *LONG, hi, lo]):
+                where, extra = _nearby(ms)
+                rows = self.query(SHORT_CANDIDATES + where,
+                                  [kind, country, *SHORT, _days_before(lo, SHORT_MAX_DAYS), hi, lo, *extra])
+                rows += self.query(LONG_CANDIDATES + where, [kind, country, *LONG, hi, lo, *extra])
+                for r in rows:
                     if r["canonical_id"] not in touched and r["id"] not in todo:
                         c = Mention.from_row(r)
                         if any(related(m, c) for m in near.around(c)):

@@ -130,8 +130,11 @@ MIGRATIONS: tuple[Migration, ...] = (
               # covering indexes: the web page's counts by day, type and region without reading rows
               indexes=(("events", ("review_status",)), ("events", ("date_start", "killed")),
                        ("events", ("type", "killed")), ("events", ("admin1", "killed")))),
-    Migration(3, "dedup reads its candidates by type, country, date precision and date",
-              indexes=(("events", ("type", "country", "date_precision", "date_start")),)),
+    # the place columns too: dedup's filter on them is answered from the index, without
+    # reading the rows it rejects
+    Migration(3, "dedup reads its candidates by type, country, date precision, date and place",
+              indexes=(("events", ("type", "country", "date_precision", "date_start", "date_end", "lat", "lon",
+                                   "feature", "admin1")),)),
 )
 LATEST = MIGRATIONS[-1].version
 # Child tables first: what a document's replacement deletes, in a safe order.
