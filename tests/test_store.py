@@ -250,3 +250,15 @@ def test_json_columns_hold_spec_events(store):
     for row in store.events(limit=5):
         assert Event.model_validate_json(row["record"]).type == row["type"]
         assert isinstance(json.loads(row["mode"]), list)
+
+
+def test_common_words_page_the_same_by_either_plan(tmp_path, sample_records, monkeypatch):
+    from eventwire.store import sqlite as backend
+
+    s = open_store(str(tmp_path / "plans.db"))
+    s.add(sample_records)
+    q = EventQuery(text="killed")
+    expected = [r["id"] for r in s.events(q)]
+    monkeypatch.setattr(backend, "COMMON_WORD_HITS", 0)  # every word counts as common
+    assert s.page_hint(q).strip().startswith("INDEXED BY")
+    assert [r["id"] for r in s.events(q)] == expected and expected

@@ -147,6 +147,10 @@ class Store(ABC):
     def text_match(self, query: str) -> tuple[str, list]:
         """Full-text condition over `events e`: the words of its evidence sentences."""
 
+    def page_hint(self, q: EventQuery) -> str:
+        """SQL after `FROM events e` in a page's query, where a backend knows a better plan."""
+        return ""
+
     @abstractmethod
     def create_table(self, table: Table) -> None: ...
 
@@ -365,7 +369,8 @@ class Store(ABC):
             params += [day, day, event_id]
         # the page's ids first, from the events table alone; then their rows and joins
         rows = self._rows(self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN (SELECT e.id FROM events e WHERE {where} "
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN (SELECT e.id FROM events e"
+            f"{self.page_hint(q)} WHERE {where} "
             f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?) ORDER BY e.date_start DESC, e.id DESC",
             params + [limit + 1]))
         more = len(rows) > limit

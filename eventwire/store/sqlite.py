@@ -12,7 +12,7 @@ from .base import Store, StoreError
 from .schema import Table
 
 TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
-SQL_TYPES = {"text": "TEXT", "int": "INTEGER", "float": "FLOAT", "bool": "INTEGER", "json": "TEXT"}
+COMMON_WORD_HITS = 1000
 
 
 class SQLiteStore(Store):
@@ -70,6 +70,17 @@ class SQLiteStore(Store):
     def text_match(self, query: str) -> tuple[str, list]:
         q = self.db.quote_fts(query)
         return "e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [q]
+
+    def page_hint(self, q) -> str:
+        # Words found in many events: walking the date index and keeping matches finds a page
+        # at once, where SQLite's own plan sorts every match (1M events, "killed": 160 -> 17 ms).
+        # Rare words keep that plan: the date index would be walked to its end.
+        if q.text and q.text.strip() and self.db["events"].exists():
+            hits = self.db.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH ?",
+                                   [self.db.quote_fts(q.text.strip())]).fetchone()[0]
+            if hits > COMMON_WORD_HITS:
+                return " INDEXED BY idx_events_date_start_id"
+        return ""
 
     def create_table(self, table: Table) -> None:
         self.db[table.name].create(
