@@ -35,10 +35,11 @@ def _shift(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
-def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int,
-                      seed: int = 0) -> Iterator[tuple[Document, DocumentRecord]]:
+def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int, seed: int = 0,
+                      spread_days: int = 1800) -> Iterator[tuple[Document, DocumentRecord]]:
     """Copies of `base` articles until `n_events` events: each copy a new text (new content
-    hash), its dates moved by up to five years and its events put at other real cities."""
+    hash), its dates moved by up to `spread_days` (five years by default; a few days make one
+    day's news) and its events put at other real cities."""
     rng = random.Random(seed)
     places = world_places()
     made, copy = 0, 0
@@ -47,7 +48,7 @@ def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int
         copy += 1
         if not record.events:
             continue
-        days = rng.randint(-1800, 1800)
+        days = rng.randint(-spread_days, spread_days)
         text = f"{document.text}\n[copy {seed}-{copy}]"
         doc_id = f"syn{seed}-{copy:08d}"
         events = []
