@@ -132,9 +132,11 @@ MIGRATIONS: tuple[Migration, ...] = (
                        ("events", ("type", "killed")), ("events", ("admin1", "killed")))),
     # the place columns too: dedup's filter on them is answered from the index, without
     # reading the rows it rejects
-    Migration(3, "dedup reads its candidates by type, country, date precision, date and place",
+    Migration(3, "dedup reads its candidates by type, country, date precision, date and place; pages by type",
               indexes=(("events", ("type", "country", "date_precision", "date_start", "date_end", "lat", "lon",
-                                   "feature", "admin1")),)),
+                                   "feature", "admin1")),
+                       # pages of one type, newest first, straight from the index (no sort of the type)
+                       ("events", ("type", "date_start", "id")))),
 )
 LATEST = MIGRATIONS[-1].version
 # Child tables first: what a document's replacement deletes, in a safe order.

@@ -36,6 +36,10 @@ class SQLiteStore(Store):
                 self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA cache_size = -65536")  # 64 MB: the indexes of a large store
             self.migrate()
+            # table statistics for the planner (else it may walk a whole type to find one
+            # country); bounded work, as SQLite advises for connections it keeps open
+            self.db.execute("PRAGMA analysis_limit = 1000")
+            self.db.execute("PRAGMA optimize = 0x10002")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
         except OSError as exc:
@@ -110,4 +114,8 @@ class SQLiteStore(Store):
         return self.db[name].exists()
 
     def close(self) -> None:
+        try:
+            self.db.execute("PRAGMA optimize")  # statistics of what this connection changed
+        except sqlite3.Error:
+            pass  # read-only or busy: the next writer gathers them
         self.db.close()
