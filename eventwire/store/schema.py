@@ -5,7 +5,7 @@ own types. JSON is kept as text in both so that both return the same Python valu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..models import COUNT_KINDS
 
@@ -19,10 +19,6 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     fts: tuple[str, ...] = ()  # columns under full-text search
 
-    @property
-    def column_names(self) -> list[str]:
-        return [c for c, _ in self.columns]
-
 
 @dataclass(frozen=True)
 class Migration:
@@ -31,7 +27,6 @@ class Migration:
     tables: tuple[Table, ...] = ()
     add_columns: tuple[tuple[str, str, str], ...] = ()  # table, column, kind
     indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # table, columns
-    extra: tuple = field(default=())
 
 
 PLACE_COLUMNS = (
@@ -139,5 +134,3 @@ MIGRATIONS: tuple[Migration, ...] = (
                        ("events", ("type", "date_start", "id")))),
 )
 LATEST = MIGRATIONS[-1].version
-# Child tables first: what a document's replacement deletes, in a safe order.
-DOCUMENT_CHILDREN = ("evidence", "actors")
