@@ -23,9 +23,9 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: no such store (`eventwire run` creates it)")
         try:
             if self.path != ":memory:":
+                # never open the file outside SQLite: closing any descriptor of it drops this
+                # process's POSIX locks, and another process then deletes the WAL under us
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                with open(self.path, "ab"):
-                    pass
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA busy_timeout = 30000")  # a second writer waits instead of failing
             self.db.execute("PRAGMA foreign_keys = ON")
