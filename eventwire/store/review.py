@@ -100,7 +100,7 @@ def _corrected(field: str, value: Any, record: dict, text: str) -> Any:
 
 def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
     """The event's row, actors and evidence from its corrected record."""
-    from ..extract.events import acled_for
+    from ..extract.acled import acled_for
 
     event.acled = acled_for(event.type, event.mode, event.recipients)
     new = event_row(event, row["doc_hash"], row["seq"], text)
