@@ -17,7 +17,7 @@ from . import __version__
 from .ingest import IngestError, read_paths
 from .ingest.readers import check_date
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn dated news reports into auditable conflict event records.")
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, even in a pipe
 PROGRESS_MIN_DOCS = 4
@@ -144,7 +144,7 @@ def schema() -> None:
     typer.echo(json.dumps(DocumentRecord.model_json_schema(), indent=2))
 
 
-DB_OPTION = typer.Option(None, "--db", help="Store: a SQLite file (default ./eventwire.db, or $EVENTWIRE_DB) "
+DB_OPTION = typer.Option(None, "--db", metavar="URL", help="Store: a SQLite file (default ./eventwire.db, or $EVENTWIRE_DB) "
                                              "or a postgresql:// URL.")
 
 
@@ -186,7 +186,7 @@ def _dask(workers: int, scheduler: Optional[str]):
             cluster.close()
 
 
-@app.command("run")
+@app.command("run", short_help="Read, extract, store and deduplicate (safe to re-run).")
 def run_command(
     files: List[Path] = typer.Argument(..., help=FILES_HELP),
     db: Optional[str] = DB_OPTION,
@@ -204,9 +204,15 @@ def run_command(
         err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)", markup=False)
         raise typer.Exit(2)
     from .core import run as run_job
+    from .models import Document
 
-    store = _open_store(db, create=True)
     items = list(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
+    if not any(isinstance(item, Document) for item in items):  # reading nothing creates nothing
+        for item in items:
+            err.print(f"eventwire: skipped {item}", markup=False)
+        err.print("eventwire: no document could be read; no store opened", markup=False)
+        raise typer.Exit(1)
+    store = _open_store(db, create=True)
     with store, _dask(workers, scheduler) as client, _progress(len(items), "run") as bar:
         task = bar.add_task("run", total=len(items))
         summary = run_job(items, store, batch_size=batch_size, client=client,
@@ -220,19 +226,12 @@ def run_command(
 
 
 def _event_query(text, types, countries, since, until, near):
-    from pydantic import ValidationError
-
-    from .store.query import EventQuery, country_code, parse_near
+    from .library import FilterError, query
 
     try:
-        return EventQuery(text=text, type=[t.upper() for t in types], country=[country_code(c) for c in countries],
-                          since=since, until=until, near=parse_near(near) if near else None)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        err.print(f"eventwire: --{first['loc'][0]} {first['input']!r}: {first['msg']}", markup=False)
-        raise typer.Exit(2)
-    except ValueError as exc:
-        err.print(f"eventwire: {exc}", markup=False)
+        return query(text=text, type=types, country=countries, since=since, until=until, near=near)
+    except FilterError as exc:
+        err.print(f"eventwire: --{exc.name} {exc.value!r}: {exc.problem}", markup=False)
         raise typer.Exit(2)
 
 
@@ -241,50 +240,62 @@ def _table_console() -> Console:
     return Console(highlight=False, width=None if err.is_terminal else 160)
 
 
-TYPE_OPTION = typer.Option([], "--type", help="PLOVER type (repeatable), e.g. ASSAULT.")
-COUNTRY_OPTION = typer.Option([], "--country", help="Country: ISO code or name (repeatable).")
-SINCE_OPTION = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD).")
-UNTIL_OPTION = typer.Option(None, "--until", help="Events on or before this date (YYYY-MM-DD).")
-NEAR_OPTION = typer.Option(None, "--near", help="LAT,LON,KM: events within KM of a point.")
+TEXT_OPTION = typer.Option(None, "--text", "-q", metavar="WORDS", help="Words to find in the events' evidence "
+                           "sentences (full-text search).")
+TYPE_OPTION = typer.Option([], "--type", metavar="TYPE", help="PLOVER type (repeatable), e.g. ASSAULT.")
+COUNTRY_OPTION = typer.Option([], "--country", metavar="COUNTRY", help="Country: ISO code or name (repeatable).")
+SINCE_OPTION = typer.Option(None, "--since", metavar="DATE", help="Events on or after this date (YYYY-MM-DD).")
+UNTIL_OPTION = typer.Option(None, "--until", metavar="DATE", help="Events on or before this date (YYYY-MM-DD).")
+NEAR_OPTION = typer.Option(None, "--near", metavar="LAT,LON,KM", help="Events within KM of a point.")
+
+
+JSON_COLUMNS = ("mode", "context", "parties")  # stored as JSON text: emitted as JSON values
 
 
 @app.command()
 def search(
-    text: Optional[str] = typer.Argument(None, help="Words to find in the events' evidence sentences."),
+    words: Optional[str] = typer.Argument(None, metavar="[WORDS]", help="Same as --text."),
+    text: Optional[str] = TEXT_OPTION,
     types: List[str] = TYPE_OPTION, countries: List[str] = COUNTRY_OPTION,
     since: Optional[str] = SINCE_OPTION, until: Optional[str] = UNTIL_OPTION, near: Optional[str] = NEAR_OPTION,
     limit: int = typer.Option(20, "--limit", min=1), db: Optional[str] = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="One JSON object per event instead of a table."),
 ) -> None:
-    """Find stored events, newest first."""
+    """Find stored events, newest first; `sources` takes either id shown."""
     from rich.table import Table
 
-    q = _event_query(text, types, countries, since, until, near)
+    if words is not None and text is not None and words != text:
+        err.print("eventwire: give the words once: as --text (or -q), or as the argument", markup=False)
+        raise typer.Exit(2)
+    q = _event_query(text if text is not None else words, types, countries, since, until, near)
     with _open_store(db) as store:
         found = list(store.events(q, limit=limit))
     if as_json:
         for row in found:
-            typer.echo(json.dumps({k: v for k, v in row.items() if k != "record"} |
-                                  {"event": json.loads(row["record"])}, ensure_ascii=False))
+            out = {k: (json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v)
+                   for k, v in row.items() if k != "record"}
+            typer.echo(json.dumps(out | {"event": json.loads(row["record"])}, ensure_ascii=False))
         return
     out = _table_console()
     table = Table("date", "type", "place", "killed", "sources")
-    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=70)
-    table.add_column("id", no_wrap=True)
+    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=60)
+    table.add_column("event id", no_wrap=True)
+    table.add_column("canonical id", no_wrap=True)
     for row in found:
         table.add_row(row["date_start"], row["type"], row["place"] or "", "" if row["killed"] is None else
                       str(row["killed"]), str(row["n_sources"] or 1),
-                      row["summary"] or "", row["id"])
+                      row["summary"] or "", row["id"], row["canonical_id"] or "")
     out.print(table)
     out.print(f"{len(found)} events", markup=False)
 
 
 @app.command()
 def export(
-    fmt: str = typer.Option(..., "--format", help="jsonl (SPEC document records), csv (ACLED columns), geojson, parquet, "
-                                                  "gold (reviewed documents as gold annotations, SPEC 9)."),
+    fmt: str = typer.Option(..., "--format", metavar="FORMAT", help="jsonl (SPEC document records), csv (ACLED "
+                            "columns), geojson, parquet, ucdp (UCDP GED-style CSV), gold (reviewed documents as gold "
+                            "annotations, SPEC 9). Columns: eventwire/export/columns.yaml."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (stdout when absent; parquet needs one)."),
-    text: Optional[str] = typer.Option(None, "--text", help="Words to find in the evidence sentences."),
+    text: Optional[str] = TEXT_OPTION,
     types: List[str] = TYPE_OPTION, countries: List[str] = COUNTRY_OPTION,
     since: Optional[str] = SINCE_OPTION, until: Optional[str] = UNTIL_OPTION, near: Optional[str] = NEAR_OPTION,
     db: Optional[str] = DB_OPTION,
@@ -317,26 +328,32 @@ def export(
                     for record in document_records(store, q):
                         fh.write(record.model_dump_json() + "\n")
                         n += len(record.events)
+                elif fmt == "geojson":
+                    n = write_geojson(rows(store, q), fh)
                 else:
-                    n = (write_csv if fmt == "csv" else write_geojson)(rows(store, q), fh)
+                    table = "ucdp" if fmt == "ucdp" else "acled"
+                    n = write_csv(rows(store, q, table=table), fh, table)
     if output is not None:
         err.print(f"{n} events written to {output}", markup=False)
 
 
-@app.command()
+@app.command(short_help="The articles behind one event.")
 def sources(
-    canonical_id: str = typer.Argument(..., help="A canonical event id (column canonical_id)."),
+    event: str = typer.Argument(..., metavar="ID", help="An event id or a canonical id (both shown by `search`), "
+                                "or an ACLED-style event_id_cnty from an export."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """The articles behind one canonical event, with the words each used."""
+    """The articles behind one event (its canonical event), with the words each used."""
     from rich.table import Table
 
+    from .library import EventStore
+
     with _open_store(db) as store:
-        canon = store.canonical(canonical_id)
-        members = store.sources(canonical_id)
-    if canon is None:
-        err.print(f"eventwire: no canonical event {canonical_id!r}", markup=False)
+        found = EventStore(store).sources(event)
+    if found is None:
+        err.print(f"eventwire: no event or canonical event {event!r}", markup=False)
         raise typer.Exit(1)
+    canon, members = found["canonical"], found["reports"]
     out = _table_console()
     counts = ", ".join(f"{k} {canon[k]}" + (f"-{canon[k + '_max']}" if canon[k + "_max"] != canon[k] else "")
                        for k in ("killed", "injured", "captured", "arrested", "displaced") if canon[k] is not None)
@@ -354,7 +371,7 @@ def sources(
     out.print(table)
 
 
-@app.command()
+@app.command(short_help="The web API and the map page over the store.")
 def serve(
     db: Optional[str] = DB_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),

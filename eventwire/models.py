@@ -37,6 +37,9 @@ class Document(Record):
     title: Optional[str] = None
     url: Optional[str] = None
     source: Optional[str] = None
+    publisher: Optional[str] = Field(
+        None, description="who published it, where the input says (feed title, site name, Telegram channel, a "
+                          "`source` given in the input, else the URL's host); ACLED's `source` column")
     lang: Optional[str] = None
     forwarded_from: Optional[str] = Field(
         None, description="the channel a relayed post came from (a forwarded Telegram message): "

@@ -1,5 +1,5 @@
-"""Stored events as rows in ACLED's column names plus ours (`columns.yaml`), and the four
-export formats: JSON Lines (SPEC document records), CSV, GeoJSON (RFC 7946) and Parquet."""
+"""Stored events as rows in ACLED's column names plus ours, or in UCDP GED's (`columns.yaml`),
+and the export formats: JSON Lines (SPEC document records), CSV, GeoJSON (RFC 7946), Parquet."""
 from __future__ import annotations
 
 import csv
@@ -12,12 +12,14 @@ from typing import Iterable, Iterator, Optional, TextIO
 
 import yaml
 
+from ..extract.acled import acled_for
 from ..geo import countries
 from ..models import COUNT_KINDS, DocumentRecord, Event, Extractor
 from ..store import EventQuery, Store
 from ..store.rows import spec_id
 
-FORMATS = ("jsonl", "csv", "geojson", "parquet")
+FORMATS = ("jsonl", "csv", "geojson", "parquet", "ucdp")
+TABLES = ("acled", "ucdp")  # column sets
 TIME_PRECISION = {"day": 1, "week": 2, "reported": 2, "month": 3, "year": 3}
 GEO_PRECISION = {"landmark": 1, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 3}
 # ACLED actor-type codes by PLOVER sector; protesters and rioters go by the event instead.
@@ -26,11 +28,55 @@ DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Poli
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Political violence; Demonstrations", "Strategic developments": "Strategic developments"}
 PAGE = 500
+STATE = {"GOV", "MIL", "COP"}
+ARMED = STATE | {"REB"}
+UNKNOWN_COUNTRY = "XXX"  # ISO 3166 leaves X.. codes to users; ACLED ids need some prefix
+ID_PREFIX_HEX = 12  # 48 bits of the document's content hash in `event_id_cnty`
+ID_EVENTS = 10_000  # event numbers below this fit the id's last four digits
 
 
 @lru_cache(maxsize=1)
-def columns() -> list[dict]:
-    return yaml.safe_load((Path(__file__).with_name("columns.yaml")).read_text(encoding="utf-8"))["columns"]
+def _spec() -> dict:
+    return yaml.safe_load((Path(__file__).with_name("columns.yaml")).read_text(encoding="utf-8"))
+
+
+def columns(table: str = "acled") -> list[dict]:
+    """The columns of one table (`acled`: the CSV/GeoJSON/Parquet exports; `ucdp`: GED style)."""
+    return _spec()["columns" if table == "acled" else table]
+
+
+def event_number(event_id: str, long_form: bool = False) -> Optional[int]:
+    """The number in `event_id_cnty` of a stored event `HASH:N`: the first 48 bits of the
+    document's content hash, then N in four digits; a function of the article's text and the
+    event's place in it, so the same input gives the same number in any store. `long_form`
+    takes all 64 bits, for documents whose first 48 another stored document shares.
+    None for an id that is not a content hash and a number below ID_EVENTS."""
+    doc_hash, _, n = event_id.rpartition(":")
+    try:
+        head, seq = int(doc_hash if long_form else doc_hash[:ID_PREFIX_HEX], 16), int(n)
+    except ValueError:
+        return None
+    return head * ID_EVENTS + seq if 0 <= seq < ID_EVENTS else None
+
+
+def acled_id(event_id: str, iso3: Optional[str], long_form: bool = False) -> str:
+    """ACLED's `event_id_cnty`: the event country's ISO alpha-3 code and `event_number`."""
+    number = event_number(event_id, long_form)
+    return f"{(iso3 or UNKNOWN_COUNTRY).upper()}{number if number is not None else '-' + event_id}"
+
+
+def shared_prefixes(store: Store, hashes: list[str]) -> set[str]:
+    """The documents among `hashes` whose id prefix another stored document shares."""
+    prefixes = sorted({h[:ID_PREFIX_HEX] for h in hashes})
+    if not prefixes:
+        return set()
+    ranges = " OR ".join(["(hash >= ? AND hash < ?)"] * len(prefixes))
+    found = store.query(f"SELECT hash FROM documents WHERE {ranges}",
+                        [x for p in prefixes for x in (p, p + "g")])  # hex digits sort below "g"
+    seen: dict[str, int] = {}
+    for r in found:
+        seen[r["hash"][:ID_PREFIX_HEX]] = seen.get(r["hash"][:ID_PREFIX_HEX], 0) + 1
+    return {h for h in hashes if seen.get(h[:ID_PREFIX_HEX], 0) > 1}
 
 
 def _inter(event: Event, sector: Optional[str], role: str) -> Optional[int]:
@@ -43,18 +89,27 @@ def _names(actors) -> str:
     return "; ".join(dict.fromkeys(a.name for a in actors))
 
 
-def table_row(row: dict, evidence: list[dict]) -> dict:
-    """One stored event (a row of `Store.events`) as an export row, typed per columns.yaml."""
+def _evidence(evidence: list[dict]) -> str:
+    return json.dumps([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence], ensure_ascii=False)
+
+
+def table_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon: Optional[dict] = None) -> dict:
+    """One stored event (a row of `Store.events`) as an ACLED-style export row, typed per
+    columns.yaml; `doc` holds its document's `publisher` and `long_id`."""
+    doc = doc or {}
     event = Event.model_validate_json(row["record"])
     country = countries().get(row["country"] or "", {})
+    acled = acled_for(event.type, event.mode, event.recipients)  # the current mapping, also for old rows
     inter1 = _inter(event, event.actors[0].sector if event.actors else None, "actor")
     inter2 = _inter(event, event.recipients[0].sector if event.recipients else None, "recipient")
     ingested = row.get("ingested_at")
     out = {
-        "event_id_cnty": row["id"], "event_date": row["date_start"], "year": int(row["date_start"][:4]),
+        "event_id_cnty": acled_id(row["id"], country.get("iso3"), doc.get("long_id", False)),
+        "event_date": row["date_start"], "year": int(row["date_start"][:4]),
         "time_precision": TIME_PRECISION[row["date_precision"]],
-        "disorder_type": DISORDER.get(row["event_type"] or ""), "event_type": row["event_type"],
-        "sub_event_type": row["sub_event_type"],
+        "disorder_type": DISORDER.get(acled.event_type) if acled else None,
+        "event_type": acled.event_type if acled else None,
+        "sub_event_type": acled.sub_event_type if acled else None,
         "actor1": row["actor1"], "assoc_actor_1": _names(event.actors[1:]) or None, "inter1": inter1,
         "actor2": row["actor2"], "assoc_actor_2": _names(event.recipients[1:]) or None, "inter2": inter2,
         "interaction": int("".join(map(str, sorted(x for x in (inter1, inter2) if x)))) if inter1 or inter2 else None,
@@ -63,17 +118,16 @@ def table_row(row: dict, evidence: list[dict]) -> dict:
         "iso": country.get("isonumeric"), "country": country.get("name"),
         "admin1": row["admin1"], "admin2": row["admin2"], "location": row["place"],
         "latitude": row["lat"], "longitude": row["lon"], "geo_precision": GEO_PRECISION.get(row["feature"] or ""),
-        "source": row.get("doc_source"), "notes": row["summary"], "fatalities": row["killed"] or 0,
+        "source": doc.get("publisher"), "notes": row["summary"], "fatalities": row["killed"] or 0,
         "timestamp": int(datetime.fromisoformat(ingested).timestamp()) if ingested else None,
-        "plover_type": row["type"], "mode": "; ".join(event.mode) or None,
+        "event_id": row["id"], "plover_type": row["type"], "mode": "; ".join(event.mode) or None,
         "date_end": row["date_end"], "date_precision": row["date_precision"], "date_text": row["date_text"],
         "geonameid": row["geonameid"], "feature": row["feature"],
         "claim_status": row["claim_status"], "claimant": row["claimant"], "channel": row["channel"],
         "historical": bool(row["historical"]), "confidence": row["confidence"],
         "canonical_id": row["canonical_id"], "n_sources": row.get("n_sources"),
         "doc_id": row["doc_id"], "doc_date": row["doc_date"], "title": row["doc_title"], "url": row["doc_url"],
-        "evidence": json.dumps([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence],
-                               ensure_ascii=False),
+        "evidence": _evidence(evidence),
     }
     for kind in COUNT_KINDS:
         out[kind] = row[kind]
@@ -81,17 +135,142 @@ def table_row(row: dict, evidence: list[dict]) -> dict:
     return out
 
 
-def rows(store: Store, q: Optional[EventQuery] = None, limit: Optional[int] = None) -> Iterator[dict]:
-    """Export rows of the matching events, streamed a page at a time."""
+# ---------------------------------------------------------------- UCDP GED
+def _side(actors, iso3_names: dict) -> Optional[str]:
+    """A GED side's name: a state as "Government of X", others by their names."""
+    if not actors:
+        return None
+    a = actors[0]
+    if a.sector in STATE and a.country in iso3_names:
+        return f"Government of {iso3_names[a.country]}"
+    return _names(actors)
+
+
+def violence_type(actors, recipients) -> Optional[int]:
+    """GED's type_of_violence: 1 state-based (a state's forces against another organised armed
+    side), 2 non-state (organised armed groups, no state), 3 one-sided (an organised armed
+    side against civilians); None when the actors do not tell."""
+    a = {x.sector for x in actors}
+    b = {x.sector for x in recipients}
+    if not a & ARMED:
+        return None
+    if b & ARMED:
+        return 1 if (a | b) & STATE else 2
+    if b and b <= {"CVL", "JRN", "MED", "REF", "NGO"}:
+        return 3
+    return None
+
+
+WHERE_PREC = {"city": 1, "landmark": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 6}
+DATE_PREC = {"week": 3, "month": 4, "year": 5, "reported": 5}
+
+
+def ucdp_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon: Optional[dict] = None) -> dict:
+    """One stored ASSAULT event with deaths as a GED-style row (columns.yaml `ucdp`)."""
+    doc, canon = doc or {}, canon or {}
+    event = Event.model_validate_json(row["record"])
+    table = countries()
+    country = table.get(row["country"] or "", {})
+    iso3_names = {c["iso3"]: c["name"] for c in table.values()}
+    kind = violence_type(event.actors, event.recipients)
+    side_a, side_b = event.actors, event.recipients
+    if kind == 1 and not {x.sector for x in side_a} & STATE:
+        side_a, side_b = side_b, side_a  # GED puts the government on side A
+    best = row["killed"] or 0
+    low = min(best, canon.get("killed") if canon.get("killed") is not None else best)
+    high = max(best, canon.get("killed_max") or best)
+    victims = {x.sector for x in event.recipients}
+    deaths = dict.fromkeys(("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"), 0)
+    if kind == 3 or (victims and victims <= {"CVL", "JRN", "MED", "REF", "NGO"}):
+        deaths["deaths_civilians"] = best
+    elif kind in (1, 2) and side_b is event.recipients:
+        deaths["deaths_b"] = best
+    elif kind in (1, 2):
+        deaths["deaths_a"] = best
+    else:
+        deaths["deaths_unknown"] = best
+    day = row["date_precision"] == "day"
+    one_day = row["date_start"] == row["date_end"]
+    names = (_side(side_a, iso3_names), "Civilians" if kind == 3 else _side(side_b, iso3_names))
+    lat, lon = row["lat"], row["lon"]
+    return {
+        "id": event_number(row["id"], doc.get("long_id", False)),
+        "relid": row["id"], "year": int(row["date_start"][:4]),
+        "type_of_violence": kind, "dyad_name": " - ".join(n for n in names if n) or None,
+        "side_a": names[0], "side_b": names[1],
+        "number_of_sources": row.get("n_sources") or 1,
+        "source_article": row["doc_url"] or row["doc_title"], "source_office": doc.get("publisher"),
+        "source_date": row["doc_date"], "source_headline": row["doc_title"],
+        "source_original": _names(event.claim.claimants) or None,
+        "where_prec": WHERE_PREC.get(row["feature"] or ""), "where_coordinates": row["place"],
+        "where_description": event.location.text if event.location else None,
+        "adm_1": row["admin1"], "adm_2": row["admin2"], "latitude": lat, "longitude": lon,
+        "geom_wkt": f"POINT ({lon} {lat})" if lat is not None else None,
+        "priogrid_gid": priogrid(lat, lon), "country": country.get("name"),
+        "region": ucdp_region(row["country"]),
+        "event_clarity": 1 if day and WHERE_PREC.get(row["feature"] or "", 9) <= 2 else 2,
+        "date_prec": (1 if one_day else 2) if day else DATE_PREC[row["date_precision"]],
+        "date_start": row["date_start"], "date_end": row["date_end"],
+        **deaths, "best": best, "high": high, "low": low,
+        "event_id_cnty": acled_id(row["id"], country.get("iso3"), doc.get("long_id", False)),
+        "plover_type": row["type"], "mode": "; ".join(event.mode) or None,
+        "claim_status": row["claim_status"], "confidence": row["confidence"], "evidence": _evidence(evidence),
+    }
+
+
+def priogrid(lat: Optional[float], lon: Optional[float]) -> Optional[int]:
+    """The PRIO-GRID cell (0.5 degrees, numbered from the south-west corner, rows of 720)."""
+    if lat is None or lon is None:
+        return None
+    row = min(359, int((lat + 90) // 0.5))
+    col = min(719, int((lon + 180) // 0.5))
+    return row * 720 + col + 1
+
+
+def ucdp_region(iso2: Optional[str]) -> Optional[str]:
+    """UCDP's region of a country: its continent, with the Middle East on its own."""
+    country = countries().get(iso2 or "")
+    if not country:
+        return None
+    if country["iso3"] in _spec()["ucdp_middle_east"]:
+        return "Middle East"
+    return _spec()["ucdp_regions"].get(country["continentcode"])
+
+
+def rows(store: Store, q: Optional[EventQuery] = None, limit: Optional[int] = None,
+         table: str = "acled") -> Iterator[dict]:
+    """Export rows of the matching events, streamed a page at a time; `table="ucdp"` keeps
+    what GED records (ASSAULT with at least one death) in its columns."""
+    q = q or EventQuery()
+    if table == "ucdp":
+        if q.type and "ASSAULT" not in q.type:
+            return
+        q = q.model_copy(update={"type": ["ASSAULT"]})
+    make = ucdp_row if table == "ucdp" else table_row
     events = store.events(q, limit=limit)
     while page := list(islice(events, PAGE)):
+        if table == "ucdp":
+            page = [r for r in page if r["killed"]]
+            if not page:
+                continue
         ids = [r["id"] for r in page]
         marks = ", ".join("?" * len(ids))
         evidence: dict[str, list[dict]] = {}
         for e in store.query(f"SELECT * FROM evidence WHERE event_id IN ({marks}) ORDER BY event_id, seq", ids):
             evidence.setdefault(e["event_id"], []).append(e)
+        hashes = sorted({r["doc_hash"] for r in page})
+        long_ids = shared_prefixes(store, hashes)
+        docs = {d["hash"]: dict(d, long_id=d["hash"] in long_ids) for d in store.query(
+            f"SELECT hash, publisher FROM documents WHERE hash IN ({', '.join('?' * len(hashes))})", hashes)}
+        canon: dict[str, dict] = {}
+        if table == "ucdp":
+            groups = sorted({r["canonical_id"] for r in page if r["canonical_id"]})
+            if groups:
+                canon = {c["id"]: c for c in store.query(
+                    f"SELECT id, killed, killed_max FROM canonical_events WHERE id IN "
+                    f"({', '.join('?' * len(groups))})", groups)}
         for r in page:
-            yield table_row(r, evidence.get(r["id"], []))
+            yield make(r, evidence.get(r["id"], []), docs.get(r["doc_hash"]), canon.get(r["canonical_id"]))
 
 
 def parse(value: str, kind: str):
@@ -110,12 +289,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def write_csv(records: Iterable[dict], out: TextIO) -> int:
+def write_csv(records: Iterable[dict], out: TextIO, table: str = "acled") -> int:
+    names = [c["name"] for c in columns(table)]
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c["name"] for c in columns()])
+    writer.writerow(names)
     n = 0
     for r in records:
-        writer.writerow([_cell(r[c["name"]]) for c in columns()])
+        writer.writerow([_cell(r[name]) for name in names])
         n += 1
     return n
 
@@ -128,35 +308,49 @@ def write_geojson(records: Iterable[dict], out: TextIO) -> int:
         geometry = ({"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
                     if r["latitude"] is not None else None)
         out.write((",\n" if n else "\n") + json.dumps(
-            {"type": "Feature", "id": r["event_id_cnty"], "geometry": geometry, "properties": r},
+            {"type": "Feature", "id": r["event_id"], "geometry": geometry, "properties": r},
             ensure_ascii=False))
         n += 1
     out.write("\n]}\n")
     return n
 
 
-def arrow_schema():
+def arrow_schema(table: str = "acled"):
     import pyarrow as pa
 
     kinds = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
-    return pa.schema([pa.field(c["name"], kinds[c["type"]]) for c in columns()])
+    return pa.schema([pa.field(c["name"], kinds[c["type"]]) for c in columns(table)])
 
 
-def write_parquet(records: Iterable[dict], path: Path) -> int:
+def arrow_batches(records: Iterable[dict], table: str = "acled", size: int = 10_000):
+    """Arrow tables of up to `size` rows in the typed schema of `table`."""
     import pyarrow as pa
+
+    schema = arrow_schema(table)
+    dates = [c["name"] for c in columns(table) if c["type"] == "date"]
+    records = iter(records)
+    while page := list(islice(records, size)):
+        for r in page:
+            for d in dates:
+                r[d] = date.fromisoformat(r[d]) if r[d] else None
+        yield pa.Table.from_pylist(page, schema=schema)
+
+
+def to_arrow(records: Iterable[dict], table: str = "acled"):
+    """All `records` as one Arrow table (empty, with the schema, when there are none)."""
+    import pyarrow as pa
+
+    return pa.concat_tables([arrow_schema(table).empty_table(), *arrow_batches(records, table)])
+
+
+def write_parquet(records: Iterable[dict], path: Path, table: str = "acled") -> int:
     import pyarrow.parquet as pq
 
-    schema = arrow_schema()
-    dates = [c["name"] for c in columns() if c["type"] == "date"]
     n = 0
-    with pq.ParquetWriter(str(path), schema) as writer:
-        records = iter(records)
-        while page := list(islice(records, 10_000)):
-            for r in page:
-                for d in dates:
-                    r[d] = date.fromisoformat(r[d]) if r[d] else None
-            writer.write_table(pa.Table.from_pylist(page, schema=schema))
-            n += len(page)
+    with pq.ParquetWriter(str(path), arrow_schema(table)) as writer:
+        for batch in arrow_batches(records, table):
+            writer.write_table(batch)
+            n += batch.num_rows
     return n
 
 

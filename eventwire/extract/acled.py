@@ -13,27 +13,27 @@ def mapping() -> dict:
     return vocab.load("acled")
 
 
+def _by_mode(table: dict, mode: list[str]) -> Optional[Acled]:
+    """The entry of the first listed mode, else the table's `_default`, else None."""
+    for key in [*mode, "_default"]:
+        if key in table:
+            return Acled(event_type=table[key][0], sub_event_type=table[key][1])
+    return None
+
+
 def acled_for(type_: str, mode: list[str], recipients: list[Actor]) -> Optional[Acled]:
     onto = mapping()
-    if type_ == "ASSAULT":
-        for m in mode:
-            if m in onto["assault_acled"]:
-                return Acled(event_type=onto["assault_acled"][m][0], sub_event_type=onto["assault_acled"][m][1])
-        armed = set(onto["armed_sectors"])
-        targets = {r.sector for r in recipients}
-        if "abduct" in mode:
-            if targets and targets <= armed:
-                return Acled(event_type="Battles", sub_event_type="Armed clash")
-            return Acled(event_type="Violence against civilians", sub_event_type="Abduction/forced disappearance")
-        if targets and not targets & armed:
-            return Acled(event_type="Violence against civilians", sub_event_type="Attack")
-        return Acled(event_type="Battles", sub_event_type="Armed clash")
-    table = onto["acled"].get(type_)
-    if not table:
-        return None
-    for m in mode:
-        if m in table:
-            return Acled(event_type=table[m][0], sub_event_type=table[m][1])
-    if "_default" in table:
-        return Acled(event_type=table["_default"][0], sub_event_type=table["_default"][1])
-    return None
+    if type_ != "ASSAULT":
+        return _by_mode(onto["acled"].get(type_) or {}, mode)
+    found = _by_mode(onto["assault_acled"], mode)
+    if found:
+        return found
+    armed = set(onto["armed_sectors"])
+    targets = {r.sector for r in recipients}
+    if "abduct" in mode:
+        if targets and targets <= armed:
+            return Acled(event_type="Battles", sub_event_type="Armed clash")
+        return Acled(event_type="Violence against civilians", sub_event_type="Abduction/forced disappearance")
+    if targets and not targets & armed:
+        return Acled(event_type="Violence against civilians", sub_event_type="Attack")
+    return Acled(event_type="Battles", sub_event_type="Armed clash")

@@ -129,8 +129,23 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
+def site_name(url: object) -> Optional[str]:
+    """The host of an http(s) URL without `www.`, naming a publisher the input does not name."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
 def make_document(obj: dict, source: str, default_date: Optional[str], where: str) -> Item:
-    """A Document from `{text, date, id, title, url, source, lang, forwarded_from}`, or why not."""
+    """A Document from `{text, date, id, title, url, source, publisher, lang, forwarded_from}`,
+    or why not. `source` (the file's name) stands in for a `source` the input lacks; the
+    publisher is only what the input names, never the file."""
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         return IngestError(where, "no text")
@@ -154,6 +169,7 @@ def make_document(obj: dict, source: str, default_date: Optional[str], where: st
             title=obj.get("title"),
             url=obj.get("url"),
             source=obj.get("source") or source,
+            publisher=obj.get("publisher") or obj.get("source") or site_name(obj.get("url")),
             lang=lang,
             forwarded_from=obj.get("forwarded_from"),
         )

@@ -5,7 +5,7 @@ import os
 from datetime import date
 from typing import Any, Iterator, Optional
 
-from .base import IngestError, Item, Options, Source, headline_first, load, make_document, paragraphs, parse_date
+from .base import IngestError, Item, Options, Source, headline_first, load, make_document, paragraphs, parse_date, site_name
 
 # elements that end a line of text; everything else is inline
 BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -77,5 +77,6 @@ def read_feed(src: Source, opts: Options) -> Iterator[Item]:
             yield IngestError(where, "no date and no --date given")
             continue
         yield make_document({"text": headline_first(title, body) if body else title, "date": pub,
-                             "id": entry.get("id"), "title": title, "url": entry.get("link")},
+                             "id": entry.get("id"), "title": title, "url": entry.get("link"),
+                             "publisher": feed.feed.get("title") or site_name(feed.feed.get("link"))},
                             source, opts.default_date, where)

@@ -117,7 +117,7 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
     rows: dict[str, list[dict]] = {
         "documents": [{
             "hash": doc_hash, "doc_id": record.doc_id, "date": record.date, "title": document.title,
-            "source": document.source, "url": document.url, "lang": document.lang, "text": text,
+            "source": document.source, "publisher": document.publisher, "url": document.url, "lang": document.lang, "text": text,
             "n_events": len(record.events), "extractor_version": record.extractor.version,
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }],

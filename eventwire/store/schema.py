@@ -132,5 +132,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                                    "feature", "admin1")),
                        # pages of one type, newest first, straight from the index (no sort of the type)
                        ("events", ("type", "date_start", "id")))),
+    Migration(4, "documents.publisher: who published the article (ACLED's source column)",
+              add_columns=(("documents", "publisher", "text"),)),
 )
 LATEST = MIGRATIONS[-1].version
