@@ -196,7 +196,7 @@ def test_csv_and_geojson_export_the_current_filter(client):
     r = client.get("/api/export.csv", params={"type": "ASSAULT", "country": "RU"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert {row["event_id_cnty"] for row in rows} == wanted
+    assert {row["event_id"] for row in rows} == wanted
     assert all(row["event_type"] and row["country"] == "Russia" and "review_status" in row for row in rows)
     g = client.get("/api/export.geojson", params={"type": "ASSAULT", "country": "RU"})
     features = g.json()["features"]
@@ -313,7 +313,7 @@ def test_review_accept_correct_reject_and_gold_export(fresh, tmp_path):
     # the list and the exports read the corrected values and mark them reviewed
     listed = {e["id"]: e for e in all_events(c, reviewed="true")}
     assert listed[eid]["review_status"] == "corrected" and listed[eid]["place"] == "Valuyki"
-    rows = {row["event_id_cnty"]: row for row in csv.DictReader(io.StringIO(c.get("/api/export.csv").text))}
+    rows = {row["event_id"]: row for row in csv.DictReader(io.StringIO(c.get("/api/export.csv").text))}
     assert rows[eid]["location"] == "Valuyki" and rows[eid]["review_status"] == "corrected"
     assert rows[eid]["fatalities"] == "1"
 

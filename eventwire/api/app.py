@@ -432,11 +432,11 @@ def _reviewed_rows(store: Store, rows):
 
     rows = iter(rows)
     while page := list(islice(rows, 500)):
-        ids = [r["event_id_cnty"] for r in page]
+        ids = [r["event_id"] for r in page]
         status = {r["id"]: r["review_status"] for r in store.query(
             f"SELECT id, review_status FROM events WHERE id IN ({', '.join('?' * len(ids))})", ids)}
         for r in page:
-            r["review_status"] = status.get(r["event_id_cnty"])
+            r["review_status"] = status.get(r["event_id"])
             yield r
 
 
