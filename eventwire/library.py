@@ -55,7 +55,7 @@ def read(inputs: Iterable[PathLike], date: Optional[str] = None, **options) -> I
 
 
 def run(inputs: Iterable[PathLike], db: Optional[PathLike] = None, date: Optional[str] = None,
-        on_error=None, **options):
+        on_error=None, nlp=None, **options):
     """Read, extract, store and deduplicate (`eventwire run`); returns the `RunSummary`.
     A store is made only when something could be read (else `NothingToRead`)."""
     from .core import run as run_job
@@ -68,7 +68,7 @@ def run(inputs: Iterable[PathLike], db: Optional[PathLike] = None, date: Optiona
             report(item)
         raise NothingToRead("no document could be read" + (f" ({items[0]})" if items else ""))
     with open_backend(db, create=True) as store:
-        return run_job(items, store, on_error=report)
+        return run_job(items, store, nlp=nlp, on_error=report)
 
 
 def _list(value) -> list:

@@ -84,3 +84,18 @@ def sample_records(nlp):
 
     documents = [d for d in read_paths(sorted(DATA.glob("*.txt")))]
     return list(zip(documents, extract(documents, nlp=nlp)))
+
+
+# Articles in every input form that names a publisher differently (page, feed, Telegram) and
+# plain text files that name none: the stores of the export, CLI and Python API tests.
+NEWS = ["seed.txt", "wn-018.txt", "ingest/wn-040.html", "ingest/telegram/result.json"]
+
+
+@pytest.fixture(scope="session")
+def news_store(tmp_path_factory, nlp) -> str:
+    """A real SQLite store filled by `eventwire.run` from NEWS, once per session (read only)."""
+    import eventwire
+
+    db = tmp_path_factory.mktemp("news") / "news.db"
+    eventwire.run([DATA / n for n in NEWS], db=db, nlp=nlp)
+    return str(db)
