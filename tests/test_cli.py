@@ -4,6 +4,8 @@ articles from tests/data.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -362,3 +364,90 @@ def test_conflict_articles_yield_events(extracted, name):
     (record, body, _), = [v for v in extracted.values() if v[0]["source"] == name]
     assert record["events"], f"{name}: no events"
     assert any(e["type"] in ("ASSAULT", "COERCE") for e in record["events"])
+
+
+# ------------------------------------------------------------------ store commands (issue 14)
+def invoke(*args):
+    from typer.testing import CliRunner
+
+    from eventwire.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_help_shows_flags_as_flags():
+    for args in ((), ("search",), ("export",), ("run",)):
+        res = invoke(*args, "--help")
+        assert res.exit_code == 0 and "--help" in res.output
+        assert "<bool>" not in res.output, res.output
+    assert re.search(r"--version\s+Show the version", invoke("--help").output)
+
+
+def test_run_on_nothing_readable_creates_no_store(tmp_path):
+    db = tmp_path / "e.db"
+    res = invoke("run", tmp_path / "missing.txt", "--db", db)
+    assert res.exit_code == 1 and "missing.txt" in res.output and "no store" in res.output
+    assert not db.exists() and list(tmp_path.iterdir()) == []
+    headerless = write(tmp_path / "notes.txt", "no date header here")
+    res = invoke("run", headerless, "--db", db)
+    assert res.exit_code == 1 and "notes.txt" in res.output and not db.exists()
+
+
+def json_lines(res) -> list[dict]:
+    assert res.exit_code == 0, res.output
+    return [json.loads(line) for line in res.output.splitlines()]
+
+
+def test_search_json_has_json_values_and_canonical_ids(news_store):
+    found = json_lines(invoke("search", "--db", news_store, "--json", "--limit", 50))
+    assert found
+    for row in found:
+        assert isinstance(row["mode"], list) and isinstance(row["context"], list)
+        assert isinstance(row["parties"], list) and isinstance(row["event"], dict)
+        assert row["mode"] == row["event"]["mode"] and row["canonical_id"]
+    table = invoke("search", "--db", news_store, "--limit", 3)
+    assert table.exit_code == 0 and "canonical id" in table.output
+    for row in found[:3]:
+        assert row["id"] in table.output and row["canonical_id"] in table.output
+
+
+def test_one_way_to_give_the_words(news_store):
+    ids = lambda res: [r["id"] for r in json_lines(res)]  # noqa: E731
+    positional = ids(invoke("search", "shelling", "--db", news_store, "--json"))
+    assert positional
+    assert ids(invoke("search", "--text", "shelling", "--db", news_store, "--json")) == positional
+    assert ids(invoke("search", "-q", "shelling", "--db", news_store, "--json")) == positional
+    exported = invoke("export", "--format", "csv", "-q", "shelling", "--db", news_store)
+    assert exported.exit_code == 0
+    assert sorted(r["event_id"] for r in csv.DictReader(io.StringIO(exported.output))) == sorted(positional)
+    both = invoke("search", "shelling", "--text", "killed", "--db", news_store)
+    assert both.exit_code == 2 and "once" in both.output
+
+
+def test_sources_takes_an_event_id_a_canonical_id_or_an_acled_id(news_store):
+    row = json_lines(invoke("search", "shelling", "--db", news_store, "--json", "--limit", 1))[0]
+    by_event = invoke("sources", row["id"], "--db", news_store)
+    assert by_event.exit_code == 0 and row["canonical_id"] in by_event.output and row["id"] in by_event.output
+    assert invoke("sources", row["canonical_id"], "--db", news_store).output == by_event.output
+    exported = {r["event_id"]: r for r in csv.DictReader(io.StringIO(
+        invoke("export", "--format", "csv", "--db", news_store).output))}
+    assert invoke("sources", exported[row["id"]]["event_id_cnty"], "--db", news_store).output == by_event.output
+    missing = invoke("sources", "dec42839b675f860:999", "--db", news_store)
+    assert missing.exit_code == 1 and "no event or canonical event" in missing.output
+
+
+def test_readme_example_sources_event_id(news_store):
+    """The README's `eventwire sources dec42839b675f860:10`: an event id from `search`."""
+    res = invoke("sources", f"{SEED_ID}:10", "--db", news_store)
+    assert res.exit_code == 0 and f"{SEED_ID}:10" in res.output
+
+
+def test_export_ucdp_format(news_store, tmp_path):
+    from eventwire.export import columns
+
+    out = tmp_path / "ged.csv"
+    res = invoke("export", "--format", "ucdp", "-o", out, "--db", news_store)
+    assert res.exit_code == 0 and "events written" in res.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and list(rows[0]) == [c["name"] for c in columns("ucdp")]
+    assert all(r["plover_type"] == "ASSAULT" and int(r["best"]) >= 1 for r in rows)
