@@ -278,7 +278,7 @@ def search(
         return
     out = _table_console()
     table = Table("date", "type", "place", "killed", "sources")
-    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=60)
+    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=48)
     table.add_column("event id", no_wrap=True)
     table.add_column("canonical id", no_wrap=True)
     for row in found:
