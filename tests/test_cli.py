@@ -451,3 +451,19 @@ def test_export_ucdp_format(news_store, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows and list(rows[0]) == [c["name"] for c in columns("ucdp")]
     assert all(r["plover_type"] == "ASSAULT" and int(r["best"]) >= 1 for r in rows)
+
+
+def test_readme_output_blocks_are_the_scripts():
+    """Every marked README block is one `scripts/readme_outputs.py` regenerates (and not empty)."""
+    import importlib.util
+
+    root = Path(__file__).parent.parent
+    spec = importlib.util.spec_from_file_location("readme_outputs", root / "scripts" / "readme_outputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (root / "README.md").read_text(encoding="utf-8")
+    blocks = {m.group("name"): m.group("body") for m in module.BLOCK.finditer(text)}
+    assert set(blocks) == set(module.COMMANDS) | set(module.PYTHON)
+    for name, commands in module.COMMANDS.items():
+        assert all(f"$ {c}\n" in blocks[name] for c in commands)
+    assert "eventwire sources dec42839b675f860:10" in blocks["cli"] and "no store opened" in blocks["cli"]
