@@ -94,9 +94,10 @@ def query(text: Optional[str] = None, type: Union[str, Sequence[str], None] = No
             codes.append(country_code(c))
         except ValueError:
             raise FilterError("country", c, "unknown country (an ISO code or an English name)") from None
-    if isinstance(near, str):
+    if near is not None:
+        text_near = near if isinstance(near, str) else ",".join(map(str, near))
         try:
-            near = parse_near(near)
+            near = parse_near(text_near)
         except ValueError as exc:
             raise FilterError("near", near, str(exc).split(": ", 1)[-1]) from None
     try:

@@ -83,7 +83,7 @@ def test_filtered_events_as_records(news_store):
 def test_filter_errors_name_the_filter(news_store):
     with eventwire.open_store(news_store) as store:
         for filters, name in (({"country": "Atlantis"}, "country"), ({"since": "2023-13-01"}, "since"),
-                              ({"near": "95,0,10"}, "near")):
+                              ({"near": "95,0,10"}, "near"), ({"near": (95, 0, 10)}, "near")):
             with pytest.raises(eventwire.FilterError) as exc:
                 store.events(**filters)
             assert exc.value.name == name
