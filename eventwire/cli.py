@@ -213,7 +213,9 @@ def run_command(
         err.print("eventwire: no document could be read; no store opened", markup=False)
         raise typer.Exit(1)
     store = _open_store(db, create=True)
-    with store, _dask(workers, scheduler) as client, _progress(len(items), "run") as bar:
+    waiting = lambda: err.print(f"eventwire: waiting for another run on {store.url}", markup=False)  # noqa: E731
+    with store, store.run_lock(on_wait=waiting), _dask(workers, scheduler) as client, \
+            _progress(len(items), "run") as bar:
         task = bar.add_task("run", total=len(items))
         summary = run_job(items, store, batch_size=batch_size, client=client,
                           on_error=lambda e: err.print(f"eventwire: skipped {e}", markup=False),

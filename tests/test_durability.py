@@ -30,25 +30,28 @@ def _eventwire(*args: str, **kw) -> subprocess.CompletedProcess:
                           timeout=300, **kw)
 
 
+def start_server(url: str, env: dict) -> tuple[subprocess.Popen, str]:
+    """`eventwire serve` on the store in its own process, once it answers; and its address."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "eventwire.cli", "serve", "--db", url, "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(base + "/api/facets", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    pytest.fail("server did not start: " + server.stderr.read().decode())
+
+
 @pytest.fixture
 def served(store_url):
     """A store filled by `eventwire run` on one real article, served by `eventwire serve` in its own process."""
     done = _eventwire("run", str(DATA / "seed.txt"), "--db", store_url)
     assert done.returncode == 0, done.stderr
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "eventwire.cli", "serve", "--db", store_url, "--port", str(port)],
-                              env={**os.environ, "EVENTWIRE_API_TOKEN": TOKEN},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/api/facets", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("server did not start: " + server.stderr.read().decode())
+    server, base = start_server(store_url, {**os.environ, "EVENTWIRE_API_TOKEN": TOKEN})
     yield store_url, base, server
     if server.poll() is None:
         server.kill()

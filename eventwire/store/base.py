@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
@@ -179,16 +179,15 @@ class Store(ABC):
         return row[0]["v"] or 0
 
     def migrate(self) -> list[int]:
-        """Apply the migrations this database has not seen, each in its own transaction."""
-        current = self.schema_version
-        if current > LATEST:
-            raise StoreError(f"{self.url}: schema version {current} is newer than this eventwire "
-                             f"({LATEST}); upgrade eventwire")
-        applied = []
+        """Apply the migrations this database has not seen, each in its own transaction; the
+        version is read again under the write lock, where another process may have applied it."""
+        applied: list[int] = []
+        if self._checked_version() == LATEST:
+            return applied
         for migration in MIGRATIONS:
-            if migration.version <= current:
-                continue
             with self.transaction():
+                if migration.version <= self._checked_version():
+                    continue
                 if not self.has_table("schema_version"):
                     self.create_table(SCHEMA_VERSION)
                 self._apply(migration)
@@ -197,6 +196,19 @@ class Store(ABC):
                     "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
             applied.append(migration.version)
         return applied
+
+    def _checked_version(self) -> int:
+        current = self.schema_version
+        if current > LATEST:
+            raise StoreError(f"{self.url}: schema version {current} is newer than this eventwire "
+                             f"({LATEST}); upgrade eventwire")
+        return current
+
+    @contextmanager
+    def run_lock(self, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+        """Held by `eventwire run` for its whole length, so that a second run waits its turn
+        (`on_wait` is called once if it has to) instead of interleaving batches with the first."""
+        yield
 
     def _apply(self, migration: Migration) -> None:
         for table in migration.tables:

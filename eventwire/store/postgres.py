@@ -8,8 +8,11 @@ import psycopg
 from psycopg.rows import dict_row
 
 from .base import Store, StoreError
-from .schema import Table
+from .schema import LATEST, Table
 
+# advisory lock keys (per database): one writer at a time, one `run` at a time
+WRITE_LOCK = 0x65776972_65000001
+RUN_LOCK = 0x65776972_65000002
 SQL_TYPES = {"text": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "json": "TEXT"}
 
 
@@ -61,8 +64,37 @@ class PostgresStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A write transaction. The outermost waits for any other writer's to end: under READ
+        COMMITTED two writers would group the same events apart and collide on their
+        canonical ids; serialised, the second reads what the first committed."""
+        outermost = self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         with self.conn.transaction():
+            if outermost:
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
             yield
+
+    def migrate(self) -> list[int]:
+        if self.schema_version == LATEST:
+            return []
+        # CREATE TABLE from two sessions at once collides in the catalogue (pg_type); the
+        # second waits here and then finds the tables made
+        self.conn.execute("SELECT pg_advisory_lock(%s)", [WRITE_LOCK])
+        try:
+            return super().migrate()
+        finally:
+            self.conn.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
+
+    @contextmanager
+    def run_lock(self, on_wait=lambda: None) -> Iterator[None]:
+        # a session lock: released by the server when a killed run's connection drops
+        if not self.query("SELECT pg_try_advisory_lock(?) AS got", [RUN_LOCK])[0]["got"]:
+            on_wait()
+            self.execute("SELECT pg_advisory_lock(?)", [RUN_LOCK])
+        try:
+            yield
+        finally:
+            if not self.conn.closed:
+                self.execute("SELECT pg_advisory_unlock(?)", [RUN_LOCK])
 
     def text_match(self, query: str) -> tuple[str, list]:
         return "e.fts @@ websearch_to_tsquery('english', ?)", [query]

@@ -1,6 +1,8 @@
 """The embedded default: one SQLite file, built with sqlite-utils, readable in datasette."""
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +15,13 @@ from .schema import Table
 
 TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
 COMMON_WORD_HITS = 1000
+BUSY_TIMEOUT_MS = 30000
+BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def busy(exc: sqlite3.Error) -> bool:
+    """Another connection held the lock past the busy timeout (the file itself is fine)."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in BUSY_CODES
 
 
 class SQLiteStore(Store):
@@ -27,7 +36,7 @@ class SQLiteStore(Store):
                 # process's POSIX locks, and another process then deletes the WAL under us
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA busy_timeout = 30000")  # a second writer waits instead of failing
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a second writer waits instead of failing
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 self.db.enable_wal()
@@ -41,6 +50,9 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA analysis_limit = 1000")
             self.db.execute("PRAGMA optimize = 0x10002")
         except sqlite3.DatabaseError as exc:
+            if busy(exc):
+                raise StoreError(f"{self.path}: busy: another process kept the store locked for over "
+                                 f"{BUSY_TIMEOUT_MS // 1000} s; try again") from exc
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from exc
@@ -68,8 +80,42 @@ class SQLiteStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
+        """A write transaction. The outermost takes the write lock at BEGIN IMMEDIATE, waiting
+        up to the busy timeout: a deferred BEGIN that reads first fails at once ("database is
+        locked", no wait) when another process commits before its first write."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():  # a savepoint
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    @contextmanager
+    def run_lock(self, on_wait=lambda: None) -> Iterator[None]:
+        # a lock file beside the store, never the store's own file (see __init__); flock is
+        # released by the kernel when a killed run's process ends
+        if self.path == ":memory:":
+            yield
+            return
+        fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                on_wait()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def text_match(self, query: str) -> tuple[str, list]:
         q = self.db.quote_fts(query)
