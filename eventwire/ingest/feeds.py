@@ -55,7 +55,7 @@ def _date(entry: Any) -> Optional[str]:
 def read_feed(src: Source, opts: Options) -> Iterator[Item]:
     import feedparser
 
-    raw = load(src)
+    raw = load(src, opts.limits.max_file_bytes, "max_file_bytes")
     if isinstance(raw, IngestError):
         yield raw
         return
@@ -78,4 +78,4 @@ def read_feed(src: Source, opts: Options) -> Iterator[Item]:
             continue
         yield make_document({"text": headline_first(title, body) if body else title, "date": pub,
                              "id": entry.get("id"), "title": title, "url": entry.get("link")},
-                            source, opts.default_date, where)
+                            source, opts.default_date, where, opts.limits)
