@@ -37,6 +37,8 @@ class Limits:
     max_row_chars: int = 2_000_000
     # seconds the pipeline may spend on one document before it is skipped (0: no limit)
     doc_seconds: float = 60.0
+    # people in one count of one event (killed, injured, ...): bigger is a typing slip
+    max_count: int = 10_000_000
     # bytes of one API request body
     max_body_bytes: int = 16 * MiB
     # publication and event dates accepted: the store's date arithmetic (resolution windows,
