@@ -70,7 +70,8 @@ class Limits:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Limits":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":
+        environ = os.environ if environ is None else environ
         base = cls()
         return base.with_values({n: environ[base.env_name(n)] for n in cls.names() if base.env_name(n) in environ})
 

@@ -202,3 +202,18 @@ def test_limits_from_the_environment_and_options():
     for bad in (["max_chars"], ["nope=1"], ["max_chars=-1"], ["max_chars=lots"]):
         with pytest.raises(ValueError):
             lim.with_options(bad)
+
+
+def test_limits_on_the_command_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from eventwire.cli import app
+
+    monkeypatch.setenv("EVENTWIRE_MAX_CHARS", "1000000")  # --limit sets it; restored after the test
+    path = tmp_path / "a.txt"
+    path.write_text(f"date 2023-06-04\n{ARTICLE}")
+    bad = CliRunner().invoke(app, ["extract", str(path), "--limit", "max_chars=lots"])
+    assert bad.exit_code == 2 and "limit max_chars='lots' is not a int" in bad.output
+    short = CliRunner().invoke(app, ["extract", str(path), "--limit", "max_chars=50"])
+    assert short.exit_code == 1
+    assert f"{path}: text too long ({len(ARTICLE):,} characters, limit 50: max_chars)" in short.output
