@@ -74,7 +74,9 @@ PROBE = """
 import json, resource, sys
 from eventwire.ingest import IngestError, read_paths
 out = [str(x) if isinstance(x, IngestError) else "doc:" + x.id for x in read_paths(sys.argv[1:])]
-print(json.dumps({"items": out, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM: this process's own peak; ru_maxrss would also count the parent's size at fork (pytest's)
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({"items": out, "peak_mb": hwm / 1024, "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
