@@ -71,6 +71,24 @@ TEXT_COL_OPTION = typer.Option(None, "--text-col", help="CSV/TSV column holding 
                                "(default: text, body or content).")
 DATE_COL_OPTION = typer.Option(None, "--date-col", help="CSV/TSV column holding the date "
                                "(default: date, published or publish_date).")
+LIMIT_OPTION = typer.Option([], "--limit", metavar="NAME=VALUE", help="Override an input limit, e.g. "
+                            "max_chars=2000000 or doc_seconds=30 (repeatable; see SECURITY.md).")
+
+
+def _apply_limits(options: List[str]) -> None:
+    """`--limit NAME=VALUE` as the EVENTWIRE_NAME variables every reader (and Dask worker) reads."""
+    from .limits import Limits
+
+    try:
+        Limits.from_env().with_options(options)
+    except ValueError as exc:
+        err.print(f"eventwire: {exc}", markup=False)
+        raise typer.Exit(2)
+    for option in options:
+        name, _, value = option.partition("=")
+        os.environ[f"EVENTWIRE_{name.strip().upper()}"] = value.strip()
+
+
 FILES_HELP = ("Files, directories or http(s) URLs: text (.txt), JSON Lines, HTML pages, RSS/Atom feeds, CSV/TSV, "
               "Telegram result.json, .gz/.zip of these.")
 
@@ -82,8 +100,10 @@ def extract(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON Lines here instead of stdout."),
     text_col: Optional[str] = TEXT_COL_OPTION,
     date_col: Optional[str] = DATE_COL_OPTION,
+    limit: List[str] = LIMIT_OPTION,
 ) -> None:
     """Extract SPEC event records, one JSON line per document."""
+    _apply_limits(limit)
     if date is not None and check_date(date) is None:
         err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)", markup=False)
         raise typer.Exit(2)
@@ -198,8 +218,10 @@ def run_command(
                                 "processes (0: in this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Extract on a running Dask cluster "
                                             "(e.g. tcp://10.0.0.5:8786); its workers need eventwire installed."),
+    limit: List[str] = LIMIT_OPTION,
 ) -> None:
     """The main job: read, extract, store and deduplicate; re-running changes nothing."""
+    _apply_limits(limit)
     if date is not None and check_date(date) is None:
         err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)", markup=False)
         raise typer.Exit(2)

@@ -10,6 +10,8 @@ from spacy.language import Language
 from .ingest import IngestError
 
 from . import __version__
+from .limits import limits
+from .timelimit import TimeLimit, time_guard
 from .extract.record import to_record
 from .models import Document, DocumentRecord
 from .nlp import load_nlp, make_doc
@@ -20,16 +22,21 @@ def _report(error: IngestError) -> None:
 
 
 def extract(documents: Iterable[Union[Document, IngestError]], nlp: Optional[Language] = None,
-            batch_size: int = 8, on_error: Callable[[IngestError], None] = _report) -> Iterator[DocumentRecord]:
+            batch_size: int = 8, on_error: Callable[[IngestError], None] = _report,
+            doc_seconds: Optional[float] = None) -> Iterator[DocumentRecord]:
     """Extract events from each document, in input order, streaming; unreadable inputs
-    (`IngestError`, as `ingest.read_paths` yields them) go to `on_error`."""
+    (`IngestError`, as `ingest.read_paths` yields them) go to `on_error`, and so do documents
+    over `doc_seconds` of extraction (default `Limits.doc_seconds`; 0: no limit)."""
     nlp = nlp or load_nlp()
+    time_guard(nlp, limits().doc_seconds if doc_seconds is None else doc_seconds)
 
     def failed(name, proc, docs, exc) -> None:
         for doc in docs:  # the document is skipped and reported; the batch goes on
             document = getattr(doc, "_context", None)
             where = (document.source or document.id) if document is not None else "a document"
-            on_error(IngestError(where, f"extraction failed in {name}: {type(exc).__name__}: {exc}"))
+            problem = str(exc) if isinstance(exc, TimeLimit) else \
+                f"extraction failed in {name}: {type(exc).__name__}: {exc}"
+            on_error(IngestError(where, problem))
 
     # our components are plain functions, which spaCy guards with this handler;
     # `set_error_handler` would also touch the parser, whose compiled class rejects it

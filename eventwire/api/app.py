@@ -21,13 +21,16 @@ from typing import Literal, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from ..limits import Limits, limits as default_limits
 from ..store import EventQuery, Store, open_store
 from ..store.query import country_code, where_clause
 from ..store.schema import COUNT_KINDS
+from .guard import Guard, Refused, check_review, no_nul
 from .views import event_out, fields, segments
 
 STATIC = Path(__file__).resolve().parent.parent / "ui" / "static"
@@ -41,6 +44,8 @@ BEARER = HTTPBearer(auto_error=False, description="The API token (writes) or the
 CORRECTED_FIELD = {"type": "trigger", "mode": "trigger", "actors": "actor", "recipients": "recipient",
                    "claim": "claimant", "location": "location", "date": "date", "historical": "historical"}
 MAX_PAGE = 500
+WRITES_DISABLED = "writes are disabled: start the server with EVENTWIRE_API_TOKEN set"
+NEEDS_TOKEN = "this needs the API token: Authorization: Bearer <token>"
 MAX_POINTS = 50_000
 MAX_EXPORT = 200_000
 
@@ -164,11 +169,12 @@ def event_filter(
 
 
 def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, read_token: Optional[str] = None,
-               nlp=None, cache_seconds: float = 30.0) -> FastAPI:
+               nlp=None, cache_seconds: float = 30.0, limits: Optional[Limits] = None) -> FastAPI:
     """The app over the store at `db` (SQLite path or postgresql:// URL; default as `open_store`).
     Tokens default to $EVENTWIRE_API_TOKEN and $EVENTWIRE_READ_TOKEN; `nlp` is a loaded pipeline
     to reuse for POST /api/documents (else loaded on first use); aggregates and facets are
-    cached for `cache_seconds` (0: never)."""
+    cached for `cache_seconds` (0: never); `limits` as `eventwire.limits.limits()` by default."""
+    limits = limits or default_limits()
     api_token = api_token if api_token is not None else os.environ.get("EVENTWIRE_API_TOKEN") or None
     read_token = read_token if read_token is not None else os.environ.get("EVENTWIRE_READ_TOKEN") or None
     stores = Stores(db)
@@ -184,6 +190,18 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
     app = FastAPI(title="eventwire", version=_version(), docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Conflict events extracted from news articles, each field with the words it came "
                               "from. Filter, page, aggregate and export events; read the evidence; review them.")
+
+    def write_refusal(authorization: Optional[str]) -> Optional[tuple[int, str, dict]]:
+        """Why a write with this Authorization header is refused, from the header alone."""
+        if not api_token:
+            return 403, WRITES_DISABLED, {}
+        scheme, token = get_authorization_scheme_param(authorization)
+        if scheme.lower() != "bearer" or not _same(token, api_token):
+            return 401, NEEDS_TOKEN, {"WWW-Authenticate": "Bearer"}
+        return None
+
+    # inner to the headers below, so that its refusals carry them too
+    app.add_middleware(Guard, write_refusal=write_refusal, max_body=limits.max_body_bytes)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -202,10 +220,9 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
 
     def can_write(creds: Optional[HTTPAuthorizationCredentials] = Depends(BEARER)) -> None:
         if not api_token:
-            raise HTTPException(403, "writes are disabled: start the server with EVENTWIRE_API_TOKEN set")
+            raise HTTPException(403, WRITES_DISABLED)
         if not _same(creds.credentials if creds else None, api_token):
-            raise HTTPException(401, "this needs the API token: Authorization: Bearer <token>",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(401, NEEDS_TOKEN, headers={"WWW-Authenticate": "Bearer"})
 
     read = [Depends(can_read)]
 
@@ -317,12 +334,23 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
         """Extract, store and deduplicate submitted articles (needs the API token). Re-sending
         an article changes nothing."""
         from ..core import run
-        from ..ingest.readers import content_id
-        from ..models import Document
+        from ..ingest import IngestError
+        from ..ingest.base import make_document
         from ..nlp import load_nlp
         from ..store import document_hash
 
-        documents = [Document(**{**d.model_dump(), "id": d.id or content_id(d.text)}) for d in body.documents]
+        documents = []
+        for n, d in enumerate(body.documents):
+            where = f"documents[{n}]"
+            try:
+                no_nul(d.model_dump(), where)
+            except Refused as exc:
+                raise HTTPException(422, str(exc)) from None
+            # the command line's rules: dates the store can hold, English only, some text
+            doc = make_document(d.model_dump(), None, None, where, limits)
+            if isinstance(doc, IngestError):
+                raise HTTPException(422, str(doc))
+            documents.append(doc)
         with nlp_lock:
             if state["nlp"] is None:
                 state["nlp"] = load_nlp()
@@ -346,6 +374,11 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
         from ..store.review import ReviewError, review
 
         store = stores.get()
+        try:
+            no_nul([body.reviewer, body.note], "reviewer or note")
+            check_review(body.changes, limits)
+        except Refused as exc:
+            raise HTTPException(422, str(exc)) from None
         try:
             written = review(store, event_id, body.reviewer, body.action, body.changes, body.note)
             cache.clear()

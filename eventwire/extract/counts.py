@@ -45,13 +45,16 @@ def number_value(text: str) -> Optional[int]:
     if t in vague:
         return vague[t]
     digits = t.replace(",", "")
-    if re.fullmatch(r"\d+(\.\d+)?", digits):
-        return int(float(digits))
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(thousand|million|hundred)", digits)
-    if m:
-        return int(float(m.group(1)) * {"hundred": 100, "thousand": 1000, "million": 1_000_000}[m.group(2)])
-    value = parse_number(t)
-    return int(value) if isinstance(value, (int, float)) and value >= 0 else None
+    try:  # float('9' * 400) is inf; number_parser calls int() on '¼' (isnumeric, not a digit)
+        if re.fullmatch(r"\d+(\.\d+)?", digits):
+            return int(float(digits))
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(thousand|million|hundred)", digits)
+        if m:
+            return int(float(m.group(1)) * {"hundred": 100, "thousand": 1000, "million": 1_000_000}[m.group(2)])
+        value = parse_number(t)
+        return int(value) if isinstance(value, (int, float)) and value >= 0 else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _number_phrase(doc: Doc, tok: Token) -> Optional[tuple[int, int, int, str]]:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import re
 import zipfile
 import zlib
@@ -13,16 +15,28 @@ from typing import BinaryIO, Callable, Optional, Union
 
 from pydantic import ValidationError
 
+from ..limits import Limits, limits
 from ..models import Document
 from .language import detect_language
 
-# spaCy's default Doc limit; longer texts need more memory than a news article ever should.
-MAX_CHARS = 1_000_000
+# the default cap on a document's characters (`Limits.max_chars`)
+MAX_CHARS = Limits().max_chars
 # a NUL byte this early means a binary file (image, archive, UTF-16), not text we can read
 SNIFF_BYTES = 8192
+
+
+class LimitError(Exception):
+    """A stream read past one of the `Limits`; the message names the limit."""
+
+
+def over(what: str, cap: int, name: str) -> str:
+    return f"{what} over the limit of {cap:,} bytes ({name}; EVENTWIRE_{name.upper()} or --limit {name}=N)"
+
+
 # what a broken or unreadable stream raises: OS errors (BadGzipFile among them), a cut gzip
-# stream, damaged deflate data, a damaged zip member, a zip method or encryption we cannot open
-READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, NotImplementedError, RuntimeError)
+# stream, damaged deflate data, a damaged zip member, a zip method or encryption we cannot open,
+# a decompressed stream past its cap
+READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, NotImplementedError, RuntimeError, LimitError)
 
 
 @dataclass
@@ -48,6 +62,8 @@ class Options:
     date_col: Optional[str] = None
     # things skipped on purpose, not errors (Telegram service and media-only messages), by kind
     passed_over: Counter = field(default_factory=Counter)
+    limits: Limits = field(default_factory=limits)
+    taken: int = 0  # messages taken from the Telegram export being read
 
 
 @dataclass(frozen=True)
@@ -89,17 +105,53 @@ def parse_date(value: object) -> Optional[str]:
         return None
 
 
+class Capped(io.RawIOBase):
+    """A decompressed stream that stops with `LimitError` once `cap` bytes have come out, so a
+    small archive cannot make us read (or hold) a gigabyte."""
+
+    def __init__(self, inner: BinaryIO, cap: int, name: str = "max_member_bytes") -> None:
+        self.inner, self.cap, self.name, self.seen = inner, cap, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        want = min(len(buffer), self.cap - self.seen)
+        if want <= 0:  # all that may be read has been; is there more?
+            if self.inner.read(1):
+                raise LimitError(over("decompressed", self.cap, self.name))
+            return 0
+        data = self.inner.read(want)
+        self.seen += len(data)
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self.inner.close()
+        finally:
+            super().close()
+
+
+def capped(inner: BinaryIO, cap: int) -> BinaryIO:
+    return io.BufferedReader(Capped(inner, cap), buffer_size=1 << 16)  # type: ignore[return-value]
+
+
 def read_error(src: Source, exc: BaseException) -> IngestError:
+    if isinstance(exc, LimitError):
+        return IngestError(src.where, str(exc))
     return IngestError(src.where, f"{src.broken} ({getattr(exc, 'strerror', None) or exc})")
 
 
-def load(src: Source) -> Union[bytes, IngestError]:
-    """The whole content of `src` (formats that need it all at once)."""
+def load(src: Source, cap: int, name: str) -> Union[bytes, IngestError]:
+    """The whole content of `src` (formats that need it all at once), or a refusal once it
+    passes `cap` bytes: never more than cap + 1 bytes are read."""
     try:
         with src.open() as stream:
-            return stream.read()
+            raw = stream.read(cap + 1)
     except READ_ERRORS as exc:
         return read_error(src, exc)
+    return IngestError(src.where, over("file", cap, name)) if len(raw) > cap else raw
 
 
 def decode(raw: bytes, where: str) -> Union[str, IngestError]:
@@ -109,9 +161,31 @@ def decode(raw: bytes, where: str) -> Union[str, IngestError]:
         return IngestError(where, f"not valid UTF-8 (byte {exc.start})")
 
 
-def load_text(src: Source) -> Union[str, IngestError]:
-    raw = load(src)
+def load_text(src: Source, cap: int, name: str) -> Union[str, IngestError]:
+    raw = load(src, cap, name)
     return raw if isinstance(raw, IngestError) else decode(raw, src.where)
+
+
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings not counted)."""
+    depth = deepest = 0
+    for c in NOT_BRACKET.sub("", JSON_STRING.sub("", text)):
+        depth += 1 if c in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def json_loads(text: str, max_depth: int) -> object:
+    """`json.loads` that refuses (ValueError) nesting deeper than `max_depth` before parsing,
+    where the parser itself would exhaust the interpreter's stack."""
+    if text.count("[") + text.count("{") > max_depth:  # else it cannot nest that deep
+        if json_depth(text) > max_depth:
+            raise ValueError(f"nested deeper than {max_depth} levels (max_json_depth)")
+    return json.loads(text)
 
 
 def headline_first(title: Optional[str], body: str) -> str:
@@ -142,19 +216,26 @@ def site_name(url: object) -> Optional[str]:
     return host.removeprefix("www.") if host else None
 
 
-def make_document(obj: dict, source: str, default_date: Optional[str], where: str) -> Item:
+def make_document(obj: dict, source: str, default_date: Optional[str], where: str,
+                  limit: Optional[Limits] = None) -> Item:
     """A Document from `{text, date, id, title, url, source, publisher, lang, forwarded_from}`,
     or why not. `source` (the file's name) stands in for a `source` the input lacks; the
     publisher is only what the input names, never the file."""
+    limit = limit or limits()
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         return IngestError(where, "no text")
-    if len(text) > MAX_CHARS:
-        return IngestError(where, f"text too long ({len(text):,} characters, limit {MAX_CHARS:,})")
+    if len(text) > limit.max_chars:
+        return IngestError(where, f"text too long ({len(text):,} characters, limit {limit.max_chars:,}: max_chars)")
+    if "\x00" in text:
+        return IngestError(where, "NUL characters in the text (binary data, not text)")
     raw_date = obj.get("date")
     pub = parse_date(raw_date) if raw_date not in (None, "") else default_date
     if pub is None:
         return IngestError(where, f"invalid date {raw_date!r}" if raw_date else "no date and no --date given")
+    problem = limit.date_problem(date.fromisoformat(pub))
+    if problem:
+        return IngestError(where, f"publication {problem}")
     lang = obj.get("lang")
     if lang in (None, ""):
         lang = detect_language(text)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from typing import Any, Iterator, Optional
 
 from .base import IngestError, Item, Options, Source, headline_first, load, make_document, paragraphs, parse_date, site_name
 
+XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # elements that end a line of text; everything else is inline
 BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
               "blockquote", "pre", "table", "tr", "section", "article", "header", "footer", "figure",
@@ -19,6 +21,7 @@ def html_to_text(fragment: str) -> str:
     import lxml.etree
     import lxml.html
 
+    fragment = XML_INVALID.sub("", fragment)  # lxml refuses control characters in any text it holds
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):  # empty or nothing but white space
@@ -55,7 +58,7 @@ def _date(entry: Any) -> Optional[str]:
 def read_feed(src: Source, opts: Options) -> Iterator[Item]:
     import feedparser
 
-    raw = load(src)
+    raw = load(src, opts.limits.max_file_bytes, "max_file_bytes")
     if isinstance(raw, IngestError):
         yield raw
         return
@@ -79,4 +82,4 @@ def read_feed(src: Source, opts: Options) -> Iterator[Item]:
         yield make_document({"text": headline_first(title, body) if body else title, "date": pub,
                              "id": entry.get("id"), "title": title, "url": entry.get("link"),
                              "publisher": feed.feed.get("title") or site_name(feed.feed.get("link"))},
-                            source, opts.default_date, where)
+                            source, opts.default_date, where, opts.limits)

@@ -14,7 +14,7 @@ DATE_PARAMS = {"extensive_search": False, "original_date": True}
 def read_html(src: Source, opts: Options) -> Iterator[Item]:
     import trafilatura  # slow to import; only pages need it
 
-    raw = load(src)
+    raw = load(src, opts.limits.max_html_bytes, "max_html_bytes")
     if isinstance(raw, IngestError):
         yield raw
         return
@@ -32,4 +32,4 @@ def read_html(src: Source, opts: Options) -> Iterator[Item]:
         return
     yield make_document({"text": headline_first(page.title, body), "date": page.date, "title": page.title,
                          "url": page.url, "source": page.sitename},
-                        os.path.basename(src.name), opts.default_date, src.where)
+                        os.path.basename(src.name), opts.default_date, src.where, opts.limits)

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
+from ..limits import Limits, limits as default_limits
 from .base import MAX_CHARS, IngestError, Item, Options, check_date, content_id
 from .registry import as_url, file_source, read_source, url_source
 from .text import HEADER, read_text_document
@@ -44,12 +45,14 @@ def iter_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Ingest
 
 def read_paths(paths: Iterable[Union[str, Path]], default_date: Optional[str] = None, *,
                text_col: Optional[str] = None, date_col: Optional[str] = None,
-               passed_over: Optional[Counter] = None) -> Iterator[Item]:
+               passed_over: Optional[Counter] = None, limits: Optional[Limits] = None) -> Iterator[Item]:
     """Every document in `paths` (files, directories, http(s) URLs), in order, as `Document`
     or `IngestError`. `default_date` dates documents that carry none; `text_col`/`date_col`
     name the CSV/TSV columns to use; `passed_over` counts what was skipped on purpose
-    (Telegram service and media-only messages) by kind."""
-    opts = Options(default_date, text_col, date_col, passed_over if passed_over is not None else Counter())
+    (Telegram service and media-only messages) by kind; `limits` caps what one input may cost
+    (default: `eventwire.limits.limits()`, the defaults under EVENTWIRE_* overrides)."""
+    opts = Options(default_date, text_col, date_col, passed_over if passed_over is not None else Counter(),
+                   limits or default_limits())
     for p in paths:
         url = as_url(p)
         if url is not None:

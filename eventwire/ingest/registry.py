@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterator, Optional
 
-from .base import READ_ERRORS, SNIFF_BYTES, IngestError, Item, Options, Source, read_error
+from .base import READ_ERRORS, SNIFF_BYTES, IngestError, Item, Options, Source, capped, read_error
 from .feeds import read_feed
 from .html import read_html
 from .tables import read_csv, read_tsv
@@ -95,11 +95,12 @@ class _Gunzip(gzip.GzipFile):
 
 def read_gzip(src: Source, opts: Options) -> Iterator[Item]:
     name = src.name[:-3] if src.name.lower().endswith(".gz") else src.name
-    yield from read_source(Source(src.where, name, lambda: _Gunzip(src.open()), "broken gzip data"), opts)
+    cap = opts.limits.max_member_bytes
+    yield from read_source(Source(src.where, name, lambda: capped(_Gunzip(src.open()), cap), "broken gzip data"), opts)
 
 
-def _member_open(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], io.BufferedIOBase]:
-    return lambda: archive.open(info)  # type: ignore[return-value]
+def _member_open(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Callable[[], BinaryIO]:
+    return lambda: capped(archive.open(info), cap)  # type: ignore[arg-type]
 
 
 def read_zip(src: Source, opts: Options) -> Iterator[Item]:
@@ -121,7 +122,8 @@ def read_zip(src: Source, opts: Options) -> Iterator[Item]:
             if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts):
                 continue
             yield from read_source(Source(f"{src.where}/{info.filename}", info.filename,
-                                          _member_open(archive, info), "broken zip member"), opts)
+                                          _member_open(archive, info, opts.limits.max_member_bytes),
+                                          "broken zip member"), opts)
 
 
 READERS: dict[str, Reader] = {

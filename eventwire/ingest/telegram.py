@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator, Optional
 
-from .base import IngestError, Item, Options, Source, load_text, make_document
+from .base import IngestError, Item, Options, Source, json_loads, load_text, make_document
 
 # chat types whose messages have public or member links https://t.me/c/<id>/<message>
 CHANNEL_TYPES = {"public_channel", "private_channel", "public_supergroup", "private_supergroup"}
@@ -40,6 +40,10 @@ def read_chat(chat: dict, where: str, opts: Options) -> Iterator[Item]:
         yield IngestError(where, "no list of messages in the export")
         return
     for n, message in enumerate(messages, 1):
+        if opts.taken >= opts.limits.max_messages:
+            yield IngestError(where, f"{len(messages) - n + 1:,} more messages not read: the limit is "
+                                     f"{opts.limits.max_messages:,} messages from one export (max_messages)")
+            return
         if not isinstance(message, dict):
             yield IngestError(f"{where}:message #{n}", "not a JSON object")
             continue
@@ -52,25 +56,30 @@ def read_chat(chat: dict, where: str, opts: Options) -> Iterator[Item]:
             media = any(message.get(k) for k in MEDIA_KEYS)
             opts.passed_over["Telegram media-only messages" if media else "Telegram empty messages"] += 1
             continue
+        opts.taken += 1
         yield make_document({"text": text, "date": message.get("date"),
                              "id": f"{channel}/{msg_id}" if channel else None,
                              "url": _link(chat, msg_id), "source": name,
                              "forwarded_from": message.get("forwarded_from")},
-                            "telegram", opts.default_date, f"{where}:message {msg_id}")
+                            "telegram", opts.default_date, f"{where}:message {msg_id}", opts.limits)
 
 
 def read_telegram(src: Source, opts: Options) -> Iterator[Item]:
     """One chat's export (`{name, type, id, messages}`) or a whole account's (`chats.list`)."""
-    text = load_text(src)
+    text = load_text(src, opts.limits.max_file_bytes, "max_file_bytes")
     if isinstance(text, IngestError):
         yield text
         return
     try:
-        export = json.loads(text)
+        export = json_loads(text, opts.limits.max_json_depth)
     except json.JSONDecodeError as exc:
         cut = ", the export looks truncated" if not text.rstrip().endswith("}") else ""
         yield IngestError(src.where, f"not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno}{cut})")
         return
+    except ValueError as exc:  # nested too deep
+        yield IngestError(src.where, f"JSON {exc}")
+        return
+    opts.taken = 0
     if isinstance(export, dict) and "messages" in export:
         yield from read_chat(export, src.where, opts)
     elif isinstance(export, dict) and isinstance(export.get("chats"), dict):

@@ -142,8 +142,9 @@ class Store(ABC):
     def transaction(self) -> Iterator[None]: ...
 
     @abstractmethod
-    def text_match(self, query: str) -> tuple[str, list]:
-        """Full-text condition over `events e`: the words of its evidence sentences."""
+    def text_match(self, words: list[str]) -> tuple[str, list]:
+        """Full-text condition over `events e`: all of `words` (`query.text_words`) in its
+        evidence sentences; the words are data, never FTS syntax."""
 
     def page_hint(self, q: EventQuery) -> str:
         """SQL after `FROM events e` in a page's query, where a backend knows a better plan."""

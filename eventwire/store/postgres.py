@@ -96,8 +96,9 @@ class PostgresStore(Store):
             if not self.conn.closed:
                 self.execute("SELECT pg_advisory_unlock(?)", [RUN_LOCK])
 
-    def text_match(self, query: str) -> tuple[str, list]:
-        return "e.fts @@ websearch_to_tsquery('english', ?)", [query]
+    def text_match(self, words: list[str]) -> tuple[str, list]:
+        # plainto_tsquery: every word, none of them an operator ('or', '-', quotes)
+        return "e.fts @@ plainto_tsquery('english', ?)", [" ".join(words)]
 
     def create_table(self, table: Table) -> None:
         columns = [f"{c} {SQL_TYPES[k]}" + (" NOT NULL" if c in table.pk else "") for c, k in table.columns]

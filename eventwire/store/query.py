@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from datetime import date
 from typing import Optional
 
@@ -54,6 +55,25 @@ class EventQuery(BaseModel):
         return row.get("lat") is not None and km(lat, lon, row["lat"], row["lon"]) <= radius
 
 
+WORD = re.compile(r"\w+")
+
+
+def text_words(text: Optional[str]) -> list[str]:
+    """The user's words in a full-text filter: quotes, operators and other punctuation are not
+    FTS syntax here, only separators (`"`, `NEAR(`, `-`, `OR` can never break the query)."""
+    return WORD.findall(text or "")
+
+
+def fts_phrases(words: list[str]) -> str:
+    """An SQLite FTS5 query matching every word, each a quoted phrase."""
+    return " ".join(f'"{w}"' for w in words)
+
+
+def like_pattern(value: str) -> str:
+    """`value` anywhere in a LIKE ... ESCAPE '\\' match, its own % and _ taken literally."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _in(column: str, values: list, where: list[str], params: list) -> None:
     if values:
         where.append(f"{column} IN ({', '.join('?' * len(values))})")
@@ -63,7 +83,7 @@ def _in(column: str, values: list, where: list[str], params: list) -> None:
 def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
     """SQL condition over `events e` (placeholders `?`), and its parameters.
 
-    `text_match(query)` is the backend's full-text condition and parameters."""
+    `text_match(words)` is the backend's full-text condition and parameters."""
     where: list[str] = []
     params: list = []
     _in("e.type", q.type, where, params)
@@ -71,11 +91,12 @@ def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
     _in("e.admin1", q.admin1, where, params)
     _in("e.claim_status", q.claim_status, where, params)
     for mode in q.mode:
-        where.append("e.mode LIKE ?")
-        params.append(f'%"{mode}"%')
+        where.append("e.mode LIKE ? ESCAPE '\\'")
+        params.append(like_pattern(f'"{mode}"'))
     if q.actor:
-        where.append("e.id IN (SELECT a.event_id FROM actors a WHERE lower(a.name) LIKE ? OR lower(a.text) LIKE ?)")
-        params += [f"%{q.actor.lower()}%"] * 2
+        where.append("e.id IN (SELECT a.event_id FROM actors a WHERE lower(a.name) LIKE ? ESCAPE '\\' "
+                     "OR lower(a.text) LIKE ? ESCAPE '\\')")
+        params += [like_pattern(q.actor.lower())] * 2
     if q.since:  # events that overlap the period
         where.append("e.date_end >= ?")
         params.append(q.since.isoformat())
@@ -99,8 +120,9 @@ def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
     _in("e.review_status", q.review_status, where, params)
     if q.reviewed is not None:
         where.append(f"e.review_status IS {'NOT ' if q.reviewed else ''}NULL")
-    if q.text and q.text.strip():
-        sql, extra = text_match(q.text.strip())
+    words = text_words(q.text)
+    if words:  # a filter of punctuation alone filters nothing, like an empty one
+        sql, extra = text_match(words)
         where.append(sql)
         params += extra
     return (" AND ".join(where) or "1=1"), params

@@ -11,6 +11,7 @@ from typing import Iterable, Iterator, Sequence
 import sqlite_utils
 
 from .base import Store, StoreError
+from .query import fts_phrases, text_words
 from .schema import Table
 
 TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
@@ -117,17 +118,17 @@ class SQLiteStore(Store):
         finally:
             os.close(fd)
 
-    def text_match(self, query: str) -> tuple[str, list]:
-        q = self.db.quote_fts(query)
-        return "e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [q]
+    def text_match(self, words: list[str]) -> tuple[str, list]:
+        return "e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [fts_phrases(words)]
 
     def page_hint(self, q) -> str:
         # Words found in many events: walking the date index and keeping matches finds a page
         # at once, where SQLite's own plan sorts every match (1M events, "killed": 160 -> 17 ms).
         # Rare words keep that plan: the date index would be walked to its end.
-        if q.text and q.text.strip() and self.db["events"].exists():
+        words = text_words(q.text)
+        if words and self.db["events"].exists():
             hits = self.db.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH ?",
-                                   [self.db.quote_fts(q.text.strip())]).fetchone()[0]
+                                   [fts_phrases(words)]).fetchone()[0]
             if hits > COMMON_WORD_HITS:
                 return " INDEXED BY idx_events_date_start_id"
         return ""
