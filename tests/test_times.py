@@ -40,10 +40,14 @@ def find(doc, text: str) -> TimeSpan:
 def test_case(nlp, name):
     case = CASES[name]
     doc = run(nlp, case["text"], case["pub"])
-    for text, start, end, precision in case.get("times", []):
-        m = find(doc, text).mention
+    for text, start, end, precision, *more in case.get("times", []):
+        tag = find(doc, text)
+        m = tag.mention
         assert (m.start, m.end, m.precision) == (start, end, precision), (name, text, m)
         assert case["text"][m.span.start:m.span.end] == m.text
+        for key, want in (more[0] if more else {}).items():  # value, mod, window
+            got = getattr(tag, key)
+            assert (list(got) if isinstance(got, tuple) else got) == want, (name, text, key, got)
     for text in case.get("absent", []):
         at = doc.text.index(text)
         over = [ts.mention.text for ts in doc._.times
@@ -91,17 +95,17 @@ def test_no_publication_date_no_times(nlp):
 @pytest.mark.parametrize("text,pub,start,end,precision", [
     ("yesterday", "2019-01-30", "2019-01-29", "2019-01-29", "day"),
     ("last night", "2019-01-30", "2019-01-29", "2019-01-30", "day"),
-    ("tonight", "2019-10-08", "2019-10-08", "2019-10-09", "day"),
+    ("tonight", "2019-10-08", "2019-10-08", "2019-10-08", "day"),
     ("last month", "2020-01-05", "2019-12-01", "2019-12-31", "month"),
     ("last year", "2020-01-05", "2019-01-01", "2019-12-31", "year"),
     ("Last April", "2020-01-05", "2019-04-01", "2019-04-30", "month"),
-    ("earlier this month", "2019-01-27", "2019-01-01", "2019-01-27", "month"),
-    ("late last year", "2019-05-19", "2018-09-01", "2018-12-31", "month"),
+    ("earlier this month", "2019-01-27", "2019-01-01", "2019-01-31", "month"),
+    ("late last year", "2019-05-19", "2018-01-01", "2018-12-31", "year"),
     ("two days ago", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
     ("the 1990s", "2020-01-05", "1990-01-01", "1999-12-31", "year"),
     ("3 January 2020", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
-    ("mid-August", "2019-10-16", "2019-08-11", "2019-08-20", "month"),
-    ("this week", "2019-09-29", "2019-09-23", "2019-09-28", "week"),  # a Sunday: the week just gone
+    ("mid-August", "2019-10-16", "2019-08-01", "2019-08-31", "month"),
+    ("this week", "2019-09-29", "2019-09-22", "2019-09-28", "week"),  # a Sunday: the week just gone
 ])
 def test_resolve_time_out_of_context(text, pub, start, end, precision):
     m = T.resolve_time(text, pub)

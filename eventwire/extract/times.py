@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Union
@@ -52,6 +52,7 @@ CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csub
 STORY_WINDOW_DAYS = 10          # the story date lies at most this far before publication
 PREVIOUS_MENTION_CHARS = 1500   # "the next day" looks this far back for the day it follows
 NEAREST_FUTURE_DAYS = 120       # without a tense, a date this close ahead beats last year's
+NEAR_AHEAD_MONTHS = 4           # the same for a month named without a year
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -80,6 +81,12 @@ class _Vocab:
         self.future_aux = set(data["future_aux"])
         self.future_words = set(data["future_words"])
         self.intent_verbs = set(data["intent_verbs"])
+        self.future_prefixes = [normalise(w) for w in data["future_prefixes"]]
+        self.not_future_after = set(data["not_future_after"])
+        self.past_future_aux = set(data["past_future_aux"])
+        self.modal_aux = set(data["modal_aux"])
+        self.postpone_verbs = set(data["postpone_verbs"])
+        self.postpone_preps = set(data["postpone_preps"])
         self.conversion_zones = set(data["conversion_zones"])
         full_days = [w for w in self.weekdays if w.endswith("day")]
         full_months = [w for w, n in self.months.items() if w == calendar.month_name[n].lower()]
@@ -129,9 +136,9 @@ class _Vocab:
         self.frequency_re = re.compile(
             r"(?:every|each|per)\s+.*|(?:daily|weekly|monthly|annually|yearly|annual)"
             r"|(?:.*\s)?(?:once|twice|times)\s+(?:a|per)\s+\w+")
-        mon = subs["month_full"]  # a year written out with its month ("November 15, 2017")
+        mon = subs["month"]  # a full date ("November 15, 2017"; a month and year says less)
         self.explicit_year_re = re.compile(
-            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon + r",?\s+|" + mon
+            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon
             + r",?\s+)((?:1[6-9]|20)\d\d)\b", re.I)
 
 
@@ -143,9 +150,15 @@ def _vocab() -> _Vocab:
 # ---------------------------------------------------------------- calendar helpers
 @dataclass(frozen=True)
 class Value:
+    """A calendar value as TimeML gives it ("late November": all of November) and, where the
+    words narrow or widen it, the days an event it dates may fall on (`window`: "late
+    November" the 21st to the 30th, "since 1990" 1990 to publication)."""
     start: date
     end: date
     precision: str
+    mod: Optional[str] = None                    # START / MID / END / SINCE / ...
+    window: Optional[tuple[date, date]] = None
+    label: Optional[str] = None                  # TimeML part of a year: SU, Q3, H1 ...
 
 
 class _NeedsContext(Exception):
@@ -195,39 +208,45 @@ def _weekend(anchor: date, future: bool) -> Value:
 
 
 def _this_week(a: date, tense: str) -> Value:
-    """"this week": its days up to `a` in a past clause, from `a` on in a future one, Monday
-    to Saturday otherwise (inside both the Sunday-to-Saturday and the ISO Monday-to-Sunday
-    reading). On a Sunday, a past "this week" is the week that just ended."""
-    monday = a - timedelta(days=a.weekday())
-    saturday = monday + timedelta(days=5)
-    if a.weekday() == 6:
-        if tense == "future":
-            return Value(a, a + timedelta(days=6), "week")
-        return Value(monday, saturday, "week")
+    """"this week": the Sunday-to-Saturday week holding `a` (on a Sunday, in a past clause,
+    the week that just ended); its window is the part of it on the clause's side of `a`."""
+    if a.weekday() == 6 and tense != "future":
+        week = _week_of(a - timedelta(days=1))
+    else:
+        week = _week_of(a)
     if tense == "future":
-        return Value(a, saturday, "week")
-    if tense == "past":
-        return Value(monday, a, "week")
-    return Value(monday, saturday, "week")
+        lo, hi = max(a, week.start), week.end
+    elif tense == "past":
+        lo, hi = week.start, min(a, week.end)
+    else:
+        lo, hi = week.start, week.end
+    return replace(week, window=(lo, hi))
+
+
+THIRDS = ("START", "MID", "END")
 
 
 def _third(v: Value, k: int) -> Value:
-    """Early (0), mid (1) or late (2) part of a month or a longer period."""
+    """Early (0), mid (1) or late (2) part of a month or a longer period: the period itself
+    (TimeML's value), with the third as its window."""
     if v.precision in ("day", "week"):
         return v
     if v.start.year == v.end.year and v.start.month == v.end.month:
         last = v.end.day
         bounds = [(1, 10), (11, 20), (21, last)][k]
-        return Value(v.start.replace(day=bounds[0]), v.start.replace(day=bounds[1]), "month")
-    if v.precision == "year" and v.start.year == v.end.year:
+        part = (v.start.replace(day=bounds[0]), v.start.replace(day=bounds[1]))
+    elif v.precision == "year" and v.start.year == v.end.year:
         m0, m1 = [(1, 4), (5, 8), (9, 12)][k]
-        return _months(v.start.year, m0, m1)
-    # decades and other spans: thirds of the year range
-    y0, y1 = v.start.year, v.end.year
-    n = y1 - y0 + 1
-    a = y0 + (n * k) // 3
-    b = y0 + (n * (k + 1)) // 3 - 1
-    return _years(a, max(a, b))
+        w = _months(v.start.year, m0, m1)
+        part = (w.start, w.end)
+    else:  # decades and other spans: thirds of the year range
+        y0, y1 = v.start.year, v.end.year
+        n = y1 - y0 + 1
+        a = y0 + (n * k) // 3
+        b = y0 + (n * (k + 1)) // 3 - 1
+        w = _years(a, max(a, b))
+        part = (w.start, w.end)
+    return replace(v, mod=THIRDS[k], window=part)
 
 
 def _shift(d: date, unit: str, n: float) -> date:
@@ -257,6 +276,52 @@ def _period_value(d: date, unit: str) -> Value:
 def _range_precision(start: date, end: date) -> str:
     n = (end - start).days
     return "day" if n <= 1 else "week" if n <= 8 else "month" if n <= 370 else "year"
+
+
+def timeml_value(v: Value) -> str:
+    """The TimeML value of a calendar value: 1998-08-07, 1998-W32, 1998-W32-WE, 1998-08,
+    1998-SU, 1998-Q3, 1998, 199 (a decade), 19 (a century); other spans as START/END."""
+    n = (v.end - v.start).days + 1
+    if v.precision == "day":
+        return v.start.isoformat()
+    if v.precision == "week" and n <= 7:
+        monday = v.start + timedelta(days=1) if v.start.weekday() == 6 else v.start
+        y, w, _ = monday.isocalendar()
+        return f"{y}-W{w}" + ("-WE" if n == 2 and v.start.weekday() == 5 else "")
+    if v.label:
+        return f"{v.start.year}-{v.label}"
+    month_end = v.end + timedelta(days=1)
+    whole_months = v.start.day == 1 and month_end.day == 1
+    if whole_months and (v.start.year, v.start.month) == (v.end.year, v.end.month):
+        return f"{v.start.year:04d}-{v.start.month:02d}"
+    whole_years = whole_months and (v.start.month, v.end.month) == (1, 12)
+    if whole_years:
+        y0, y1 = v.start.year, v.end.year
+        if y0 == y1:
+            return f"{y0:04d}"
+        if y0 % 10 == 0 and y1 == y0 + 9:
+            return f"{y0 // 10:03d}"
+        if y1 - y0 == 99 and y0 % 100 in (0, 1):
+            return f"{y1 // 100 - (y0 % 100 == 0):02d}"
+    return f"{v.start.isoformat()}/{v.end.isoformat()}"
+
+
+@dataclass
+class TimeTag(TimeSpan):
+    """A time mention on `doc._.times`: the SPEC mention (its TimeML calendar value: "late
+    November" is all of November) plus what dating an event needs besides: the TimeML
+    `value`, a `mod` (START / MID / END for early, mid, late; SINCE), the `window` of days
+    an event it dates may fall on (ISO start, end; "late November" 21-30, "since 1990" to
+    publication) and `governs`, the word it modifies in the parse (None when unparsed)."""
+    value: str = ""
+    mod: Optional[str] = None
+    window: Optional[tuple[str, str]] = None
+    governs: Optional[Token] = None
+
+    @property
+    def days(self) -> tuple[str, str]:
+        """The window when there is one, else the mention's own start and end."""
+        return self.window or (self.mention.start, self.mention.end)
 
 
 # ---------------------------------------------------------------- dateparser
@@ -376,6 +441,7 @@ class _Resolver:
                                   r"(?:year\s+|fy\s*)?(\d{4})$")
         self.re_year_range = re.compile(r"^(?:the\s+)?(?:years?\s+|period\s+)?(?:between\s+|from\s+)?"
                                         r"(\d{4})\s*(?:-|to|and|through|until)\s*(\d{2}|\d{4})$")
+        self.re_week_of = re.compile(r"^(?:the\s+)?week\s+of\s+(.+)$")
         self.re_noun_day = re.compile(r"^(?:the\s+)?([a-z]+)\s+day$")
         self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
         self.re_numeric_date = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
@@ -405,8 +471,9 @@ class _Resolver:
             inner = rec(m.group(2))
             if inner is None:
                 return None
+            # TimeML values the date itself ("since 1990": 1990); the window runs on to now
             end = max(ctx.pub, inner.end) if inner.start <= ctx.pub else inner.end
-            return Value(inner.start, end, inner.precision)
+            return replace(inner, mod="SINCE", window=(inner.window or (inner.start, inner.end))[0:1] + (end,))
         m = self.re_within.match(s)
         if m:
             inner = m.group(2)
@@ -474,6 +541,10 @@ class _Resolver:
             word = re.sub(r"\s+", " ", m.group(1))
             k = {"earlier": 0, "later": 2}.get(word, v.thirds.get(word, 1))
             return _third(inner, k)
+        m = self.re_week_of.match(s)
+        if m:
+            inner = rec(m.group(1))
+            return replace(_week_of(inner.start), window=None) if inner and inner.precision == "day" else None
         m = self.re_noun_day.match(s)
         if m and m.group(1) not in v.numbers and m.group(1) not in ("the", "same", "that",
                                                                      "this", "next", "one"):
@@ -535,11 +606,10 @@ class _Resolver:
         mod, wd = m.group(1), self.v.weekdays[m.group(2)]
         a = ctx.pub
         back = (a.weekday() - wd) % 7
-        if ctx.tense == "either" and mod is None:
-            # a past forecast: the coming day only when it is imminent and nearer
+        if ctx.tense in ("either", "present") and mod is None:
+            # a past forecast, a present-tense schedule: the nearer of the two
             fwd = (wd - a.weekday()) % 7
-            return _day(a + timedelta(days=fwd) if 0 < fwd <= 2 and fwd < back
-                        else a - timedelta(days=back))
+            return _day(a + timedelta(days=fwd) if 0 < fwd < back else a - timedelta(days=back))
         if mod in ("next", "coming", "this coming") or (ctx.future and mod not in ("last", "past", "this past")):
             fwd = (wd - a.weekday()) % 7
             if mod in ("next",) and fwd == 0:
@@ -576,9 +646,13 @@ class _Resolver:
         if noun and direction in ("earlier", "later"):
             return None  # "two years earlier than planned"
         if noun:
-            if ctx.noun_day is None:
-                raise _NeedsContext
-            anchor = ctx.noun_day(noun) or ctx.anchor("story")
+            inner = self._leading_time(noun, ctx)  # "the day before last Tuesday's hearing"
+            if inner is not None:
+                anchor = inner.start if sign > 0 else _ref_day(inner)
+            else:
+                if ctx.noun_day is None:
+                    raise _NeedsContext
+                anchor = ctx.noun_day(noun) or ctx.anchor("story")
         elif direction in ("ago", "from now"):
             anchor = ctx.deictic()
         else:  # "three days later": after the last date mentioned
@@ -608,6 +682,19 @@ class _Resolver:
             return _month(target.year, target.month)
         return _period_value(target, unit)
 
+    def _leading_time(self, noun: str, ctx: _Ctx) -> Optional[Value]:
+        """A time expression heading a noun phrase ("last tuesday federal court hearing"):
+        the longest leading run of words that resolves."""
+        words = noun.split()
+        for k in range(min(len(words), 4), 0, -1):
+            try:
+                val = self._resolve(" ".join(words[:k]), ctx, depth=5)
+            except _NeedsContext:
+                val = None
+            if val is not None and val.precision == "day":
+                return val
+        return None
+
     def _relative(self, s: str, ctx: _Ctx) -> Optional[Value]:
         m = self.re_rel_period.match(s)
         if m:
@@ -629,8 +716,13 @@ class _Resolver:
                                                   0 if a.weekday() < 5 else 2), False)
                 return _weekend(a, step > 0 or ctx.future)
             if the and mod in ("last", "past") and unit in ("week", "month", "year", "fortnight"):
-                # "the past week": the span of time ending now
+                # "the past week": the span of time ending now; as a calendar value, the week
+                # that holds most of it
                 start = _shift(a, unit, -1)
+                if unit == "week":
+                    held = (a.weekday() + 1) % 7 + 1  # days of a's Sunday-to-Saturday week
+                    week = _week_of(a if held >= 4 else a - timedelta(days=7))
+                    return replace(week, window=(start, a))
                 return Value(start, a, _range_precision(start, a))
             if unit == "week" and step == 0 and not the:
                 return _this_week(a, ctx.tense)
@@ -700,9 +792,9 @@ class _Resolver:
                     return _this_week(a, "past")
                 return _this_week(a, "future" if mod in ("later", "late") else ctx.tense)
             if which == "this" and mod == "earlier":
-                return Value(base.start, max(base.start, a), base.precision)
+                return replace(base, mod="START", window=(base.start, max(base.start, a)))
             if which == "this" and mod == "later":
-                return Value(min(a, base.end), base.end, base.precision)
+                return replace(base, mod="END", window=(min(a, base.end), base.end))
             k = {"early": 0, "earlier": 0, "mid": 1, "late": 2, "later": 2}[mod]
             return _third(base, k)
         return None
@@ -742,12 +834,12 @@ class _Resolver:
         m = self.re_season.match(s)
         if m:
             mod, season, yr = m.groups()
-            m0, m1 = self.v.seasons[season]
+            m0, m1, code = self.v.seasons[season]
             if yr:
                 y = {"this year": a.year, "last year": a.year - 1, "next year": a.year + 1}.get(yr)
                 y = int(yr) if y is None else y
-                return _months(y, m0, m1)
-            occ = [_months(y, m0, m1) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
+                return replace(_months(y, m0, m1), label=code)
+            occ = [replace(_months(y, m0, m1), label=code) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
             if mod in ("last", "past", "this past"):
                 past = [o for o in occ if o.end < a]
                 return past[-1] if past else None
@@ -768,7 +860,7 @@ class _Resolver:
             part, yr = m.groups()
             if yr is None and part in ("beginning", "start", "end"):
                 return None
-            m0, m1 = self.v.year_parts[part]
+            m0, m1, *code = self.v.year_parts[part]
             if yr and yr[0].isdigit():
                 y = int(yr)
             elif yr == "last year":
@@ -777,11 +869,11 @@ class _Resolver:
                 y = a.year + 1
             else:
                 y = a.year if (m0 <= a.month or ctx.future or yr == "this year") else a.year - 1
-            return _months(y, m0, m1)
+            return replace(_months(y, m0, m1), label=code[0] if code else None)
         m = self.re_year_part_tail.match(s)
         if m:
-            m0, m1 = self.v.year_parts[m.group(2)]
-            return _months(int(m.group(1)), m0, m1)
+            m0, m1, *code = self.v.year_parts[m.group(2)]
+            return replace(_months(int(m.group(1)), m0, m1), label=code[0] if code else None)
         return None
 
     def _absolute(self, s: str, ctx: _Ctx) -> Optional[Value]:
@@ -810,21 +902,15 @@ class _Resolver:
         if hit is None:
             return None
         d, period = date.fromisoformat(hit[0]), hit[1]
-        if period in ("day", "time", "month") and not explicit_year and ctx.year_hint \
-                and ctx.year_hint != ctx.pub.year and wd is None:
-            hinted = _safe_date(ctx.year_hint, d.month, d.day if period != "month" else 1)
-            if hinted is not None:
-                d = hinted
-        elif period in ("day", "time") and not explicit_year:
-            years = (ctx.pub.year - 1, ctx.pub.year, ctx.pub.year + 1)
-            options = [_safe_date(y, d.month, d.day) for y in years]
-            options = [o for o in options if o is not None]
-            if wd is not None and any(o.weekday() == wd for o in options):
+        if period in ("day", "time", "month") and not explicit_year:
+            day = d.day if period != "month" else 1
+            options = [o for o in (_safe_date(y, d.month, day) for y in
+                                   (ctx.pub.year - 1, ctx.pub.year, ctx.pub.year + 1)) if o]
+            if wd is not None and period != "month" and any(o.weekday() == wd for o in options):
                 # "Monday, December 6": the year in which that date is a Monday
                 d = min((o for o in options if o.weekday() == wd), key=lambda o: abs(o - ctx.pub))
-            elif not ctx.future and not ctx.tense_known:
-                # no tense to go by ("the June 12 vote"): the nearer occurrence, if close
-                d = _nearest(options, ctx.pub, d)
+            else:
+                d = _safe_date(self._year_of(d.month, ctx), d.month, day) or d
         if period == "month":
             return _month(d.year, d.month)
         if period == "year":
@@ -834,18 +920,25 @@ class _Resolver:
         return _day(d)
 
     def _month_alone(self, month: int, ctx: _Ctx) -> Value:
-        """"in May": the latest May on or before publication; in a future clause the next."""
+        """"in May": the May of `_year_of`."""
+        return _month(self._year_of(month, ctx), month)
+
+    @staticmethod
+    def _year_of(month: int, ctx: _Ctx) -> int:
+        """The year of a month named without one, judged by months as news writers do (a
+        date of the publication's own month is of its year): the year of a full date just
+        before; else the latest such month in a past clause, the next in a future one, and
+        without a tense the nearer (ahead only within `NEAR_AHEAD_MONTHS`)."""
         a = ctx.pub
-        if ctx.year_hint and ctx.year_hint != a.year and not ctx.future:
-            return _month(ctx.year_hint, month)  # "in 2016 ... in May"
+        if ctx.year_hint and not ctx.future:
+            return ctx.year_hint
+        diff = month - a.month
         if ctx.future:
-            y = a.year if month >= a.month else a.year + 1
-        else:
-            y = a.year if month <= a.month else a.year - 1
-            if not ctx.tense_known and 0 < month - a.month <= NEAREST_FUTURE_DAYS // 30 \
-                    and month - a.month < 12 - (month - a.month):
-                y = a.year  # no tense to go by: the nearer one
-        return _month(y, month)
+            return a.year + (diff < 0)
+        ahead, back = diff % 12, -diff % 12
+        if ctx.tense != "past" and 0 < ahead < back and ahead <= NEAR_AHEAD_MONTHS:
+            return a.year + (diff < 0)
+        return a.year - (diff > 0)
 
     def _number(self, q: str) -> Optional[float]:
         q = re.sub(r"\s+", " ", q)
@@ -890,18 +983,25 @@ def _resolver() -> _Resolver:
     return _Resolver()
 
 
+def resolve_value(text: str, pub_date: Union[str, date], future: bool = False,
+                  permissive: bool = False) -> Optional[Value]:
+    """`resolve_time`'s answer as a `Value` (with its mod, window and TimeML label)."""
+    pub = date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
+    ctx = _Ctx(pub=pub, tense="future" if future else "past", speech=lambda: pub,
+               ref=lambda kind: (_day(pub), "default"), clock_day=lambda: pub,
+               noun_day=lambda noun: pub if permissive else None)
+    try:
+        return _resolver().resolve(text, ctx)
+    except _NeedsContext:
+        return None
+
+
 def resolve_time(text: str, pub_date: Union[str, date], future: bool = False,
                  permissive: bool = False) -> Optional[TimeMention]:
     """Normalise one expression out of context (no sentence, no story): a convenience for
     callers holding just a string; relative anchors all fall back to the publication date
     (`permissive`: so does the date of a named event, "before the attack")."""
-    pub = date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
-    ctx = _Ctx(pub=pub, tense="future" if future else "past", speech=lambda: pub, ref=lambda kind: (_day(pub), "default"),
-               clock_day=lambda: pub, noun_day=lambda noun: pub if permissive else None)
-    try:
-        v = _resolver().resolve(text, ctx)
-    except _NeedsContext:
-        return None
+    v = resolve_value(text, pub_date, future, permissive)
     if v is None:
         return None
     return TimeMention(text=text, span=Span(start=0, end=len(text)), start=v.start.isoformat(),
@@ -1161,8 +1261,12 @@ def _tense(span: TokenSpan) -> str:
     pass by Bermuda late Wednesday night", which may lie on either side of publication)."""
     v = _vocab()
     doc = span.doc
-    if span.start > 0 and doc[span.start - 1].lower_ in v.future_words:
-        return "future"
+    if span.start > 0 and doc[span.start - 1].lower_ in v.future_words \
+            and doc[span.start - 1].pos_ not in ("VERB", "AUX"):
+        return "future"  # "upcoming Tuesday", not "Cuba predicted Wednesday"
+    before = normalise(doc[max(0, span.start - 4):span.start].text)
+    if any(before.endswith(w) for w in v.future_prefixes):
+        return "future"  # "as early as Tuesday"
     if not _has(doc, "DEP"):
         return "unknown"
     def past(tok: Token) -> bool:
@@ -1176,7 +1280,9 @@ def _tense(span: TokenSpan) -> str:
 
     att = _attachment(span)
     if att is not None and att.pos_ in ("NOUN", "PROPN") and any(
-            c.lower_ in v.future_words and c.dep_ == "amod" for c in att.children):
+            c.lower_ in v.future_words and c.dep_ == "amod"
+            and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ in v.not_future_after)
+            for c in att.children):
         # "his next court appearance on April 5"; "the planned launch on Wednesday ... was
         # scrubbed" may lie on either side
         return "either" if main_verb_past(att) else "future"
@@ -1206,22 +1312,29 @@ def _tense(span: TokenSpan) -> str:
                 return "future"
             # "asked Parliament to meet in October": after the asking, maybe after publication
             return "unknown"
-        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may") for c in kids):
+        if any(c.dep_ == "aux" and c.lower_ in v.past_future_aux for c in kids):
+            return "either"  # "would be traveling Thursday": the future of a past report
+        if any(c.dep_ == "aux" and c.lower_ in v.modal_aux for c in kids):
             return "unknown"
-    if verb.tag_ in ("VBD", "VBN") or past(verb):
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    signal = {doc[span.start].lower_, doc[span.start - 1].lower_ if span.start else ""}
+    if verb.lemma_.lower() in v.postpone_verbs and signal & v.postpone_preps:
+        return "future"  # "postponed until Tuesday": after the postponing
+    if verb.tag_ == "VBD" or past(verb) or any(c.lemma_ == "have" for c in auxes):
         return "past"
-    return "past" if verb.tag_ in ("VBZ", "VBP", "VBG") else "unknown"
+    if verb.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in auxes):
+        return "present"  # "Congress reconvenes Jan. 24", "the case is heard in May"
+    return "past" if verb.tag_ == "VBN" else "unknown"
 
 
 def _year_hint(span: TokenSpan) -> Optional[int]:
     """The year of a full date just before `span` ("the army moved on November 15, 2017 ...
-    his resignation on November 21"): in the same sentence or the one before it."""
+    his resignation on November 21"), in the same sentence (further back, the story has
+    usually moved on: "the 1988 bombing ... agreed in April")."""
     doc = span.doc
     if not _has(doc, "SENT_START"):
         return None
     s0, _ = _sent_of(doc, span.start)
-    if s0 > 0:
-        s0, _ = _sent_of(doc, s0 - 1)
     start = doc[s0].idx
     hits = list(_vocab().explicit_year_re.finditer(_text(doc), start, span.start_char))
     return int(hits[-1].group(1)) if hits else None
@@ -1351,10 +1464,14 @@ def find_times(doc: Doc) -> list[TimeSpan]:
     for m in mentions:
         if m.value is None:
             continue
-        out.append(TimeSpan(span=m.span, mention=TimeMention(
-            text=m.span.text, span=char_span(m.span),
-            start=m.value.start.isoformat(), end=m.value.end.isoformat(),
-            precision=m.value.precision)))
+        val = m.value
+        out.append(TimeTag(
+            span=m.span, mention=TimeMention(text=m.span.text, span=char_span(m.span),
+                                             start=val.start.isoformat(), end=val.end.isoformat(),
+                                             precision=val.precision),
+            value=timeml_value(val), mod=val.mod,
+            window=tuple(d.isoformat() for d in val.window) if val.window else None,
+            governs=m.attach))
     return out
 
 
