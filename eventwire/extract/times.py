@@ -38,6 +38,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Union
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span as TokenSpan, Token
@@ -86,14 +87,18 @@ class _Vocab:
         self.past_future_aux = set(data["past_future_aux"])
         self.modal_aux = set(data["modal_aux"])
         self.postpone_verbs = set(data["postpone_verbs"])
+        self.back_words = set(data["back_words"])
+        self.ahead_words = set(data["ahead_words"])
         self.postpone_preps = set(data["postpone_preps"])
         self.conversion_zones = set(data["conversion_zones"])
         full_days = [w for w in self.weekdays if w.endswith("day")]
         full_months = [w for w, n in self.months.items() if w == calendar.month_name[n].lower()]
-        self.capitalised = set(full_days) | set(full_months)
+        abbr_months = [w for w in self.months if w not in full_months]
+        self.capitalised = set(full_days) | set(full_months) | set(abbr_months)
         subs = {
             "weekday_full": _alt(full_days), "weekday": _alt(self.weekdays),
             "month_full": _alt(full_months), "month": _alt(self.months),
+            "month_abbr": _alt(abbr_months),
             "number": _alt(self.numbers), "unit": _alt(self.units),
             "part_of_day": _alt(self.part_of_day), "deictic": _alt(self.deictic),
             "anaphoric": _alt(self.anaphoric), "holiday": _alt(self.holidays),
@@ -110,6 +115,7 @@ class _Vocab:
             "(?:" + "|".join(data["clock"]) + ")" + self.clock_suffix + "?", re.I)
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
         self.not_date_words = set(data["not_date_words"])
+        self.bare_name_rest = re.compile(r"\W*(?:" + _alt(data["determiners"]) + r")?\W*", re.I)
         self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
         self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
@@ -142,9 +148,26 @@ class _Vocab:
             + r",?\s+)((?:1[6-9]|20)\d\d)\b", re.I)
 
 
-@lru_cache(maxsize=1)
+DEFAULT_DATA = "times"
+_ACTIVE: dict[str, _Vocab] = {}
+
+
 def _vocab() -> _Vocab:
-    return _Vocab(vocab.load("times"))
+    """The language data in use: the one the component was initialised with, else the
+    default `data/times.yaml`."""
+    if "vocab" not in _ACTIVE:
+        use_data(DEFAULT_DATA)
+    return _ACTIVE["vocab"]
+
+
+def use_data(name: str) -> None:
+    """Load `data/<name>.yaml` as the language data of the stage (and drop what was derived
+    from the previous one)."""
+    _ACTIVE["vocab"] = _Vocab(vocab.load(name))
+    for cached in ("_resolver", "_resolvable"):
+        fn = globals().get(cached)
+        if fn is not None:
+            fn.cache_clear()
 
 
 # ---------------------------------------------------------------- calendar helpers
@@ -441,6 +464,8 @@ class _Resolver:
                                   r"(?:year\s+|fy\s*)?(\d{4})$")
         self.re_year_range = re.compile(r"^(?:the\s+)?(?:years?\s+|period\s+)?(?:between\s+|from\s+)?"
                                         r"(\d{4})\s*(?:-|to|and|through|until)\s*(\d{2}|\d{4})$")
+        self.re_holiday = re.compile(r"^(?:(" + _alt(v.back_words | v.ahead_words | {"this"}) + r")\s+)?("
+                                     + s["holiday"] + r")$")
         self.re_week_of = re.compile(r"^(?:the\s+)?week\s+of\s+(.+)$")
         self.re_noun_day = re.compile(r"^(?:the\s+)?([a-z]+)\s+day$")
         self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
@@ -511,8 +536,9 @@ class _Resolver:
             return self._deictic(v.deictic[s], ctx)
         if s in v.anaphoric:
             return self._anaphoric(v.anaphoric[s], ctx)
-        if s in v.holidays:
-            return self._holiday(v.holidays[s], ctx)
+        m = self.re_holiday.match(s)
+        if m:
+            return self._holiday(v.holidays[m.group(2)], ctx, m.group(1))
 
         val = (self._weekday(s, ctx) or self._offset(s, ctx) or self._relative(s, ctx)
                or self._calendar_parts(s, ctx))
@@ -587,17 +613,18 @@ class _Resolver:
             return _year(ref.year)
         return _day(ref + timedelta(days=lo), ref + timedelta(days=hi))
 
-    def _holiday(self, md, ctx: _Ctx) -> Value:
-        m, d = md
+    def _holiday(self, spec, ctx: _Ctx, mod: Optional[str] = None) -> Value:
+        """A named day (or week) in the year of `_year_of`; "last"/"next" take the latest
+        before, the first after publication."""
         a = ctx.pub
-        cand = date(a.year, m, d)
-        if ctx.future:
-            if cand < a:
-                cand = date(a.year + 1, m, d)
-        elif cand > a:
-            past = date(a.year - 1, m, d)
-            cand = cand if not ctx.tense_known and (cand - a).days <= 31 else past
-        return _day(cand)
+        occ = [v for v in (_holiday_value(spec, y) for y in (a.year - 1, a.year, a.year + 1)) if v]
+        if mod in self.v.back_words:
+            return [o for o in occ if o.start < a][-1]
+        if mod in self.v.ahead_words:
+            return [o for o in occ if o.start > a][0]
+        month = occ[1].start.month
+        y = self._year_of(month, replace(ctx, year_hint=None))
+        return next((o for o in occ if o.start.year == y), occ[1])
 
     def _weekday(self, s: str, ctx: _Ctx) -> Optional[Value]:
         m = self.re_weekday.match(s)
@@ -730,7 +757,8 @@ class _Resolver:
                 return _years(a.year - 10 if step < 0 else a.year, a.year) if step <= 0 \
                     else _years(a.year, a.year + 10)
             if unit == "century":
-                return None
+                c = a.year // 100 + (a.year % 100 != 0) + step  # 1999: the 20th, 1901-2000
+                return _years((c - 1) * 100 + 1, c * 100)
             return _period_value(_shift(a, unit, step), unit)
         m = self.re_rel_range.match(s)
         if m:
@@ -950,6 +978,29 @@ class _Resolver:
             return None
 
 
+def _holiday_value(spec, y: int) -> Optional[Value]:
+    """A named day in year `y`: [month, day]; {month, weekday, nth} (nth -1: the last;
+    `offset` days after it); {easter: offset in days}; `days` > 1 makes it a week."""
+    if isinstance(spec, list):
+        d = _safe_date(y, spec[0], spec[1])
+    elif "easter" in spec:
+        d = easter(y) + timedelta(days=spec["easter"])
+    else:
+        first = date(y, spec["month"], 1)
+        d = first + timedelta(days=(spec["weekday"] - first.weekday()) % 7)
+        if spec["nth"] > 0:
+            d += timedelta(days=7 * (spec["nth"] - 1))
+        else:
+            last = calendar.monthrange(y, spec["month"])[1]
+            while d.day + 7 <= last:
+                d += timedelta(days=7)
+        d += timedelta(days=spec.get("offset", 0))
+    if d is None:
+        return None
+    n = spec.get("days", 1) if isinstance(spec, dict) else 1
+    return Value(d, d + timedelta(days=n - 1), "day" if n == 1 else "week")
+
+
 def _safe_date(y: int, m: int, d: int) -> Optional[date]:
     try:
         return date(y, m, d)
@@ -1046,8 +1097,9 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
             if any(w.lower() in v.capitalised and not w[0].isupper() for w in words):
                 continue  # "may" the verb, "march" the noun
             s, e = m.span()
-            if any(ns <= s and e <= ne and (ns, ne) != (s, e) for ns, ne in names):
-                continue
+            if any(ns <= s and e <= ne and (ns, ne) != (s, e)
+                   and not v.bare_name_rest.fullmatch(text[ns:s] + " " + text[e:ne]) for ns, ne in names):
+                continue  # inside a longer name, unless the name is the date ("the Aug. 7")
             found.append((s, e))
     # trim leading prepositions a pattern may have taken in ("in 2016" -> "2016")
     out = []
@@ -1702,7 +1754,30 @@ def _depth(t: Token) -> int:
     return d
 
 
-@Language.component("eventwire_times")
-def times_component(doc: Doc) -> Doc:
-    doc._.times = find_times(doc)
-    return doc
+class TimesTagger:
+    """The times stage: `doc._.times` is the document's time mentions (`TimeTag`s, text
+    order), normalised against `doc._.pub_date`. Its language data (`data` in the config:
+    a YAML file of `extract/data/`) is loaded in `initialize`, or on first use."""
+
+    def __init__(self, nlp: Language, name: str, data: str) -> None:
+        self.name = name
+        self.data = data
+        self.ready = False
+
+    def initialize(self, get_examples=None, *, nlp: Optional[Language] = None,
+                   data: Optional[str] = None) -> None:
+        self.data = data or self.data
+        use_data(self.data)
+        self.ready = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.ready:  # added to a loaded pipeline, which is not initialised again
+            self.initialize()
+        doc._.times = find_times(doc)
+        return doc
+
+
+@Language.factory("eventwire_times", default_config={"data": DEFAULT_DATA},
+                  assigns=["doc._.times"], requires=["doc.ents", "token.dep", "token.pos"])
+def make_times(nlp: Language, name: str, data: str) -> TimesTagger:
+    return TimesTagger(nlp, name, data)
