@@ -1,11 +1,13 @@
 """The times stage (SPEC 7) on real sentences from the corpus (tests/data/times/cases.yaml)."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import spacy
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from eventwire.extract import times as T
 from eventwire.extract.mentions import TimeSpan
@@ -124,3 +126,51 @@ def test_not_dates():
         assert T._is_not_date(text), text
     for text in ("three days later", "two years ago", "2016"):
         assert not T._is_not_date(text), text
+
+
+def test_stage_alone_from_its_factory():
+    """The stage is a factory with a default config; its data loads in `initialize`."""
+    blank = spacy.blank("en")
+    stage = blank.add_pipe("eventwire_times")
+    assert blank.get_pipe_meta("eventwire_times").default_config == {"data": "times"}
+    blank.initialize()
+    assert stage.ready
+    doc = blank.make_doc(CASES["weekday"]["text"])
+    doc._.pub_date = CASES["weekday"]["pub"]
+    doc = blank(doc)
+    assert [(t.mention.start, t.value) for t in doc._.times] == [("2019-02-02", "2019-02-02")]
+
+
+@pytest.mark.parametrize("text,pub,value", [
+    ("the summer of 1998", "1999-01-05", "1998-SU"),
+    ("the third quarter", "1998-11-02", "1998-Q3"),
+    ("the first half of 1999", "1999-10-01", "1999-H1"),
+    ("the 1990s", "2000-01-05", "199"),
+    ("last week", "2000-04-03", "2000-W13"),
+    ("Easter week", "2000-04-17", "2000-W16"),
+    ("this century", "1999-03-12", "20"),
+])
+def test_timeml_values(text, pub, value):
+    assert T.timeml_value(T.resolve_value(text, pub)) == value
+
+
+PHRASES = ["{w}", "last {w}", "next {w}", "early {m}", "late {m}", "mid-{m}", "{m} {d}", "{d} {m} {y}",
+           "since {y}", "since {m}", "{n} days ago", "{n} weeks ago", "earlier this month",
+           "later this year", "this week", "the past week", "the week of {m} {d}", "the summer of {y}",
+           "the first quarter", "the 1990s", "between {y} and 2021", "last Thanksgiving", "Easter week",
+           "late last year", "in recent days", "over the weekend", "the second half of {y}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(template=st.sampled_from(PHRASES), pub=st.dates(date(1990, 1, 1), date(2030, 12, 31)),
+       future=st.booleans(), w=st.sampled_from(["Monday", "Friday", "Sunday"]),
+       m=st.sampled_from(["January", "February", "June", "December"]), d=st.integers(1, 28),
+       y=st.integers(1950, 2020), n=st.integers(1, 30))
+def test_normalisation_never_ends_before_it_starts(template, pub, future, w, m, d, y, n):
+    v = T.resolve_value(template.format(w=w, m=m, d=d, y=y, n=n), pub, future=future)
+    if v is None:
+        return
+    assert v.start <= v.end
+    if v.window:
+        assert v.window[0] <= v.window[1]
+    assert T.timeml_value(v)

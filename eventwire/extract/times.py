@@ -115,6 +115,7 @@ class _Vocab:
             "(?:" + "|".join(data["clock"]) + ")" + self.clock_suffix + "?", re.I)
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
         self.not_date_words = set(data["not_date_words"])
+        self.not_date_before = set(data["not_date_before"])
         self.bare_name_rest = re.compile(r"\W*(?:" + _alt(data["determiners"]) + r")?\W*", re.I)
         self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
@@ -538,6 +539,13 @@ class _Resolver:
             return self._anaphoric(v.anaphoric[s], ctx)
         m = self.re_holiday.match(s)
         if m:
+            nd = self.re_noun_day.match(s)
+            if nd and m.group(1) is None:  # "election day": the document's own, if it dates one
+                if ctx.noun_day is None:
+                    raise _NeedsContext
+                d = ctx.noun_day(nd.group(1))
+                if d:
+                    return _day(d)
             return self._holiday(v.holidays[m.group(2)], ctx, m.group(1))
 
         val = (self._weekday(s, ctx) or self._offset(s, ctx) or self._relative(s, ctx)
@@ -1470,7 +1478,8 @@ def find_times(doc: Doc) -> list[TimeSpan]:
             last = mentions[-1]
             last.span = doc[min(last.span.start, span.start):max(last.span.end, span.end)]
             continue
-        if _is_not_date(span.text) or _is_conversion(doc, span, prev):
+        if _is_not_date(span.text) or _is_conversion(doc, span, prev) \
+                or (span.start > 0 and doc[span.start - 1].lower_ in v.not_date_before):
             prev = span
             continue
         prev = span
