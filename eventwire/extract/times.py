@@ -120,6 +120,10 @@ class _Vocab:
         self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
         self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
+        subs["num"] = self.number_re
+        subs["third_or_edge"] = _alt(list(self.thirds) + data["edge_words"])
+        subs["holiday_mod"] = _alt(data["holiday_mods"])
+        self.grammar = {k: re.compile(fill(p)) for k, p in data["grammar"].items()}
         num, unit, pod = self.number_re, subs["unit"], subs["part_of_day"]
         # _joinable
         self.part_of_day_re = re.compile(r"(?:the\s+)?" + pod, re.I)
@@ -416,64 +420,8 @@ class _Resolver:
 
     def __init__(self) -> None:
         v = self.v = _vocab()
-        s = v.subs
-        num = v.number_re
-        self.re_since = re.compile(r"^(since|ever since)\s+(.+)$")
-        self.re_within = re.compile(r"^(within|in the space of)\s+(.+)$")
-        self.re_until = re.compile(r"^(until|till|up until|up to|before|after|by|"
-                                   r"no later than|as of|starting|beginning)\s+(.+)$")
-        self.re_mod = re.compile(r"^(?:the\s+|at\s+the\s+)?(" + _alt(list(v.thirds) + ["earlier", "later"])
-                                 + r")\b\s*(?:-\s*)?(?:on\s+|in\s+|of\s+)?(.+)$")
-        self.re_pod_tail = re.compile(r"^(.+?)\s+(?:" + s["part_of_day"] + r")$")
-        self.re_pod_head = re.compile(r"^(?:the\s+)?(?:" + s["part_of_day"] + r")\s+(?:of\s+)?(.+)$")
-        self.re_weekday = re.compile(
-            r"^(?:(last|this|next|past|coming|this past|this coming)\s+)?(" + s["weekday"]
-            + r")\.?(?:\s+(?:" + s["part_of_day"] + r"))?$")
-        self.re_offset = re.compile(
-            r"^(?:the\s+)?(?:(" + num + r")(\s+and\s+a\s+half)?\s+)?(" + s["unit"] + "|"
-            + s["part_of_day"] + r")(\s+and\s+a\s+half)?\s+(ago|before|after|earlier|later|"
-            r"from now|prior|following)(?:\s+(?:to\s+|that\s+)?(.+))?$")
-        self.re_rel_period = re.compile(
-            r"^(the\s+)?(last|this|next|past|coming|previous|following|current|latest|"
-            r"this past|this coming)\s+(week|month|year|weekend|decade|century|fortnight|quarter)$")
-        self.re_rel_range = re.compile(
-            r"^(?:the\s+)?(last|past|next|coming|previous|preceding|following)\s+(" + num
-            + r")\s+(" + s["unit"] + r")$")
-        self.re_vague_range = re.compile(
-            r"^(?:the\s+)?(coming|next|past|last|following|previous)\s+(days|weeks|months|years)$")
-        self.re_ended = re.compile(
-            r"^(?:the\s+)?(?:(" + num + r")\s+)?(quarter|half|year|months?|quarters)\s+"
-            r"(?:that\s+)?(?:ended|ending|ends|through|to)\s+(.+)$")
-        self.re_recent = re.compile(r"^(?:the\s+)?(?:most\s+)?recent\s+(days|weeks|months|years)$")
-        self.re_this_part = re.compile(
-            r"^(earlier|later|early|late|mid)\b\s*-?\s*(?:in\s+|on\s+)?(this|last|next|the)\s+"
-            r"(week|month|year|decade)$")
-        self.re_month_of = re.compile(
-            r"^(" + s["month"] + r")\.?\s+(?:of\s+)?(this|last|next|the)\s+year$")
-        self.re_season = re.compile(
-            r"^(?:(last|this|next|past|coming|this past)\s+)?(?:the\s+)?(" + s["season"]
-            + r")(?:\s+(?:of\s+)?(\d{4}|this year|last year|next year)(?:\s*-\s*\d{2,4})?)?$")
-        self.re_year_part = re.compile(
-            r"^(?:the\s+)?(" + s["year_part"] + r")(?:\s+(?:of\s+)?(?:the\s+)?(?:fiscal\s+)?"
-            r"(?:year\s+)?(\d{4}|this year|last year|next year|the year))?$")
-        self.re_year_part_tail = re.compile(r"^(\d{4})\s+(q[1-4])$")
-        self.re_decade = re.compile(r"^(?:the\s+)?(\d{3})0'?s$|^(?:the\s+)?'(\d)0s$")
-        self.re_century = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+century$")
-        self.re_month_rel = re.compile(r"^(last|this|next|past|coming|this past|this coming)\s+("
-                                       + s["month"] + r")\.?$")
-        self.re_year = re.compile(r"^(?:the\s+)?(?:(?:fiscal|calendar|financial|school)\s+)?"
-                                  r"(?:year\s+|fy\s*)?(\d{4})$")
-        self.re_year_range = re.compile(r"^(?:the\s+)?(?:years?\s+|period\s+)?(?:between\s+|from\s+)?"
-                                        r"(\d{4})\s*(?:-|to|and|through|until)\s*(\d{2}|\d{4})$")
-        self.re_holiday = re.compile(r"^(?:(" + _alt(v.back_words | v.ahead_words | {"this"}) + r")\s+)?("
-                                     + s["holiday"] + r")$")
-        self.re_week_of = re.compile(r"^(?:the\s+)?week\s+of\s+(.+)$")
-        self.re_noun_day = re.compile(r"^(?:the\s+)?([a-z]+)\s+day$")
-        self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
-        self.re_numeric_date = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
-        self.re_year_in = re.compile(r"\b(1[0-9]\d\d|20\d\d)\b")
-        self.re_lead_weekday = re.compile(r"^(" + s["weekday"] + r")\.?,?\s+(?=\S)")
-        self.re_rel_year_tail = re.compile(r"^(.*\d)(?:,?\s+of)?,?\s+(last|this|next)\s+year$")
+        for name, rx in v.grammar.items():  # the forms of data/times.yaml `grammar`
+            setattr(self, "re_" + name, rx)
 
     # -------------------------------------------------------- public
     def resolve(self, text: str, ctx: _Ctx) -> Optional[Value]:
