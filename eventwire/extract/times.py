@@ -121,7 +121,11 @@ class _Vocab:
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
         self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
         subs["num"] = self.number_re
-        subs["third_or_edge"] = _alt(list(self.thirds) + data["edge_words"])
+        self.edges: dict[str, int] = data["edge_words"]
+        self.direction: dict[str, int] = data["directions"]
+        self.now_offsets = set(data["now_offsets"])
+        self.not_a_day = set(data["not_a_day"])
+        subs["third_or_edge"] = _alt(list(self.thirds) + list(self.edges))
         subs["holiday_mod"] = _alt(data["holiday_mods"])
         self.grammar = {k: re.compile(fill(p)) for k, p in data["grammar"].items()}
         num, unit, pod = self.number_re, subs["unit"], subs["part_of_day"]
@@ -503,7 +507,7 @@ class _Resolver:
 
         # part of day around a resolvable day: "yesterday morning", "the night of June 3"
         m = self.re_pod_tail.match(s)
-        if m and m.group(1) not in ("the", "last", "this", "that", "every", "each"):
+        if m and m.group(1) not in v.not_a_day:
             inner = rec(m.group(1))
             if inner is not None:
                 return inner
@@ -521,15 +525,14 @@ class _Resolver:
             if inner.precision in ("day", "week"):
                 return inner
             word = re.sub(r"\s+", " ", m.group(1))
-            k = {"earlier": 0, "later": 2}.get(word, v.thirds.get(word, 1))
+            k = v.edges.get(word, v.thirds.get(word, 1))
             return _third(inner, k)
         m = self.re_week_of.match(s)
         if m:
             inner = rec(m.group(1))
             return replace(_week_of(inner.start), window=None) if inner and inner.precision == "day" else None
         m = self.re_noun_day.match(s)
-        if m and m.group(1) not in v.numbers and m.group(1) not in ("the", "same", "that",
-                                                                     "this", "next", "one"):
+        if m and m.group(1) not in v.numbers and m.group(1) not in v.not_a_day:
             if ctx.noun_day is None:
                 raise _NeedsContext
             d = ctx.noun_day(m.group(1))
@@ -593,12 +596,13 @@ class _Resolver:
             # a past forecast, a present-tense schedule: the nearer of the two
             fwd = (wd - a.weekday()) % 7
             return _day(a + timedelta(days=fwd) if 0 < fwd < back else a - timedelta(days=back))
-        if mod in ("next", "coming", "this coming") or (ctx.future and mod not in ("last", "past", "this past")):
+        way = self.v.direction.get(mod)
+        if way == 1 or (ctx.future and way != -1):
             fwd = (wd - a.weekday()) % 7
-            if mod in ("next",) and fwd == 0:
+            if mod is not None and fwd == 0:  # "next Tuesday" on a Tuesday
                 fwd = 7
             return _day(a + timedelta(days=fwd))
-        if mod in ("last", "past", "this past") and back == 0:
+        if way == -1 and back == 0:
             back = 7
         return _day(a - timedelta(days=back))
 
@@ -608,13 +612,13 @@ class _Resolver:
             return None
         qty, half1, unit_word, half2, direction, noun = m.groups()
         if unit_word not in self.v.units:  # "the morning after the attack"
-            if qty or not noun or direction not in ("before", "after", "following", "prior"):
+            if qty or not noun or direction in self.v.now_offsets or direction in self.v.edges:
                 return None
             unit_word = "day"
         if qty is None:
             # "years ago": a vague few; "the day before the rally": one
             if unit_word.endswith("s"):
-                if direction != "ago":
+                if direction not in self.v.now_offsets:
                     return None
                 qty = "several"
             else:
@@ -625,8 +629,8 @@ class _Resolver:
         if half1 or half2:
             n += 0.5
         unit = self.v.units[unit_word]
-        sign = -1 if direction in ("ago", "before", "earlier", "prior") else 1
-        if noun and direction in ("earlier", "later"):
+        sign = self.v.direction[direction]
+        if noun and direction in self.v.edges:
             return None  # "two years earlier than planned"
         if noun:
             inner = self._leading_time(noun, ctx)  # "the day before last Tuesday's hearing"
@@ -636,7 +640,7 @@ class _Resolver:
                 if ctx.noun_day is None:
                     raise _NeedsContext
                 anchor = ctx.noun_day(noun) or ctx.anchor("story")
-        elif direction in ("ago", "from now"):
+        elif direction in self.v.now_offsets:
             anchor = ctx.deictic()
         else:  # "three days later": after the last date mentioned
             if unit in ("second", "minute", "hour"):
@@ -687,8 +691,7 @@ class _Resolver:
                 a = ctx.anchor("previous_mention" if unit in ("week", "weekend") else "previous_any", step)
             else:
                 a = ctx.deictic()
-                step = {"last": -1, "past": -1, "this past": -1, "latest": -1, "next": 1,
-                        "coming": 1, "this coming": 1}.get(mod, 0)
+                step = self.v.direction.get(mod, 0)
             if unit == "quarter":
                 q0 = (a.month - 1) // 3 * 3 + 1  # first month of the quarter holding a
                 first = date(a.year, q0, 1) + relativedelta(months=3 * step)
@@ -698,7 +701,7 @@ class _Resolver:
                     return _weekend(a - timedelta(days=1 if a.weekday() == 6 else
                                                   0 if a.weekday() < 5 else 2), False)
                 return _weekend(a, step > 0 or ctx.future)
-            if the and mod in ("last", "past") and unit in ("week", "month", "year", "fortnight"):
+            if the and step < 0 and unit in ("week", "month", "year", "fortnight"):
                 # "the past week": the span of time ending now; as a calendar value, the week
                 # that holds most of it
                 start = _shift(a, unit, -1)
@@ -726,7 +729,7 @@ class _Resolver:
             a = ctx.anchor("previous_mention", 1 if mod == "following" else -1) \
                 if mod in ("previous", "preceding", "following") \
                 else ctx.deictic()
-            if mod in ("next", "coming", "following"):
+            if self.v.direction[mod] > 0:
                 lo, hi = a, _shift(a, unit, n)
             else:
                 lo, hi = _shift(a, unit, -n), a
@@ -739,7 +742,7 @@ class _Resolver:
             unit = self.v.units[unit_word]
             a = ctx.deictic()
             n = self.v.numbers["a few"]
-            if mod in ("coming", "next"):
+            if self.v.direction[mod] > 0:
                 lo, hi = a, _shift(a, unit, n)
             else:
                 lo, hi = _shift(a, unit, -n), a
@@ -765,21 +768,20 @@ class _Resolver:
         if m:
             mod, which, unit = m.groups()
             a = ctx.deictic()
-            if which == "the":  # "earlier in the month": the current one
-                which = "this"
-            base = _period_value(_shift(a, unit, {"this": 0, "last": -1, "next": 1}[which]),
+            way = self.v.direction[which]  # "earlier in the month": the current one
+            base = _period_value(_shift(a, unit, way),
                                  "year" if unit == "decade" else unit)
             if unit == "decade":
                 base = _years(a.year - a.year % 10, a.year - a.year % 10 + 9)
-            if which == "this" and unit == "week":
-                if mod in ("earlier", "early") and not ctx.future:
+            k = self.v.edges.get(mod, self.v.thirds.get(mod))
+            if way == 0 and unit == "week":
+                if k == 0 and not ctx.future:
                     return _this_week(a, "past")
-                return _this_week(a, "future" if mod in ("later", "late") else ctx.tense)
-            if which == "this" and mod == "earlier":
+                return _this_week(a, "future" if k == 2 else ctx.tense)
+            if way == 0 and mod in self.v.edges and k == 0:
                 return replace(base, mod="START", window=(base.start, max(base.start, a)))
-            if which == "this" and mod == "later":
+            if way == 0 and mod in self.v.edges:
                 return replace(base, mod="END", window=(min(a, base.end), base.end))
-            k = {"early": 0, "earlier": 0, "mid": 1, "late": 2, "later": 2}[mod]
             return _third(base, k)
         return None
 
@@ -810,9 +812,10 @@ class _Resolver:
         if m:
             mod, mon = m.group(1), self.v.months[m.group(2)]
             y = a.year
-            if mod in ("last", "past", "this past"):
+            way = self.v.direction.get(mod, 0)
+            if way < 0:
                 y = a.year if mon < a.month else a.year - 1
-            elif mod in ("next", "coming", "this coming"):
+            elif way > 0:
                 y = a.year if mon > a.month else a.year + 1
             return _month(y, mon)
         m = self.re_season.match(s)
@@ -824,13 +827,14 @@ class _Resolver:
                 y = int(yr) if y is None else y
                 return replace(_months(y, m0, m1), label=code)
             occ = [replace(_months(y, m0, m1), label=code) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
-            if mod in ("last", "past", "this past"):
+            way = self.v.direction.get(mod)
+            if way == -1:
                 past = [o for o in occ if o.end < a]
                 return past[-1] if past else None
-            if mod in ("next", "coming"):
+            if way == 1:
                 fut = [o for o in occ if o.start > a]
                 return fut[0] if fut else None
-            if mod == "this":
+            if way == 0:
                 held = [o for o in occ if o.start <= a <= o.end]
                 same = [o for o in occ if o.start.year == a.year]
                 return (held or same or [None])[0]
@@ -874,11 +878,11 @@ class _Resolver:
             return self._month_alone(self.v.months[text], ctx)
         m = self.re_month_of.match(text)
         if m:
-            y = ctx.deictic().year + {"this": 0, "the": 0, "last": -1, "next": 1}[m.group(2)]
+            y = ctx.deictic().year + self.v.direction[m.group(2)]
             return _month(y, self.v.months[m.group(1)])
         m = self.re_rel_year_tail.match(text)
         if m:  # "March 20 last year"
-            y = ctx.deictic().year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
+            y = ctx.deictic().year + self.v.direction[m.group(2)]
             text = f"{m.group(1)} {y}"
         explicit_year = bool(self.re_year_in.search(text))
         prefer = "future" if ctx.future else "past"
