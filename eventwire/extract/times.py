@@ -116,6 +116,14 @@ class _Vocab:
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
         self.not_date_words = set(data["not_date_words"])
         self.not_date_before = set(data["not_date_before"])
+        joiners = _alt(data["clock_joiners"])
+        self.clock_joiners_re = re.compile(r"^(?:" + joiners + r"\b\s*)+|(?:\s*\b" + joiners + r")+$")
+        self.leading_prep_re = re.compile(r"(?:" + _alt(data["leading_prepositions"]) + r"\s+)+", re.I)
+        self.coordinator_re = re.compile(r"\s*(?:" + "|".join(data["coordinators"]) + r")\s+", re.I)
+        self.clock_gaps = set(data["clock_gaps"])
+        self.clock_day_gaps = set(data["clock_day_gaps"])
+        self.offset_tails = set(data["offset_tails"])
+        self.anaphor_word_re = re.compile(r"\b" + _alt(data["anaphor_words"]) + r"\b")
         self.bare_name_rest = re.compile(r"\W*(?:" + _alt(data["determiners"]) + r")?\W*", re.I)
         self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
@@ -475,9 +483,7 @@ class _Resolver:
         # clock times: the time of day carries no date of its own
         if v.clock_any.search(s):
             rest = normalise(v.clock_any.sub(" ", s))
-            joiners = (r"(?:at|on|of|by|until|till|around|about|before|after|from|shortly|just|"
-                       r",|and|to|between)")
-            rest = re.sub(r"^(?:" + joiners + r"\b\s*)+|(?:\s*\b" + joiners + r")+$", "", rest).strip()
+            rest = v.clock_joiners_re.sub("", rest).strip()
             if not rest:
                 if ctx.clock_day is None:
                     raise _NeedsContext
@@ -1064,8 +1070,7 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
     # trim leading prepositions a pattern may have taken in ("in 2016" -> "2016")
     out = []
     for s, e in found:
-        m = re.match(r"(?:(?:in|on|at|of|by|from|to|and|between|before|after|until|till)\s+)+",
-                     text[s:e], re.I)
+        m = v.leading_prep_re.match(text[s:e])
         if m and m.end() < e - s:
             s += m.end()
         out.append((s, e))
@@ -1099,7 +1104,6 @@ def _resolvable(text: str) -> bool:
     return resolve_time(text, "2000-06-15", permissive=True) is not None
 
 
-_COORD = re.compile(r"\s*(?:,?\s+and|,?\s+or|\s+to|\s+through|\s+until|\s+till|\s*[-\u2013\u2014])\s+", re.I)
 
 
 def _pieces(text: str, s: int, e: int, parts: list) -> list[tuple[int, int]]:
@@ -1107,7 +1111,7 @@ def _pieces(text: str, s: int, e: int, parts: list) -> list[tuple[int, int]]:
     spaCy over-extended ("10-19 year olds from 2005") falls back to the matches inside."""
     whole = text[s:e]
     if _resolvable(whole):
-        for m in _COORD.finditer(whole):
+        for m in _vocab().coordinator_re.finditer(whole):
             a, b = whole[:m.start()], whole[m.end():]
             a_core = re.sub(r"^(?:between|from)\s+", "", a, flags=re.I)
             clock = _vocab().clock_any
@@ -1135,11 +1139,9 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
         return True
     is_clock = lambda t: bool(v.clock_any.fullmatch(t.strip())  # noqa: E731
                               or v.part_of_day_re.fullmatch(t.strip()))
-    if g in ("at", "around", "about", "until", "till", "by", "from", "at around", "at about",
-             "shortly after", "shortly before", "just after", "just before", ",", ", at") \
-            and is_clock(right) and not is_clock(left):
+    if g in v.clock_gaps and is_clock(right) and not is_clock(left):
         return True
-    if g in ("on", "of", ", on") and is_clock(left) and not is_clock(right):
+    if g in v.clock_day_gaps and is_clock(left) and not is_clock(right):
         return True
     if g in ("", "of") and v.rel_year_re.fullmatch(right.strip()) and v.month_word_re.search(left):
         return True  # "March 20 last year"
@@ -1148,7 +1150,6 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
     return False
 
 
-_OFFSET_TAIL = re.compile(r"^(?:ago|before|after|earlier|later|prior|following)$", re.I)
 
 
 def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
@@ -1180,7 +1181,7 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     is_duration = bool(v.duration_re.fullmatch(core))
     if end < sent_end and doc[end].lower_ == "ago":
         end += 1
-    elif end < sent_end and is_duration and _OFFSET_TAIL.match(doc[end].text):
+    elif end < sent_end and is_duration and doc[end].lower_ in v.offset_tails:
         end += 1
     if tail and end - 1 >= start and doc[end - 1].lower_ in ("before", "after", "prior", "following") \
             and end < sent_end and (is_duration or len(tail) <= 3):
@@ -1382,8 +1383,6 @@ def _local(tok: Token) -> list[tuple[Token, int]]:
 
 
 # ---------------------------------------------------------------- the component
-_ANAPHOR_WORD = re.compile(r"\b(?:that|same|previous|following|next)\b"
-                           r"|\b(?:before|after|earlier|later|prior)\b")
 
 
 @dataclass
@@ -1437,7 +1436,7 @@ def find_times(doc: Doc) -> list[TimeSpan]:
         prev = span
         tense = _tense(span)
         norm = normalise(span.text)
-        anaphor = norm in v.anaphoric or bool(_ANAPHOR_WORD.search(norm))
+        anaphor = norm in v.anaphoric or bool(v.anaphor_word_re.search(norm))
         mentions.append(_Mention(span, qmask[span.start_char] if span.start_char < len(qmask) else False,
                                  tense, _year_hint(span),
                                  _attachment(span) if _has(doc, "DEP") else None,
