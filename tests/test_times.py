@@ -1,11 +1,13 @@
 """The times stage (SPEC 7) on real sentences from the corpus (tests/data/times/cases.yaml)."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import spacy
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from eventwire.extract import times as T
 from eventwire.extract.mentions import TimeSpan
@@ -40,10 +42,14 @@ def find(doc, text: str) -> TimeSpan:
 def test_case(nlp, name):
     case = CASES[name]
     doc = run(nlp, case["text"], case["pub"])
-    for text, start, end, precision in case.get("times", []):
-        m = find(doc, text).mention
+    for text, start, end, precision, *more in case.get("times", []):
+        tag = find(doc, text)
+        m = tag.mention
         assert (m.start, m.end, m.precision) == (start, end, precision), (name, text, m)
         assert case["text"][m.span.start:m.span.end] == m.text
+        for key, want in (more[0] if more else {}).items():  # value, mod, window
+            got = getattr(tag, key)
+            assert (list(got) if isinstance(got, tuple) else got) == want, (name, text, key, got)
     for text in case.get("absent", []):
         at = doc.text.index(text)
         over = [ts.mention.text for ts in doc._.times
@@ -91,17 +97,17 @@ def test_no_publication_date_no_times(nlp):
 @pytest.mark.parametrize("text,pub,start,end,precision", [
     ("yesterday", "2019-01-30", "2019-01-29", "2019-01-29", "day"),
     ("last night", "2019-01-30", "2019-01-29", "2019-01-30", "day"),
-    ("tonight", "2019-10-08", "2019-10-08", "2019-10-09", "day"),
+    ("tonight", "2019-10-08", "2019-10-08", "2019-10-08", "day"),
     ("last month", "2020-01-05", "2019-12-01", "2019-12-31", "month"),
     ("last year", "2020-01-05", "2019-01-01", "2019-12-31", "year"),
     ("Last April", "2020-01-05", "2019-04-01", "2019-04-30", "month"),
-    ("earlier this month", "2019-01-27", "2019-01-01", "2019-01-27", "month"),
-    ("late last year", "2019-05-19", "2018-09-01", "2018-12-31", "month"),
+    ("earlier this month", "2019-01-27", "2019-01-01", "2019-01-31", "month"),
+    ("late last year", "2019-05-19", "2018-01-01", "2018-12-31", "year"),
     ("two days ago", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
     ("the 1990s", "2020-01-05", "1990-01-01", "1999-12-31", "year"),
     ("3 January 2020", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
-    ("mid-August", "2019-10-16", "2019-08-11", "2019-08-20", "month"),
-    ("this week", "2019-09-29", "2019-09-23", "2019-09-28", "week"),  # a Sunday: the week just gone
+    ("mid-August", "2019-10-16", "2019-08-01", "2019-08-31", "month"),
+    ("this week", "2019-09-29", "2019-09-22", "2019-09-28", "week"),  # a Sunday: the week just gone
 ])
 def test_resolve_time_out_of_context(text, pub, start, end, precision):
     m = T.resolve_time(text, pub)
@@ -120,3 +126,51 @@ def test_not_dates():
         assert T._is_not_date(text), text
     for text in ("three days later", "two years ago", "2016"):
         assert not T._is_not_date(text), text
+
+
+def test_stage_alone_from_its_factory():
+    """The stage is a factory with a default config; its data loads in `initialize`."""
+    blank = spacy.blank("en")
+    stage = blank.add_pipe("eventwire_times")
+    assert blank.get_pipe_meta("eventwire_times").default_config == {"data": "times"}
+    blank.initialize()
+    assert stage.ready
+    doc = blank.make_doc(CASES["weekday"]["text"])
+    doc._.pub_date = CASES["weekday"]["pub"]
+    doc = blank(doc)
+    assert [(t.mention.start, t.value) for t in doc._.times] == [("2019-02-02", "2019-02-02")]
+
+
+@pytest.mark.parametrize("text,pub,value", [
+    ("the summer of 1998", "1999-01-05", "1998-SU"),
+    ("the third quarter", "1998-11-02", "1998-Q3"),
+    ("the first half of 1999", "1999-10-01", "1999-H1"),
+    ("the 1990s", "2000-01-05", "199"),
+    ("last week", "2000-04-03", "2000-W13"),
+    ("Easter week", "2000-04-17", "2000-W16"),
+    ("this century", "1999-03-12", "20"),
+])
+def test_timeml_values(text, pub, value):
+    assert T.timeml_value(T.resolve_value(text, pub)) == value
+
+
+PHRASES = ["{w}", "last {w}", "next {w}", "early {m}", "late {m}", "mid-{m}", "{m} {d}", "{d} {m} {y}",
+           "since {y}", "since {m}", "{n} days ago", "{n} weeks ago", "earlier this month",
+           "later this year", "this week", "the past week", "the week of {m} {d}", "the summer of {y}",
+           "the first quarter", "the 1990s", "between {y} and 2021", "last Thanksgiving", "Easter week",
+           "late last year", "in recent days", "over the weekend", "the second half of {y}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(template=st.sampled_from(PHRASES), pub=st.dates(date(1990, 1, 1), date(2030, 12, 31)),
+       future=st.booleans(), w=st.sampled_from(["Monday", "Friday", "Sunday"]),
+       m=st.sampled_from(["January", "February", "June", "December"]), d=st.integers(1, 28),
+       y=st.integers(1950, 2020), n=st.integers(1, 30))
+def test_normalisation_never_ends_before_it_starts(template, pub, future, w, m, d, y, n):
+    v = T.resolve_value(template.format(w=w, m=m, d=d, y=y, n=n), pub, future=future)
+    if v is None:
+        return
+    assert v.start <= v.end
+    if v.window:
+        assert v.window[0] <= v.window[1]
+    assert T.timeml_value(v)

@@ -33,11 +33,12 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Union
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span as TokenSpan, Token
@@ -52,6 +53,7 @@ CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csub
 STORY_WINDOW_DAYS = 10          # the story date lies at most this far before publication
 PREVIOUS_MENTION_CHARS = 1500   # "the next day" looks this far back for the day it follows
 NEAREST_FUTURE_DAYS = 120       # without a tense, a date this close ahead beats last year's
+NEAR_AHEAD_MONTHS = 4           # the same for a month named without a year
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -80,13 +82,23 @@ class _Vocab:
         self.future_aux = set(data["future_aux"])
         self.future_words = set(data["future_words"])
         self.intent_verbs = set(data["intent_verbs"])
+        self.future_prefixes = [normalise(w) for w in data["future_prefixes"]]
+        self.not_future_after = set(data["not_future_after"])
+        self.past_future_aux = set(data["past_future_aux"])
+        self.modal_aux = set(data["modal_aux"])
+        self.postpone_verbs = set(data["postpone_verbs"])
+        self.back_words = set(data["back_words"])
+        self.ahead_words = set(data["ahead_words"])
+        self.postpone_preps = set(data["postpone_preps"])
         self.conversion_zones = set(data["conversion_zones"])
         full_days = [w for w in self.weekdays if w.endswith("day")]
         full_months = [w for w, n in self.months.items() if w == calendar.month_name[n].lower()]
-        self.capitalised = set(full_days) | set(full_months)
+        abbr_months = [w for w in self.months if w not in full_months]
+        self.capitalised = set(full_days) | set(full_months) | set(abbr_months)
         subs = {
             "weekday_full": _alt(full_days), "weekday": _alt(self.weekdays),
             "month_full": _alt(full_months), "month": _alt(self.months),
+            "month_abbr": _alt(abbr_months),
             "number": _alt(self.numbers), "unit": _alt(self.units),
             "part_of_day": _alt(self.part_of_day), "deictic": _alt(self.deictic),
             "anaphoric": _alt(self.anaphoric), "holiday": _alt(self.holidays),
@@ -103,9 +115,27 @@ class _Vocab:
             "(?:" + "|".join(data["clock"]) + ")" + self.clock_suffix + "?", re.I)
         self.not_date_res = [re.compile(fill(p), re.I) for p in data["not_dates"]]
         self.not_date_words = set(data["not_date_words"])
+        self.not_date_before = set(data["not_date_before"])
+        joiners = _alt(data["clock_joiners"])
+        self.clock_joiners_re = re.compile(r"^(?:" + joiners + r"\b\s*)+|(?:\s*\b" + joiners + r")+$")
+        self.leading_prep_re = re.compile(r"(?:" + _alt(data["leading_prepositions"]) + r"\s+)+", re.I)
+        self.coordinator_re = re.compile(r"\s*(?:" + "|".join(data["coordinators"]) + r")\s+", re.I)
+        self.clock_gaps = set(data["clock_gaps"])
+        self.clock_day_gaps = set(data["clock_day_gaps"])
+        self.offset_tails = set(data["offset_tails"])
+        self.anaphor_word_re = re.compile(r"\b" + _alt(data["anaphor_words"]) + r"\b")
+        self.bare_name_rest = re.compile(r"\W*(?:" + _alt(data["determiners"]) + r")?\W*", re.I)
         self.duration_prefix_re = re.compile(r"^" + _alt(data["duration_prefixes"]) + r"\s+")
         self.filler_re = re.compile(r"^(?:" + _alt(self.fillers) + r")\s+")
         self.number_re = r"(?:" + subs["number"] + r"|\d+(?:\.\d+)?)"
+        subs["num"] = self.number_re
+        self.edges: dict[str, int] = data["edge_words"]
+        self.direction: dict[str, int] = data["directions"]
+        self.now_offsets = set(data["now_offsets"])
+        self.not_a_day = set(data["not_a_day"])
+        subs["third_or_edge"] = _alt(list(self.thirds) + list(self.edges))
+        subs["holiday_mod"] = _alt(data["holiday_mods"])
+        self.grammar = {k: re.compile(fill(p)) for k, p in data["grammar"].items()}
         num, unit, pod = self.number_re, subs["unit"], subs["part_of_day"]
         # _joinable
         self.part_of_day_re = re.compile(r"(?:the\s+)?" + pod, re.I)
@@ -129,23 +159,46 @@ class _Vocab:
         self.frequency_re = re.compile(
             r"(?:every|each|per)\s+.*|(?:daily|weekly|monthly|annually|yearly|annual)"
             r"|(?:.*\s)?(?:once|twice|times)\s+(?:a|per)\s+\w+")
-        mon = subs["month_full"]  # a year written out with its month ("November 15, 2017")
+        mon = subs["month"]  # a full date ("November 15, 2017"; a month and year says less)
         self.explicit_year_re = re.compile(
-            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon + r",?\s+|" + mon
+            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon
             + r",?\s+)((?:1[6-9]|20)\d\d)\b", re.I)
 
 
-@lru_cache(maxsize=1)
+DEFAULT_DATA = "times"
+_ACTIVE: dict[str, _Vocab] = {}
+
+
 def _vocab() -> _Vocab:
-    return _Vocab(vocab.load("times"))
+    """The language data in use: the one the component was initialised with, else the
+    default `data/times.yaml`."""
+    if "vocab" not in _ACTIVE:
+        use_data(DEFAULT_DATA)
+    return _ACTIVE["vocab"]
+
+
+def use_data(name: str) -> None:
+    """Load `data/<name>.yaml` as the language data of the stage (and drop what was derived
+    from the previous one)."""
+    _ACTIVE["vocab"] = _Vocab(vocab.load(name))
+    for cached in ("_resolver", "_resolvable"):
+        fn = globals().get(cached)
+        if fn is not None:
+            fn.cache_clear()
 
 
 # ---------------------------------------------------------------- calendar helpers
 @dataclass(frozen=True)
 class Value:
+    """A calendar value as TimeML gives it ("late November": all of November) and, where the
+    words narrow or widen it, the days an event it dates may fall on (`window`: "late
+    November" the 21st to the 30th, "since 1990" 1990 to publication)."""
     start: date
     end: date
     precision: str
+    mod: Optional[str] = None                    # START / MID / END / SINCE / ...
+    window: Optional[tuple[date, date]] = None
+    label: Optional[str] = None                  # TimeML part of a year: SU, Q3, H1 ...
 
 
 class _NeedsContext(Exception):
@@ -195,39 +248,45 @@ def _weekend(anchor: date, future: bool) -> Value:
 
 
 def _this_week(a: date, tense: str) -> Value:
-    """"this week": its days up to `a` in a past clause, from `a` on in a future one, Monday
-    to Saturday otherwise (inside both the Sunday-to-Saturday and the ISO Monday-to-Sunday
-    reading). On a Sunday, a past "this week" is the week that just ended."""
-    monday = a - timedelta(days=a.weekday())
-    saturday = monday + timedelta(days=5)
-    if a.weekday() == 6:
-        if tense == "future":
-            return Value(a, a + timedelta(days=6), "week")
-        return Value(monday, saturday, "week")
+    """"this week": the Sunday-to-Saturday week holding `a` (on a Sunday, in a past clause,
+    the week that just ended); its window is the part of it on the clause's side of `a`."""
+    if a.weekday() == 6 and tense != "future":
+        week = _week_of(a - timedelta(days=1))
+    else:
+        week = _week_of(a)
     if tense == "future":
-        return Value(a, saturday, "week")
-    if tense == "past":
-        return Value(monday, a, "week")
-    return Value(monday, saturday, "week")
+        lo, hi = max(a, week.start), week.end
+    elif tense == "past":
+        lo, hi = week.start, min(a, week.end)
+    else:
+        lo, hi = week.start, week.end
+    return replace(week, window=(lo, hi))
+
+
+THIRDS = ("START", "MID", "END")
 
 
 def _third(v: Value, k: int) -> Value:
-    """Early (0), mid (1) or late (2) part of a month or a longer period."""
+    """Early (0), mid (1) or late (2) part of a month or a longer period: the period itself
+    (TimeML's value), with the third as its window."""
     if v.precision in ("day", "week"):
         return v
     if v.start.year == v.end.year and v.start.month == v.end.month:
         last = v.end.day
         bounds = [(1, 10), (11, 20), (21, last)][k]
-        return Value(v.start.replace(day=bounds[0]), v.start.replace(day=bounds[1]), "month")
-    if v.precision == "year" and v.start.year == v.end.year:
+        part = (v.start.replace(day=bounds[0]), v.start.replace(day=bounds[1]))
+    elif v.precision == "year" and v.start.year == v.end.year:
         m0, m1 = [(1, 4), (5, 8), (9, 12)][k]
-        return _months(v.start.year, m0, m1)
-    # decades and other spans: thirds of the year range
-    y0, y1 = v.start.year, v.end.year
-    n = y1 - y0 + 1
-    a = y0 + (n * k) // 3
-    b = y0 + (n * (k + 1)) // 3 - 1
-    return _years(a, max(a, b))
+        w = _months(v.start.year, m0, m1)
+        part = (w.start, w.end)
+    else:  # decades and other spans: thirds of the year range
+        y0, y1 = v.start.year, v.end.year
+        n = y1 - y0 + 1
+        a = y0 + (n * k) // 3
+        b = y0 + (n * (k + 1)) // 3 - 1
+        w = _years(a, max(a, b))
+        part = (w.start, w.end)
+    return replace(v, mod=THIRDS[k], window=part)
 
 
 def _shift(d: date, unit: str, n: float) -> date:
@@ -257,6 +316,52 @@ def _period_value(d: date, unit: str) -> Value:
 def _range_precision(start: date, end: date) -> str:
     n = (end - start).days
     return "day" if n <= 1 else "week" if n <= 8 else "month" if n <= 370 else "year"
+
+
+def timeml_value(v: Value) -> str:
+    """The TimeML value of a calendar value: 1998-08-07, 1998-W32, 1998-W32-WE, 1998-08,
+    1998-SU, 1998-Q3, 1998, 199 (a decade), 19 (a century); other spans as START/END."""
+    n = (v.end - v.start).days + 1
+    if v.precision == "day":
+        return v.start.isoformat()
+    if v.precision == "week" and n <= 7:
+        monday = v.start + timedelta(days=1) if v.start.weekday() == 6 else v.start
+        y, w, _ = monday.isocalendar()
+        return f"{y}-W{w}" + ("-WE" if n == 2 and v.start.weekday() == 5 else "")
+    if v.label:
+        return f"{v.start.year}-{v.label}"
+    month_end = v.end + timedelta(days=1)
+    whole_months = v.start.day == 1 and month_end.day == 1
+    if whole_months and (v.start.year, v.start.month) == (v.end.year, v.end.month):
+        return f"{v.start.year:04d}-{v.start.month:02d}"
+    whole_years = whole_months and (v.start.month, v.end.month) == (1, 12)
+    if whole_years:
+        y0, y1 = v.start.year, v.end.year
+        if y0 == y1:
+            return f"{y0:04d}"
+        if y0 % 10 == 0 and y1 == y0 + 9:
+            return f"{y0 // 10:03d}"
+        if y1 - y0 == 99 and y0 % 100 in (0, 1):
+            return f"{y1 // 100 - (y0 % 100 == 0):02d}"
+    return f"{v.start.isoformat()}/{v.end.isoformat()}"
+
+
+@dataclass
+class TimeTag(TimeSpan):
+    """A time mention on `doc._.times`: the SPEC mention (its TimeML calendar value: "late
+    November" is all of November) plus what dating an event needs besides: the TimeML
+    `value`, a `mod` (START / MID / END for early, mid, late; SINCE), the `window` of days
+    an event it dates may fall on (ISO start, end; "late November" 21-30, "since 1990" to
+    publication) and `governs`, the word it modifies in the parse (None when unparsed)."""
+    value: str = ""
+    mod: Optional[str] = None
+    window: Optional[tuple[str, str]] = None
+    governs: Optional[Token] = None
+
+    @property
+    def days(self) -> tuple[str, str]:
+        """The window when there is one, else the mention's own start and end."""
+        return self.window or (self.mention.start, self.mention.end)
 
 
 # ---------------------------------------------------------------- dateparser
@@ -327,61 +432,8 @@ class _Resolver:
 
     def __init__(self) -> None:
         v = self.v = _vocab()
-        s = v.subs
-        num = v.number_re
-        self.re_since = re.compile(r"^(since|ever since)\s+(.+)$")
-        self.re_within = re.compile(r"^(within|in the space of)\s+(.+)$")
-        self.re_until = re.compile(r"^(until|till|up until|up to|before|after|by|"
-                                   r"no later than|as of|starting|beginning)\s+(.+)$")
-        self.re_mod = re.compile(r"^(?:the\s+|at\s+the\s+)?(" + _alt(list(v.thirds) + ["earlier", "later"])
-                                 + r")\b\s*(?:-\s*)?(?:on\s+|in\s+|of\s+)?(.+)$")
-        self.re_pod_tail = re.compile(r"^(.+?)\s+(?:" + s["part_of_day"] + r")$")
-        self.re_pod_head = re.compile(r"^(?:the\s+)?(?:" + s["part_of_day"] + r")\s+(?:of\s+)?(.+)$")
-        self.re_weekday = re.compile(
-            r"^(?:(last|this|next|past|coming|this past|this coming)\s+)?(" + s["weekday"]
-            + r")\.?(?:\s+(?:" + s["part_of_day"] + r"))?$")
-        self.re_offset = re.compile(
-            r"^(?:the\s+)?(?:(" + num + r")(\s+and\s+a\s+half)?\s+)?(" + s["unit"] + "|"
-            + s["part_of_day"] + r")(\s+and\s+a\s+half)?\s+(ago|before|after|earlier|later|"
-            r"from now|prior|following)(?:\s+(?:to\s+|that\s+)?(.+))?$")
-        self.re_rel_period = re.compile(
-            r"^(the\s+)?(last|this|next|past|coming|previous|following|current|latest|"
-            r"this past|this coming)\s+(week|month|year|weekend|decade|century|fortnight|quarter)$")
-        self.re_rel_range = re.compile(
-            r"^(?:the\s+)?(last|past|next|coming|previous|preceding|following)\s+(" + num
-            + r")\s+(" + s["unit"] + r")$")
-        self.re_vague_range = re.compile(
-            r"^(?:the\s+)?(coming|next|past|last|following|previous)\s+(days|weeks|months|years)$")
-        self.re_ended = re.compile(
-            r"^(?:the\s+)?(?:(" + num + r")\s+)?(quarter|half|year|months?|quarters)\s+"
-            r"(?:that\s+)?(?:ended|ending|ends|through|to)\s+(.+)$")
-        self.re_recent = re.compile(r"^(?:the\s+)?(?:most\s+)?recent\s+(days|weeks|months|years)$")
-        self.re_this_part = re.compile(
-            r"^(earlier|later|early|late|mid)\b\s*-?\s*(?:in\s+|on\s+)?(this|last|next|the)\s+"
-            r"(week|month|year|decade)$")
-        self.re_month_of = re.compile(
-            r"^(" + s["month"] + r")\.?\s+(?:of\s+)?(this|last|next|the)\s+year$")
-        self.re_season = re.compile(
-            r"^(?:(last|this|next|past|coming|this past)\s+)?(?:the\s+)?(" + s["season"]
-            + r")(?:\s+(?:of\s+)?(\d{4}|this year|last year|next year)(?:\s*-\s*\d{2,4})?)?$")
-        self.re_year_part = re.compile(
-            r"^(?:the\s+)?(" + s["year_part"] + r")(?:\s+(?:of\s+)?(?:the\s+)?(?:fiscal\s+)?"
-            r"(?:year\s+)?(\d{4}|this year|last year|next year|the year))?$")
-        self.re_year_part_tail = re.compile(r"^(\d{4})\s+(q[1-4])$")
-        self.re_decade = re.compile(r"^(?:the\s+)?(\d{3})0'?s$|^(?:the\s+)?'(\d)0s$")
-        self.re_century = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+century$")
-        self.re_month_rel = re.compile(r"^(last|this|next|past|coming|this past|this coming)\s+("
-                                       + s["month"] + r")\.?$")
-        self.re_year = re.compile(r"^(?:the\s+)?(?:(?:fiscal|calendar|financial|school)\s+)?"
-                                  r"(?:year\s+|fy\s*)?(\d{4})$")
-        self.re_year_range = re.compile(r"^(?:the\s+)?(?:years?\s+|period\s+)?(?:between\s+|from\s+)?"
-                                        r"(\d{4})\s*(?:-|to|and|through|until)\s*(\d{2}|\d{4})$")
-        self.re_noun_day = re.compile(r"^(?:the\s+)?([a-z]+)\s+day$")
-        self.re_has_month = re.compile(r"\b" + s["month"] + r"\b")
-        self.re_numeric_date = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
-        self.re_year_in = re.compile(r"\b(1[0-9]\d\d|20\d\d)\b")
-        self.re_lead_weekday = re.compile(r"^(" + s["weekday"] + r")\.?,?\s+(?=\S)")
-        self.re_rel_year_tail = re.compile(r"^(.*\d)(?:,?\s+of)?,?\s+(last|this|next)\s+year$")
+        for name, rx in v.grammar.items():  # the forms of data/times.yaml `grammar`
+            setattr(self, "re_" + name, rx)
 
     # -------------------------------------------------------- public
     def resolve(self, text: str, ctx: _Ctx) -> Optional[Value]:
@@ -405,8 +457,9 @@ class _Resolver:
             inner = rec(m.group(2))
             if inner is None:
                 return None
+            # TimeML values the date itself ("since 1990": 1990); the window runs on to now
             end = max(ctx.pub, inner.end) if inner.start <= ctx.pub else inner.end
-            return Value(inner.start, end, inner.precision)
+            return replace(inner, mod="SINCE", window=(inner.window or (inner.start, inner.end))[0:1] + (end,))
         m = self.re_within.match(s)
         if m:
             inner = m.group(2)
@@ -430,9 +483,7 @@ class _Resolver:
         # clock times: the time of day carries no date of its own
         if v.clock_any.search(s):
             rest = normalise(v.clock_any.sub(" ", s))
-            joiners = (r"(?:at|on|of|by|until|till|around|about|before|after|from|shortly|just|"
-                       r",|and|to|between)")
-            rest = re.sub(r"^(?:" + joiners + r"\b\s*)+|(?:\s*\b" + joiners + r")+$", "", rest).strip()
+            rest = v.clock_joiners_re.sub("", rest).strip()
             if not rest:
                 if ctx.clock_day is None:
                     raise _NeedsContext
@@ -444,8 +495,16 @@ class _Resolver:
             return self._deictic(v.deictic[s], ctx)
         if s in v.anaphoric:
             return self._anaphoric(v.anaphoric[s], ctx)
-        if s in v.holidays:
-            return self._holiday(v.holidays[s], ctx)
+        m = self.re_holiday.match(s)
+        if m:
+            nd = self.re_noun_day.match(s)
+            if nd and m.group(1) is None:  # "election day": the document's own, if it dates one
+                if ctx.noun_day is None:
+                    raise _NeedsContext
+                d = ctx.noun_day(nd.group(1))
+                if d:
+                    return _day(d)
+            return self._holiday(v.holidays[m.group(2)], ctx, m.group(1))
 
         val = (self._weekday(s, ctx) or self._offset(s, ctx) or self._relative(s, ctx)
                or self._calendar_parts(s, ctx))
@@ -454,7 +513,7 @@ class _Resolver:
 
         # part of day around a resolvable day: "yesterday morning", "the night of June 3"
         m = self.re_pod_tail.match(s)
-        if m and m.group(1) not in ("the", "last", "this", "that", "every", "each"):
+        if m and m.group(1) not in v.not_a_day:
             inner = rec(m.group(1))
             if inner is not None:
                 return inner
@@ -472,11 +531,14 @@ class _Resolver:
             if inner.precision in ("day", "week"):
                 return inner
             word = re.sub(r"\s+", " ", m.group(1))
-            k = {"earlier": 0, "later": 2}.get(word, v.thirds.get(word, 1))
+            k = v.edges.get(word, v.thirds.get(word, 1))
             return _third(inner, k)
+        m = self.re_week_of.match(s)
+        if m:
+            inner = rec(m.group(1))
+            return replace(_week_of(inner.start), window=None) if inner and inner.precision == "day" else None
         m = self.re_noun_day.match(s)
-        if m and m.group(1) not in v.numbers and m.group(1) not in ("the", "same", "that",
-                                                                     "this", "next", "one"):
+        if m and m.group(1) not in v.numbers and m.group(1) not in v.not_a_day:
             if ctx.noun_day is None:
                 raise _NeedsContext
             d = ctx.noun_day(m.group(1))
@@ -516,17 +578,18 @@ class _Resolver:
             return _year(ref.year)
         return _day(ref + timedelta(days=lo), ref + timedelta(days=hi))
 
-    def _holiday(self, md, ctx: _Ctx) -> Value:
-        m, d = md
+    def _holiday(self, spec, ctx: _Ctx, mod: Optional[str] = None) -> Value:
+        """A named day (or week) in the year of `_year_of`; "last"/"next" take the latest
+        before, the first after publication."""
         a = ctx.pub
-        cand = date(a.year, m, d)
-        if ctx.future:
-            if cand < a:
-                cand = date(a.year + 1, m, d)
-        elif cand > a:
-            past = date(a.year - 1, m, d)
-            cand = cand if not ctx.tense_known and (cand - a).days <= 31 else past
-        return _day(cand)
+        occ = [v for v in (_holiday_value(spec, y) for y in (a.year - 1, a.year, a.year + 1)) if v]
+        if mod in self.v.back_words:
+            return [o for o in occ if o.start < a][-1]
+        if mod in self.v.ahead_words:
+            return [o for o in occ if o.start > a][0]
+        month = occ[1].start.month
+        y = self._year_of(month, replace(ctx, year_hint=None))
+        return next((o for o in occ if o.start.year == y), occ[1])
 
     def _weekday(self, s: str, ctx: _Ctx) -> Optional[Value]:
         m = self.re_weekday.match(s)
@@ -535,17 +598,17 @@ class _Resolver:
         mod, wd = m.group(1), self.v.weekdays[m.group(2)]
         a = ctx.pub
         back = (a.weekday() - wd) % 7
-        if ctx.tense == "either" and mod is None:
-            # a past forecast: the coming day only when it is imminent and nearer
+        if ctx.tense in ("either", "present") and mod is None:
+            # a past forecast, a present-tense schedule: the nearer of the two
             fwd = (wd - a.weekday()) % 7
-            return _day(a + timedelta(days=fwd) if 0 < fwd <= 2 and fwd < back
-                        else a - timedelta(days=back))
-        if mod in ("next", "coming", "this coming") or (ctx.future and mod not in ("last", "past", "this past")):
+            return _day(a + timedelta(days=fwd) if 0 < fwd < back else a - timedelta(days=back))
+        way = self.v.direction.get(mod)
+        if way == 1 or (ctx.future and way != -1):
             fwd = (wd - a.weekday()) % 7
-            if mod in ("next",) and fwd == 0:
+            if mod is not None and fwd == 0:  # "next Tuesday" on a Tuesday
                 fwd = 7
             return _day(a + timedelta(days=fwd))
-        if mod in ("last", "past", "this past") and back == 0:
+        if way == -1 and back == 0:
             back = 7
         return _day(a - timedelta(days=back))
 
@@ -555,13 +618,13 @@ class _Resolver:
             return None
         qty, half1, unit_word, half2, direction, noun = m.groups()
         if unit_word not in self.v.units:  # "the morning after the attack"
-            if qty or not noun or direction not in ("before", "after", "following", "prior"):
+            if qty or not noun or direction in self.v.now_offsets or direction in self.v.edges:
                 return None
             unit_word = "day"
         if qty is None:
             # "years ago": a vague few; "the day before the rally": one
             if unit_word.endswith("s"):
-                if direction != "ago":
+                if direction not in self.v.now_offsets:
                     return None
                 qty = "several"
             else:
@@ -572,14 +635,18 @@ class _Resolver:
         if half1 or half2:
             n += 0.5
         unit = self.v.units[unit_word]
-        sign = -1 if direction in ("ago", "before", "earlier", "prior") else 1
-        if noun and direction in ("earlier", "later"):
+        sign = self.v.direction[direction]
+        if noun and direction in self.v.edges:
             return None  # "two years earlier than planned"
         if noun:
-            if ctx.noun_day is None:
-                raise _NeedsContext
-            anchor = ctx.noun_day(noun) or ctx.anchor("story")
-        elif direction in ("ago", "from now"):
+            inner = self._leading_time(noun, ctx)  # "the day before last Tuesday's hearing"
+            if inner is not None:
+                anchor = inner.start if sign > 0 else _ref_day(inner)
+            else:
+                if ctx.noun_day is None:
+                    raise _NeedsContext
+                anchor = ctx.noun_day(noun) or ctx.anchor("story")
+        elif direction in self.v.now_offsets:
             anchor = ctx.deictic()
         else:  # "three days later": after the last date mentioned
             if unit in ("second", "minute", "hour"):
@@ -608,6 +675,19 @@ class _Resolver:
             return _month(target.year, target.month)
         return _period_value(target, unit)
 
+    def _leading_time(self, noun: str, ctx: _Ctx) -> Optional[Value]:
+        """A time expression heading a noun phrase ("last tuesday federal court hearing"):
+        the longest leading run of words that resolves."""
+        words = noun.split()
+        for k in range(min(len(words), 4), 0, -1):
+            try:
+                val = self._resolve(" ".join(words[:k]), ctx, depth=5)
+            except _NeedsContext:
+                val = None
+            if val is not None and val.precision == "day":
+                return val
+        return None
+
     def _relative(self, s: str, ctx: _Ctx) -> Optional[Value]:
         m = self.re_rel_period.match(s)
         if m:
@@ -617,8 +697,7 @@ class _Resolver:
                 a = ctx.anchor("previous_mention" if unit in ("week", "weekend") else "previous_any", step)
             else:
                 a = ctx.deictic()
-                step = {"last": -1, "past": -1, "this past": -1, "latest": -1, "next": 1,
-                        "coming": 1, "this coming": 1}.get(mod, 0)
+                step = self.v.direction.get(mod, 0)
             if unit == "quarter":
                 q0 = (a.month - 1) // 3 * 3 + 1  # first month of the quarter holding a
                 first = date(a.year, q0, 1) + relativedelta(months=3 * step)
@@ -628,9 +707,14 @@ class _Resolver:
                     return _weekend(a - timedelta(days=1 if a.weekday() == 6 else
                                                   0 if a.weekday() < 5 else 2), False)
                 return _weekend(a, step > 0 or ctx.future)
-            if the and mod in ("last", "past") and unit in ("week", "month", "year", "fortnight"):
-                # "the past week": the span of time ending now
+            if the and step < 0 and unit in ("week", "month", "year", "fortnight"):
+                # "the past week": the span of time ending now; as a calendar value, the week
+                # that holds most of it
                 start = _shift(a, unit, -1)
+                if unit == "week":
+                    held = (a.weekday() + 1) % 7 + 1  # days of a's Sunday-to-Saturday week
+                    week = _week_of(a if held >= 4 else a - timedelta(days=7))
+                    return replace(week, window=(start, a))
                 return Value(start, a, _range_precision(start, a))
             if unit == "week" and step == 0 and not the:
                 return _this_week(a, ctx.tense)
@@ -638,7 +722,8 @@ class _Resolver:
                 return _years(a.year - 10 if step < 0 else a.year, a.year) if step <= 0 \
                     else _years(a.year, a.year + 10)
             if unit == "century":
-                return None
+                c = a.year // 100 + (a.year % 100 != 0) + step  # 1999: the 20th, 1901-2000
+                return _years((c - 1) * 100 + 1, c * 100)
             return _period_value(_shift(a, unit, step), unit)
         m = self.re_rel_range.match(s)
         if m:
@@ -650,7 +735,7 @@ class _Resolver:
             a = ctx.anchor("previous_mention", 1 if mod == "following" else -1) \
                 if mod in ("previous", "preceding", "following") \
                 else ctx.deictic()
-            if mod in ("next", "coming", "following"):
+            if self.v.direction[mod] > 0:
                 lo, hi = a, _shift(a, unit, n)
             else:
                 lo, hi = _shift(a, unit, -n), a
@@ -663,7 +748,7 @@ class _Resolver:
             unit = self.v.units[unit_word]
             a = ctx.deictic()
             n = self.v.numbers["a few"]
-            if mod in ("coming", "next"):
+            if self.v.direction[mod] > 0:
                 lo, hi = a, _shift(a, unit, n)
             else:
                 lo, hi = _shift(a, unit, -n), a
@@ -689,21 +774,20 @@ class _Resolver:
         if m:
             mod, which, unit = m.groups()
             a = ctx.deictic()
-            if which == "the":  # "earlier in the month": the current one
-                which = "this"
-            base = _period_value(_shift(a, unit, {"this": 0, "last": -1, "next": 1}[which]),
+            way = self.v.direction[which]  # "earlier in the month": the current one
+            base = _period_value(_shift(a, unit, way),
                                  "year" if unit == "decade" else unit)
             if unit == "decade":
                 base = _years(a.year - a.year % 10, a.year - a.year % 10 + 9)
-            if which == "this" and unit == "week":
-                if mod in ("earlier", "early") and not ctx.future:
+            k = self.v.edges.get(mod, self.v.thirds.get(mod))
+            if way == 0 and unit == "week":
+                if k == 0 and not ctx.future:
                     return _this_week(a, "past")
-                return _this_week(a, "future" if mod in ("later", "late") else ctx.tense)
-            if which == "this" and mod == "earlier":
-                return Value(base.start, max(base.start, a), base.precision)
-            if which == "this" and mod == "later":
-                return Value(min(a, base.end), base.end, base.precision)
-            k = {"early": 0, "earlier": 0, "mid": 1, "late": 2, "later": 2}[mod]
+                return _this_week(a, "future" if k == 2 else ctx.tense)
+            if way == 0 and mod in self.v.edges and k == 0:
+                return replace(base, mod="START", window=(base.start, max(base.start, a)))
+            if way == 0 and mod in self.v.edges:
+                return replace(base, mod="END", window=(min(a, base.end), base.end))
             return _third(base, k)
         return None
 
@@ -734,27 +818,29 @@ class _Resolver:
         if m:
             mod, mon = m.group(1), self.v.months[m.group(2)]
             y = a.year
-            if mod in ("last", "past", "this past"):
+            way = self.v.direction.get(mod, 0)
+            if way < 0:
                 y = a.year if mon < a.month else a.year - 1
-            elif mod in ("next", "coming", "this coming"):
+            elif way > 0:
                 y = a.year if mon > a.month else a.year + 1
             return _month(y, mon)
         m = self.re_season.match(s)
         if m:
             mod, season, yr = m.groups()
-            m0, m1 = self.v.seasons[season]
+            m0, m1, code = self.v.seasons[season]
             if yr:
                 y = {"this year": a.year, "last year": a.year - 1, "next year": a.year + 1}.get(yr)
                 y = int(yr) if y is None else y
-                return _months(y, m0, m1)
-            occ = [_months(y, m0, m1) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
-            if mod in ("last", "past", "this past"):
+                return replace(_months(y, m0, m1), label=code)
+            occ = [replace(_months(y, m0, m1), label=code) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
+            way = self.v.direction.get(mod)
+            if way == -1:
                 past = [o for o in occ if o.end < a]
                 return past[-1] if past else None
-            if mod in ("next", "coming"):
+            if way == 1:
                 fut = [o for o in occ if o.start > a]
                 return fut[0] if fut else None
-            if mod == "this":
+            if way == 0:
                 held = [o for o in occ if o.start <= a <= o.end]
                 same = [o for o in occ if o.start.year == a.year]
                 return (held or same or [None])[0]
@@ -768,7 +854,7 @@ class _Resolver:
             part, yr = m.groups()
             if yr is None and part in ("beginning", "start", "end"):
                 return None
-            m0, m1 = self.v.year_parts[part]
+            m0, m1, *code = self.v.year_parts[part]
             if yr and yr[0].isdigit():
                 y = int(yr)
             elif yr == "last year":
@@ -777,11 +863,11 @@ class _Resolver:
                 y = a.year + 1
             else:
                 y = a.year if (m0 <= a.month or ctx.future or yr == "this year") else a.year - 1
-            return _months(y, m0, m1)
+            return replace(_months(y, m0, m1), label=code[0] if code else None)
         m = self.re_year_part_tail.match(s)
         if m:
-            m0, m1 = self.v.year_parts[m.group(2)]
-            return _months(int(m.group(1)), m0, m1)
+            m0, m1, *code = self.v.year_parts[m.group(2)]
+            return replace(_months(int(m.group(1)), m0, m1), label=code[0] if code else None)
         return None
 
     def _absolute(self, s: str, ctx: _Ctx) -> Optional[Value]:
@@ -798,11 +884,11 @@ class _Resolver:
             return self._month_alone(self.v.months[text], ctx)
         m = self.re_month_of.match(text)
         if m:
-            y = ctx.deictic().year + {"this": 0, "the": 0, "last": -1, "next": 1}[m.group(2)]
+            y = ctx.deictic().year + self.v.direction[m.group(2)]
             return _month(y, self.v.months[m.group(1)])
         m = self.re_rel_year_tail.match(text)
         if m:  # "March 20 last year"
-            y = ctx.deictic().year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
+            y = ctx.deictic().year + self.v.direction[m.group(2)]
             text = f"{m.group(1)} {y}"
         explicit_year = bool(self.re_year_in.search(text))
         prefer = "future" if ctx.future else "past"
@@ -810,21 +896,15 @@ class _Resolver:
         if hit is None:
             return None
         d, period = date.fromisoformat(hit[0]), hit[1]
-        if period in ("day", "time", "month") and not explicit_year and ctx.year_hint \
-                and ctx.year_hint != ctx.pub.year and wd is None:
-            hinted = _safe_date(ctx.year_hint, d.month, d.day if period != "month" else 1)
-            if hinted is not None:
-                d = hinted
-        elif period in ("day", "time") and not explicit_year:
-            years = (ctx.pub.year - 1, ctx.pub.year, ctx.pub.year + 1)
-            options = [_safe_date(y, d.month, d.day) for y in years]
-            options = [o for o in options if o is not None]
-            if wd is not None and any(o.weekday() == wd for o in options):
+        if period in ("day", "time", "month") and not explicit_year:
+            day = d.day if period != "month" else 1
+            options = [o for o in (_safe_date(y, d.month, day) for y in
+                                   (ctx.pub.year - 1, ctx.pub.year, ctx.pub.year + 1)) if o]
+            if wd is not None and period != "month" and any(o.weekday() == wd for o in options):
                 # "Monday, December 6": the year in which that date is a Monday
                 d = min((o for o in options if o.weekday() == wd), key=lambda o: abs(o - ctx.pub))
-            elif not ctx.future and not ctx.tense_known:
-                # no tense to go by ("the June 12 vote"): the nearer occurrence, if close
-                d = _nearest(options, ctx.pub, d)
+            else:
+                d = _safe_date(self._year_of(d.month, ctx), d.month, day) or d
         if period == "month":
             return _month(d.year, d.month)
         if period == "year":
@@ -834,18 +914,25 @@ class _Resolver:
         return _day(d)
 
     def _month_alone(self, month: int, ctx: _Ctx) -> Value:
-        """"in May": the latest May on or before publication; in a future clause the next."""
+        """"in May": the May of `_year_of`."""
+        return _month(self._year_of(month, ctx), month)
+
+    @staticmethod
+    def _year_of(month: int, ctx: _Ctx) -> int:
+        """The year of a month named without one, judged by months as news writers do (a
+        date of the publication's own month is of its year): the year of a full date just
+        before; else the latest such month in a past clause, the next in a future one, and
+        without a tense the nearer (ahead only within `NEAR_AHEAD_MONTHS`)."""
         a = ctx.pub
-        if ctx.year_hint and ctx.year_hint != a.year and not ctx.future:
-            return _month(ctx.year_hint, month)  # "in 2016 ... in May"
+        if ctx.year_hint and not ctx.future:
+            return ctx.year_hint
+        diff = month - a.month
         if ctx.future:
-            y = a.year if month >= a.month else a.year + 1
-        else:
-            y = a.year if month <= a.month else a.year - 1
-            if not ctx.tense_known and 0 < month - a.month <= NEAREST_FUTURE_DAYS // 30 \
-                    and month - a.month < 12 - (month - a.month):
-                y = a.year  # no tense to go by: the nearer one
-        return _month(y, month)
+            return a.year + (diff < 0)
+        ahead, back = diff % 12, -diff % 12
+        if ctx.tense != "past" and 0 < ahead < back and ahead <= NEAR_AHEAD_MONTHS:
+            return a.year + (diff < 0)
+        return a.year - (diff > 0)
 
     def _number(self, q: str) -> Optional[float]:
         q = re.sub(r"\s+", " ", q)
@@ -855,6 +942,29 @@ class _Resolver:
             return float(q)
         except ValueError:
             return None
+
+
+def _holiday_value(spec, y: int) -> Optional[Value]:
+    """A named day in year `y`: [month, day]; {month, weekday, nth} (nth -1: the last;
+    `offset` days after it); {easter: offset in days}; `days` > 1 makes it a week."""
+    if isinstance(spec, list):
+        d = _safe_date(y, spec[0], spec[1])
+    elif "easter" in spec:
+        d = easter(y) + timedelta(days=spec["easter"])
+    else:
+        first = date(y, spec["month"], 1)
+        d = first + timedelta(days=(spec["weekday"] - first.weekday()) % 7)
+        if spec["nth"] > 0:
+            d += timedelta(days=7 * (spec["nth"] - 1))
+        else:
+            last = calendar.monthrange(y, spec["month"])[1]
+            while d.day + 7 <= last:
+                d += timedelta(days=7)
+        d += timedelta(days=spec.get("offset", 0))
+    if d is None:
+        return None
+    n = spec.get("days", 1) if isinstance(spec, dict) else 1
+    return Value(d, d + timedelta(days=n - 1), "day" if n == 1 else "week")
 
 
 def _safe_date(y: int, m: int, d: int) -> Optional[date]:
@@ -890,18 +1000,25 @@ def _resolver() -> _Resolver:
     return _Resolver()
 
 
+def resolve_value(text: str, pub_date: Union[str, date], future: bool = False,
+                  permissive: bool = False) -> Optional[Value]:
+    """`resolve_time`'s answer as a `Value` (with its mod, window and TimeML label)."""
+    pub = date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
+    ctx = _Ctx(pub=pub, tense="future" if future else "past", speech=lambda: pub,
+               ref=lambda kind: (_day(pub), "default"), clock_day=lambda: pub,
+               noun_day=lambda noun: pub if permissive else None)
+    try:
+        return _resolver().resolve(text, ctx)
+    except _NeedsContext:
+        return None
+
+
 def resolve_time(text: str, pub_date: Union[str, date], future: bool = False,
                  permissive: bool = False) -> Optional[TimeMention]:
     """Normalise one expression out of context (no sentence, no story): a convenience for
     callers holding just a string; relative anchors all fall back to the publication date
     (`permissive`: so does the date of a named event, "before the attack")."""
-    pub = date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
-    ctx = _Ctx(pub=pub, tense="future" if future else "past", speech=lambda: pub, ref=lambda kind: (_day(pub), "default"),
-               clock_day=lambda: pub, noun_day=lambda noun: pub if permissive else None)
-    try:
-        v = _resolver().resolve(text, ctx)
-    except _NeedsContext:
-        return None
+    v = resolve_value(text, pub_date, future, permissive)
     if v is None:
         return None
     return TimeMention(text=text, span=Span(start=0, end=len(text)), start=v.start.isoformat(),
@@ -946,14 +1063,14 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
             if any(w.lower() in v.capitalised and not w[0].isupper() for w in words):
                 continue  # "may" the verb, "march" the noun
             s, e = m.span()
-            if any(ns <= s and e <= ne and (ns, ne) != (s, e) for ns, ne in names):
-                continue
+            if any(ns <= s and e <= ne and (ns, ne) != (s, e)
+                   and not v.bare_name_rest.fullmatch(text[ns:s] + " " + text[e:ne]) for ns, ne in names):
+                continue  # inside a longer name, unless the name is the date ("the Aug. 7")
             found.append((s, e))
     # trim leading prepositions a pattern may have taken in ("in 2016" -> "2016")
     out = []
     for s, e in found:
-        m = re.match(r"(?:(?:in|on|at|of|by|from|to|and|between|before|after|until|till)\s+)+",
-                     text[s:e], re.I)
+        m = v.leading_prep_re.match(text[s:e])
         if m and m.end() < e - s:
             s += m.end()
         out.append((s, e))
@@ -987,7 +1104,6 @@ def _resolvable(text: str) -> bool:
     return resolve_time(text, "2000-06-15", permissive=True) is not None
 
 
-_COORD = re.compile(r"\s*(?:,?\s+and|,?\s+or|\s+to|\s+through|\s+until|\s+till|\s*[-\u2013\u2014])\s+", re.I)
 
 
 def _pieces(text: str, s: int, e: int, parts: list) -> list[tuple[int, int]]:
@@ -995,7 +1111,7 @@ def _pieces(text: str, s: int, e: int, parts: list) -> list[tuple[int, int]]:
     spaCy over-extended ("10-19 year olds from 2005") falls back to the matches inside."""
     whole = text[s:e]
     if _resolvable(whole):
-        for m in _COORD.finditer(whole):
+        for m in _vocab().coordinator_re.finditer(whole):
             a, b = whole[:m.start()], whole[m.end():]
             a_core = re.sub(r"^(?:between|from)\s+", "", a, flags=re.I)
             clock = _vocab().clock_any
@@ -1023,11 +1139,9 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
         return True
     is_clock = lambda t: bool(v.clock_any.fullmatch(t.strip())  # noqa: E731
                               or v.part_of_day_re.fullmatch(t.strip()))
-    if g in ("at", "around", "about", "until", "till", "by", "from", "at around", "at about",
-             "shortly after", "shortly before", "just after", "just before", ",", ", at") \
-            and is_clock(right) and not is_clock(left):
+    if g in v.clock_gaps and is_clock(right) and not is_clock(left):
         return True
-    if g in ("on", "of", ", on") and is_clock(left) and not is_clock(right):
+    if g in v.clock_day_gaps and is_clock(left) and not is_clock(right):
         return True
     if g in ("", "of") and v.rel_year_re.fullmatch(right.strip()) and v.month_word_re.search(left):
         return True  # "March 20 last year"
@@ -1036,7 +1150,6 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
     return False
 
 
-_OFFSET_TAIL = re.compile(r"^(?:ago|before|after|earlier|later|prior|following)$", re.I)
 
 
 def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
@@ -1068,7 +1181,7 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     is_duration = bool(v.duration_re.fullmatch(core))
     if end < sent_end and doc[end].lower_ == "ago":
         end += 1
-    elif end < sent_end and is_duration and _OFFSET_TAIL.match(doc[end].text):
+    elif end < sent_end and is_duration and doc[end].lower_ in v.offset_tails:
         end += 1
     if tail and end - 1 >= start and doc[end - 1].lower_ in ("before", "after", "prior", "following") \
             and end < sent_end and (is_duration or len(tail) <= 3):
@@ -1161,8 +1274,12 @@ def _tense(span: TokenSpan) -> str:
     pass by Bermuda late Wednesday night", which may lie on either side of publication)."""
     v = _vocab()
     doc = span.doc
-    if span.start > 0 and doc[span.start - 1].lower_ in v.future_words:
-        return "future"
+    if span.start > 0 and doc[span.start - 1].lower_ in v.future_words \
+            and doc[span.start - 1].pos_ not in ("VERB", "AUX"):
+        return "future"  # "upcoming Tuesday", not "Cuba predicted Wednesday"
+    before = normalise(doc[max(0, span.start - 4):span.start].text)
+    if any(before.endswith(w) for w in v.future_prefixes):
+        return "future"  # "as early as Tuesday"
     if not _has(doc, "DEP"):
         return "unknown"
     def past(tok: Token) -> bool:
@@ -1176,7 +1293,9 @@ def _tense(span: TokenSpan) -> str:
 
     att = _attachment(span)
     if att is not None and att.pos_ in ("NOUN", "PROPN") and any(
-            c.lower_ in v.future_words and c.dep_ == "amod" for c in att.children):
+            c.lower_ in v.future_words and c.dep_ == "amod"
+            and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ in v.not_future_after)
+            for c in att.children):
         # "his next court appearance on April 5"; "the planned launch on Wednesday ... was
         # scrubbed" may lie on either side
         return "either" if main_verb_past(att) else "future"
@@ -1206,22 +1325,29 @@ def _tense(span: TokenSpan) -> str:
                 return "future"
             # "asked Parliament to meet in October": after the asking, maybe after publication
             return "unknown"
-        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may") for c in kids):
+        if any(c.dep_ == "aux" and c.lower_ in v.past_future_aux for c in kids):
+            return "either"  # "would be traveling Thursday": the future of a past report
+        if any(c.dep_ == "aux" and c.lower_ in v.modal_aux for c in kids):
             return "unknown"
-    if verb.tag_ in ("VBD", "VBN") or past(verb):
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    signal = {doc[span.start].lower_, doc[span.start - 1].lower_ if span.start else ""}
+    if verb.lemma_.lower() in v.postpone_verbs and signal & v.postpone_preps:
+        return "future"  # "postponed until Tuesday": after the postponing
+    if verb.tag_ == "VBD" or past(verb) or any(c.lemma_ == "have" for c in auxes):
         return "past"
-    return "past" if verb.tag_ in ("VBZ", "VBP", "VBG") else "unknown"
+    if verb.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in auxes):
+        return "present"  # "Congress reconvenes Jan. 24", "the case is heard in May"
+    return "past" if verb.tag_ == "VBN" else "unknown"
 
 
 def _year_hint(span: TokenSpan) -> Optional[int]:
     """The year of a full date just before `span` ("the army moved on November 15, 2017 ...
-    his resignation on November 21"): in the same sentence or the one before it."""
+    his resignation on November 21"), in the same sentence (further back, the story has
+    usually moved on: "the 1988 bombing ... agreed in April")."""
     doc = span.doc
     if not _has(doc, "SENT_START"):
         return None
     s0, _ = _sent_of(doc, span.start)
-    if s0 > 0:
-        s0, _ = _sent_of(doc, s0 - 1)
     start = doc[s0].idx
     hits = list(_vocab().explicit_year_re.finditer(_text(doc), start, span.start_char))
     return int(hits[-1].group(1)) if hits else None
@@ -1257,8 +1383,6 @@ def _local(tok: Token) -> list[tuple[Token, int]]:
 
 
 # ---------------------------------------------------------------- the component
-_ANAPHOR_WORD = re.compile(r"\b(?:that|same|previous|following|next)\b"
-                           r"|\b(?:before|after|earlier|later|prior)\b")
 
 
 @dataclass
@@ -1305,13 +1429,14 @@ def find_times(doc: Doc) -> list[TimeSpan]:
             last = mentions[-1]
             last.span = doc[min(last.span.start, span.start):max(last.span.end, span.end)]
             continue
-        if _is_not_date(span.text) or _is_conversion(doc, span, prev):
+        if _is_not_date(span.text) or _is_conversion(doc, span, prev) \
+                or (span.start > 0 and doc[span.start - 1].lower_ in v.not_date_before):
             prev = span
             continue
         prev = span
         tense = _tense(span)
         norm = normalise(span.text)
-        anaphor = norm in v.anaphoric or bool(_ANAPHOR_WORD.search(norm))
+        anaphor = norm in v.anaphoric or bool(v.anaphor_word_re.search(norm))
         mentions.append(_Mention(span, qmask[span.start_char] if span.start_char < len(qmask) else False,
                                  tense, _year_hint(span),
                                  _attachment(span) if _has(doc, "DEP") else None,
@@ -1351,10 +1476,14 @@ def find_times(doc: Doc) -> list[TimeSpan]:
     for m in mentions:
         if m.value is None:
             continue
-        out.append(TimeSpan(span=m.span, mention=TimeMention(
-            text=m.span.text, span=char_span(m.span),
-            start=m.value.start.isoformat(), end=m.value.end.isoformat(),
-            precision=m.value.precision)))
+        val = m.value
+        out.append(TimeTag(
+            span=m.span, mention=TimeMention(text=m.span.text, span=char_span(m.span),
+                                             start=val.start.isoformat(), end=val.end.isoformat(),
+                                             precision=val.precision),
+            value=timeml_value(val), mod=val.mod,
+            window=tuple(d.isoformat() for d in val.window) if val.window else None,
+            governs=m.attach))
     return out
 
 
@@ -1585,7 +1714,30 @@ def _depth(t: Token) -> int:
     return d
 
 
-@Language.component("eventwire_times")
-def times_component(doc: Doc) -> Doc:
-    doc._.times = find_times(doc)
-    return doc
+class TimesTagger:
+    """The times stage: `doc._.times` is the document's time mentions (`TimeTag`s, text
+    order), normalised against `doc._.pub_date`. Its language data (`data` in the config:
+    a YAML file of `extract/data/`) is loaded in `initialize`, or on first use."""
+
+    def __init__(self, nlp: Language, name: str, data: str) -> None:
+        self.name = name
+        self.data = data
+        self.ready = False
+
+    def initialize(self, get_examples=None, *, nlp: Optional[Language] = None,
+                   data: Optional[str] = None) -> None:
+        self.data = data or self.data
+        use_data(self.data)
+        self.ready = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.ready:  # added to a loaded pipeline, which is not initialised again
+            self.initialize()
+        doc._.times = find_times(doc)
+        return doc
+
+
+@Language.factory("eventwire_times", default_config={"data": DEFAULT_DATA},
+                  assigns=["doc._.times"], requires=["doc.ents", "token.dep", "token.pos"])
+def make_times(nlp: Language, name: str, data: str) -> TimesTagger:
+    return TimesTagger(nlp, name, data)
