@@ -500,4 +500,5 @@ def test_empty_lists_are_plain_text(page, server):
         assert not page.page.locator(f"#{list_id}").is_visible()
         note = page.page.locator(f"#{list_id} + p.empty")
         assert note.is_visible() and note.inner_text() == text
+    page.page.locator("#history + p.empty").scroll_into_view_if_needed()
     page.shot("empty-lists")
