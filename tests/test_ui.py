@@ -4,12 +4,14 @@ uvicorn on a free port over a SQLite store that `eventwire run` filled with the 
 Screenshots go to tests/artifacts/ (gitignored)."""
 from __future__ import annotations
 
+import colorsys
 import json
 import shutil
 import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 DATA = Path(__file__).parent / "data"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 UI = Path(__file__).resolve().parent.parent / "eventwire" / "ui"
+FAMILIES = json.loads((UI / "static" / "plover-families.json").read_text())["families"]
+TYPE_STYLE = {t: (f["id"], shape, colour) for f in FAMILIES for t, (shape, colour) in f["types"].items()}
 TOKEN = "ui-test-token"
 SEED = "dec42839b675f860"
 PAYLOAD_TEXT = ("Ukrainian forces shelled the Russian border town of Shebekino overnight, killing two people, "
@@ -56,17 +60,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, nlp):
-    """`eventwire run` on the real articles, then uvicorn in a thread; yields (base URL, db path)."""
+@contextmanager
+def serve(app):
+    """uvicorn serving `app` in a thread on a free port; yields the base URL."""
     import uvicorn
 
-    from eventwire.api import create_app
-
-    db = str(tmp_path_factory.mktemp("ui") / "eventwire.db")
-    result = CliRunner().invoke(cli, ["run", *sorted(str(p) for p in DATA.glob("*.txt")), "--db", db])
-    assert result.exit_code == 0, result.output
-    app = create_app(db, api_token=TOKEN, read_token="", nlp=nlp)
     port = free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -75,9 +73,36 @@ def server(tmp_path_factory, nlp):
     while not srv.started:
         assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", db
+    yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    """`eventwire run` on the real articles into a fresh SQLite store."""
+    db = str(tmp_path_factory.mktemp("ui") / "eventwire.db")
+    result = CliRunner().invoke(cli, ["run", *sorted(str(p) for p in DATA.glob("*.txt")), "--db", db])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(store_path, nlp):
+    """The app with a write token over the store; yields (base URL, db path)."""
+    from eventwire.api import create_app
+
+    with serve(create_app(store_path, api_token=TOKEN, read_token="", nlp=nlp)) as base:
+        yield base, store_path
+
+
+@pytest.fixture(scope="module")
+def readonly_server(store_path, nlp):
+    """The same store served with no write token (writes disabled); yields (base URL, db path)."""
+    from eventwire.api import create_app
+
+    with serve(create_app(store_path, api_token="", read_token="", nlp=nlp)) as base:
+        yield base, store_path
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +200,7 @@ MARKS_AT = """([points]) => {
 
 def test_markers_for_the_seed_at_their_places(page, server):
     page.open()
-    assert page.js("document.querySelector('.leaflet-overlay-pane path') !== null")  # country outlines drawn
+    assert page.js("document.querySelector('.leaflet-ewBase-pane path') !== null")  # country outlines drawn
     located = [e for e in seed_events(server) if e["lat"] is not None and e["country"] in ("RU", "UA")
                and e["feature"] != "country"]
     assert len(located) >= 8
@@ -188,7 +213,7 @@ def test_markers_for_the_seed_at_their_places(page, server):
     assert page.js(MARKS_AT, [places]) == [True] * len(places), places
     colours = page.js("""() => [...document.querySelectorAll('path.ew-marker')].map(
         (p) => [p.getAttribute('data-type'), p.getAttribute('fill')])""")
-    assert ["ASSAULT", "#d32f2f"] in colours  # coloured by type
+    assert ["ASSAULT", TYPE_STYLE["ASSAULT"][2]] in colours  # coloured by type
     page.shot("map-seed")
     assert not page.errors, page.errors
 
@@ -305,3 +330,175 @@ def test_api_docs_render_from_local_assets(page):
     page.shot("api-docs")
     assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
 
+
+
+# ---------------------------------------------------------------- map and page (issue 14)
+def set_view(page, lat: float, lon: float, zoom: float) -> None:
+    page.js("([lat, lon, z]) => ewDebug.map.setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
+    page.until("() => !document.querySelector('.leaflet-zoom-anim')")
+    page.page.wait_for_timeout(300)
+
+
+def names(page, kind: str) -> set[str]:
+    return {name for k, name in page.js("() => ewBasemap.shown()") if k == kind}
+
+
+def test_basemap_names_and_admin1_boundaries_appear_by_zoom(page):
+    page.open()
+    set_view(page, 50.0, 33.0, 3)
+    page.shot("labels-zoom3")
+    assert {"Ukraine", "Russia", "Kazakhstan"} <= names(page, "country")
+    assert "Moscow" in names(page, "city")  # capitals and the largest cities first
+    assert not {"Belgorod", "Kharkiv"} & names(page, "city") and not names(page, "town") and not names(page, "region")
+    assert page.js("() => document.querySelectorAll('.leaflet-ewAdmin1-pane path').length") == 0
+
+    set_view(page, 50.3, 36.9, 7)  # the seed's Belgorod Oblast, on the Ukrainian border
+    page.until("() => ['ru', 'ua'].every((cc) => ewBasemap.loaded().includes(cc))")
+    page.page.wait_for_timeout(300)
+    page.shot("labels-zoom7")
+    assert {"Belgorod", "Kharkiv"} <= names(page, "city")
+    assert {"Kharkiv", "Voronezh", "Sumy"} <= names(page, "region")  # oblast names
+    # one dashed line set per country loaded (the lines between its admin-1 units)
+    dashes = page.js("() => [...document.querySelectorAll('.leaflet-ewAdmin1-pane path')].map((p) => p.getAttribute('stroke-dasharray'))")
+    assert len(dashes) >= 2 and all(dashes), dashes
+    assert "Shebekino" not in names(page, "town")  # 45,000 people: named further in
+
+    set_view(page, 50.41, 36.9, 10)
+    page.shot("labels-zoom10")
+    assert {"Shebekino", "Vovchans’k", "Novaya Tavolzhanka"} <= names(page, "town")
+    assert "Belgorod" in names(page, "region")
+    # a name sits at its place: Shebekino's dot is where the map puts 50.41 N 36.914 E
+    offset = page.js("""() => {
+      const span = [...document.querySelectorAll('.ew-label span')].find((e) => e.textContent === 'Shebekino');
+      const box = span.getBoundingClientRect(), map = ewDebug.map.getContainer().getBoundingClientRect();
+      const p = ewDebug.map.latLngToContainerPoint([50.41, 36.914]);
+      return [box.left + 5 - (map.left + p.x), box.top + box.height / 2 - (map.top + p.y)];
+    }""")
+    assert abs(offset[0]) < 6 and abs(offset[1]) < 4, offset
+    assert not page.errors, page.errors
+
+
+def test_review_controls_hidden_without_a_write_token(browser, readonly_server, server):
+    eid = shelling_id(server)
+    for base, shown in ((readonly_server[0], False), (server[0], True)):
+        p = Page(browser, base).open(f"/#event={eid}")
+        p.page.wait_for_selector("#panel:not([hidden]) #doc-text .ev")
+        for sel in ("#reviewer-box", "#review-actions", "#btn-accept", "#token"):
+            assert p.page.locator(sel).is_visible() is shown, (base, sel)
+        display = p.js("() => getComputedStyle(document.getElementById('review-actions')).display")
+        assert display == ("flex" if shown else "none")
+        p.shot("review-controls-" + ("with-token" if shown else "without-token"))
+        assert not p.errors, p.errors
+        p.close()
+
+
+def brush(page, since: str, until: str) -> None:
+    box = page.page.locator("#timeline").bounding_box()
+    x0, x1 = page.js("([a, b]) => [ewDebug.xOf(a), ewDebug.xOf(b)]", [since, until])
+    y = box["y"] + box["height"] / 2
+    page.page.mouse.move(box["x"] + x0, y)
+    page.page.mouse.down()
+    page.page.mouse.move(box["x"] + x1, y, steps=5)
+    page.page.mouse.up()
+
+
+def test_clear_resets_the_timeline_label(page):
+    page.open()
+    before = page.js("() => ewDebug.points().length")
+    brush(page, "2023-01-01", "2023-06-05")
+    page.until("(n) => ewDebug.points().length < n", before)
+    assert page.page.inner_text("#timeline-text").startswith("showing 20")
+    page.page.click("#f-clear")
+    page.until("(n) => ewDebug.points().length === n", before)
+    label = page.page.inner_text("#timeline-text")
+    assert "showing" not in label and "click the timeline to clear" not in label
+    assert label == "drag across the timeline to show a period"
+    assert page.js("() => [document.getElementById('f-since').value, document.getElementById('f-until').value]") == ["", ""]
+    page.shot("timeline-after-clear")
+
+
+def test_timeline_opens_on_current_events_and_shows_the_background_on_demand(page, server):
+    days = lambda **f: [d["day"] for d in api(server, "/api/aggregates", **f)["by_day"]]  # noqa: E731
+    current, background = days(historical="false"), days(historical="true")
+    assert background and min(background) < min(current)  # the articles recall events years back
+    page.open()
+    first = page.js("() => { const r = ewDebug.timeline().range; return new Date(r.first * 864e5).toISOString().slice(0, 10); }")
+    assert first == min(current)
+    assert all(p[5] >= min(current) for p in page.js("() => ewDebug.points()"))
+    n_current = page.js("() => ewDebug.points().length")
+    page.shot("timeline-current")
+
+    page.page.click("#t-background")
+    page.until("(n) => ewDebug.points().length > n", n_current)
+    first = page.js("() => { const r = ewDebug.timeline().range; return new Date(r.first * 864e5).toISOString().slice(0, 10); }")
+    assert first == min(background + current)
+    assert page.page.inner_text("#t-background") == "current events only"
+    page.shot("timeline-background")
+    page.page.click("#t-background")
+    page.until("(n) => ewDebug.points().length === n", n_current)
+
+
+def test_events_at_one_point_are_spread_at_full_zoom(page, server):
+    points = api(server, "/api/points", historical="false")["points"]
+    at = {}
+    for p in points:
+        at.setdefault((p[1], p[2]), []).append(p[0])
+    (lat, lon), ids = max(at.items(), key=lambda kv: len(kv[1]))
+    assert len(ids) >= 5
+    page.open()
+    set_view(page, lat, lon, 6)
+    # below full zoom they are one group with a count
+    assert max(map(int, page.js("() => [...document.querySelectorAll('.marker-cluster')].map((e) => e.textContent)"))) >= len(ids)
+    set_view(page, lat, lon, page.js("() => ewDebug.map.getMaxZoom()"))
+    page.until("(ids) => ids.every((id) => document.querySelector(`path.ew-marker[data-id='${id}']`))", ids)
+    page.page.wait_for_timeout(500)  # the spider's legs grow out
+    centres = page.js("""(ids) => ids.map((id) => {
+        const r = document.querySelector(`path.ew-marker[data-id="${id}"]`).getBoundingClientRect();
+        return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]; })""", ids)
+    assert len(set(map(tuple, centres))) == len(ids), centres  # each one apart from the others
+    spread = max(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a in centres for b in centres)
+    assert spread > 40
+    page.shot("spread-at-full-zoom")
+    # a marker of the spread group opens its own event
+    page.page.click(f'path.ew-marker[data-id="{ids[0]}"]')
+    page.until("(id) => location.hash === '#event=' + encodeURIComponent(id)", ids[0])
+    assert not page.errors, page.errors
+
+
+def test_markers_coloured_and_shaped_by_plover_family(page):
+    page.open()
+    set_view(page, 35, 20, 2)
+    page.js("() => ewDebug.map.fitBounds(ewDebug.points().map((p) => [p[1], p[2]]), {animate: false})")
+    page.page.wait_for_timeout(400)
+    drawn = page.js("""() => [...document.querySelectorAll('path.ew-marker')].map((p) =>
+        [p.getAttribute('data-type'), p.getAttribute('data-family'), p.getAttribute('fill'), p.getAttribute('d')])""")
+    assert len({t for t, *_ in drawn}) >= 3, drawn
+    for type_, family, fill, d in drawn:
+        assert (family, fill) == (TYPE_STYLE[type_][0], TYPE_STYLE[type_][2]), (type_, family, fill)
+        assert ("a" in d) == (TYPE_STYLE[type_][1] == "circle")  # circles are arcs, other shapes polygons
+    # every type's colour is of its family's hue: the families are told apart at a glance
+    hue = lambda c: colorsys.rgb_to_hls(*(int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0] * 360  # noqa: E731
+    for f in FAMILIES:
+        hues = [hue(c) for _, c in f["types"].values()]
+        assert max(abs(((h - hue(f["color"]) + 180) % 360) - 180) for h in hues) < 25, f["id"]
+    legend = page.js("""() => [...document.querySelectorAll('#legend .fam')].map((f) =>
+        [f.dataset.family, [...f.querySelectorAll('svg.glyph')].map((g) => g.dataset.type)])""")
+    assert [f for f, _ in legend] == [f["id"] for f in FAMILIES]
+    assert sorted(t for _, ts in legend for t in ts) == sorted(TYPE_STYLE)
+    page.page.locator("#legend").screenshot(path=str(ARTIFACTS / "legend.png"))
+    page.shot("families")
+
+
+def test_empty_lists_are_plain_text(page, server):
+    events = api(server, "/api/events", limit=100)["events"]
+    lone = next(e for e in events if not e["review_status"]
+                and len(api(server, f"/api/events/{e['id']}")["sources"]) <= 1)
+    page.open(f"/#event={lone['id']}")
+    page.page.wait_for_selector("#panel:not([hidden]) #doc-text")
+    for list_id, text in (("sources", "no other article reports it"), ("history", "not reviewed yet")):
+        assert page.js(f"() => document.querySelectorAll('#{list_id} li').length") == 0
+        assert not page.page.locator(f"#{list_id}").is_visible()
+        note = page.page.locator(f"#{list_id} + p.empty")
+        assert note.is_visible() and note.inner_text() == text
+    page.page.locator("#history + p.empty").scroll_into_view_if_needed()
+    page.shot("empty-lists")

@@ -2,6 +2,7 @@
 import { copyFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildGeo } from "./geodata.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "static", "vendor");
@@ -22,4 +23,6 @@ for (const [from, to] of Object.entries(files)) {
   copyFileSync(join(here, "node_modules", from), join(out, to));
 }
 cpSync(join(here, "node_modules", "leaflet", "dist", "images"), join(out, "images"), { recursive: true });
-console.log(`eventwire-ui: ${Object.keys(files).length} files copied to ${out}`);
+const geo = buildGeo(join(here, "node_modules"), join(out, "geo"));
+console.log(`eventwire-ui: ${Object.keys(files).length} files copied to ${out}; basemap labels: `
+            + `${geo.countries} countries, ${geo.cities} cities, ${geo.areas} countries' admin-1 and towns`);

@@ -3,17 +3,14 @@
 "use strict";
 
 (function () {
-  const TYPE_COLORS = {
-    ASSAULT: "#d32f2f", COERCE: "#7b1fa2", PROTEST: "#f57c00", THREATEN: "#8d6e63", DISPLACE: "#00897b",
-    MOBILIZE: "#5d4037", SANCTION: "#455a64", RETREAT: "#9e9d24", REJECT: "#c2185b", ACCUSE: "#e64a19",
-    REQUEST: "#1976d2", AGREE: "#388e3c", CONSULT: "#0097a7", SUPPORT: "#689f38", CONCEDE: "#afb42b",
-    COOPERATE: "#00796b", AID: "#43a047",
-  };
-  const TYPES = Object.keys(TYPE_COLORS);
+  // type -> {family, familyLabel, shape, color}, from plover-families.json (PLOVER's four families)
+  const STYLE = {};
+  const TYPES = [];
+  const SVG = "http://www.w3.org/2000/svg";
   const DAY = 86400000;
   const $ = (id) => document.getElementById(id);
   const state = { cursor: null, points: [], byDay: [], selection: null, current: null, placeChoice: undefined,
-                  config: {}, markers: new Map() };
+                  config: {}, markers: new Map(), families: [] };
 
   // ------------------------------------------------------------------ helpers
   function el(tag, opts, children) {
@@ -26,7 +23,53 @@
     for (const c of children || []) if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     return node;
   }
-  const color = (type) => TYPE_COLORS[type] || "#607d8b";
+  const style = (type) => STYLE[type] || { family: "other", familyLabel: "other", shape: "circle", color: "#607d8b" };
+  const color = (type) => style(type).color;
+
+  // The outline of a marker shape of radius r around (x, y), as SVG path data.
+  function shapePath(shape, x, y, r) {
+    const poly = (pts) => "M" + pts.map(([a, b]) => `${(x + a * r).toFixed(1)},${(y + b * r).toFixed(1)}`).join("L") + "z";
+    switch (shape) {
+      case "square": return poly([[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]]);
+      case "diamond": return poly([[0, -1.25], [1.25, 0], [0, 1.25], [-1.25, 0]]);
+      case "triangle": return poly([[0, -1.25], [1.15, 0.85], [-1.15, 0.85]]);
+      case "down": return poly([[0, 1.25], [1.15, -0.85], [-1.15, -0.85]]);
+      case "hexagon": return poly([0, 1, 2, 3, 4, 5].map((i) => [Math.cos(i * Math.PI / 3) * 1.1, Math.sin(i * Math.PI / 3) * 1.1]));
+      default: return `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+    }
+  }
+
+  // A circle marker drawn as its type's shape (hit-testing and clustering stay Leaflet's).
+  const ShapeMarker = L.CircleMarker.extend({
+    _updatePath() {
+      if (this.options.shape === "circle" || !this._renderer._setPath) return L.CircleMarker.prototype._updatePath.call(this);
+      if (this._empty()) return this._renderer._setPath(this, "M0 0");
+      return this._renderer._setPath(this, shapePath(this.options.shape, this._point.x, this._point.y, this._radius));
+    },
+  });
+
+  // A small inline SVG of a type's shape and colour, for the legend and the list.
+  function glyph(type, size) {
+    size = size || 12;
+    const s = style(type), svg = document.createElementNS(SVG, "svg"), path = document.createElementNS(SVG, "path");
+    svg.setAttribute("width", size); svg.setAttribute("height", size); svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("class", "glyph"); svg.dataset.type = type; svg.dataset.family = s.family;
+    path.setAttribute("d", shapePath(s.shape, 8, 8, 5.5));
+    path.setAttribute("fill", s.color); path.setAttribute("stroke", "#222"); path.setAttribute("stroke-width", "1");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  async function loadFamilies() {
+    const data = await getJSON("/static/plover-families.json");
+    state.families = data.families;
+    for (const f of data.families) {
+      for (const [type, [shape, c]] of Object.entries(f.types)) {
+        STYLE[type] = { family: f.id, familyLabel: f.label, shape, color: c };
+        TYPES.push(type);
+      }
+    }
+  }
   const radius = (killed) => 5 + Math.min(16, 2.5 * Math.sqrt(killed || 0));
   const dayNum = (iso) => Math.floor(Date.parse(iso + "T00:00:00Z") / DAY);
   const isoDay = (n) => new Date(n * DAY).toISOString().slice(0, 10);
@@ -86,51 +129,49 @@
   // ------------------------------------------------------------------ map
   let map = null, cluster = null;
 
-  // Rings that cross the antimeridian (Russia's far east, Fiji) continue past 180° instead of
-  // jumping back, which Leaflet would draw as a line across the world.
-  function unwrap(fc) {
-    const ring = (r) => {
-      let shift = 0;
-      return r.map((pt, i) => {
-        if (i) { const d = pt[0] + shift - (r[i - 1][0] + shiftPrev); if (d > 180) shift -= 360; else if (d < -180) shift += 360; }
-        shiftPrev = shift;
-        return [pt[0] + shift, pt[1]];
-      });
-    };
-    let shiftPrev = 0;
-    for (const f of fc.features) {
-      const g = f.geometry;
-      if (!g) continue;
-      if (g.type === "Polygon") g.coordinates = g.coordinates.map((r) => { shiftPrev = 0; return ring(r); });
-      if (g.type === "MultiPolygon") g.coordinates = g.coordinates.map((p) => p.map((r) => { shiftPrev = 0; return ring(r); }));
-    }
-    return fc;
-  }
-
   async function initMap() {
     map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 13, zoomSnap: 0.5 }).setView([35, 20], 2);
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Natural Earth (world-atlas)");
     try {
-      const topo = await (await fetch("/static/vendor/countries-50m.json")).json();
-      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), {
-        interactive: false,
-        style: { color: "#8795a1", weight: 0.7, fillColor: "#f3f0e8", fillOpacity: 1 },
-      }).addTo(map);
+      await ewBasemap.init(map);
     } catch (e) {
       setStatus("basemap could not be loaded: " + e.message);
     }
     cluster = L.markerClusterGroup({ maxClusterRadius: 30, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
-                                     chunkedLoading: true });
+                                     chunkedLoading: true, spiderfyDistanceMultiplier: 1.6 });
     map.addLayer(cluster);
     map.on("moveend", () => { if ($("f-bbox").checked) loadList(true); });
+    // Events at one point cannot be told apart by zooming: at full zoom the group nearest the
+    // middle is spread out on its own (a click spreads any other).
+    cluster.on("animationend", spreadAtFullZoom);
+    map.on("zoomend", spreadAtFullZoom);
+    renderLegend();
+  }
+
+  function spreadAtFullZoom() {
+    if (map.getZoom() < map.getMaxZoom()) return;
+    const centre = map.latLngToContainerPoint(map.getCenter()), size = map.getSize();
+    let best = null, dist = Infinity;
+    cluster._featureGroup.eachLayer((l) => {
+      if (!(l instanceof L.MarkerCluster)) return;
+      const p = map.latLngToContainerPoint(l.getLatLng());
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
+      const d = p.distanceTo(centre);
+      if (d < dist) { best = l; dist = d; }
+    });
+    if (best && cluster._spiderfied !== best) best.spiderfy();
+  }
+
+  function renderLegend() {
     const legend = $("legend");
-    for (const t of TYPES) {
+    legend.replaceChildren();
+    for (const f of state.families) {
       const sw = el("span", { cls: "sw" });
-      sw.style.background = color(t);
-      legend.appendChild(el("span", {}, [sw, t]));
+      sw.style.background = f.color;
+      const types = Object.keys(f.types).map((t) => el("span", { cls: "lt", title: t }, [glyph(t, 11), t.toLowerCase()]));
+      legend.appendChild(el("span", { cls: "fam", data: { family: f.id } }, [sw, el("b", { text: f.label }), ...types]));
     }
-    legend.appendChild(el("span", { text: "· size: people killed" }));
+    legend.appendChild(el("span", { cls: "size-note", text: "size: people killed" }));
   }
 
   function tooltip(p) {
@@ -144,12 +185,16 @@
     cluster.clearLayers();
     state.markers.clear();
     const layers = data.points.map((p) => {
-      const m = L.circleMarker([p[1], p[2]], { radius: radius(p[4]), fillColor: color(p[3]), color: "#222",
-                                               weight: p[6] ? 2.5 : 1, fillOpacity: 0.85, className: "ew-marker" });
+      const s = style(p[3]);
+      const m = new ShapeMarker([p[1], p[2]], { radius: radius(p[4]), fillColor: s.color, color: "#222", shape: s.shape,
+                                                weight: p[6] ? 2.5 : 1, fillOpacity: 0.9, className: "ew-marker" });
       m.ewPoint = p;
       m.bindTooltip(tooltip(p));
       m.on("click", () => openEvent(p[0]));
-      m.on("add", () => { const e = m.getElement(); if (e) { e.setAttribute("data-id", p[0]); e.setAttribute("data-type", p[3]); } });
+      m.on("add", () => {
+        const e = m.getElement();
+        if (e) { e.setAttribute("data-id", p[0]); e.setAttribute("data-type", p[3]); e.setAttribute("data-family", s.family); }
+      });
       state.markers.set(p[0], m);
       return m;
     });
@@ -232,24 +277,42 @@
     setDates({ since: isoDay(since), until: isoDay(Math.max(since, until)) });
   });
 
+  function showSelection() {
+    const sel = state.selection;
+    $("timeline-text").textContent = sel ? `showing ${sel.since} .. ${sel.until} — click the timeline to clear`
+                                         : "drag across the timeline to show a period";
+    const background = $("f-historical").value !== "false";
+    $("t-background").textContent = background ? "current events only" : "show the background period";
+    $("t-background").setAttribute("aria-pressed", String(background));
+  }
+
   function setDates(sel) {
     state.selection = sel;
     $("f-since").value = sel ? sel.since : "";
     $("f-until").value = sel ? sel.until : "";
-    $("timeline-label").textContent = sel ? `showing ${sel.since} .. ${sel.until} — click the timeline to clear`
-                                          : "drag across the timeline to show a period";
+    showSelection();
     drawTimeline();
     refresh(false);
   }
 
   // ------------------------------------------------------------------ list
+  // A list with nothing in it says so in plain text beside it, not as a numbered item.
+  function showEmpty(list, text) {
+    let note = list.nextElementSibling;
+    if (!note || !note.classList.contains("empty")) {
+      note = el("p", { cls: "empty" });
+      list.after(note);
+    }
+    note.textContent = text || "";
+    note.hidden = !text;
+    list.hidden = !!text;
+  }
+
   function badge(status) { return status ? el("span", { cls: "badge " + status, text: status }) : null; }
 
   function listItem(e) {
-    const dot = el("span", { cls: "dot" });
-    dot.style.background = color(e.type);
     const li = el("li", { data: { id: e.id } }, [
-      dot, el("span", { cls: "type", text: e.type }), el("span", { text: e.date_start + " " }),
+      glyph(e.type), el("span", { cls: "type", text: e.type }), el("span", { text: e.date_start + " " }),
       el("span", { cls: "where", text: e.place || "place unknown" }),
       e.killed ? el("span", { text: ` · ${e.killed} killed` }) : null,
       badge(e.review_status),
@@ -266,6 +329,11 @@
     if (state.cursor) p.append("cursor", state.cursor);
     const data = await getJSON("/api/events", p);
     for (const e of data.events) $("list").appendChild(listItem(e));
+    if (reset) {
+      state.listEmpty = !data.events.length;
+      showEmpty($("list"), state.listEmpty && "no events match the filters");
+      if (!$("panel").hidden) showPanel(true);
+    }
     state.cursor = data.next_cursor;
     $("more").hidden = !data.next_cursor;
   }
@@ -282,7 +350,9 @@
   // ------------------------------------------------------------------ event panel
   function showPanel(on) {
     $("panel").hidden = !on;
-    $("list").hidden = on;
+    $("list").hidden = on || state.listEmpty;
+    const note = $("list").nextElementSibling;
+    if (note && note.classList.contains("empty")) note.hidden = on || !state.listEmpty;
     $("more").hidden = on || !state.cursor;
   }
 
@@ -341,7 +411,7 @@
     const list = $("sources");
     list.replaceChildren();
     const others = detail.sources.filter((s) => s.id !== detail.id);
-    if (!others.length) list.appendChild(el("li", { text: "no other article reports it" }));
+    showEmpty(list, !others.length && "no other article reports it");
     for (const s of others) {
       const li = el("li", {}, [el("b", { text: `${s.doc_date} ${s.doc_title || s.doc_id}` }),
                                ` — ${s.type} ${s.date_start} ${s.place || ""} `]);
@@ -354,7 +424,7 @@
   function renderHistory(detail) {
     const list = $("history");
     list.replaceChildren();
-    if (!detail.reviews.length) list.appendChild(el("li", { text: "not reviewed yet" }));
+    showEmpty(list, !detail.reviews.length && "not reviewed yet");
     for (const r of detail.reviews) {
       const change = r.field ? ` ${r.field}: ${JSON.stringify(r.value_before)} → ${JSON.stringify(r.value_after)}` : "";
       list.appendChild(el("li", { text: `${r.reviewed_at} ${r.reviewer} ${r.action}${change}${r.note ? " — " + r.note : ""}` }));
@@ -443,10 +513,11 @@
     const q = $("c-place").value.trim();
     const list = $("c-place-results");
     list.replaceChildren();
+    showEmpty(list, false);
     if (q.length < 2) return;
     try {
       const data = await getJSON("/api/places", new URLSearchParams({ q }));
-      if (!data.places.length) list.appendChild(el("li", { text: "no such place in the gazetteer" }));
+      showEmpty(list, !data.places.length && "no such place in the gazetteer");
       for (const p of data.places) {
         const b = el("button", { text: [p.name, p.admin1, p.country].filter(Boolean).join(", ") + ` (${p.feature})` });
         b.type = "button";
@@ -459,7 +530,7 @@
         list.appendChild(el("li", {}, [b]));
       }
     } catch (e) {
-      list.appendChild(el("li", { text: "look-up failed: " + e.message }));
+      showEmpty(list, "look-up failed: " + e.message);
     }
   }
 
@@ -507,9 +578,17 @@
       state.selection = $("f-since").value || $("f-until").value
         ? { since: $("f-since").value || (state.byDay[0] || {}).day, until: $("f-until").value || (state.byDay.at(-1) || {}).day }
         : null;
+      showSelection();
       refresh(true);
     });
-    $("f-clear").addEventListener("click", () => { $("filters").reset(); state.selection = null; refresh(true); });
+    $("f-clear").addEventListener("click", () => { $("filters").reset(); state.selection = null; showSelection(); refresh(true); });
+    // Background (historical) events reach back decades: the page opens on current events and
+    // this button brings the background period in or takes it out again.
+    $("t-background").addEventListener("click", () => {
+      $("f-historical").value = $("f-historical").value === "false" ? "" : "false";
+      showSelection();
+      refresh(true);
+    });
     $("f-bbox").addEventListener("change", () => loadList(true));
     $("more").addEventListener("click", () => loadList(false));
     $("panel-close").addEventListener("click", () => { showPanel(false); history.replaceState(null, "", location.pathname); });
@@ -544,9 +623,10 @@
     wire();
     try { state.config = await getJSON("/api/config"); } catch (e) { state.config = {}; }
     $("reviewer-box").hidden = !state.config.writes_enabled && !state.config.read_token_required;
+    try { await loadFamilies(); } catch (e) { setStatus("could not load the type colours: " + e.message); }
     await initMap();
     try { await loadFacets(); } catch (e) { setStatus("could not load filters: " + e.message); }
-    $("timeline-label").textContent = "drag across the timeline to show a period";
+    showSelection();
     await refresh(true, true);
     const m = /^#event=(.+)$/.exec(location.hash);
     if (m) await openEvent(decodeURIComponent(m[1]));
