@@ -38,3 +38,4 @@ class CountSpan:
     count: Count
     kind: Optional[str] = None  # killed / injured / captured / arrested / displaced
     anchor: Optional[Token] = None  # the word saying what happened to the people counted
+    hazard: bool = False  # harm a hazard caused (storm, crash, disease): no act of anyone's (scope)
