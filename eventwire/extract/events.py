@@ -202,8 +202,8 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["nouns"].get(lemma) or lex["nouns"].get(tok.lower_)
         if entry is None:
             return None
-        if tok.dep_ == "compound" and tok.head.lemma_.lower() in lex["nouns"]:
-            return None  # "drone strike": the head noun is the trigger
+        if tok.dep_ == "compound":
+            return None  # "drone strike": the head noun is the trigger; "murder conviction": a modifier
         mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
         governor = tok.head.head if tok.dep_ == "pobj" else tok.head
         for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike"

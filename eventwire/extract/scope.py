@@ -164,6 +164,8 @@ class Scope:
         if trigger.type == "ASSAULT":
             return self.harm_in_scope(tok, trigger)
         if trigger.type == "DISPLACE":
+            if any(a.ent_type_ == "PERSON" for a in agents + [c for c in tok.children if c.dep_ == "nsubjpass"]):
+                return False  # one named person moving house ("relocating to Pasadena")
             return self.displacement_in_scope(tok)
         n = self._n(tok)
         political = self._political(trigger, agents)
