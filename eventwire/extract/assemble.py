@@ -42,12 +42,12 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     places, from_text = places_for(doc, span, exclude)
     if not places and main is not None:
         places = [main]
-    date, time = dating.date_mention(doc, span)
+    date, time, from_context = dating.date_mention(doc, span)
     mode = modes_for(span, entry, type_)
     sent = span.sent
     base = float(entry.get("confidence", 0.55 if span.root.pos_ == "VERB" else 0.45))
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
-                       time=time, date=date, place=place, place_from_text=from_text,
+                       time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
                        evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base)
             for place in places or [None]]
 

@@ -33,12 +33,48 @@ def from_time(time: TimeSpan) -> EventDate:
     return EventDate(start=m.start, end=m.end, precision=m.precision, text=m.text, basis="text", span=m.span)
 
 
-def date_mention(doc: Doc, trigger: Span) -> tuple[EventDate, Optional[TimeSpan]]:
-    """The date one mention of an event states: its governing time expression, else publication."""
+CONTEXT_SENTENCES = 2  # a day named this many sentences before still describes the same scene
+STORY_DAYS = 14  # the lead's day is the story's day only when it is recent news
+
+
+def _recent_day(time: TimeSpan, pub: str) -> bool:
+    m = time.mention
+    if m.precision != "day" or m.end > pub:
+        return False
+    return (Date.fromisoformat(pub) - Date.fromisoformat(m.start)).days <= STORY_DAYS
+
+
+def context_time(doc: Doc, trigger: Span) -> Optional[TimeSpan]:
+    """A day the text gives for the scene a mention belongs to, when no time expression
+    governs it: the nearest day named in its sentence or the sentences just before it
+    ("On Thursday a man stabbed four officers. The attacker was shot dead by police."),
+    else the day of the story its lead names."""
+    pub = doc._.pub_date
+    times = [t for t in doc._.times or () if _recent_day(t, pub)]
+    if not times:
+        return None
+    sents = list(doc.sents)
+    index = {s.start: n for n, s in enumerate(sents)}
+    n = index[trigger.sent.start]
+    first = sents[max(0, n - CONTEXT_SENTENCES)].start
+    before = [t for t in times if first <= t.span.start and t.span.end <= trigger.sent.end]
+    if before:
+        return max(before, key=lambda t: t.span.start if t.span.start < trigger.start else -t.span.start)
+    lead_end = sents[min(1, len(sents) - 1)].end
+    lead = [t for t in times if t.span.end <= lead_end]
+    return lead[0] if lead else None
+
+
+def date_mention(doc: Doc, trigger: Span) -> tuple[EventDate, Optional[TimeSpan], bool]:
+    """The date one mention of an event states: its governing time expression, else the day
+    its context gives (`context_time`; the third item says so), else publication."""
     time = times_stage.event_time(doc, trigger)
-    if time is None:
-        return publication_date(doc), None
-    return from_time(time), time
+    if time is not None:
+        return from_time(time), time, False
+    time = context_time(doc, trigger)
+    if time is not None:
+        return from_time(time), time, True
+    return publication_date(doc), None, False
 
 
 def after_publication(date: EventDate, pub: str) -> bool:
@@ -51,14 +87,17 @@ def is_historical(date: EventDate, pub: str) -> bool:
     return (Date.fromisoformat(pub) - Date.fromisoformat(date.end)).days > HISTORICAL_DAYS
 
 
-def _rank(date: EventDate) -> tuple:
-    return (date.basis != "text", PRECISION_RANK.get(date.precision, 9))
+def _rank(option: tuple[EventDate, bool]) -> tuple:
+    date, from_context = option
+    return (date.basis != "text", from_context, PRECISION_RANK.get(date.precision, 9))
 
 
 def settle(doc: Doc, draft) -> None:
-    """Fix `draft`'s date from its mentions' dates, then its `historical` flag."""
+    """Fix `draft`'s date from its mentions' dates (a time expression governing a mention
+    first, then the most precise), then its `historical` flag."""
     pub = doc._.pub_date
     future = draft.claim.status in FUTURE_STATUSES
-    options = [d for d in [draft.date, *draft.dates] if d is not None and (future or not after_publication(d, pub))]
-    draft.date = min(options, key=_rank) if options else publication_date(doc)
+    options = [(d, soft) for d, soft in [(draft.date, draft.date_from_context), *draft.dates]
+               if future or not after_publication(d, pub)]
+    draft.date, draft.date_from_context = min(options, key=_rank) if options else (publication_date(doc), False)
     draft.historical = is_historical(draft.date, pub)

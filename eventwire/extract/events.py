@@ -74,7 +74,8 @@ class EventDraft:
     confidence: float = 0.5
     historical: bool = False
     implied: bool = False  # made from a count with no trigger word ("six killed")
-    dates: list[EventDate] = field(default_factory=list)  # dates of the mentions folded in
+    date_from_context: bool = False  # dated by the scene's day, no time expression governs it
+    dates: list[tuple[EventDate, bool]] = field(default_factory=list)  # of the mentions folded in
     mentions: list[Span] = field(default_factory=list)  # triggers of the mentions folded in
 
     @property

@@ -16,11 +16,16 @@ STATUS_CLASS = {"reported": 0, "claimed": 0, "disputed": 0, "denied": 1, "planne
 POINTS = {"city", "landmark", "other"}
 
 
+def _undated(d: EventDraft) -> bool:
+    """No time expression governs it (a context day is a guess that yields to one)."""
+    return d.date.basis == "publication" or d.date_from_context
+
+
 def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
-    if a.date.basis == "publication" and b.date.basis == "publication":
+    if _undated(a) and _undated(b):
         return True
-    if a.date.basis == "publication" or b.date.basis == "publication":
-        undated, dated = (a, b) if a.date.basis == "publication" else (b, a)
+    if _undated(a) or _undated(b):
+        undated, dated = (a, b) if _undated(a) else (b, a)
         if not dated.historical:
             return True
         # "Russia's invasion" after "launched an invasion in February 2022": the same act
@@ -95,9 +100,10 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
     a.evidence += [e for e in b.evidence if e not in a.evidence]
     a.actors = _union(a.actors, b.actors)
     a.recipients = _union(a.recipients, b.recipients)
-    a.dates += [b.date, *b.dates]  # dating.settle chooses among them
-    if a.date.basis == "publication" and b.date.basis == "text":  # later mentions compare with it
-        a.date, a.historical = b.date, b.historical
+    a.dates += [(b.date, b.date_from_context), *b.dates]  # dating.settle chooses among them
+    if _undated(a) and not _undated(b):  # later mentions compare with it
+        a.dates.append((a.date, a.date_from_context))
+        a.date, a.date_from_context, a.historical = b.date, False, b.historical
     a.mentions += [b.trigger, *b.mentions]
     if b.place is not None and (a.place is None or (b.place_from_text and not a.place_from_text)
                                 or specificity(b.place.place.feature) < specificity(a.place.place.feature)):
