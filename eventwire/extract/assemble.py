@@ -38,13 +38,14 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     """The drafts one trigger states: one per place of its clause (SPEC 8)."""
     span, entry, type_ = trigger.span, trigger.entry, trigger.type
     actors, recipients = trigger.actors, trigger.recipients
-    exclude = {i for i, a in args.actor_at.items() if a.actor in actors}  # "Russia" the actor is no place
+    sent = span.sent
+    exclude = {i for i in range(sent.start, sent.end)  # "Russia" the actor is no place
+               if i in args.actor_at and args.actor_at[i].actor in actors}
     places, from_text = places_for(doc, span, exclude)
     if not places and main is not None:
         places = [main]
     date, time, from_context = dating.date_mention(doc, span)
     mode = modes_for(span, entry, type_)
-    sent = span.sent
     base = float(entry.get("confidence", 0.55 if span.root.pos_ == "VERB" else 0.45))
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
                        time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
@@ -56,8 +57,10 @@ def attach_counts(doc: Doc, drafts: list[EventDraft], counts: list[CountSpan]) -
     """Give each count to the event its anchor belongs to; return the counts no event took."""
     implies = count_lexicon()["implies"]
     by_trigger: dict[int, list[EventDraft]] = {}
+    in_sentence: dict[int, dict[int, list[EventDraft]]] = {}
     for d in drafts:
         by_trigger.setdefault(d.trigger.root.i, []).append(d)
+        in_sentence.setdefault(d.sent.start, {}).setdefault(d.trigger.root.i, []).append(d)
     left = []
     for c in counts:
         anchor = c.anchor or c.span.root
@@ -71,8 +74,8 @@ def attach_counts(doc: Doc, drafts: list[EventDraft], counts: list[CountSpan]) -
                 break
             node = node.head
         if target is None:  # "an attack that left six dead": the anchor hangs below the trigger
-            for i, ds in by_trigger.items():
-                if doc[i].sent == anchor.sent and anchor in doc[i].subtree:
+            for i, ds in in_sentence.get(anchor.sent.start, {}).items():
+                if anchor in doc[i].subtree:
                     target = ds
                     break
         want = implies[c.kind]["type"]
@@ -92,9 +95,12 @@ def implied_by_counts(doc: Doc, args: Arguments, drafts: list[EventDraft], main:
     lex = count_lexicon()
     left = attach_counts(doc, drafts, [c for c in doc._.counts or () if not c.hazard])
     out: list[EventDraft] = []
+    by_sentence: dict[tuple, list[EventDraft]] = {}
+    for d in drafts:
+        by_sentence.setdefault((d.type, d.sent.start), []).append(d)
     for c in left:
         entry = dict(lex["implies"][c.kind])
-        same = [d for d in drafts + out if d.type == entry["type"] and d.sent == c.span.sent]
+        same = by_sentence.get((entry["type"], c.span.sent.start), [])
         if same:
             for d in same:
                 d.counts.setdefault(c.kind, c.count)
@@ -109,6 +115,7 @@ def implied_by_counts(doc: Doc, args: Arguments, drafts: list[EventDraft], main:
             d.counts[c.kind] = c.count
             d.implied = True
             out.append(d)
+            by_sentence.setdefault((d.type, d.sent.start), []).append(d)
     return out
 
 
@@ -135,10 +142,14 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
 def share_actors(drafts: list[EventDraft]) -> None:
     """An agentless act takes the actors of the same kind of act in its sentence
     ("forces shelled the region and two people were killed")."""
+    by_sentence: dict[tuple, list[EventDraft]] = {}
+    for d in drafts:
+        if d.actors:
+            by_sentence.setdefault((d.type, d.sent.start), []).append(d)
     for d in drafts:
         if d.actors:
             continue
-        donors = [o for o in drafts if o is not d and o.actors and o.type == d.type and o.sent == d.sent]
+        donors = by_sentence.get((d.type, d.sent.start), [])
         if donors:
             nearest = min(donors, key=lambda o: abs(o.trigger.start - d.trigger.start))
             d.actors = [a for a in nearest.actors if a not in d.recipients]

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from ..models import EventDate
 from . import times as times_stage
-from .mentions import TimeSpan
+from .mentions import TimeSpan, sentence_index
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 9}
 HISTORICAL_DAYS = 30  # SPEC 3
@@ -53,15 +53,16 @@ def context_time(doc: Doc, trigger: Span) -> Optional[TimeSpan]:
     times = [t for t in doc._.times or () if _recent_day(t, pub)]
     if not times:
         return None
-    sents = list(doc.sents)
-    index = {s.start: n for n, s in enumerate(sents)}
-    n = index[trigger.sent.start]
-    first = sents[max(0, n - CONTEXT_SENTENCES)].start
-    before = [t for t in times if first <= t.span.start and t.span.end <= trigger.sent.end]
+    by_sentence: dict[int, list[TimeSpan]] = {}
+    for t in times:
+        by_sentence.setdefault(sentence_index(doc).of(t.span[0]), []).append(t)
+    index = sentence_index(doc)
+    sents, n = index.sents, index.of(trigger.root)
+    before = [t for m in range(max(0, n - CONTEXT_SENTENCES), n + 1) for t in by_sentence.get(m, ())]
     if before:
         return max(before, key=lambda t: t.span.start if t.span.start < trigger.start else -t.span.start)
-    lead_end = sents[min(1, len(sents) - 1)].end
-    lead = [t for t in times if t.span.end <= lead_end]
+    # the lead: its first two sentences
+    lead = [t for m in (0, 1) for t in by_sentence.get(m, ())]
     return lead[0] if lead else None
 
 

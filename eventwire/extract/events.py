@@ -20,7 +20,7 @@ from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
 from . import vocab
 from .acled import acled_for
 from .dating import publication_date  # noqa: F401  (claims imports it from here)
-from .mentions import ActorSpan, PlaceSpan, TimeSpan
+from .mentions import ActorSpan, PlaceSpan, TimeSpan, sentence_index
 
 SUBJECT_DEPS = ("nsubj", "csubj")
 
@@ -222,10 +222,28 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
 
 
 # ---------------------------------------------------------------- arguments
+def kids(tok: Token) -> dict[str, list[int]]:
+    """`tok`'s children by dependency label, from one pass over the Doc: a word with thousands
+    of children (a run-on list) must not be walked once per trigger."""
+    cache = tok.doc.user_data.get("eventwire.kids")
+    if cache is None:
+        cache = {}
+        for t in tok.doc:
+            if t.head.i != t.i:
+                cache.setdefault(t.head.i, {}).setdefault(t.dep_, []).append(t.i)
+        tok.doc.user_data["eventwire.kids"] = cache
+    return cache.get(tok.i, {})
+
+
+def has_child(tok: Token, deps: Iterable[str]) -> bool:
+    k = kids(tok)
+    return any(d in k for d in deps)
+
+
 def reduced_passive(verb: Token) -> bool:
     """A headline's "son killed", "three arrested": a participle with no auxiliary or object."""
     def bare(v: Token) -> bool:
-        return not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children)
+        return not has_child(v, ("aux", "auxpass", "dobj"))
 
     if verb.tag_ != "VBN" or not bare(verb):
         return False
@@ -280,7 +298,8 @@ class Arguments:
     def subject(self, verb: Token) -> Optional[Token]:
         node = verb
         for _ in range(4):
-            subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+            found = [i for d in SUBJECT_DEPS for i in kids(node).get(d, ())]
+            subj = self.doc[min(found)] if found else None
             if subj is not None:
                 if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                     return node.head
@@ -295,7 +314,7 @@ class Arguments:
 
     def of_verb(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or reduced_passive(verb)
+        passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
             recipients += self.actors_of(verb.head)
         if passive:
@@ -375,7 +394,8 @@ def main_place(doc: Doc) -> Optional[PlaceSpan]:
 def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSpan], bool]:
     """Place mentions stating where the event happened: in its clause, else in its sentence."""
     sent = trigger.sent
-    cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
+    index = sentence_index(doc)
+    cands = [p for p in index.places.get(index.of(trigger.root), ()) if not p.metonymic
              and not (set(range(p.span.start, p.span.end)) & exclude)
              and not p.span.root.ent_id_]  # "Kremlin forces": a named party, not a scene
     if not cands:

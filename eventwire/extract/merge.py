@@ -97,7 +97,7 @@ def _union(xs: list, ys: list) -> list:
 
 def absorb(a: EventDraft, b: EventDraft) -> None:
     """Fold `b` into `a`."""
-    a.evidence += [e for e in b.evidence if e not in a.evidence]
+    a.evidence += b.evidence  # repeats dropped once, in `merge`
     a.actors = _union(a.actors, b.actors)
     a.recipients = _union(a.recipients, b.recipients)
     a.dates += [(b.date, b.date_from_context), *b.dates]  # dating.settle chooses among them
@@ -127,4 +127,6 @@ def merge(drafts: list[EventDraft]) -> list[EventDraft]:
             out.append(d)
         else:
             absorb(twin, d)
+    for d in out:
+        d.evidence = list({(e.start, e.end): e for e in d.evidence}.values())
     return out

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import vocab
-from .events import Arguments, Trigger
+from .events import Arguments, Trigger, has_child, sentence_index
 
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "this", "that", "which", "who"}
 GENERIC = {"you"}  # "you go and ask Thoth": anyone, no party
@@ -63,9 +63,8 @@ class Scope:
     def __init__(self, doc: Doc, words: ScopeWords):
         self.doc, self.w = doc, words
         self.args = Arguments(doc)
-        sents = list(doc.sents)
-        self.sents = sents
-        self.index = {s.start: n for n, s in enumerate(sents)}
+        self.sentences = sentence_index(doc)
+        sents = self.sents = self.sentences.sents
         self._violent = [bool(_words(s) & words.violence) for s in sents]
         self._hazard = [self._hazardous(s, v) for s, v in zip(sents, self._violent)]
         lead = sents[:2]
@@ -79,13 +78,16 @@ class Scope:
         return bool(found - self.w.ambiguous) or (bool(found) and not violent)
 
     def _n(self, tok: Token) -> int:
-        return self.index[tok.sent.start]
+        return self.sentences.of(tok)
+
+    def _sectors(self, tok: Token) -> set[str]:
+        return {a.actor.sector for a in self.sentences.actors.get(self._n(tok), ())}
 
     # ------------------------------------------------------------ parties
     def _agents(self, tok: Token) -> list[Token]:
         """The words naming who does the act of `tok`."""
         if tok.pos_ in ("VERB", "AUX"):
-            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+            passive = has_child(tok, ("nsubjpass", "auxpass"))
             if passive:
                 return [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
             subj = self.args.subject(tok)
@@ -133,7 +135,7 @@ class Scope:
             return True
         if trigger is not None and self._armed(trigger, agents):
             return True
-        if any(a.actor.sector in self.w.armed for a in self.doc._.actors or () if a.span.sent.start == tok.sent.start):
+        if self._sectors(tok) & self.w.armed:
             return True  # "the caliphate's destroyed, but there's thousands of fighters over there"
         if self.hazard_story:
             return False  # "Another later died", "twenty people have been confirmed killed"
@@ -181,20 +183,17 @@ class Scope:
         if political:
             return True
         # a person or an unnamed party acts in politics where its sentence names politics
-        if _words(tok.sent) & self.w.political_words:
+        if _words(self.sents[n]) & self.w.political_words:
             return True
-        return any(a.actor.sector in self.w.political for a in self.doc._.actors or ()
-                   if a.span.sent.start == tok.sent.start)
+        return bool(self._sectors(tok) & self.w.political)
 
     def _anchored(self, trigger: Trigger, agents: list[Token]) -> bool:
         """Violence is an event when the text says who, whom, where or how many: a bare
         word for fighting with none of them is a figure of speech or a generality."""
         if trigger.actors or trigger.recipients or agents:
             return True
-        sent = trigger.span.sent
-        counts = any(c.span.sent.start == sent.start for c in self.doc._.counts or ())
-        places = any(p.span.sent.start == sent.start for p in self.doc._.places or ())
-        return counts or places
+        n = self._n(trigger.root)
+        return bool(self.sentences.counts.get(n) or self.sentences.places.get(n))
 
 
 class ScopeStage:
