@@ -506,11 +506,12 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     place_at = {i: p for p in doc._.places or () for i in range(p.span.start, p.span.end)}
     speech = set(vocab.load("claims")["reporting"])
     trigger_at: dict[int, dict] = {}
-    questions = {s.start for s in doc.sents if s.text.rstrip().endswith("?")}
+    index = sentence_index(doc)
+    questions = {n for n, s in enumerate(index.sents) if s.text.rstrip().endswith("?")}
     for tok in doc:
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
-        if tok.sent.start in questions:
+        if index.of(tok) in questions:
             continue  # a question asserts no act ("Would you ask them to resign?")
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
