@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Actor, Claim
 from . import vocab
-from .events import Arguments, EventDraft, _clause_head, publication_date
+from .events import Arguments, EventDraft, _clause_head
 
 # Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
 # report the invasion.
@@ -137,13 +137,8 @@ def _unique(actors: list[Actor]) -> list[Actor]:
 
 @Language.component("eventwire_claims")
 def claims_component(doc: Doc) -> Doc:
+    """Claims only (the assembler calls `claim_for` itself; dates and confidence are not ours)."""
     args = Arguments(doc)
     for draft in doc._.events or ():
         draft.claim = claim_for(draft, args)
-        if draft.date.end > doc._.pub_date and draft.claim.status not in ("planned", "conditional"):
-            # a date after publication ("warnings in force until January 25") cannot be when a
-            # reported act happened
-            draft.date, draft.time = publication_date(doc), None
-        if draft.claim.status in ("negated", "planned", "conditional"):
-            draft.confidence = round(max(0.1, draft.confidence - 0.1), 2)
     return doc

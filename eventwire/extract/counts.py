@@ -14,21 +14,20 @@ from number_parser import parse_number
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..models import Count
+from ..models import COUNT_KINDS, Count
 from . import vocab
 from .actors import dictionary as actor_dictionary
 from .mentions import CountSpan, char_span
 
 NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
-# Agents of these verbs are the doers, not the people counted ("gunmen killed 3").
-TRANSITIVE = {"kill", "murder", "execute", "slay", "behead", "massacre", "assassinate", "injure", "wound",
-              "hurt", "capture", "abduct", "kidnap", "arrest", "detain", "apprehend", "evacuate", "relocate",
-              "displace", "jail", "imprison", "take", "leave", "hospitalise", "hospitalize", "round", "resettle"}
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     data = dict(vocab.load("counts"))
+    if set(data["kinds"]) != set(COUNT_KINDS) or set(data["implies"]) != set(COUNT_KINDS):
+        raise ValueError("counts.yaml: `kinds` and `implies` must list exactly models.COUNT_KINDS")
+    data["transitive"], data["light"] = set(data["transitive"]), set(data["light"])
     data["kind_of"] = {w: k for k, words in data["kinds"].items() for w in words}
     data["qualifier_of"] = {p: q for q, phrases in data["qualifiers"].items() for p in phrases}
     nouns = set(data["people"])
@@ -90,7 +89,7 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
     """What happened to the people `head` counts, and the word that says so."""
     kind_of = lexicon()["kind_of"]
     own = kind_of.get(head.lemma_.lower())
-    if own and head.lemma_.lower() not in ("take", "leave", "round", "lose"):
+    if own and head.lemma_.lower() not in lexicon()["light"]:
         return own, head
     for c in head.children:  # "six soldiers dead", "two people injured"
         if c.dep_ in ("amod", "acl", "relcl", "acomp", "oprd") and kind_of.get(c.lemma_.lower()):
@@ -106,7 +105,7 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
             lemma = gov.lemma_.lower()
             if gov.lower_ in ("by",):
                 return None, None
-        if node.dep_ == "nsubj" and lemma in TRANSITIVE and (node is not head or any(c.dep_ == "dobj" for c in gov.children)):
+        if node.dep_ == "nsubj" and lemma in lexicon()["transitive"] and (node is not head or any(c.dep_ == "dobj" for c in gov.children)):
             return None, None  # "gunmen killed 3"; but a headline's "Three killed" counts victims
         if lemma in ("take", "leave"):  # "taken two soldiers captive", "left six dead"
             for c in gov.children:
@@ -174,7 +173,20 @@ def find_counts(doc: Doc) -> list[CountSpan]:
     return out
 
 
-@Language.component("eventwire_counts")
-def counts_component(doc: Doc) -> Doc:
-    doc._.counts = find_counts(doc)
-    return doc
+class CountStage:
+    """Marks counts of people (`doc._.counts`): value, qualifier, kind and anchor."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def initialize(self, get_examples=None, nlp=None) -> None:
+        lexicon()  # read the vocabulary (and the actor nouns) before the first document
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.counts = find_counts(doc)
+        return doc
+
+
+@Language.factory("eventwire_counts", assigns=["doc._.counts"], requires=["token.dep", "token.lemma"])
+def make_count_stage(nlp: Language, name: str) -> CountStage:
+    return CountStage(nlp, name)

@@ -1,12 +1,10 @@
-"""Events: PLOVER acts found from the parse, with their arguments, time, place and counts.
+"""Event triggers: PLOVER acts found from the parse, with their arguments (a pipeline stage).
 
 A trigger is a verb or event noun listed in `data/triggers.yaml`. Its actors and recipients
 come from its syntactic roles (subject / agent -> actors; object, passive subject, "attack on
-X" -> recipients), its time from `times.event_time`, its place from the place mentions of its
-clause, then its sentence, then the place the article is about. Counts attach to the event
-whose trigger says what happened to the people counted; a count with no such event implies
-one (people killed imply an assault). The claims component then sets status and claimants,
-and the merge component keeps one event per actor, type, day and place (SPEC 8).
+X" -> recipients). This stage only annotates: `doc._.triggers` lists `Trigger`s; the scope
+stage drops those with no political reading and the assembler (`assemble`) builds events.
+The helpers that read a trigger's clause (places, modes, contexts) live here too.
 """
 from __future__ import annotations
 
@@ -19,24 +17,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
-from . import times as times_stage, vocab
+from . import vocab
 from .acled import acled_for
-from .counts import lexicon as count_lexicon
-from .mentions import ActorSpan, CountSpan, PlaceSpan, TimeSpan, char_span
+from .dating import publication_date  # noqa: F401  (claims imports it from here)
+from .mentions import ActorSpan, PlaceSpan, TimeSpan, sentence_index
 
-SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
-COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captured": ("ASSAULT", "abduct"),
-              "arrested": ("COERCE", "arrest"), "displaced": ("DISPLACE", None)}
-# Acts whose complement clause is their content, not a separate event ("offered to exchange").
-CONTENT_TAKERS = {"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "SUPPORT", "CONCEDE"}
 SUBJECT_DEPS = ("nsubj", "csubj")
-ARMED = {"MIL", "REB", "COP"}
-# Acts done to bodies and things, which a participle still reports ("a man killed in the attack").
-MATERIAL = {"ASSAULT", "COERCE", "DISPLACE", "PROTEST"}
-# Words for harm that name no doer: violence must be named elsewhere in the sentence.
-PASSIVE_HARM = {"die", "dead", "death", "casualty", "fatality", "injury", "injured", "hurt", "life", "toll", "body", "wounded", "lose"}
-COLLECTIVES = {"group", "number", "band", "team", "unit", "member", "dozen", "hundred", "thousand", "crowd", "gang", "squad",
-               "one", "some", "many", "most", "all", "several", "each", "both", "none", "part"}
 
 
 def triggers() -> dict:
@@ -52,12 +38,25 @@ def ontology() -> dict:
             (multi if " " in w else single).setdefault(w, mode)
     data["mode_single"], data["mode_multi"] = single, multi
     data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
+    data["rank"] = {f: n for n, f in enumerate(data["feature_rank"])}
+    for key in ("content_takers", "material", "distinct_modes", "leading_modes"):
+        data[key] = set(data[key])
     return data
+
+
+def specificity(feature: Optional[str]) -> int:
+    """Rank of a place feature, most specific first (`ontology.yaml` feature_rank)."""
+    return ontology()["rank"].get(feature, 9)
+
+
+@lru_cache(maxsize=1)
+def collectives() -> frozenset:
+    return frozenset(vocab.load("counts")["collectives"])
 
 
 @dataclass
 class EventDraft:
-    """An event while it is being built; `to_event` in `record` turns it into the SPEC model."""
+    """An event while the assembler builds it; `to_event` in `record` turns it into the SPEC model."""
 
     trigger: Span
     type: str
@@ -74,6 +73,10 @@ class EventDraft:
     context: list[str] = field(default_factory=list)
     confidence: float = 0.5
     historical: bool = False
+    implied: bool = False  # made from a count with no trigger word ("six killed")
+    date_from_context: bool = False  # dated by the scene's day, no time expression governs it
+    dates: list[tuple[EventDate, bool]] = field(default_factory=list)  # of the mentions folded in
+    mentions: list[Span] = field(default_factory=list)  # triggers of the mentions folded in
 
     @property
     def sent(self) -> Span:
@@ -146,7 +149,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["verbs"].get(lemma)
         if entry is None or tok.dep_ == "amod":
             return None
-        if entry["type"] not in MATERIAL and _descriptive_participle(tok):
+        if entry["type"] not in ontology()["material"] and _descriptive_participle(tok):
             return None  # "people accused of crimes", "people living in or visiting Hong Kong"
         if entry.get("active") and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return None
@@ -200,8 +203,8 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["nouns"].get(lemma) or lex["nouns"].get(tok.lower_)
         if entry is None:
             return None
-        if tok.dep_ == "compound" and tok.head.lemma_.lower() in lex["nouns"]:
-            return None  # "drone strike": the head noun is the trigger
+        if tok.dep_ == "compound":
+            return None  # "drone strike": the head noun is the trigger; "murder conviction": a modifier
         mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
         governor = tok.head.head if tok.dep_ == "pobj" else tok.head
         for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike"
@@ -219,10 +222,28 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
 
 
 # ---------------------------------------------------------------- arguments
+def kids(tok: Token) -> dict[str, list[int]]:
+    """`tok`'s children by dependency label, from one pass over the Doc: a word with thousands
+    of children (a run-on list) must not be walked once per trigger."""
+    cache = tok.doc.user_data.get("eventwire.kids")
+    if cache is None:
+        cache = {}
+        for t in tok.doc:
+            if t.head.i != t.i:
+                cache.setdefault(t.head.i, {}).setdefault(t.dep_, []).append(t.i)
+        tok.doc.user_data["eventwire.kids"] = cache
+    return cache.get(tok.i, {})
+
+
+def has_child(tok: Token, deps: Iterable[str]) -> bool:
+    k = kids(tok)
+    return any(d in k for d in deps)
+
+
 def reduced_passive(verb: Token) -> bool:
     """A headline's "son killed", "three arrested": a participle with no auxiliary or object."""
     def bare(v: Token) -> bool:
-        return not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children)
+        return not has_child(v, ("aux", "auxpass", "dobj"))
 
     if verb.tag_ != "VBN" or not bare(verb):
         return False
@@ -257,7 +278,7 @@ class Arguments:
         named = [self.actor_at[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.actor_at]
         if tok.i not in self.actor_at and named:  # "One of these groups, the SDF, opposed"
             return [named[0].actor]
-        if tok.lemma_.lower() in COLLECTIVES:  # "a group of partisans" are partisans
+        if tok.lemma_.lower() in collectives():  # "a group of partisans" are partisans
             inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if inner:
                 return self.actors_of(inner[0])
@@ -277,7 +298,8 @@ class Arguments:
     def subject(self, verb: Token) -> Optional[Token]:
         node = verb
         for _ in range(4):
-            subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+            found = [i for d in SUBJECT_DEPS for i in kids(node).get(d, ())]
+            subj = self.doc[min(found)] if found else None
             if subj is not None:
                 if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                     return node.head
@@ -292,7 +314,7 @@ class Arguments:
 
     def of_verb(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or reduced_passive(verb)
+        passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
             recipients += self.actors_of(verb.head)
         if passive:
@@ -372,7 +394,8 @@ def main_place(doc: Doc) -> Optional[PlaceSpan]:
 def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSpan], bool]:
     """Place mentions stating where the event happened: in its clause, else in its sentence."""
     sent = trigger.sent
-    cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
+    index = sentence_index(doc)
+    cands = [p for p in index.places.get(index.of(trigger.root), ()) if not p.metonymic
              and not (set(range(p.span.start, p.span.end)) & exclude)
              and not p.span.root.ent_id_]  # "Kremlin forces": a named party, not a scene
     if not cands:
@@ -380,8 +403,8 @@ def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSp
     head = _clause_head(trigger.root)
     inside = {t.i for t in head.subtree}
     clause = [p for p in cands if p.span.root.i in inside] or cands
-    best = min(SPECIFICITY.get(p.place.feature, 9) for p in clause)
-    tops = [p for p in clause if SPECIFICITY.get(p.place.feature, 9) == best]
+    best = min(specificity(p.place.feature) for p in clause)
+    tops = [p for p in clause if specificity(p.place.feature) == best]
     tops.sort(key=lambda p: abs(p.span.start - trigger.start))
     first = tops[0]
     # coordinated places of one level are separate events ("Shebekino and Volokonovsky districts")
@@ -413,7 +436,7 @@ def modes_for(trigger: Span, entry: dict, type_: str) -> list[str]:
         ordered = [m for m, words in content.items() if m != "_default" and lemmas & set(words)]
         ordered = ordered or list(_as_list(content.get("_default", [])))
     if entry.get("mode") and entry["mode"] not in ordered:
-        if entry["mode"] in ("abduct", "targeted", "destroy", "torture", "sexual", "beat") or not ordered:
+        if entry["mode"] in onto["leading_modes"] or not ordered:
             ordered.insert(0, entry["mode"])
         else:
             ordered.append(entry["mode"])
@@ -427,193 +450,100 @@ def contexts_for(sent: Span) -> list[str]:
     return sorted({ctx[t.lemma_.lower()] for t in sent if t.lemma_.lower() in ctx})
 
 
-def publication_date(doc: Doc) -> EventDate:
-    return EventDate(start=doc._.pub_date, end=doc._.pub_date, precision="reported", basis="publication")
-
-
-def event_date(doc: Doc, time: Optional[TimeSpan]) -> EventDate:
-    if time is None:
-        return publication_date(doc)
-    m = time.mention
-    return EventDate(start=m.start, end=m.end, precision=m.precision, text=m.text, basis="text", span=m.span)
-
-
 # ---------------------------------------------------------------- the component
+@dataclass
+class Trigger:
+    """A word that states an act, with its type (after senses) and its parties."""
+
+    span: Span
+    entry: dict
+    type: str
+    actors: list[Actor] = field(default_factory=list)
+    recipients: list[Actor] = field(default_factory=list)
+
+    @property
+    def root(self) -> Token:
+        return self.span.root
+
+
 def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     """A trigger inside the content of an act that takes a clause ("agreed to meet")."""
     node = tok
+    takers = ontology()["content_takers"]
     for _ in range(3):
         if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl") or node.head == node:
             return False
         node = node.head
         entry = trigger_at.get(node.i)
-        if entry is not None and entry["type"] in CONTENT_TAKERS:
+        if entry is not None and entry["type"] in takers:
             return True
     return False
 
 
-def find_events(doc: Doc) -> list[EventDraft]:
+def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Optional[Trigger]:
+    """The trigger `tok` states with its parties, or None when its entry's party conditions fail."""
+    actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
+    recipients = [r for r in recipients if r not in actors]
+    if entry.get("needs_actor") and not (actors or recipients):
+        return None
+    sectors = {a.sector for a in actors}
+    for sense in entry.get("actor_senses", ()):  # "protesters clashed with police" is a riot
+        if sectors and sectors <= set(sense["sectors"]):
+            entry = {**entry, **{k: v for k, v in sense.items() if k != "sectors"}}
+            break
+    if entry["type"] == "DISPLACE" and any(a.sector in _armed() for a in actors):
+        return None  # attackers who "fled" the scene are not displaced people
+    return Trigger(doc[tok.i:tok.i + 1], entry, entry["type"], list(actors), list(recipients))
+
+
+@lru_cache(maxsize=1)
+def _armed() -> frozenset:
+    return frozenset(vocab.load("acled")["armed_sectors"])
+
+
+def find_triggers(doc: Doc) -> list[Trigger]:
     args = Arguments(doc)
     place_at = {i: p for p in doc._.places or () for i in range(p.span.start, p.span.end)}
     speech = set(vocab.load("claims")["reporting"])
     trigger_at: dict[int, dict] = {}
+    index = sentence_index(doc)
+    questions = {n for n, s in enumerate(index.sents) if s.text.rstrip().endswith("?")}
     for tok in doc:
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
-        if tok.sent.text.rstrip().endswith("?"):
+        if index.of(tok) in questions:
             continue  # a question asserts no act ("Would you ask them to resign?")
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
             trigger_at[tok.i] = entry
-    main = main_place(doc)
-    drafts: list[EventDraft] = []
+    out = []
     for i, entry in trigger_at.items():
         tok = doc[i]
         if _suppressed(tok, trigger_at):
             continue
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "dobj" and tok.head.i in trigger_at:
             continue  # "observed the ceasefire", "signed a truce": the verb's act
-        drafts.extend(build(doc, args, tok, entry, main))
-    drafts.extend(implied_by_counts(doc, args, drafts, main))
-    for d in drafts:
-        count_named_victims(doc, args, d)
-    share_actors(drafts)
-    return drafts
-
-
-def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
-    """With no number in the text, each named person or singular person noun undergoing a
-    killing, injury, capture or arrest counts one ("Babaryka was arrested": arrested 1)."""
-    tok = draft.trigger.root
-    kind = count_lexicon()["kind_of"].get(tok.lemma_.lower())
-    if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
-        return
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
-    heads = [antecedent(c) for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
-    heads = [t for h in heads for t in (h, *h.conjuncts)]
-    people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
-              and not any(c.like_num for c in h.children) and h.lemma_.lower() not in COLLECTIVES
-              and args.actor_at[h.i].actor.sector not in ("GOV", "MIL", "REB", "COP", "IGO", "NGO") or
-              h.ent_type_ == "PERSON"]
-    if people and len(people) == len(heads):
-        first, last = min(people, key=lambda t: t.i), max(people, key=lambda t: t.i)
-        span = doc[first.left_edge.i:last.i + 1]
-        draft.counts[kind] = Count(value=len(people), qualifier="exact", text=span.text, span=char_span(span))
-
-
-def share_actors(drafts: list[EventDraft]) -> None:
-    """An agentless act takes the actors of the same kind of act in its sentence
-    ("forces shelled the region and two people were killed")."""
-    for d in drafts:
-        if d.actors:
-            continue
-        donors = [o for o in drafts if o is not d and o.actors and o.type == d.type and o.sent == d.sent]
-        if donors:
-            nearest = min(donors, key=lambda o: abs(o.trigger.start - d.trigger.start))
-            d.actors = [a for a in nearest.actors if a not in d.recipients]
-
-
-def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[PlaceSpan]) -> list[EventDraft]:
-    trigger = doc[tok.i:tok.i + 1]
-    type_ = entry["type"]
-    actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
-    recipients = [r for r in recipients if r not in actors]
-    if entry.get("needs_actor") and not (actors or recipients):
-        return []
-    sectors = {a.sector for a in actors}
-    for sense in entry.get("actor_senses", ()):  # "protesters clashed with police" is a riot
-        if sectors and sectors <= set(sense["sectors"]):
-            entry = {**entry, **{k: v for k, v in sense.items() if k != "sectors"}}
-            type_ = entry["type"]
-            break
-    if type_ == "DISPLACE" and any(a.sector in ARMED for a in actors):
-        return []  # attackers who "fled" the scene are not displaced people
-    exclude = {i for i, a in args.actor_at.items() if a.actor in actors}  # "Russia" the actor is no place
-    places, from_text = places_for(doc, trigger, exclude)
-    if not places and main is not None:
-        places = [main]
-    time = times_stage.event_time(doc, trigger)
-    date = event_date(doc, time)
-    mode = modes_for(trigger, entry, type_)
-    sent = trigger.sent
-    confidence = float(entry.get("confidence", 0.55 if tok.pos_ == "VERB" else 0.45))
-    confidence += 0.1 * bool(actors) + 0.1 * from_text + 0.1 * (time is not None)
-    out = []
-    for place in places or [None]:
-        draft = EventDraft(trigger=trigger, type=type_, mode=mode, actors=list(actors), recipients=list(recipients),
-                            time=time, date=date, place=place, place_from_text=from_text,
-                            evidence=[_sentence_span(sent)], context=contexts_for(sent),
-                            confidence=round(min(confidence, 0.95), 2))
-        out.append(draft)
+        trigger = make_trigger(doc, args, tok, entry)
+        if trigger is not None:
+            out.append(trigger)
     return out
 
 
-def _sentence_span(sent: Span) -> CharSpan:
-    text = sent.text
-    start = sent.start_char + (len(text) - len(text.lstrip()))
-    end = sent.end_char - (len(text) - len(text.rstrip()))
-    return CharSpan(start=start, end=max(end, start + 1))
+class TriggerStage:
+    """Marks the words that state PLOVER acts (`doc._.triggers`)."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def initialize(self, get_examples=None, nlp=None) -> None:
+        triggers(), ontology()  # read the vocabularies before the first document
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.triggers = find_triggers(doc)
+        return doc
 
 
-def attach_counts(doc: Doc, drafts: list[EventDraft]) -> list[CountSpan]:
-    """Give each count to the event its anchor belongs to; return the counts no event took."""
-    by_trigger: dict[int, list[EventDraft]] = {}
-    for d in drafts:
-        by_trigger.setdefault(d.trigger.root.i, []).append(d)
-    left = []
-    for c in doc._.counts or ():
-        anchor = c.anchor or c.span.root
-        target = None
-        node = anchor
-        for _ in range(6):  # the anchor itself, then the words governing it
-            if node.i in by_trigger:
-                target = by_trigger[node.i]
-                break
-            if node.head == node:
-                break
-            node = node.head
-        if target is None:  # "an attack that left six dead": the anchor hangs below the trigger
-            for i, ds in by_trigger.items():
-                if doc[i].sent == anchor.sent and anchor in doc[i].subtree:
-                    target = ds
-                    break
-        want = COUNT_TYPE[c.kind][0]
-        if target is None and anchor.pos_ != "VERB" and c.kind not in ("killed", "injured"):
-            continue  # "two captives", "4,000 refugees": a state, not an act this text reports
-        if target is not None and any(d.type == want or c.kind in ("killed", "injured") and d.type == "ASSAULT" for d in target):
-            for d in target:
-                if c.kind not in d.counts:
-                    d.counts[c.kind] = c.count
-        else:
-            left.append(c)
-    return left
-
-
-def implied_by_counts(doc: Doc, args: Arguments, drafts: list[EventDraft], main: Optional[PlaceSpan]) -> list[EventDraft]:
-    """People killed, captured, arrested or displaced imply the act, even with no trigger word."""
-    left = attach_counts(doc, drafts)
-    out: list[EventDraft] = []
-    for c in left:
-        type_, mode = COUNT_TYPE[c.kind]
-        same = [d for d in drafts + out if d.type == type_ and d.sent == c.span.sent]
-        if same:
-            for d in same:
-                d.counts.setdefault(c.kind, c.count)
-            continue
-        anchor = c.anchor or c.span.root
-        if type_ == "ASSAULT" and anchor.lemma_.lower() in PASSIVE_HARM and not violent(c.span.sent):
-            continue  # "116 people died in the earthquake", "16,000 premature deaths"
-        entry = {"type": type_, "mode": mode} if mode else {"type": type_}
-        new = build(doc, args, anchor, entry, main)
-        for d in new:
-            d.counts[c.kind] = c.count
-            d.confidence = round(d.confidence - 0.1, 2)
-        out.extend(new)
-    return out
-
-
-@Language.component("eventwire_events")
-def events_component(doc: Doc) -> Doc:
-    doc._.events = find_events(doc)
-    return doc
-
+@Language.factory("eventwire_triggers", assigns=["doc._.triggers"],
+                  requires=["doc._.actors", "doc._.places", "token.dep"])
+def make_trigger_stage(nlp: Language, name: str) -> TriggerStage:
+    return TriggerStage(nlp, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Span as TokenSpan, Token
+from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from ..models import Actor, Count, Place, Span, TimeMention
 
@@ -38,3 +38,34 @@ class CountSpan:
     count: Count
     kind: Optional[str] = None  # killed / injured / captured / arrested / displaced
     anchor: Optional[Token] = None  # the word saying what happened to the people counted
+    hazard: bool = False  # harm a hazard caused (storm, crash, disease): no act of anyone's (scope)
+
+
+def sentence_index(doc: Doc) -> "SentenceIndex":
+    """The Doc's sentences and what sits in each, built once per Doc (first asked for after
+    the mention stages have run)."""
+    index = doc.user_data.get("eventwire.sentences")
+    if index is None:
+        index = doc.user_data["eventwire.sentences"] = SentenceIndex(doc)
+    return index
+
+
+class SentenceIndex:
+    """Sentence of each token, and the place, actor and count mentions of each sentence: what
+    stages look up per trigger, without walking the Doc per trigger."""
+
+    def __init__(self, doc: Doc):
+        self.sents = list(doc.sents)
+        self.number = [0] * len(doc)
+        for n, s in enumerate(self.sents):
+            for i in range(s.start, s.end):
+                self.number[i] = n
+        self.places: dict[int, list] = {}
+        self.actors: dict[int, list] = {}
+        self.counts: dict[int, list] = {}
+        for attr, table in (("places", self.places), ("actors", self.actors), ("counts", self.counts)):
+            for m in getattr(doc._, attr) or ():
+                table.setdefault(self.number[m.span.start], []).append(m)
+
+    def of(self, tok: Token) -> int:
+        return self.number[tok.i]

@@ -1,27 +1,31 @@
-"""One event per actor, type, day and place (SPEC 8): repeated mentions become one event."""
+"""One event per actor, type, day and place (SPEC 8): repeated mentions become one event.
+
+Called by the assembler after dating (`historical` is read here) and before the dates of the
+folded mentions are settled.
+"""
 from __future__ import annotations
 
-from datetime import date as Date
 from typing import Optional
-
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from .. import geo
 from ..models import Count
-from .events import SPECIFICITY, EventDraft
+from .events import EventDraft, ontology, specificity
 
 # Statuses that may describe one event; a denial or a plan is never folded into a report.
 STATUS_CLASS = {"reported": 0, "claimed": 0, "disputed": 0, "denied": 1, "planned": 2, "conditional": 2, "negated": 3}
 POINTS = {"city", "landmark", "other"}
-DISTINCT_MODES = {"abduct", "destroy", "sexual", "torture", "arrest", "seize", "release", "withdraw"}
+
+
+def _undated(d: EventDraft) -> bool:
+    """No time expression governs it (a context day is a guess that yields to one)."""
+    return d.date.basis == "publication" or d.date_from_context
 
 
 def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
-    if a.date.basis == "publication" and b.date.basis == "publication":
+    if _undated(a) and _undated(b):
         return True
-    if a.date.basis == "publication" or b.date.basis == "publication":
-        undated, dated = (a, b) if a.date.basis == "publication" else (b, a)
+    if _undated(a) or _undated(b):
+        undated, dated = (a, b) if _undated(a) else (b, a)
         if not dated.historical:
             return True
         # "Russia's invasion" after "launched an invasion in February 2022": the same act
@@ -61,7 +65,8 @@ def _counts_compatible(a: EventDraft, b: EventDraft) -> bool:
 
 def _modes_compatible(a: EventDraft, b: EventDraft) -> bool:
     """An abduction and a shelling on one day are two events."""
-    ka, kb = set(a.mode) & DISTINCT_MODES, set(b.mode) & DISTINCT_MODES
+    distinct = ontology()["distinct_modes"]
+    ka, kb = set(a.mode) & distinct, set(b.mode) & distinct
     return ka == kb or bool(ka & kb)
 
 
@@ -92,13 +97,16 @@ def _union(xs: list, ys: list) -> list:
 
 def absorb(a: EventDraft, b: EventDraft) -> None:
     """Fold `b` into `a`."""
-    a.evidence += [e for e in b.evidence if e not in a.evidence]
+    a.evidence += b.evidence  # repeats dropped once, in `merge`
     a.actors = _union(a.actors, b.actors)
     a.recipients = _union(a.recipients, b.recipients)
-    if a.date.basis == "publication" and b.date.basis == "text":
-        a.date, a.time = b.date, b.time
+    a.dates += [(b.date, b.date_from_context), *b.dates]  # dating.settle chooses among them
+    if _undated(a) and not _undated(b):  # later mentions compare with it
+        a.dates.append((a.date, a.date_from_context))
+        a.date, a.date_from_context, a.historical = b.date, False, b.historical
+    a.mentions += [b.trigger, *b.mentions]
     if b.place is not None and (a.place is None or (b.place_from_text and not a.place_from_text)
-                                or SPECIFICITY.get(b.place.place.feature, 9) < SPECIFICITY.get(a.place.place.feature, 9)):
+                                or specificity(b.place.place.feature) < specificity(a.place.place.feature)):
         a.place, a.place_from_text = b.place, b.place_from_text or a.place_from_text
     for kind in set(a.counts) | set(b.counts):
         a.counts[kind] = _better_count(a.counts.get(kind), b.counts.get(kind))
@@ -106,18 +114,11 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
         a.claim = b.claim
     a.mode = a.mode + [m for m in b.mode if m not in a.mode]
     a.context = sorted(set(a.context) | set(b.context))
-    a.confidence = round(min(0.98, max(a.confidence, b.confidence) + 0.05), 2)
+    a.implied = a.implied and b.implied
 
 
-def is_historical(draft: EventDraft, pub: str) -> bool:
-    if draft.date.basis != "text":
-        return False
-    return (Date.fromisoformat(pub) - Date.fromisoformat(draft.date.end)).days > 30
-
-
-def merge(drafts: list[EventDraft], pub: str) -> list[EventDraft]:
-    for d in drafts:
-        d.historical = is_historical(d, pub)
+def merge(drafts: list[EventDraft]) -> list[EventDraft]:
+    """Fold each draft into the first earlier one it is compatible with."""
     drafts = sorted(drafts, key=lambda d: (d.trigger.start, d.place.span.start if d.place else -1))
     out: list[EventDraft] = []
     for d in drafts:
@@ -126,10 +127,6 @@ def merge(drafts: list[EventDraft], pub: str) -> list[EventDraft]:
             out.append(d)
         else:
             absorb(twin, d)
+    for d in out:
+        d.evidence = list({(e.start, e.end): e for e in d.evidence}.values())
     return out
-
-
-@Language.component("eventwire_merge")
-def merge_component(doc: Doc) -> Doc:
-    doc._.events = merge(doc._.events or [], doc._.pub_date)
-    return doc

@@ -10,7 +10,8 @@ DOC_EXTENSIONS = {
     "places": None,       # list[PlaceSpan]      (extract.places)
     "actors": None,       # list[ActorSpan]      (extract.actors)
     "counts": None,       # list[CountSpan]      (extract.counts)
-    "events": None,       # list[EventDraft]     (extract.events)
+    "triggers": None,     # list[Trigger]        (extract.events, filtered by extract.scope)
+    "events": None,       # list[EventDraft]     (extract.assemble)
 }
 
 

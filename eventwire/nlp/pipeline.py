@@ -17,9 +17,9 @@ COMPONENTS = (
     "eventwire_places",
     "eventwire_actors",
     "eventwire_counts",
-    "eventwire_events",
-    "eventwire_claims",
-    "eventwire_merge",
+    "eventwire_triggers",
+    "eventwire_scope",
+    "eventwire_assemble",
 )
 
 
@@ -27,7 +27,7 @@ COMPONENTS = (
 def load_nlp() -> Language:
     """Build the pipeline once per process."""
     # importing the stage modules registers their factories with spaCy
-    from ..extract import actors, claims, counts, events, merge, places, times  # noqa: F401
+    from ..extract import actors, assemble, counts, events, places, scope, times  # noqa: F401
 
     nlp = spacy.load(MODEL)
     nlp.max_length = 1_000_000
@@ -35,7 +35,9 @@ def load_nlp() -> Language:
     actors.add_entity_ruler(nlp)
     places.add_entity_ruler(nlp)
     for name in COMPONENTS:
-        nlp.add_pipe(name)
+        pipe = nlp.add_pipe(name)
+        if hasattr(pipe, "initialize"):  # not `nlp.initialize()`: that would reset the model's weights
+            pipe.initialize(nlp=nlp)
     # the gazetteer is built with the pipeline, so no document pays for it
     from ..extract.gazetteer import get_gazetteer
 

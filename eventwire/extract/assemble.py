@@ -1,0 +1,204 @@
+"""The assembler: the one stage that builds events from what the other stages annotated.
+
+From the triggers the scope stage kept (`doc._.triggers`), the count, place, time and actor
+mentions, it chooses each event's place (clause, sentence, then the place the article is
+about), mode, counts (a count goes to the event its anchor word belongs to; counts no event
+takes imply one: people killed imply an assault), claim (`claims.claim_for`), date
+(`dating`), folds repeated mentions of one event into one (`merge`, SPEC 8) and scores its
+confidence, once.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Count, Span as CharSpan
+from . import dating, vocab
+from .claims import claim_for
+from .counts import lexicon as count_lexicon
+from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, main_place,
+                     make_trigger, modes_for, places_for, violent)
+from .mentions import CountSpan, PlaceSpan, char_span
+from .merge import merge
+
+# Statuses that say the act did not (yet) happen as reported.
+UNREAL = ("negated", "planned", "conditional")
+
+
+def _sentence_span(sent: Span) -> CharSpan:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.end_char - (len(text) - len(text.rstrip()))
+    return CharSpan(start=start, end=max(end, start + 1))
+
+
+def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]) -> list[EventDraft]:
+    """The drafts one trigger states: one per place of its clause (SPEC 8)."""
+    span, entry, type_ = trigger.span, trigger.entry, trigger.type
+    actors, recipients = trigger.actors, trigger.recipients
+    sent = span.sent
+    exclude = {i for i in range(sent.start, sent.end)  # "Russia" the actor is no place
+               if i in args.actor_at and args.actor_at[i].actor in actors}
+    places, from_text = places_for(doc, span, exclude)
+    if not places and main is not None:
+        places = [main]
+    date, time, from_context = dating.date_mention(doc, span)
+    mode = modes_for(span, entry, type_)
+    base = float(entry.get("confidence", 0.55 if span.root.pos_ == "VERB" else 0.45))
+    return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
+                       time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
+                       evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base)
+            for place in places or [None]]
+
+
+def attach_counts(doc: Doc, drafts: list[EventDraft], counts: list[CountSpan]) -> list[CountSpan]:
+    """Give each count to the event its anchor belongs to; return the counts no event took."""
+    implies = count_lexicon()["implies"]
+    by_trigger: dict[int, list[EventDraft]] = {}
+    in_sentence: dict[int, dict[int, list[EventDraft]]] = {}
+    for d in drafts:
+        by_trigger.setdefault(d.trigger.root.i, []).append(d)
+        in_sentence.setdefault(d.sent.start, {}).setdefault(d.trigger.root.i, []).append(d)
+    left = []
+    for c in counts:
+        anchor = c.anchor or c.span.root
+        target = None
+        node = anchor
+        for _ in range(6):  # the anchor itself, then the words governing it
+            if node.i in by_trigger:
+                target = by_trigger[node.i]
+                break
+            if node.head == node:
+                break
+            node = node.head
+        if target is None:  # "an attack that left six dead": the anchor hangs below the trigger
+            for i, ds in in_sentence.get(anchor.sent.start, {}).items():
+                if anchor in doc[i].subtree:
+                    target = ds
+                    break
+        want = implies[c.kind]["type"]
+        if target is None and anchor.pos_ != "VERB" and c.kind not in ("killed", "injured"):
+            continue  # "two captives", "4,000 refugees": a state, not an act this text reports
+        if target is not None and any(d.type == want or c.kind in ("killed", "injured") and d.type == "ASSAULT" for d in target):
+            for d in target:
+                if c.kind not in d.counts:
+                    d.counts[c.kind] = c.count
+        else:
+            left.append(c)
+    return left
+
+
+def implied_by_counts(doc: Doc, args: Arguments, drafts: list[EventDraft], main: Optional[PlaceSpan]) -> list[EventDraft]:
+    """People killed, captured, arrested or displaced imply the act, even with no trigger word."""
+    lex = count_lexicon()
+    left = attach_counts(doc, drafts, [c for c in doc._.counts or () if not c.hazard])
+    out: list[EventDraft] = []
+    by_sentence: dict[tuple, list[EventDraft]] = {}
+    for d in drafts:
+        by_sentence.setdefault((d.type, d.sent.start), []).append(d)
+    for c in left:
+        entry = dict(lex["implies"][c.kind])
+        same = by_sentence.get((entry["type"], c.span.sent.start), [])
+        if same:
+            for d in same:
+                d.counts.setdefault(c.kind, c.count)
+            continue
+        anchor = c.anchor or c.span.root
+        if entry["type"] == "ASSAULT" and anchor.lemma_.lower() in lex["passive_harm"] and not violent(c.span.sent):
+            continue  # "116 people died in the earthquake", "16,000 premature deaths"
+        trigger = make_trigger(doc, args, anchor, entry)
+        if trigger is None:
+            continue
+        for d in build(doc, args, trigger, main):
+            d.counts[c.kind] = c.count
+            d.implied = True
+            out.append(d)
+            by_sentence.setdefault((d.type, d.sent.start), []).append(d)
+    return out
+
+
+def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
+    """With no number in the text, each named person or singular person noun undergoing a
+    killing, injury, capture or arrest counts one ("Babaryka was arrested": arrested 1)."""
+    tok = draft.trigger.root
+    kind = count_lexicon()["kind_of"].get(tok.lemma_.lower())
+    if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
+        return
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    heads = [antecedent(c) for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    heads = [t for h in heads for t in (h, *h.conjuncts)]
+    institutions = set(vocab.load("scope")["political_sectors"]) - {"JRN", "REF", "PTY"}  # not a person
+    people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
+              and not any(c.like_num for c in h.children) and h.lemma_.lower() not in collectives()
+              and args.actor_at[h.i].actor.sector not in institutions or h.ent_type_ == "PERSON"]
+    if people and len(people) == len(heads):
+        first, last = min(people, key=lambda t: t.i), max(people, key=lambda t: t.i)
+        span = doc[first.left_edge.i:last.i + 1]
+        draft.counts[kind] = Count(value=len(people), qualifier="exact", text=span.text, span=char_span(span))
+
+
+def share_actors(drafts: list[EventDraft]) -> None:
+    """An agentless act takes the actors of the same kind of act in its sentence
+    ("forces shelled the region and two people were killed")."""
+    by_sentence: dict[tuple, list[EventDraft]] = {}
+    for d in drafts:
+        if d.actors:
+            by_sentence.setdefault((d.type, d.sent.start), []).append(d)
+    for d in drafts:
+        if d.actors:
+            continue
+        donors = by_sentence.get((d.type, d.sent.start), [])
+        if donors:
+            nearest = min(donors, key=lambda o: abs(o.trigger.start - d.trigger.start))
+            d.actors = [a for a in nearest.actors if a not in d.recipients]
+
+
+def confidence(draft: EventDraft) -> float:
+    """The extractor's own score, from how much of the event the text states."""
+    score = draft.confidence + 0.1 * bool(draft.actors) + 0.1 * draft.place_from_text + 0.1 * (draft.date.basis == "text")
+    score = min(score - 0.1 * draft.implied, 0.95)
+    if draft.claim.status in UNREAL:
+        score = max(0.1, score - 0.1)
+    if draft.mentions:  # stated more than once
+        score = min(0.98, score + 0.05)
+    return round(score, 2)
+
+
+def assemble(doc: Doc) -> list[EventDraft]:
+    args = Arguments(doc)
+    main = main_place(doc)
+    drafts = [d for t in doc._.triggers or () for d in build(doc, args, t, main)]
+    drafts += implied_by_counts(doc, args, drafts, main)
+    for d in drafts:
+        count_named_victims(doc, args, d)
+    share_actors(drafts)
+    for d in drafts:
+        d.claim = claim_for(d, args)
+        dating.settle(doc, d)
+    drafts = merge(drafts)
+    for d in drafts:
+        dating.settle(doc, d)
+        d.confidence = confidence(d)
+    return drafts
+
+
+class Assembler:
+    """Builds `doc._.events` from the stages' annotations."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def initialize(self, get_examples=None, nlp=None) -> None:
+        count_lexicon(), vocab.load("scope")
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = assemble(doc)
+        return doc
+
+
+@Language.factory("eventwire_assemble", assigns=["doc._.events"],
+                  requires=["doc._.triggers", "doc._.counts", "doc._.times", "doc._.places", "doc._.actors"])
+def make_assembler(nlp: Language, name: str) -> Assembler:
+    return Assembler(nlp, name)

@@ -1,0 +1,104 @@
+"""Dating: the one place that decides an event's date and whether it is `historical` (SPEC 3).
+
+The assembler asks `date_mention` for each mention of an event (the time expression that
+governs its trigger, from the time tagger), and `settle` once the mentions of one event are
+folded together: the most precise date the text gives wins, a date after publication is
+never when a reported act happened, and an event that ended more than 30 days before
+publication is background.
+"""
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from ..models import EventDate
+from . import times as times_stage
+from .mentions import TimeSpan, sentence_index
+
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 9}
+HISTORICAL_DAYS = 30  # SPEC 3
+# A planned or conditional act may lie ahead of publication.
+FUTURE_STATUSES = ("planned", "conditional")
+
+
+def publication_date(doc: Doc) -> EventDate:
+    """No time expression ties the event to a date: on or before publication."""
+    return EventDate(start=doc._.pub_date, end=doc._.pub_date, precision="reported", basis="publication")
+
+
+def from_time(time: TimeSpan) -> EventDate:
+    m = time.mention
+    return EventDate(start=m.start, end=m.end, precision=m.precision, text=m.text, basis="text", span=m.span)
+
+
+CONTEXT_SENTENCES = 2  # a day named this many sentences before still describes the same scene
+STORY_DAYS = 14  # the lead's day is the story's day only when it is recent news
+
+
+def _recent_day(time: TimeSpan, pub: str) -> bool:
+    m = time.mention
+    if m.precision != "day" or m.end > pub:
+        return False
+    return (Date.fromisoformat(pub) - Date.fromisoformat(m.start)).days <= STORY_DAYS
+
+
+def context_time(doc: Doc, trigger: Span) -> Optional[TimeSpan]:
+    """A day the text gives for the scene a mention belongs to, when no time expression
+    governs it: the nearest day named in its sentence or the sentences just before it
+    ("On Thursday a man stabbed four officers. The attacker was shot dead by police."),
+    else the day of the story its lead names."""
+    pub = doc._.pub_date
+    times = [t for t in doc._.times or () if _recent_day(t, pub)]
+    if not times:
+        return None
+    by_sentence: dict[int, list[TimeSpan]] = {}
+    for t in times:
+        by_sentence.setdefault(sentence_index(doc).of(t.span[0]), []).append(t)
+    index = sentence_index(doc)
+    sents, n = index.sents, index.of(trigger.root)
+    before = [t for m in range(max(0, n - CONTEXT_SENTENCES), n + 1) for t in by_sentence.get(m, ())]
+    if before:
+        return max(before, key=lambda t: t.span.start if t.span.start < trigger.start else -t.span.start)
+    # the lead: its first two sentences
+    lead = [t for m in (0, 1) for t in by_sentence.get(m, ())]
+    return lead[0] if lead else None
+
+
+def date_mention(doc: Doc, trigger: Span) -> tuple[EventDate, Optional[TimeSpan], bool]:
+    """The date one mention of an event states: its governing time expression, else the day
+    its context gives (`context_time`; the third item says so), else publication."""
+    time = times_stage.event_time(doc, trigger)
+    if time is not None:
+        return from_time(time), time, False
+    time = context_time(doc, trigger)
+    if time is not None:
+        return from_time(time), time, True
+    return publication_date(doc), None, False
+
+
+def after_publication(date: EventDate, pub: str) -> bool:
+    return date.basis == "text" and date.end > pub
+
+
+def is_historical(date: EventDate, pub: str) -> bool:
+    if date.basis != "text":
+        return False
+    return (Date.fromisoformat(pub) - Date.fromisoformat(date.end)).days > HISTORICAL_DAYS
+
+
+def _rank(option: tuple[EventDate, bool]) -> tuple:
+    date, from_context = option
+    return (date.basis != "text", from_context, PRECISION_RANK.get(date.precision, 9))
+
+
+def settle(doc: Doc, draft) -> None:
+    """Fix `draft`'s date from its mentions' dates (a time expression governing a mention
+    first, then the most precise), then its `historical` flag."""
+    pub = doc._.pub_date
+    future = draft.claim.status in FUTURE_STATUSES
+    options = [(d, soft) for d, soft in [(draft.date, draft.date_from_context), *draft.dates]
+               if future or not after_publication(d, pub)]
+    draft.date, draft.date_from_context = min(options, key=_rank) if options else (publication_date(doc), False)
+    draft.historical = is_historical(draft.date, pub)

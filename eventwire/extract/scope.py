@@ -1,0 +1,227 @@
+"""Scope (SPEC 4): keep only triggers with a political or violent reading in their sentence.
+
+Harm (assault, displacement) needs violence by someone: no hazard named as its cause (storm,
+crash, fire, disease, animal), and violence or an armed or state party named with it.
+Other acts need a party that can act in politics (state, armed group, police, party,
+organisation, press) among their actors or recipients, and no company or research team as
+the one acting. Counts of people a hazard harmed are marked so that no event is implied
+from them. All words are data (`data/scope.yaml`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import vocab
+from .events import Arguments, Trigger, has_child, sentence_index
+
+PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "this", "that", "which", "who"}
+GENERIC = {"you"}  # "you go and ask Thoth": anyone, no party
+
+
+@dataclass
+class ScopeWords:
+    hazards: frozenset
+    ambiguous: frozenset
+    violence: frozenset
+    material: frozenset
+    political: frozenset
+    company: frozenset
+    business: frozenset
+    armed: frozenset
+    armed_nouns: frozenset
+    political_words: frozenset
+
+    @classmethod
+    def load(cls, path: Optional[Path] = None) -> "ScopeWords":
+        if path is None:
+            data = vocab.load("scope")
+        else:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh)
+        armed, nouns = vocab.load("acled")["armed_sectors"], vocab.load("actors")["nouns"]
+        return cls(hazards=frozenset(data["hazards"]), ambiguous=frozenset(data["ambiguous"]),
+                   violence=frozenset(data["violence"]), material=frozenset(data["material"]),
+                   political=frozenset(data["political_sectors"]), company=frozenset(data["company"]),
+                   business=frozenset(data["business"]), armed=frozenset(armed),
+                   armed_nouns=frozenset(w for sector in armed for w in nouns.get(sector, ())),
+                   political_words=frozenset(data["political_words"]))
+
+
+def _words(span) -> set[str]:
+    return {t.lemma_.lower() for t in span} | {t.lower_ for t in span}
+
+
+class Scope:
+    """Decides, for one document, which triggers and counts are in scope."""
+
+    def __init__(self, doc: Doc, words: ScopeWords):
+        self.doc, self.w = doc, words
+        self.args = Arguments(doc)
+        self.sentences = sentence_index(doc)
+        sents = self.sents = self.sentences.sents
+        self._violent = [bool(_words(s) & words.violence) for s in sents]
+        self._hazard = [self._hazardous(s, v) for s, v in zip(sents, self._violent)]
+        lead = sents[:2]
+        # an article about a hazard: its lead names one and no violence
+        self.hazard_story = any(self._hazard[n] for n in range(len(lead))) and not any(self._violent[:len(lead)])
+
+    def _hazardous(self, sent: Span, violent: bool) -> bool:
+        """A hazard named in the sentence: one that is only a hazard ("the crash", "cancer"),
+        or one that may be a weapon's effect ("the fire") with no violence beside it."""
+        found = _words(sent) & self.w.hazards
+        return bool(found - self.w.ambiguous) or (bool(found) and not violent)
+
+    def _n(self, tok: Token) -> int:
+        return self.sentences.of(tok)
+
+    def _sectors(self, tok: Token) -> set[str]:
+        return {a.actor.sector for a in self.sentences.actors.get(self._n(tok), ())}
+
+    # ------------------------------------------------------------ parties
+    def _agents(self, tok: Token) -> list[Token]:
+        """The words naming who does the act of `tok`."""
+        if tok.pos_ in ("VERB", "AUX"):
+            passive = has_child(tok, ("nsubjpass", "auxpass"))
+            if passive:
+                return [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            subj = self.args.subject(tok)
+            return [subj] if subj is not None else []
+        out = [c for c in tok.children if c.dep_ in ("poss", "compound")]
+        out += [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for p in c.children if p.dep_ == "pobj"]
+        if tok.dep_ == "nsubj":
+            return out
+        if not out and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
+            subj = self.args.subject(tok.head)  # "the company made an offer"
+            out = [subj] if subj is not None else []
+        return out
+
+    def _phrase(self, tok: Token) -> Span:
+        return self.doc[tok.left_edge.i:tok.i + 1]
+
+    def _is_company(self, tok: Token) -> bool:
+        return bool(_words(self._phrase(tok)) & self.w.company)
+
+    def _is_hazard(self, tok: Token) -> bool:
+        return bool(_words(self._phrase(tok)) & self.w.hazards)
+
+    def _political(self, trigger: Trigger, agents: list[Token]) -> bool:
+        """A party that can act in politics takes part: a known one, a state's people or
+        forces ("the Turkish statement", "Turkish military operation")."""
+        if any(a.sector in self.w.political for a in trigger.actors + trigger.recipients):
+            return True
+        return any(t.ent_type_ in ("GPE", "NORP") or t.lemma_.lower() in self.w.armed_nouns
+                   for a in agents for t in self._phrase(a))
+
+    def _armed(self, trigger: Trigger, agents: list[Token]) -> bool:
+        return any(a.sector in self.w.armed for a in trigger.actors) or any(
+            t.lemma_.lower() in self.w.armed_nouns for a in agents for t in self._phrase(a))
+
+    # ------------------------------------------------------------ decisions
+    def harm_in_scope(self, tok: Token, trigger: Optional[Trigger] = None) -> bool:
+        """Whether harm stated at `tok` can be someone's violence."""
+        n = self._n(tok)
+        if self._hazard[n]:
+            return False  # "the fire killed nine", "died in the crash"
+        agents = self._agents(tok)
+        if any(self._is_hazard(a) for a in agents):
+            return False
+        if self._violent[n] or tok.lemma_.lower() in self.w.violence:
+            return True
+        if trigger is not None and self._armed(trigger, agents):
+            return True
+        if self._sectors(tok) & self.w.armed:
+            return True  # "the caliphate's destroyed, but there's thousands of fighters over there"
+        if self.hazard_story:
+            return False  # "Another later died", "twenty people have been confirmed killed"
+        near = [m for m in (n - 1, n + 1) if 0 <= m < len(self.sents)]
+        if any(self._violent[m] for m in near):
+            return True  # "Shelling hit the town. Two people were killed."
+        return trigger is not None and self._political(trigger, agents) and any(
+            t.pos_ in ("PROPN", "NOUN") and t.lower_ not in PRONOUNS for t in agents)
+
+    def displacement_in_scope(self, tok: Token) -> bool:
+        """People leave their homes for many reasons; not for a storm, a quake or a fire here."""
+        return not (self._hazard[self._n(tok)] or self.hazard_story or any(self._is_hazard(a) for a in self._agents(tok)))
+
+    def keep(self, trigger: Trigger) -> bool:
+        tok = trigger.root
+        agents = self._agents(tok)
+        if any(self._is_company(a) for a in agents):
+            return False  # "the retailer agreed to sell", "researchers released findings"
+        if any(a.lower_ in GENERIC for a in agents):
+            return False
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in tok.children):
+            objects += [c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.w.business]
+        if trigger.type not in ("ASSAULT", "COERCE") and any(o.lemma_.lower() in self.w.business for o in objects):
+            return False  # "revenue declined", "released its findings", "approved the sale"
+        if trigger.type == "ASSAULT" and not self._anchored(trigger, agents):
+            return False  # "a custody battle", "the logistics of shooting", "angle of attack sensor"
+        if trigger.type == "ASSAULT":
+            return self.harm_in_scope(tok, trigger)
+        if trigger.type == "DISPLACE":
+            if any(a.ent_type_ == "PERSON" for a in agents + [c for c in tok.children if c.dep_ == "nsubjpass"]):
+                return False  # one named person moving house ("relocating to Pasadena")
+            return self.displacement_in_scope(tok)
+        n = self._n(tok)
+        political = self._political(trigger, agents)
+        if trigger.type in self.w.material:  # "the storm forced 58,000 people to evacuate"
+            return not self._hazard[n] and (political or not self.hazard_story)
+        if any(o.lemma_.lower() in self.w.hazards for o in objects):
+            return False  # "the crash was investigated": an inquiry into an accident
+        if any(a.ent_type_ == "ORG" and a.i not in self.args.actor_at for a in agents):
+            return False  # a named organisation no dictionary knows as political: a company
+        if self.hazard_story:  # relief and warnings at home are no political acts; a state's to another are
+            return any(a.sector in self.w.political for a in trigger.actors) and any(
+                a.sector in self.w.political for a in trigger.recipients)
+        if political:
+            return True
+        # a person or an unnamed party acts in politics where its sentence names politics
+        if _words(self.sents[n]) & self.w.political_words:
+            return True
+        return bool(self._sectors(tok) & self.w.political)
+
+    def _anchored(self, trigger: Trigger, agents: list[Token]) -> bool:
+        """Violence is an event when the text says who, whom, where or how many: a bare
+        word for fighting with none of them is a figure of speech or a generality."""
+        if trigger.actors or trigger.recipients or agents:
+            return True
+        n = self._n(trigger.root)
+        return bool(self.sentences.counts.get(n) or self.sentences.places.get(n))
+
+
+class ScopeStage:
+    """Drops triggers with no political reading; marks counts of people a hazard harmed."""
+
+    def __init__(self, nlp: Language, name: str, data: Optional[str] = None):
+        self.name = name
+        self.data = Path(data) if data else None
+        self.words: Optional[ScopeWords] = None
+
+    def initialize(self, get_examples=None, nlp=None) -> None:
+        self.words = ScopeWords.load(self.data)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.words is None:
+            self.initialize()
+        scope = Scope(doc, self.words)
+        doc._.triggers = [t for t in doc._.triggers or () if scope.keep(t)]
+        for c in doc._.counts or ():
+            anchor = c.anchor or c.span.root
+            if c.kind in ("killed", "injured"):
+                c.hazard = not scope.harm_in_scope(anchor)
+            elif c.kind == "displaced":
+                c.hazard = not scope.displacement_in_scope(anchor)
+        return doc
+
+
+@Language.factory("eventwire_scope", default_config={"data": None}, assigns=["doc._.triggers", "doc._.counts"],
+                  requires=["doc._.triggers", "doc._.counts", "doc._.actors"])
+def make_scope_stage(nlp: Language, name: str, data: Optional[str]) -> ScopeStage:
+    return ScopeStage(nlp, name, data)
