@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
-from . import times as times_stage, vocab
+from . import times as times_stage, verbs, vocab
 from .acled import acled_for
 from .counts import lexicon as count_lexicon
 from .mentions import ActorSpan, CountSpan, PlaceSpan, TimeSpan, char_span
@@ -465,6 +465,7 @@ def find_events(doc: Doc) -> list[EventDraft]:
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
             trigger_at[tok.i] = entry
+    trigger_at.update(verbs.fallback_triggers(doc, trigger_at))  # CAMEO verbs where ours are silent
     main = main_place(doc)
     drafts: list[EventDraft] = []
     for i, entry in trigger_at.items():

@@ -10,6 +10,7 @@ DOC_EXTENSIONS = {
     "places": None,       # list[PlaceSpan]      (extract.places)
     "actors": None,       # list[ActorSpan]      (extract.actors)
     "counts": None,       # list[CountSpan]      (extract.counts)
+    "verb_senses": None,  # dict[int, VerbSense] (extract.verbs)
     "events": None,       # list[EventDraft]     (extract.events)
 }
 

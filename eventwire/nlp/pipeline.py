@@ -17,6 +17,7 @@ COMPONENTS = (
     "eventwire_places",
     "eventwire_actors",
     "eventwire_counts",
+    "eventwire_verbs",
     "eventwire_events",
     "eventwire_claims",
     "eventwire_merge",
@@ -27,7 +28,7 @@ COMPONENTS = (
 def load_nlp() -> Language:
     """Build the pipeline once per process."""
     # importing the stage modules registers their factories with spaCy
-    from ..extract import actors, claims, counts, events, merge, places, times  # noqa: F401
+    from ..extract import actors, claims, counts, events, merge, places, times, verbs  # noqa: F401
 
     nlp = spacy.load(MODEL)
     nlp.max_length = 1_000_000
