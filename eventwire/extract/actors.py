@@ -7,6 +7,7 @@ the fullest form of the name in the document.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import lru_cache
 from typing import Optional
@@ -36,6 +37,45 @@ def dictionary() -> dict:
     return data
 
 
+@lru_cache(maxsize=1)
+def phoenix() -> dict:
+    """The Phoenix actor dictionaries as converted by scripts/convert_phoenix.py."""
+    with open(vocab.DATA / "phoenix_actors.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _key(text: str) -> str:
+    t = text.removesuffix("'s").removesuffix("’s").strip().lower()
+    return t[4:] if t.startswith("the ") else t
+
+
+def role_on(roles: list, day: Optional[str]) -> Optional[tuple[Optional[str], str]]:
+    """(country, sector) of the role held on `day` (ISO); the undated role when none covers it."""
+    undated = None
+    for start, end, country, sector in roles:
+        if start is None and end is None:
+            undated = undated or (country, sector)
+        elif day and (start is None or start <= day) and (end is None or day <= end):
+            return country, sector
+    return undated
+
+
+def dictionary_actor(text: str, day: Optional[str], kinds=("person", "org", "group")) -> Optional[tuple[str, Optional[str], str, str]]:
+    """(name, country, sector, kind) of a Phoenix entry named `text`, coded for `day`."""
+    data = phoenix()
+    idx = data["names"].get(_key(text))
+    if idx is None:
+        return None
+    name, kind, roles = data["actors"][idx]
+    if kind not in kinds:
+        return None
+    role = role_on(roles, day)
+    if role is None:
+        # out of every dated office and no standing code: known, but no longer in a role
+        return name, roles[0][2], "CVL", kind
+    return name, role[0], role[1], kind
+
+
 def _countries() -> list[dict]:
     return list(countries().values())
 
@@ -44,6 +84,8 @@ def _countries() -> list[dict]:
 def country_codes() -> dict[str, str]:
     """Country names, demonyms and capitals-as-governments -> ISO alpha-3."""
     codes = {c["name"]: c["iso3"] for c in _countries()}
+    # Phoenix's forms of country names (its cities and regions were left out by the converter)
+    codes.update({name.title(): iso3 for name, iso3 in phoenix()["countries"].items()})
     codes.update(vocab.load("demonyms"))
     return codes
 
@@ -166,10 +208,13 @@ class ActorFinder:
             country = country or known.country
             group = group or known.group
             name = known.name
-        if sector in (None, "UNK") and country is None:
-            sector = "UNK"
-        elif sector is None:
-            sector = "GOV" if country else "UNK"
+        known_role = dictionary_actor(name, self.doc._.pub_date, ("person", "org"))
+        if known_role is not None and (sector is None or known_role[2] != "CVL"):
+            # the dictionary knows the office held on the day (a former president is no longer GOV)
+            country, sector = known_role[1] or country, known_role[2]
+        if sector is None:
+            # a named person with no office is a civilian (SPEC 5); where from, if known
+            sector = "CVL" if country or self.home else "UNK"
         if country is None and sector in ("GOV", "COP"):
             country = self.home
         actor = Actor(name=name, text=ent.text, country=country, sector=sector or "UNK", group=group,
@@ -190,6 +235,11 @@ class ActorFinder:
 
     def organisation(self, ent: Span) -> Optional[Actor]:
         surname = ent.text.removesuffix("'s").removesuffix("’s")
+        known = dictionary_actor(ent.text, self.doc._.pub_date, ("org", "group"))
+        if known is not None and not (ent.ent_id_ and ent.ent_id_ in self.d["by_name"]):
+            name, country, sector, kind = known
+            return Actor(name=ent.text, text=ent.text, country=country, sector=sector,
+                         group=name if sector == "REB" else None, span=char_span(ent))
         if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
                                        and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
@@ -214,7 +264,12 @@ class ActorFinder:
     def generic(self, head: Token) -> Optional[Actor]:
         sector = self.d["noun_sector"].get(head.lemma_.lower()) or self.d["noun_sector"].get(head.lower_)
         if sector is None:
-            return None
+            # Phoenix's generic agents ("farmers", "riot police"); their unidentified armed
+            # forces stay out: a noun alone names no party
+            agent = phoenix()["agents"].get(head.lemma_.lower())
+            if agent is None or agent == "UNK" or head.pos_ != "NOUN":
+                return None
+            sector = agent
         tokens = _np_tokens(head)
         country, mod_sector = self._modifier_info([t for t in tokens if t != head])
         if head.lower_ in ("people", "civilians", "residents") and mod_sector:

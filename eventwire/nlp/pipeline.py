@@ -21,6 +21,7 @@ COMPONENTS = (
     "eventwire_events",
     "eventwire_claims",
     "eventwire_merge",
+    "eventwire_roles",
 )
 
 
@@ -28,7 +29,7 @@ COMPONENTS = (
 def load_nlp() -> Language:
     """Build the pipeline once per process."""
     # importing the stage modules registers their factories with spaCy
-    from ..extract import actors, claims, counts, events, merge, places, times, verbs  # noqa: F401
+    from ..extract import actors, claims, counts, events, merge, places, roles, times, verbs  # noqa: F401
 
     nlp = spacy.load(MODEL)
     nlp.max_length = 1_000_000
