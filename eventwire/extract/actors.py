@@ -178,6 +178,10 @@ class ActorFinder:
         while i >= 0 and i >= ent.start - 5 and doc[i].dep_ in ("compound", "amod", "nmod", "poss", "case", "punct") and doc[i].text not in (",", "."):
             left.append(doc[i])
             i -= 1
+        # the whole title phrase before the name ("US Secretary of State Mike Pompeo")
+        phrase = [c for c in ent.root.children if c.i < ent.start and c.dep_ in ("nmod", "compound", "amod", "poss")]
+        left += sorted((t for c in phrase for t in c.subtree if t not in left and t.i >= ent.start - 8),
+                       key=lambda t: -t.i)
         appos = [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ == "appos":
             appos.append(ent.root.head)

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..models import Actor
-from .actors import alpha2_to_alpha3, dictionary, dominant_country
+from .actors import alpha2_to_alpha3, country_of_text, dictionary, dominant_country
 from .mentions import ActorSpan, char_span
 
 
@@ -63,6 +63,27 @@ def implied(doc: Doc, draft, role: str) -> Optional[Actor]:
                  sector=spec["sector"], span=char_span(draft.trigger))
 
 
+def instrument_actor(draft) -> Optional[Actor]:
+    """The state behind a weapon or strike that is the agent ("killed by a United States military
+    airstrike", "a Russian missile hit"): the country modifying it, MIL unless a word says otherwise."""
+    tok = draft.trigger.root
+    nouns = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    nouns += [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+    if tok.pos_ == "NOUN":
+        nouns.append(tok)
+    sectors = dictionary()["modifier_sector"]
+    for noun in nouns:
+        mods = [t for c in noun.children if c.dep_ in ("nmod", "compound", "amod", "poss") for t in c.subtree]
+        country = next((c for t in mods if t.ent_type_ in ("GPE", "NORP") and (c := country_of_text(
+            next(e.text for e in t.doc.ents if e.start <= t.i < e.end))) is not None), None)
+        if country is None:
+            continue
+        sector = next((sectors[t.lower_] for t in mods if t.lower_ in sectors), "MIL")
+        span = draft.trigger.doc[min(t.i for t in mods):noun.i + 1]
+        return Actor(name=span.text, text=span.text, country=country, sector=sector, span=char_span(span))
+    return None
+
+
 def complete(doc: Doc, draft, mentions: list[ActorSpan]) -> None:
     by_actor = {id(m.actor): m for m in mentions}
     for role in ("actors", "recipients"):
@@ -72,6 +93,10 @@ def complete(doc: Doc, draft, mentions: list[ActorSpan]) -> None:
             ante = antecedent(doc, m, mentions) if m is not None else None
             if ante is not None:
                 parties[n] = ante.model_copy(update={"text": a.text, "span": a.span})
+        if not parties and role == "actors" and draft.type == "ASSAULT":
+            found = instrument_actor(draft)
+            if found is not None:
+                parties.append(found)
         if not parties:
             found = implied(doc, draft, role)
             if found is not None and all((found.country, found.sector) != (o.country, o.sector)
