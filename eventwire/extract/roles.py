@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..models import Actor
+from .events import Arguments
 from .actors import alpha2_to_alpha3, country_of_text, dictionary, dominant_country
 from .mentions import ActorSpan, char_span
 
@@ -84,7 +85,25 @@ def instrument_actor(draft) -> Optional[Actor]:
     return None
 
 
-def complete(doc: Doc, draft, mentions: list[ActorSpan]) -> None:
+# Links from an act up to the verb whose subject intends it ("X was developing plans to attack",
+# "X vowed to strike"); a reported clause (ccomp) has another speaker and is not climbed.
+INTENT_LINKS = ("xcomp", "acl", "dobj", "pobj", "prep", "relcl")
+
+
+def intending_subject(draft, args) -> list[Actor]:
+    """Actors of the verb an agentless act is planned, vowed or plotted under."""
+    node = draft.trigger.root
+    for _ in range(4):
+        if node.dep_ not in INTENT_LINKS or node.head is node:
+            return []
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subj = args.subject(node)
+            return args.actors_of(subj) if subj is not None else []
+    return []
+
+
+def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None) -> None:
     by_actor = {id(m.actor): m for m in mentions}
     for role in ("actors", "recipients"):
         parties = getattr(draft, role)
@@ -93,6 +112,8 @@ def complete(doc: Doc, draft, mentions: list[ActorSpan]) -> None:
             ante = antecedent(doc, m, mentions) if m is not None else None
             if ante is not None:
                 parties[n] = ante.model_copy(update={"text": a.text, "span": a.span})
+        if not parties and role == "actors" and draft.claim.status in ("planned", "conditional") and args is not None:
+            parties.extend(a for a in intending_subject(draft, args) if a not in draft.recipients)
         if not parties and role == "actors" and draft.type == "ASSAULT":
             found = instrument_actor(draft)
             if found is not None:
@@ -115,6 +136,7 @@ class Roles:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = sorted(doc._.actors or (), key=lambda m: m.span.start)
+        args = Arguments(doc)
         for draft in doc._.events or ():
-            complete(doc, draft, mentions)
+            complete(doc, draft, mentions, args)
         return doc
