@@ -17,6 +17,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from . import vocab
 from .vocab import DATA
 
 # CAMEO 01 (statements) and codes the table leaves unmapped are no PLOVER event.
@@ -160,4 +161,62 @@ class VerbSenses:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.verb_senses = {t.i: s for t in doc if t.pos_ == "VERB" and (s := sense_of(t)) is not None}
+        return doc
+
+
+@lru_cache(maxsize=1)
+def intents() -> dict:
+    data = vocab.load("verbs_plover")["intents"]
+    out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
+    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux")})
+    out["threat_modes"] = data["threat_modes"]
+    return out
+
+
+def _aux(tok: Token) -> set[str]:
+    node, found = tok, set()
+    for _ in range(3):  # the auxiliaries of the trigger and of the verbs it is the complement of
+        found |= {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+        if node.dep_ not in ("xcomp", "conj") or node.head is node:
+            break
+        node = node.head
+    return found
+
+
+def intent_type(draft) -> Optional[str]:
+    """The PLOVER speech act an intended, refused or demanded act amounts to, if any."""
+    table, tok, status = intents(), draft.trigger.root, draft.claim.status
+    aux = _aux(tok)
+    if status in ("planned", "conditional"):
+        return table["planned"].get(draft.type)
+    if status == "negated" and aux & table["future_aux"]:
+        return table["refused"].get(draft.type)
+    if status == "claimed" and aux & table["demand_aux"]:
+        speakers = {(a.country, a.sector) for a in draft.claim.claimants}
+        if not speakers or not speakers & {(a.country, a.sector) for a in draft.actors}:
+            return table["demanded"].get(draft.type)  # "Russia said Sudan must return ..."
+    return None
+
+
+@Language.factory("eventwire_intents", assigns=["doc._.events"], requires=["doc._.events"])
+def make_intents(nlp: Language, name: str) -> "Intents":
+    return Intents()
+
+
+class Intents:
+    """Acts stated as intentions, refusals or demands become PLOVER's speech acts (AGREE,
+    THREATEN, REJECT, REQUEST); the act itself stays as the event's content (mode, status)."""
+
+    def __init__(self) -> None:
+        intents()
+
+    def __call__(self, doc: Doc) -> Doc:
+        for draft in doc._.events or ():
+            new = intent_type(draft)
+            if new is None or new == draft.type:
+                continue
+            mode = intents()["threat_modes"].get(draft.type) if new == "THREATEN" else None
+            if new == "REJECT":
+                draft.claim = draft.claim.model_copy(update={"status": "claimed" if draft.claim.claimants else "reported"})
+            draft.type, draft.mode = new, [mode] if mode else []
         return doc

@@ -20,6 +20,7 @@ COMPONENTS = (
     "eventwire_verbs",
     "eventwire_events",
     "eventwire_claims",
+    "eventwire_intents",
     "eventwire_merge",
     "eventwire_roles",
 )
