@@ -215,7 +215,8 @@ class ActorFinder:
         known_role = dictionary_actor(name, self.doc._.pub_date, ("person", "org"))
         if known_role is not None and (sector is None or known_role[2] != "CVL"):
             # the dictionary knows the office held on the day (a former president is no longer GOV)
-            country, sector = known_role[1] or country, known_role[2]
+            # (out of office, "elite": a civilian, SPEC 5)
+            country, sector = known_role[1] or country, "CVL" if known_role[2] == "UNK" else known_role[2]
         if sector is None:
             # a named person with no office is a civilian (SPEC 5); where from, if known
             sector = "CVL" if country or self.home else "UNK"
