@@ -168,7 +168,7 @@ class VerbSenses:
 def intents() -> dict:
     data = vocab.load("verbs_plover")["intents"]
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
-    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux")})
+    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive")})
     out["threat_modes"] = data["threat_modes"]
     return out
 
@@ -183,12 +183,26 @@ def _aux(tok: Token) -> set[str]:
     return found
 
 
+def _committed(tok: Token) -> bool:
+    """Whether a verb above the act commits its subject to it ("vowed to", "is willing to")."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "acl", "conj", "advcl") or node.head is node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in intents()["commissive"]:
+            return True
+    return False
+
+
 def intent_type(draft) -> Optional[str]:
     """The PLOVER speech act an intended, refused or demanded act amounts to, if any."""
     table, tok, status = intents(), draft.trigger.root, draft.claim.status
     aux = _aux(tok)
     if status in ("planned", "conditional"):
-        return table["planned"].get(draft.type)
+        if aux & table["future_aux"] or _committed(tok):
+            return table["planned"].get(draft.type)
+        return None
     if status == "negated" and aux & table["future_aux"]:
         return table["refused"].get(draft.type)
     if status == "claimed" and aux & table["demand_aux"]:
