@@ -10,7 +10,7 @@ import yaml
 from eventwire.extract import actors as actors_stage
 
 ROOT = Path(__file__).resolve().parent.parent
-PHOENIX = Path(__file__).parent / "data" / "phoenix"
+PHOENIX = Path(__file__).parent / "data" / ".phoenix"  # hidden: document readers do not scan it
 
 
 def _script(name: str):
@@ -235,3 +235,12 @@ def test_acled_actor_columns():
     e = Event.model_validate({**base, "date": {**base["date"], "start": "2016-01-01", "end": "2016-01-01"},
                               "type": "COERCE", "actors": [actor("police", "IRQ", "COP")], "recipients": []})
     assert actor_columns(e)["actor1"] == "Police Forces of Iraq (2014-)"
+
+
+def test_office_the_parser_puts_above_the_name(run):
+    # wn-010: the parser reads "Minister of [Information Moammar al-Eryani]"; the later surname
+    # takes the full name's office
+    doc = run("The bomb was placed on a motorcycle in a market, stated Minister of Information Moammar al-Eryani, "
+              "and was left outside a restaurant. According to al-Eryani, the rebels are backed by Iran.", "2019-01-30")
+    found = {a.span.text: a.actor.sector for a in doc._.actors if "Eryani" in a.span.text}
+    assert found == {"Moammar al-Eryani": "GOV", "al-Eryani": "GOV"}

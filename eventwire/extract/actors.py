@@ -185,6 +185,9 @@ class ActorFinder:
         appos = [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ == "appos":
             appos.append(ent.root.head)
+        office = ent.root.head.head if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" else None
+        if office is not None and office.lemma_.lower() in self.d["title_sector"]:
+            left.append(office)  # the parser's "Minister of [Information Moammar al-Eryani]"
         for t in left + appos:
             sector = sector or self.d["title_sector"].get(t.lemma_.lower())
             country = country or _token_country(doc, t)
