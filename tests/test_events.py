@@ -207,7 +207,8 @@ def test_plans_to_attack_are_planned(extract_text):
 
 def test_headline_participle_is_passive(extract_text):
     e = one(events_of(extract_text, "Three protesters arrested in Minsk", "2020-08-03"), "COERCE")
-    assert e.actors == [] and [r.sector for r in e.recipients] == ["CVL"]
+    # the protesters are arrested, not arresting: the agent is the implied police (roles stage)
+    assert [a.sector for a in e.actors] == ["COP"] and [r.sector for r in e.recipients] == ["CVL"]
     assert e.counts.arrested.value == 3
 
 

@@ -14,6 +14,7 @@ import yaml
 
 from ..extract.acled import acled_for
 from ..geo import countries
+from .acled_actors import actor_columns
 from ..models import COUNT_KINDS, DocumentRecord, Event, Extractor
 from ..store import EventQuery, Store
 from ..store.rows import spec_id
@@ -22,8 +23,6 @@ FORMATS = ("jsonl", "csv", "geojson", "parquet", "ucdp")
 TABLES = ("acled", "ucdp")  # column sets
 TIME_PRECISION = {"day": 1, "week": 2, "reported": 2, "month": 3, "year": 3}
 GEO_PRECISION = {"landmark": 1, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 3}
-# ACLED actor-type codes by PLOVER sector; protesters and rioters go by the event instead.
-INTER = {"GOV": 1, "MIL": 1, "COP": 1, "REB": 2, "CVL": 7, "JRN": 7, "MED": 7, "REF": 7, "IGO": 8, "NGO": 8}
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Political violence; Demonstrations", "Strategic developments": "Strategic developments"}
@@ -79,12 +78,6 @@ def shared_prefixes(store: Store, hashes: list[str]) -> set[str]:
     return {h for h in hashes if seen.get(h[:ID_PREFIX_HEX], 0) > 1}
 
 
-def _inter(event: Event, sector: Optional[str], role: str) -> Optional[int]:
-    if event.type == "PROTEST" and role == "actor":
-        return 5 if "riot" in event.mode else 6
-    return INTER.get(sector or "UNK")
-
-
 def _names(actors) -> str:
     return "; ".join(dict.fromkeys(a.name for a in actors))
 
@@ -100,8 +93,6 @@ def table_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon
     event = Event.model_validate_json(row["record"])
     country = countries().get(row["country"] or "", {})
     acled = acled_for(event.type, event.mode, event.recipients)  # the current mapping, also for old rows
-    inter1 = _inter(event, event.actors[0].sector if event.actors else None, "actor")
-    inter2 = _inter(event, event.recipients[0].sector if event.recipients else None, "recipient")
     ingested = row.get("ingested_at")
     out = {
         "event_id_cnty": acled_id(row["id"], country.get("iso3"), doc.get("long_id", False)),
@@ -110,9 +101,7 @@ def table_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon
         "disorder_type": DISORDER.get(acled.event_type) if acled else None,
         "event_type": acled.event_type if acled else None,
         "sub_event_type": acled.sub_event_type if acled else None,
-        "actor1": row["actor1"], "assoc_actor_1": _names(event.actors[1:]) or None, "inter1": inter1,
-        "actor2": row["actor2"], "assoc_actor_2": _names(event.recipients[1:]) or None, "inter2": inter2,
-        "interaction": int("".join(map(str, sorted(x for x in (inter1, inter2) if x)))) if inter1 or inter2 else None,
+        **actor_columns(event),
         "civilian_targeting": "Civilian targeting" if event.type == "ASSAULT" and any(
             a.sector == "CVL" for a in event.recipients) else None,
         "iso": country.get("isonumeric"), "country": country.get("name"),

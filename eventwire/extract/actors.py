@@ -7,6 +7,7 @@ the fullest form of the name in the document.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import lru_cache
 from typing import Optional
@@ -36,6 +37,45 @@ def dictionary() -> dict:
     return data
 
 
+@lru_cache(maxsize=1)
+def phoenix() -> dict:
+    """The Phoenix actor dictionaries as converted by scripts/convert_phoenix.py."""
+    with open(vocab.DATA / "phoenix_actors.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _key(text: str) -> str:
+    t = text.removesuffix("'s").removesuffix("’s").strip().lower()
+    return t[4:] if t.startswith("the ") else t
+
+
+def role_on(roles: list, day: Optional[str]) -> Optional[tuple[Optional[str], str]]:
+    """(country, sector) of the role held on `day` (ISO); the undated role when none covers it."""
+    undated = None
+    for start, end, country, sector in roles:
+        if start is None and end is None:
+            undated = undated or (country, sector)
+        elif day and (start is None or start <= day) and (end is None or day <= end):
+            return country, sector
+    return undated
+
+
+def dictionary_actor(text: str, day: Optional[str], kinds=("person", "org", "group")) -> Optional[tuple[str, Optional[str], str, str]]:
+    """(name, country, sector, kind) of a Phoenix entry named `text`, coded for `day`."""
+    data = phoenix()
+    idx = data["names"].get(_key(text))
+    if idx is None:
+        return None
+    name, kind, roles = data["actors"][idx]
+    if kind not in kinds:
+        return None
+    role = role_on(roles, day)
+    if role is None:
+        # out of every dated office and no standing code: known, but no longer in a role
+        return name, roles[0][2], "CVL", kind
+    return name, role[0], role[1], kind
+
+
 def _countries() -> list[dict]:
     return list(countries().values())
 
@@ -44,6 +84,8 @@ def _countries() -> list[dict]:
 def country_codes() -> dict[str, str]:
     """Country names, demonyms and capitals-as-governments -> ISO alpha-3."""
     codes = {c["name"]: c["iso3"] for c in _countries()}
+    # Phoenix's forms of country names (its cities and regions were left out by the converter)
+    codes.update({name.title(): iso3 for name, iso3 in phoenix()["countries"].items()})
     codes.update(vocab.load("demonyms"))
     return codes
 
@@ -136,9 +178,16 @@ class ActorFinder:
         while i >= 0 and i >= ent.start - 5 and doc[i].dep_ in ("compound", "amod", "nmod", "poss", "case", "punct") and doc[i].text not in (",", "."):
             left.append(doc[i])
             i -= 1
+        # the whole title phrase before the name ("US Secretary of State Mike Pompeo")
+        phrase = [c for c in ent.root.children if c.i < ent.start and c.dep_ in ("nmod", "compound", "amod", "poss")]
+        left += sorted((t for c in phrase for t in c.subtree if t not in left and t.i >= ent.start - 8),
+                       key=lambda t: -t.i)
         appos = [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ == "appos":
             appos.append(ent.root.head)
+        office = ent.root.head.head if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" else None
+        if office is not None and office.lemma_.lower() in self.d["title_sector"]:
+            left.append(office)  # the parser's "Minister of [Information Moammar al-Eryani]"
         for t in left + appos:
             sector = sector or self.d["title_sector"].get(t.lemma_.lower())
             country = country or _token_country(doc, t)
@@ -166,10 +215,14 @@ class ActorFinder:
             country = country or known.country
             group = group or known.group
             name = known.name
-        if sector in (None, "UNK") and country is None:
-            sector = "UNK"
-        elif sector is None:
-            sector = "GOV" if country else "UNK"
+        known_role = dictionary_actor(name, self.doc._.pub_date, ("person", "org"))
+        if known_role is not None and (sector is None or known_role[2] != "CVL"):
+            # the dictionary knows the office held on the day (a former president is no longer GOV)
+            # (out of office, "elite": a civilian, SPEC 5)
+            country, sector = known_role[1] or country, "CVL" if known_role[2] == "UNK" else known_role[2]
+        if sector is None:
+            # a named person with no office is a civilian (SPEC 5); where from, if known
+            sector = "CVL" if country or self.home else "UNK"
         if country is None and sector in ("GOV", "COP"):
             country = self.home
         actor = Actor(name=name, text=ent.text, country=country, sector=sector or "UNK", group=group,
@@ -190,6 +243,11 @@ class ActorFinder:
 
     def organisation(self, ent: Span) -> Optional[Actor]:
         surname = ent.text.removesuffix("'s").removesuffix("’s")
+        known = dictionary_actor(ent.text, self.doc._.pub_date, ("org", "group"))
+        if known is not None and not (ent.ent_id_ and ent.ent_id_ in self.d["by_name"]):
+            name, country, sector, kind = known
+            return Actor(name=ent.text, text=ent.text, country=country, sector=sector,
+                         group=name if sector == "REB" else None, span=char_span(ent))
         if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
                                        and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
@@ -214,7 +272,12 @@ class ActorFinder:
     def generic(self, head: Token) -> Optional[Actor]:
         sector = self.d["noun_sector"].get(head.lemma_.lower()) or self.d["noun_sector"].get(head.lower_)
         if sector is None:
-            return None
+            # Phoenix's generic agents ("farmers", "riot police"); their unidentified armed
+            # forces stay out: a noun alone names no party
+            agent = phoenix()["agents"].get(head.lemma_.lower())
+            if agent is None or agent == "UNK" or head.pos_ != "NOUN":
+                return None
+            sector = agent
         tokens = _np_tokens(head)
         country, mod_sector = self._modifier_info([t for t in tokens if t != head])
         if head.lower_ in ("people", "civilians", "residents") and mod_sector:

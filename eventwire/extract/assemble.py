@@ -174,8 +174,10 @@ def assemble(doc: Doc) -> list[EventDraft]:
     for d in drafts:
         count_named_victims(doc, args, d)
     share_actors(drafts)
-    for d in drafts:
-        d.claim = claim_for(d, args)
+    previous: list = []  # claimants so far: who "the statement" of a later sentence is from
+    for d in sorted(drafts, key=lambda d: d.trigger.start):
+        d.claim = claim_for(d, args, previous)
+        previous.extend(d.claim.claimants)
         dating.settle(doc, d)
     drafts = merge(drafts)
     for d in drafts:

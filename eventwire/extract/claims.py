@@ -88,7 +88,48 @@ def _modality(tok: Token) -> Optional[str]:
     return None
 
 
-def claim_for(draft: EventDraft, args: Arguments) -> Claim:
+def _speakers(verb: Token, args: Arguments, previous: list[Actor]) -> list[Actor]:
+    """Who a reporting verb's subject stands for: a party, or the issuer of a document."""
+    lex = lexicon()
+    subj = args.subject(verb)
+    if subj is None:
+        return []
+    found = args.actors_of(subj)
+    if found or subj.lemma_.lower() not in lex["documents"]:
+        return found
+    for c in subj.children:  # "a statement by the ministry", "Erdogan's office statement"
+        if c.dep_ == "poss":
+            found += args.actors_of(c)
+        elif c.dep_ in ("prep", "acl"):
+            found += [a for t in c.subtree if t.dep_ == "pobj" for a in args.actors_of(t)]
+    return found or previous[-1:]
+
+
+def quoted_attribution(sent: Span, args: Arguments, previous: list[Actor]) -> list[Actor]:
+    """Claimants of a quoted sentence from the attribution in the sentence after or before it."""
+    lex = lexicon()
+    text = sent.text.strip()
+    if not text or text[0] not in lex["quotes"] or any(
+            t.lemma_.lower() in lex["reporting"] and t.pos_ in ("VERB", "AUX") for t in sent):
+        return []  # not a quotation, or one attributed in its own sentence
+    doc = sent.doc
+    neighbours = []
+    if sent.end < len(doc):
+        neighbours.append(doc[sent.end].sent)
+    if sent.start > 0:
+        neighbours.append(doc[sent.start - 1].sent)
+    for other in neighbours:
+        if not any(q in other.text for q in lex["quotes"]):
+            continue
+        for t in other:
+            if t.lemma_.lower() in lex["reporting"] and t.pos_ in ("VERB", "AUX"):
+                found = _speakers(t, args, previous)
+                if found:
+                    return found
+    return []
+
+
+def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]] = None) -> Claim:
     lex = lexicon()
     tok = draft.trigger.root
     status, claimants, source_verb = "reported", [], None
@@ -106,10 +147,9 @@ def claim_for(draft: EventDraft, args: Arguments) -> Claim:
         if lemma in lex["attribution_verbs"] and anc.pos_ in ("VERB", "AUX"):
             status, source_verb = "claimed", anc
             break
+    previous = previous if previous is not None else []
     if source_verb is not None:
-        subj = args.subject(source_verb)
-        if subj is not None:
-            claimants = args.actors_of(subj)
+        claimants = _speakers(source_verb, args, previous)
     pobj = _according_to(tok.sent)
     if pobj is not None:
         status = "claimed" if status == "reported" else status
@@ -118,6 +158,10 @@ def claim_for(draft: EventDraft, args: Arguments) -> Claim:
         status = "claimed"
     if not claimants and draft.type in SPEECH_ACTS:
         claimants = list(draft.actors)  # a statement is its speaker's own claim
+    if not claimants and status in ("reported", "claimed"):
+        claimants = quoted_attribution(tok.sent, args, previous)
+        if claimants:
+            status = "claimed"
     modality = _modality(tok)
     if modality is not None and status in ("reported", "claimed"):
         status = modality
@@ -139,6 +183,8 @@ def _unique(actors: list[Actor]) -> list[Actor]:
 def claims_component(doc: Doc) -> Doc:
     """Claims only (the assembler calls `claim_for` itself; dates and confidence are not ours)."""
     args = Arguments(doc)
-    for draft in doc._.events or ():
-        draft.claim = claim_for(draft, args)
+    previous: list[Actor] = []  # claimants so far: who "the statement" of a later sentence is from
+    for draft in sorted(doc._.events or (), key=lambda d: d.trigger.start):
+        draft.claim = claim_for(draft, args, previous)
+        previous.extend(draft.claim.claimants)
     return doc

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
-from . import vocab
+from . import verbs, vocab
 from .acled import acled_for
 from .dating import publication_date  # noqa: F401  (claims imports it from here)
 from .mentions import ActorSpan, PlaceSpan, TimeSpan, sentence_index
@@ -516,6 +516,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
             trigger_at[tok.i] = entry
+    trigger_at.update(verbs.fallback_triggers(doc, trigger_at))  # CAMEO verbs where ours are silent
     out = []
     for i, entry in trigger_at.items():
         tok = doc[i]

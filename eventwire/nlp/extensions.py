@@ -11,6 +11,7 @@ DOC_EXTENSIONS = {
     "actors": None,       # list[ActorSpan]      (extract.actors)
     "counts": None,       # list[CountSpan]      (extract.counts)
     "triggers": None,     # list[Trigger]        (extract.events, filtered by extract.scope)
+    "verb_senses": None,  # dict[int, VerbSense] (extract.verbs)
     "events": None,       # list[EventDraft]     (extract.assemble)
 }
 

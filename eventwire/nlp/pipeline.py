@@ -17,9 +17,12 @@ COMPONENTS = (
     "eventwire_places",
     "eventwire_actors",
     "eventwire_counts",
+    "eventwire_verbs",
     "eventwire_triggers",
     "eventwire_scope",
     "eventwire_assemble",
+    "eventwire_intents",
+    "eventwire_roles",
 )
 
 
@@ -27,7 +30,7 @@ COMPONENTS = (
 def load_nlp() -> Language:
     """Build the pipeline once per process."""
     # importing the stage modules registers their factories with spaCy
-    from ..extract import actors, assemble, counts, events, places, scope, times  # noqa: F401
+    from ..extract import actors, assemble, counts, events, places, roles, scope, times, verbs  # noqa: F401
 
     nlp = spacy.load(MODEL)
     nlp.max_length = 1_000_000

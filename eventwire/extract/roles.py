@@ -1,0 +1,142 @@
+"""Argument roles: complete each event's actors and recipients after the trigger stage.
+
+The trigger stage reads agents and patients from the parse (subject, passive "by", object,
+"attack on X"). This stage then (1) resolves definite descriptions ("the group", "the
+militants") to the last party of the same sector earlier in the paragraph, and (2) gives an
+event with no named party the party its type implies (`implied` in data/actors.yaml): an
+unidentified armed group from the country where an attack happened, that country's police for
+an arrest, civilians for people counted as killed or hurt.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..models import Actor
+from .events import Arguments
+from .actors import alpha2_to_alpha3, country_of_text, dictionary, dominant_country
+from .mentions import ActorSpan, char_span
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    d = dictionary()
+    return {"implied": d["implied"], "anaphors": set(d["anaphors"])}
+
+
+def _paragraph_start(doc: Doc, i: int) -> int:
+    """Token index where the paragraph holding token `i` starts (after a blank line)."""
+    for j in range(i - 1, -1, -1):
+        if doc[j].is_space and doc[j].text.count("\n") >= 2:
+            return j + 1
+    return 0
+
+
+def antecedent(doc: Doc, mention: ActorSpan, mentions: list[ActorSpan]) -> Optional[Actor]:
+    """The named party "the group" / "the ministry" refers back to, if any."""
+    root = mention.span.root
+    if root.lemma_.lower() not in lexicon()["anaphors"] or not any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "these") for c in root.children):
+        return None
+    if any(c.dep_ in ("amod", "compound") for c in root.children):
+        return None  # "the Ukrainian military" names its own party
+    start = _paragraph_start(doc, mention.span.start)
+    earlier = [m for m in mentions if start <= m.span.start < mention.span.start and m.span.root.pos_ == "PROPN"
+               and m.actor.sector == mention.actor.sector]
+    return earlier[-1].actor if earlier else None
+
+
+def event_country(doc: Doc, draft) -> Optional[str]:
+    place = draft.place.place if draft.place is not None else None
+    if place is not None and place.country:
+        return alpha2_to_alpha3().get(place.country)
+    return dominant_country(doc)
+
+
+def implied(doc: Doc, draft, role: str) -> Optional[Actor]:
+    spec = lexicon()["implied"][role].get(draft.type)
+    if spec is None or (spec.get("counted") and not ({"killed", "injured"} & set(draft.counts))):
+        return None
+    return Actor(name=spec["name"], text=draft.trigger.text, country=event_country(doc, draft),
+                 sector=spec["sector"], span=char_span(draft.trigger))
+
+
+def instrument_actor(draft) -> Optional[Actor]:
+    """The state behind a weapon or strike that is the agent ("killed by a United States military
+    airstrike", "a Russian missile hit"): the country modifying it, MIL unless a word says otherwise."""
+    tok = draft.trigger.root
+    nouns = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    nouns += [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+    if tok.pos_ == "NOUN":
+        nouns.append(tok)
+    sectors = dictionary()["modifier_sector"]
+    for noun in nouns:
+        mods = [t for c in noun.children if c.dep_ in ("nmod", "compound", "amod", "poss") for t in c.subtree]
+        country = next((c for t in mods if t.ent_type_ in ("GPE", "NORP") and (c := country_of_text(
+            next(e.text for e in t.doc.ents if e.start <= t.i < e.end))) is not None), None)
+        if country is None:
+            continue
+        sector = next((sectors[t.lower_] for t in mods if t.lower_ in sectors), "MIL")
+        span = draft.trigger.doc[min(t.i for t in mods):noun.i + 1]
+        return Actor(name=span.text, text=span.text, country=country, sector=sector, span=char_span(span))
+    return None
+
+
+# Links from an act up to the verb whose subject intends it ("X was developing plans to attack",
+# "X vowed to strike"); a reported clause (ccomp) has another speaker and is not climbed.
+INTENT_LINKS = ("xcomp", "acl", "dobj", "pobj", "prep", "relcl")
+
+
+def intending_subject(draft, args) -> list[Actor]:
+    """Actors of the verb an agentless act is planned, vowed or plotted under."""
+    node = draft.trigger.root
+    for _ in range(4):
+        if node.dep_ not in INTENT_LINKS or node.head is node:
+            return []
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subj = args.subject(node)
+            return args.actors_of(subj) if subj is not None else []
+    return []
+
+
+def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None) -> None:
+    by_actor = {id(m.actor): m for m in mentions}
+    for role in ("actors", "recipients"):
+        parties = getattr(draft, role)
+        for n, a in enumerate(parties):
+            m = by_actor.get(id(a))
+            ante = antecedent(doc, m, mentions) if m is not None else None
+            if ante is not None:
+                parties[n] = ante.model_copy(update={"text": a.text, "span": a.span})
+        if not parties and role == "actors" and draft.claim.status in ("planned", "conditional") and args is not None:
+            parties.extend(a for a in intending_subject(draft, args) if a not in draft.recipients)
+        if not parties and role == "actors" and draft.type == "ASSAULT":
+            found = instrument_actor(draft)
+            if found is not None:
+                parties.append(found)
+        if not parties:
+            found = implied(doc, draft, role)
+            if found is not None and all((found.country, found.sector) != (o.country, o.sector)
+                                         for o in (draft.recipients if role == "actors" else draft.actors)):
+                parties.append(found)
+
+
+@Language.factory("eventwire_roles", assigns=["doc._.events"], requires=["doc._.events", "doc._.actors"])
+def make_roles(nlp: Language, name: str) -> "Roles":
+    return Roles()
+
+
+class Roles:
+    def __init__(self) -> None:
+        lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = sorted(doc._.actors or (), key=lambda m: m.span.start)
+        args = Arguments(doc)
+        for draft in doc._.events or ():
+            complete(doc, draft, mentions, args)
+        return doc

@@ -1,0 +1,236 @@
+"""Trigger senses from the CAMEO verb dictionary, mapped to PLOVER (a second source of types).
+
+`data/verbs.json` is built by `scripts/convert_cameo.py` from the PETRARCH2 verb patterns
+(`- * (TO BORDER) [154]`: the verb followed by "to ... border" is CAMEO 154) and PLOVER's
+CAMEO2PLOVER table (154 -> MOBILIZE, troops, military). A verb's sense is its most specific
+pattern whose words all occur around it in the parse (before it for `$`-side words, after it
+for the rest, in order), else the verb's own code. The stage leaves `doc._.verb_senses`:
+token index -> `VerbSense`, which the trigger stage reads where its own lexicon is silent.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from . import vocab
+from .vocab import DATA
+
+# CAMEO 01 (statements) and codes the table leaves unmapped are no PLOVER event.
+WINDOW = 10  # pattern words after the verb are looked for this far into its phrase
+
+
+@dataclass
+class VerbSense:
+    type: str
+    mode: Optional[str]
+    context: list[str] = field(default_factory=list)
+    cameo: str = ""
+    pattern: bool = False  # a pattern matched (not just the verb's default code)
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict:
+    with open(DATA / "verbs.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def plover_of(code: Optional[str]) -> Optional[tuple]:
+    """The PLOVER row of a CAMEO code, or of its nearest listed parent code."""
+    table = dictionary()["plover"]
+    while code:
+        if code in table:
+            return table[code]
+        code = code[:-1] if len(code) > 2 else None
+    return None
+
+
+def _forms(tok: Token) -> set[str]:
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    return {low, lemma, low.rstrip("s"), lemma.rstrip("s")}
+
+
+def _match_seq(words: list[list[str]], tokens: list[Token]) -> bool:
+    """Every pattern word, in order, among `tokens` (a multi-word alternative as a run)."""
+    pos = 0
+    for alts in words:
+        found = False
+        while pos < len(tokens) and not found:
+            for alt in alts:
+                parts = alt.split()
+                run = tokens[pos:pos + len(parts)]
+                if len(run) == len(parts) and all(p in _forms(t) or p.rstrip("s") in _forms(t) for p, t in zip(parts, run)):
+                    found = True
+                    pos += len(parts)
+                    break
+            else:
+                pos += 1
+        if not found:
+            return False
+    return True
+
+
+def _after(verb: Token) -> list[Token]:
+    """Words of the verb's phrase after it, not crossing into another clause's subject."""
+    skip = set()
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "advcl", "punct") or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+            skip.update(t.i for t in c.subtree)
+    toks = [t for t in verb.subtree if t.i > verb.i and t.i not in skip]
+    return toks[:WINDOW]
+
+
+def _before(verb: Token) -> list[Token]:
+    subj = [t for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
+    return [t for t in subj if t.i < verb.i]
+
+
+def sense_of(verb: Token) -> Optional[VerbSense]:
+    """The CAMEO sense of a verb token mapped to PLOVER, or None."""
+    d = dictionary()
+    entry = d["verbs"].get(verb.lemma_.lower()) or d["verbs"].get(verb.lower_)
+    if entry is None:
+        return None
+    code, matched = entry["code"], False
+    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "prep")}
+    for particle, pcode in entry["phrases"].items():
+        if particle in particles and pcode:
+            code = pcode
+    after, before = _after(verb), _before(verb)
+    best = -1
+    for pre, post, pcode in d["blocks"].get(entry["block"], ()):
+        size = len(pre) + len(post)
+        if size <= best or size == 0:
+            continue
+        if _match_seq(post, after) and (not pre or _match_seq(pre, before)):
+            best, code, matched = size, pcode, True
+    row = plover_of(code)
+    if row is None:
+        return None
+    return VerbSense(type=row[0], mode=row[1], context=list(row[2]), cameo=code, pattern=matched)
+
+
+# Clauses a sentence's main act may sit in, below its root ("X said it would withdraw").
+MAIN_DEPS = ("ccomp", "xcomp", "conj")
+
+
+def main_predicates(sent) -> list[Token]:
+    """The sentence's root verb, then the verbs of its complement clauses, breadth first."""
+    out, queue = [], [sent.root]
+    while queue:
+        tok = queue.pop(0)
+        if tok.pos_ in ("VERB", "AUX"):
+            out.append(tok)
+        queue += [c for c in tok.children if c.dep_ in MAIN_DEPS and c.pos_ in ("VERB", "AUX")]
+    return out
+
+
+def fallback_triggers(doc: Doc, trigger_at: dict[int, dict], patterns_only: bool = True) -> dict[int, dict]:
+    """For each sentence without a trigger, its first main predicate with a CAMEO sense, as a
+    trigger entry (the shape of triggers.yaml entries)."""
+    senses = doc._.verb_senses or {}
+    found = {doc[i].sent.start for i in trigger_at}
+    out: dict[int, dict] = {}
+    for sent in doc.sents:
+        if sent.start in found or sent.text.rstrip().endswith("?"):
+            continue
+        for tok in main_predicates(sent):
+            sense = senses.get(tok.i)
+            if sense is None or (patterns_only and not sense.pattern):
+                continue
+            entry = {"type": sense.type, "confidence": 0.4, "cameo": sense.cameo}
+            if sense.mode:
+                entry["mode"] = sense.mode
+            out[tok.i] = entry
+            break
+    return out
+
+
+@Language.factory("eventwire_verbs", assigns=["doc._.verb_senses"], requires=["token.dep", "token.lemma"])
+def make_verbs(nlp: Language, name: str) -> "VerbSenses":
+    return VerbSenses()
+
+
+class VerbSenses:
+    def __init__(self) -> None:
+        dictionary()  # loaded with the pipeline, so no document pays for it
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.verb_senses = {t.i: s for t in doc if t.pos_ == "VERB" and (s := sense_of(t)) is not None}
+        return doc
+
+
+@lru_cache(maxsize=1)
+def intents() -> dict:
+    data = vocab.load("verbs_plover")["intents"]
+    out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
+    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive")})
+    out["threat_modes"] = data["threat_modes"]
+    return out
+
+
+def _aux(tok: Token) -> set[str]:
+    node, found = tok, set()
+    for _ in range(3):  # the auxiliaries of the trigger and of the verbs it is the complement of
+        found |= {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+        if node.dep_ not in ("xcomp", "conj") or node.head is node:
+            break
+        node = node.head
+    return found
+
+
+def _committed(tok: Token) -> bool:
+    """Whether a verb above the act commits its subject to it ("vowed to", "is willing to")."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "acl", "conj", "advcl") or node.head is node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in intents()["commissive"]:
+            return True
+    return False
+
+
+def intent_type(draft) -> Optional[str]:
+    """The PLOVER speech act an intended, refused or demanded act amounts to, if any."""
+    table, tok, status = intents(), draft.trigger.root, draft.claim.status
+    aux = _aux(tok)
+    if status in ("planned", "conditional"):
+        if aux & table["future_aux"] or _committed(tok):
+            return table["planned"].get(draft.type)
+        return None
+    if status == "negated" and aux & table["future_aux"]:
+        return table["refused"].get(draft.type)
+    if status == "claimed" and aux & table["demand_aux"]:
+        speakers = {(a.country, a.sector) for a in draft.claim.claimants}
+        if not speakers or not speakers & {(a.country, a.sector) for a in draft.actors}:
+            return table["demanded"].get(draft.type)  # "Russia said Sudan must return ..."
+    return None
+
+
+@Language.factory("eventwire_intents", assigns=["doc._.events"], requires=["doc._.events"])
+def make_intents(nlp: Language, name: str) -> "Intents":
+    return Intents()
+
+
+class Intents:
+    """Acts stated as intentions, refusals or demands become PLOVER's speech acts (AGREE,
+    THREATEN, REJECT, REQUEST); the act itself stays as the event's content (mode, status)."""
+
+    def __init__(self) -> None:
+        intents()
+
+    def __call__(self, doc: Doc) -> Doc:
+        for draft in doc._.events or ():
+            new = intent_type(draft)
+            if new is None or new == draft.type:
+                continue
+            mode = intents()["threat_modes"].get(draft.type) if new == "THREATEN" else None
+            if new == "REJECT":
+                draft.claim = draft.claim.model_copy(update={"status": "claimed" if draft.claim.claimants else "reported"})
+            draft.type, draft.mode = new, [mode] if mode else []
+        return doc
