@@ -26,8 +26,7 @@ HEADER = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
 def nlp():
     # the model plus this stage only, so the test does not depend on the other stages
     model = spacy.load(MODEL)
-    P.add_entity_ruler(model)
-    model.add_pipe("eventwire_places")
+    model.add_pipe("eventwire_places").initialize(nlp=model)
     return model
 
 

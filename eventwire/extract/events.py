@@ -23,8 +23,8 @@ from . import times as times_stage, vocab
 from .acled import acled_for
 from .counts import lexicon as count_lexicon
 from .mentions import ActorSpan, CountSpan, PlaceSpan, TimeSpan, char_span
+from .places import SPECIFICITY, event_place  # noqa: F401  (SPECIFICITY: merge reads it here)
 
-SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
 COUNT_TYPE = {"killed": ("ASSAULT", None), "injured": ("ASSAULT", None), "captured": ("ASSAULT", "abduct"),
               "arrested": ("COERCE", "arrest"), "displaced": ("DISPLACE", None)}
 # Acts whose complement clause is their content, not a separate event ("offered to exchange").
@@ -369,32 +369,6 @@ def main_place(doc: Doc) -> Optional[PlaceSpan]:
     return first[best]
 
 
-def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSpan], bool]:
-    """Place mentions stating where the event happened: in its clause, else in its sentence."""
-    sent = trigger.sent
-    cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
-             and not (set(range(p.span.start, p.span.end)) & exclude)
-             and not p.span.root.ent_id_]  # "Kremlin forces": a named party, not a scene
-    if not cands:
-        return [], False
-    head = _clause_head(trigger.root)
-    inside = {t.i for t in head.subtree}
-    clause = [p for p in cands if p.span.root.i in inside] or cands
-    best = min(SPECIFICITY.get(p.place.feature, 9) for p in clause)
-    tops = [p for p in clause if SPECIFICITY.get(p.place.feature, 9) == best]
-    tops.sort(key=lambda p: abs(p.span.start - trigger.start))
-    first = tops[0]
-    # coordinated places of one level are separate events ("Shebekino and Volokonovsky districts")
-    group = [first] + [p for p in tops[1:] if p.span.root in first.span.root.conjuncts or first.span.root in p.span.root.conjuncts
-                       or p.span.root.head == first.span.root or first.span.root.head == p.span.root]
-    uniq, seen = [], set()
-    for p in sorted(group, key=lambda p: p.span.start):
-        if p.place.name not in seen:
-            seen.add(p.place.name)
-            uniq.append(p)
-    return uniq, True
-
-
 def modes_for(trigger: Span, entry: dict, type_: str) -> list[str]:
     onto = ontology()
     found: set[str] = set()
@@ -529,9 +503,7 @@ def build(doc: Doc, args: Arguments, tok: Token, entry: dict, main: Optional[Pla
     if type_ == "DISPLACE" and any(a.sector in ARMED for a in actors):
         return []  # attackers who "fled" the scene are not displaced people
     exclude = {i for i, a in args.actor_at.items() if a.actor in actors}  # "Russia" the actor is no place
-    places, from_text = places_for(doc, trigger, exclude)
-    if not places and main is not None:
-        places = [main]
+    places, from_text = event_place(doc, trigger, exclude, main)
     time = times_stage.event_time(doc, trigger)
     date = event_date(doc, time)
     mode = modes_for(trigger, entry, type_)
