@@ -5,8 +5,8 @@
 
 Runs the spaCy model and the places stage over the GeoVirus articles with the hand-set
 ranking, records every candidate list the resolver weighed (`PlaceData.trace`), labels a
-candidate right when it lies within 161 km of the gold place of the name (core toponyms
-only: the corpus gives countries Wikipedia's point, not a centroid), and fits a logistic
+candidate right when it is the nearest to the gold place of the name and within 161 km of
+it (core toponyms only: the corpus gives countries Wikipedia's point, not a centroid), and fits a logistic
 regression. Prints top-1 accuracy over names with two or more candidates, five-fold
 cross-validated by article, beside the hand-set score and the most populous candidate.
 Needs the shared eval data (default ../shared/eval/geo) and scikit-learn.
@@ -63,8 +63,11 @@ def collect(geo: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
             g = next((t for t in gold.get(d["id"], ()) if t["start"] < ce and cs < t["end"]), None)
             if g is None or not cands:
                 continue
-            y = np.array([lat is not None and km(lat, lon, g["lat"], g["lon"]) <= HIT_KM
-                          for _f, lat, lon in cands], dtype=int)
+            # the nearest candidate is the one meant: a province and its capital can both
+            # lie within 161 km of the point, but only one of them is the name's referent
+            dist = np.array([km(lat, lon, g["lat"], g["lon"]) if lat is not None else 1e9
+                          for _f, lat, lon in cands])
+            y = ((dist == dist.min()) & (dist <= HIT_KM)).astype(int)
             if y.any():
                 groups.append((d["id"], np.array([f for f, _la, _lo in cands], dtype=float), y))
     stage.data.trace = None

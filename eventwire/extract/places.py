@@ -924,7 +924,7 @@ class Resolver:
 
         hand = [self._score(e, p, m, text) + adjust(e) for e, p in cands]
         if self.ranker is not None or self.trace is not None:
-            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h, len(cands))
+            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h)
                      for (e, _p), h in zip(cands, hand)]
             if self.trace is not None and m.char_start is None:
                 span = self.doc[m.start:m.end]
@@ -938,7 +938,7 @@ class Resolver:
         return best
 
     def _features(self, e: Entry, main: bool, m: Mention, text: str, level: Optional[str],
-                  within: Optional[Entry], hand: float, n: int) -> list[float]:
+                  within: Optional[Entry], hand: float) -> list[float]:
         """The candidate's measurements, in `ranker.FEATURES` order."""
         said = nkey(text)
         a1 = e.key if e.feature == "admin1" else e.admin1_key
@@ -967,8 +967,6 @@ class Resolver:
             float(within is not None and _inside(e, within)),
             log_km(near),
             float(level is not None and e.feature == level),
-            math.log10(n),
-            math.log10(self.gz.country_population(e.country) + 1),
         ]
 
     # ------------------------------------------------------------------ acceptance guards

@@ -29,8 +29,6 @@ FEATURES = (
     "within",           # a "X, Y" appositive names a unit containing the candidate
     "log_km_nearest",   # log10 km to the nearest other place already resolved (4 if none)
     "level_match",      # a feature word ("X province") asked for this level
-    "log_candidates",   # log10 of the number of candidates
-    "log_country_pop",  # log10 of the population of the candidate's country
 )
 
 
