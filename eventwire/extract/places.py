@@ -115,6 +115,8 @@ def word_lists(cfg: dict) -> dict:
         "titles": {w.lower() for w in cfg["person_titles"]},
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
         "speech_verbs": set(cfg["speech_verbs"]),
+        "polity_heads": {w.lower() for w in cfg["polity_heads"]},
+        "members": {w.lower() for w in cfg["membership_nouns"]},
     }
 
 
@@ -234,6 +236,7 @@ class Finder:
         # unless the words before it make an organisation ("Bank of England")
         of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
         if of is not None and of > s and doc[of - 1].lower_ not in w["org_heads"] \
+                and not (doc[of - 1].lower_ in w["polity_heads"] and self._self_styled(of)) \
                 and self._whole_place(doc[of + 1:e].text.removeprefix("the ")):
             self.blocked.update(range(start, of + 1))
             ps, pe = _trim(doc, of + 1, e)
@@ -249,14 +252,36 @@ class Finder:
             if tok.lower_ != "of" or tok.i == 0:
                 continue
             prev = doc[tok.i - 1]
+            if _is_cap(prev) and prev.lower_ in w["polity_heads"] and self._self_styled(tok.i):
+                self._block_run(tok.i + 1, coordinated=True)
+                continue
             if not _is_cap(prev) or prev.lower_ not in w["org_heads"] or prev.lower_ in w["of_keep"]:
                 continue
-            j = tok.i + 1
-            if j < len(doc) and doc[j].lower_ == "the":
-                j += 1
-            while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s")):
-                self.blocked.add(j)
-                j += 1
+            self._block_run(tok.i + 1)
+
+    def _self_styled(self, of: int) -> bool:
+        """"Islamic State of Iraq": a capitalised word that names no place before a polity
+        word, and no place of the whole name."""
+        doc = self.doc
+        if of < 2 or not _is_cap(doc[of - 2]) or doc[of - 2].is_sent_start and doc[of - 2].pos_ != "PROPN" \
+                and doc[of - 2].pos_ != "ADJ":
+            return False
+        if self.gz.known(doc[of - 2].text) or self.gz.country_named(doc[of - 2].text):
+            return False
+        k = of + 1
+        while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ == "the"):
+            k += 1
+        return not self._whole_place(doc[of - 2:k].text)
+
+    def _block_run(self, j: int, coordinated: bool = False) -> None:
+        """Block the capitalised name starting at token `j` ("the Levant" after "and" too)."""
+        doc = self.doc
+        if j < len(doc) and doc[j].lower_ == "the":
+            j += 1
+        while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s") or coordinated and (
+                doc[j].lower_ in ("and", "the") and j + 1 < len(doc) and (_is_cap(doc[j + 1]) or doc[j + 1].lower_ == "the"))):
+            self.blocked.add(j)
+            j += 1
 
     def _block_org_runs(self) -> None:
         """Capitalised runs ending in an organisation word: "Russia Legion", "Kyiv Police"."""
@@ -446,6 +471,13 @@ class Finder:
             if head and e - s >= 2 and " " not in head and self._whole_place(doc[s:e - 1].text):
                 self._add(s, e - 1, "ner", label=label)     # "the Red Sea port of Mokha"
                 continue
+            nxt = doc[e] if e < len(doc) else None
+            if (label in NAME_LABELS or label in WEAK_LABELS) and head is None and nxt is not None \
+                    and not _is_cap(nxt) and _is_cap(doc[s]) \
+                    and nxt.lower_ in self.w["landmark_heads"] and nxt.lower_ not in self.w["institution_heads"] \
+                    and not self._whole_place(text):
+                self._add(s, e + 1, "landmark", label=label, head=nxt.lower_)   # "Waterloo station"
+                continue
             if label in NAME_LABELS:
                 if head and not self.gz.feature_named(text) and not self.gz.country_named(text) \
                         and (head == text.lower() or not any(p for _, p in self.gz.cities_named(text))):
@@ -457,8 +489,10 @@ class Finder:
                 j = s - 1
                 while j >= 0 and (doc[j].lower_ in DETERMINERS or doc[j].ent_type_ in ("GPE", "NORP")):
                     j -= 1
+                # ... but not as what someone belongs to ("a member of the Tunisian Parliament")
+                member = j >= 1 and doc[j].lower_ == "of" and doc[j - 1].lemma_.lower() in self.w["members"]
                 if head not in self.w["institution_heads"] or (
-                        j >= 0 and doc[j].lower_ in LOCATIVE_PREPS | {"of", "by"}):
+                        j >= 0 and doc[j].lower_ in LOCATIVE_PREPS | {"of", "by"} and not member):
                     self._add(s, e, "landmark", label=label, head=head)
             elif label in WEAK_LABELS:
                 self._add(s, e, "weak", label=label)
@@ -1092,7 +1126,7 @@ class Resolver:
             return
         m.entry = where
         m.name = re.sub(r"^(the|The)\s+", "", name)
-        m.feature = "landmark"
+        m.feature = _point_feature(where, "landmark")
 
     def _named_inside(self, m: Mention, skip_last: bool = False) -> Optional[Entry]:
         """A place named within a longer name: "Baghdad" in "Baghdad International Airport",
@@ -1156,7 +1190,7 @@ class Resolver:
             return
         m.entry = where
         m.name = text
-        m.feature = "other"
+        m.feature = _point_feature(where, "other")
 
     def _strong_locative(self, m: Mention) -> bool:
         """"in X", "at X", "near X": words that put something at a place."""
@@ -1172,6 +1206,13 @@ class Resolver:
         doc, k = self.doc, m.end
         if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or comma and doc[k].text == ","):
             o = self.by_start.get(k + 1) or self.by_start.get(k + 2)
+            if o is None and doc[k].text != ",":
+                # "in the British capital London": over a description to the name it gives
+                j = k + 1
+                while j < min(len(doc), k + 6) and j not in self.by_start and not doc[j].is_punct \
+                        and doc[j].pos_ in ("DET", "ADJ", "NOUN", "PROPN"):
+                    j += 1
+                o = self.by_start.get(j)
             if o is not None and o.entry is not None and o.source != "anaphor" and o.feature is None:
                 return o.entry
         return None
@@ -1207,13 +1248,36 @@ class Resolver:
             if o is not None and o.feature == "other":
                 m.name, m.feature = o.name, "other"
         else:  # city
-            o = self._previous(m, lambda o: o.entry.feature == "city" and o.feature is None)
+            o = self._salient_city(m)
             e = o.entry if o is not None else None
         if e is None:
             return
         m.entry = e
         if o is not None and o.name and o.entry is e and m.name is None:
             m.name = o.name
+
+    def _salient_city(self, m: Mention) -> Optional[Mention]:
+        """What "the city" refers to: of the towns (and city-states) named before it, the one
+        the article is about (named in its lead, named often) over the one named last ("flown
+        to Moscow ... in the city" of a story about Magnitogorsk); the last one breaks ties."""
+        def town(o: Mention) -> bool:
+            if o.feature is not None or o.source == "anaphor":
+                return False
+            if o.entry.feature == "city":
+                return True
+            cap = self.gz.capital(o.entry.country) if o.entry.feature == "country" else None
+            return cap is not None and cap.population >= CITY_STATE_SHARE * max(1, o.entry.population)
+
+        before = [o for o in self._others(m, metonymic=True) if o.start < m.start and town(o)]
+        if not before:
+            return None
+        lead_end = next(iter(self.doc.sents)).end
+        votes: Counter = Counter()
+        for o in before:
+            votes[o.entry.key] += 1.0 + (2.0 if o.start < lead_end else 0.0)
+        votes[before[-1].entry.key] += 1.0
+        best = max(votes.values())
+        return next(o for o in reversed(before) if votes[o.entry.key] == best)
 
     # ------------------------------------------------------------------ metonymy
     def _metonymic(self, m: Mention) -> bool:
@@ -1264,6 +1328,13 @@ def _agentive(tok: Token, w: dict, depth: int = 0, state: bool = False, capital:
             if subj and child.lemma_.lower() not in w["loc_verbs"]:
                 return True
     return False
+
+
+def _point_feature(where: Entry, feature: str) -> str:
+    """The feature of a site placed at `where`: its own ("landmark", "other") where the point
+    is a town's, else the coarser unit's, so that an airport placed at its country's centre
+    does not claim a town's precision."""
+    return feature if where.feature in ("city", "landmark", "other") else where.feature
 
 
 def _inside(e: Entry, within: Entry) -> bool:
