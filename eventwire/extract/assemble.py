@@ -17,9 +17,10 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Count, Span as CharSpan
 from . import dating, vocab
 from .claims import claim_for
+from .places import event_place
 from .counts import lexicon as count_lexicon
 from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, main_place,
-                     make_trigger, modes_for, places_for, violent)
+                     make_trigger, modes_for, violent)
 from .mentions import CountSpan, PlaceSpan, char_span
 from .merge import merge
 
@@ -41,7 +42,7 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     sent = span.sent
     exclude = {i for i in range(sent.start, sent.end)  # "Russia" the actor is no place
                if i in args.actor_at and args.actor_at[i].actor in actors}
-    places, from_text = places_for(doc, span, exclude)
+    places, from_text = event_place(doc, span, exclude)
     if not places and main is not None:
         places = [main]
     date, time, from_context = dating.date_mention(doc, span)

@@ -391,33 +391,6 @@ def main_place(doc: Doc) -> Optional[PlaceSpan]:
     return first[best]
 
 
-def places_for(doc: Doc, trigger: Span, exclude: set[int]) -> tuple[list[PlaceSpan], bool]:
-    """Place mentions stating where the event happened: in its clause, else in its sentence."""
-    sent = trigger.sent
-    index = sentence_index(doc)
-    cands = [p for p in index.places.get(index.of(trigger.root), ()) if not p.metonymic
-             and not (set(range(p.span.start, p.span.end)) & exclude)
-             and not p.span.root.ent_id_]  # "Kremlin forces": a named party, not a scene
-    if not cands:
-        return [], False
-    head = _clause_head(trigger.root)
-    inside = {t.i for t in head.subtree}
-    clause = [p for p in cands if p.span.root.i in inside] or cands
-    best = min(specificity(p.place.feature) for p in clause)
-    tops = [p for p in clause if specificity(p.place.feature) == best]
-    tops.sort(key=lambda p: abs(p.span.start - trigger.start))
-    first = tops[0]
-    # coordinated places of one level are separate events ("Shebekino and Volokonovsky districts")
-    group = [first] + [p for p in tops[1:] if p.span.root in first.span.root.conjuncts or first.span.root in p.span.root.conjuncts
-                       or p.span.root.head == first.span.root or first.span.root.head == p.span.root]
-    uniq, seen = [], set()
-    for p in sorted(group, key=lambda p: p.span.start):
-        if p.place.name not in seen:
-            seen.add(p.place.name)
-            uniq.append(p)
-    return uniq, True
-
-
 def modes_for(trigger: Span, entry: dict, type_: str) -> list[str]:
     onto = ontology()
     found: set[str] = set()

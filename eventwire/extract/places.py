@@ -41,16 +41,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import Iterable, Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
+from ..geo import km
 from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazetteer, nkey, unit_english
 from .mentions import PlaceSpan
+from .ranker import Ranker, log_km
 
-__all__ = ["add_entity_ruler", "places_component"]
+__all__ = ["PlaceData", "PlacesStage", "add_entity_ruler", "event_place", "find_places"]
 
 LOCATIVE_PREPS = frozenset("""in at near from to into outside around across toward towards
 through throughout inside between via within on onto off beyond along against nearby
@@ -58,40 +59,34 @@ north south east west northeast northwest southeast southwest""".split())
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 NAME_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE", ""})
+# most specific first: an event goes to the most specific place its clause names
+SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
 DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
 CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
 
 
-_LEXICONS: dict[int, frozenset] = {}
-
-
 def add_entity_ruler(nlp: Language) -> None:
-    """Nothing is added to spaCy's NER: a ruler holding 200,000 gazetteer names is slow to
-    build and turns common words into places ("Of", "Mission", "Police"). Names the model
-    misses or mislabels are recovered after it, by `eventwire_places`, against the gazetteer
-    with population, capitalisation and context guards.
+    """Kept for callers that still build the pipeline by hand: nothing is added to spaCy's
+    NER (a ruler of 200,000 gazetteer names is slow to build and turns common words into
+    places); the stage's data loads in its `initialize`."""
 
-    What this does keep is the English word list of the pipeline's lemmatizer, which tells a
-    foreign name ("Cité station") from an English word ("Police station")."""
+
+def english_words(nlp: Optional[Language]) -> frozenset:
+    """The English word list of the pipeline's lemmatizer: it tells a foreign name ("Cité
+    station") from an English word ("Police station")."""
     words: set[str] = set()
-    if "lemmatizer" in nlp.pipe_names:
+    if nlp is not None and "lemmatizer" in nlp.pipe_names:
         lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
         if lookups is not None and lookups.has_table("lemma_index"):
             table = lookups.get_table("lemma_index")
             for pos in ("noun", "verb", "adj", "adv"):
                 if pos in table:
                     words.update(table[pos])
-    _LEXICONS[id(nlp.vocab)] = frozenset(words)
+    return frozenset(words)
 
 
-def _lexicon(doc: Doc) -> frozenset:
-    return _LEXICONS.get(id(doc.vocab), frozenset())
-
-
-# ============================================================================ configuration
-@lru_cache(maxsize=1)
-def _words() -> dict:
-    cfg = config()
+def word_lists(cfg: dict) -> dict:
+    """`data/places.yaml`'s word lists in the forms the finder and resolver look them up in."""
     feature_level = {}
     for level, words in cfg["feature_words"].items():
         for w in words:
@@ -119,7 +114,27 @@ def _words() -> dict:
         "not_places": {nkey(w) for w in cfg["not_places"]},
         "titles": {w.lower() for w in cfg["person_titles"]},
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
+        "speech_verbs": set(cfg["speech_verbs"]),
+        "polity_heads": {w.lower() for w in cfg["polity_heads"]},
+        "members": {w.lower() for w in cfg["membership_nouns"]},
     }
+
+
+@dataclass
+class PlaceData:
+    """Everything the stage reads besides the Doc, loaded once by `initialize`."""
+
+    gz: Gazetteer
+    w: dict
+    lexicon: frozenset = frozenset()
+    ranker: Optional[Ranker] = None
+    # fitting the ranker: (char start, char end, [(features, lat, lon), ...]) per ranked name
+    trace: Optional[list] = None
+
+    @classmethod
+    def load(cls, nlp: Optional[Language] = None) -> "PlaceData":
+        return cls(gz=get_gazetteer(), w=word_lists(config()), lexicon=english_words(nlp),
+                   ranker=Ranker.load())
 
 
 # ============================================================================ mentions
@@ -171,10 +186,11 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 class Finder:
     """Every candidate place mention of one document, before resolution."""
 
-    def __init__(self, doc: Doc, gz: Gazetteer):
+    def __init__(self, doc: Doc, data: PlaceData):
         self.doc = doc
-        self.gz = gz
-        self.w = _words()
+        self.gz = data.gz
+        self.w = data.w
+        self.lexicon = data.lexicon
         self.blocked: set[int] = set()
         self.person_tokens: set[str] = set()
         self.mentions: list[Mention] = []
@@ -220,6 +236,7 @@ class Finder:
         # unless the words before it make an organisation ("Bank of England")
         of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
         if of is not None and of > s and doc[of - 1].lower_ not in w["org_heads"] \
+                and not (doc[of - 1].lower_ in w["polity_heads"] and self._self_styled(of)) \
                 and self._whole_place(doc[of + 1:e].text.removeprefix("the ")):
             self.blocked.update(range(start, of + 1))
             ps, pe = _trim(doc, of + 1, e)
@@ -235,14 +252,36 @@ class Finder:
             if tok.lower_ != "of" or tok.i == 0:
                 continue
             prev = doc[tok.i - 1]
+            if _is_cap(prev) and prev.lower_ in w["polity_heads"] and self._self_styled(tok.i):
+                self._block_run(tok.i + 1, coordinated=True)
+                continue
             if not _is_cap(prev) or prev.lower_ not in w["org_heads"] or prev.lower_ in w["of_keep"]:
                 continue
-            j = tok.i + 1
-            if j < len(doc) and doc[j].lower_ == "the":
-                j += 1
-            while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s")):
-                self.blocked.add(j)
-                j += 1
+            self._block_run(tok.i + 1)
+
+    def _self_styled(self, of: int) -> bool:
+        """"Islamic State of Iraq": a capitalised word that names no place before a polity
+        word, and no place of the whole name."""
+        doc = self.doc
+        if of < 2 or not _is_cap(doc[of - 2]) or doc[of - 2].is_sent_start and doc[of - 2].pos_ != "PROPN" \
+                and doc[of - 2].pos_ != "ADJ":
+            return False
+        if self.gz.known(doc[of - 2].text) or self.gz.country_named(doc[of - 2].text):
+            return False
+        k = of + 1
+        while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ == "the"):
+            k += 1
+        return not self._whole_place(doc[of - 2:k].text)
+
+    def _block_run(self, j: int, coordinated: bool = False) -> None:
+        """Block the capitalised name starting at token `j` ("the Levant" after "and" too)."""
+        doc = self.doc
+        if j < len(doc) and doc[j].lower_ == "the":
+            j += 1
+        while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s") or coordinated and (
+                doc[j].lower_ in ("and", "the") and j + 1 < len(doc) and (_is_cap(doc[j + 1]) or doc[j + 1].lower_ == "the"))):
+            self.blocked.add(j)
+            j += 1
 
     def _block_org_runs(self) -> None:
         """Capitalised runs ending in an organisation word: "Russia Legion", "Kyiv Police"."""
@@ -432,6 +471,13 @@ class Finder:
             if head and e - s >= 2 and " " not in head and self._whole_place(doc[s:e - 1].text):
                 self._add(s, e - 1, "ner", label=label)     # "the Red Sea port of Mokha"
                 continue
+            nxt = doc[e] if e < len(doc) else None
+            if (label in NAME_LABELS or label in WEAK_LABELS) and head is None and nxt is not None \
+                    and not _is_cap(nxt) and _is_cap(doc[s]) \
+                    and nxt.lower_ in self.w["landmark_heads"] and nxt.lower_ not in self.w["institution_heads"] \
+                    and not self._whole_place(text):
+                self._add(s, e + 1, "landmark", label=label, head=nxt.lower_)   # "Waterloo station"
+                continue
             if label in NAME_LABELS:
                 if head and not self.gz.feature_named(text) and not self.gz.country_named(text) \
                         and (head == text.lower() or not any(p for _, p in self.gz.cities_named(text))):
@@ -443,8 +489,10 @@ class Finder:
                 j = s - 1
                 while j >= 0 and (doc[j].lower_ in DETERMINERS or doc[j].ent_type_ in ("GPE", "NORP")):
                     j -= 1
+                # ... but not as what someone belongs to ("a member of the Tunisian Parliament")
+                member = j >= 1 and doc[j].lower_ == "of" and doc[j - 1].lemma_.lower() in self.w["members"]
                 if head not in self.w["institution_heads"] or (
-                        j >= 0 and doc[j].lower_ in LOCATIVE_PREPS | {"of", "by"}):
+                        j >= 0 and doc[j].lower_ in LOCATIVE_PREPS | {"of", "by"} and not member):
                     self._add(s, e, "landmark", label=label, head=head)
             elif label in WEAK_LABELS:
                 self._add(s, e, "weak", label=label)
@@ -562,12 +610,15 @@ class Finder:
 class Resolver:
     """Resolves a document's mentions against the gazetteer, in context."""
 
-    def __init__(self, doc: Doc, gz: Gazetteer, mentions: list[Mention],
+    def __init__(self, doc: Doc, data: PlaceData, mentions: list[Mention],
                  blocked: Iterable[int] = (), person_tokens: Iterable[str] = ()):
         self.doc = doc
         self.blocked = set(blocked)
-        self.gz = gz
-        self.w = _words()
+        self.gz = data.gz
+        self.w = data.w
+        self.lexicon = data.lexicon
+        self.ranker = data.ranker
+        self.trace = data.trace
         self.mentions = mentions
         self.by_start = {m.start: m for m in mentions}
         self.countries: Counter = Counter()        # named in the text
@@ -905,12 +956,52 @@ class Resolver:
                 return -1.0
             return 0.0
 
-        scored = sorted(((self._score(e, p, m, text) + adjust(e), i, e) for i, (e, p) in enumerate(cands)),
-                        key=lambda x: (-x[0], x[1]))
-        best_score, _, best = scored[0]
+        hand = [self._score(e, p, m, text) + adjust(e) for e, p in cands]
+        if self.ranker is not None or self.trace is not None:
+            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h)
+                     for (e, _p), h in zip(cands, hand)]
+            if self.trace is not None and m.char_start is None:
+                span = self.doc[m.start:m.end]
+                self.trace.append((span.start_char, span.end_char,
+                                   [(f, e.lat, e.lon) for f, (e, _p) in zip(feats, cands)]))
+        rank = [self.ranker.score(f) for f in feats] if self.ranker is not None else hand
+        i = max(range(len(cands)), key=lambda i: (rank[i], -i))
+        best, best_score = cands[i][0], hand[i]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
         m.primary = orig.get(best.key, True)
         return best
+
+    def _features(self, e: Entry, main: bool, m: Mention, text: str, level: Optional[str],
+                  within: Optional[Entry], hand: float) -> list[float]:
+        """The candidate's measurements, in `ranker.FEATURES` order."""
+        said = nkey(text)
+        a1 = e.key if e.feature == "admin1" else e.admin1_key
+        a1_named = self.admin1_keys.get(a1, 0) if a1 else 0
+        near = None
+        if e.lat is not None:
+            for o in self.mentions:
+                if o is not m and o.entry is not None and o.entry.lat is not None \
+                        and o.entry.feature != "country" and o.entry.kind is None:
+                    d = km(e.lat, e.lon, o.entry.lat, o.entry.lon)
+                    near = d if near is None else min(near, d)
+        feature = e.feature if e.kind is None else "other"
+        return [
+            hand,
+            math.log10(e.population + 1),
+            float(feature == "city"), float(feature == "admin1"), float(feature == "admin2"),
+            float(feature == "country"), float(feature not in ("city", "admin1", "admin2", "country")),
+            float(e.feature == "city" and self.gz.is_capital(e)),
+            float(main),
+            SequenceMatcher(None, said, nkey(e.name)).ratio(),
+            float(min(3, self.countries.get(e.country, 0))) if e.country else 0.0,
+            float(min(3, self.resolved_countries.get(e.country, 0) + self.prior_countries.get(e.country, 0)))
+            if e.country else 0.0,
+            float(bool(e.country) and e.country in self.neighbours),
+            float(min(2, a1_named)),
+            float(within is not None and _inside(e, within)),
+            log_km(near),
+            float(level is not None and e.feature == level),
+        ]
 
     # ------------------------------------------------------------------ acceptance guards
     def _weak_ok(self, m: Mention) -> bool:
@@ -965,7 +1056,7 @@ class Resolver:
             return True
         if m.end - m.start == 1 and self.doc[m.start].lower_ in self.person_tokens:
             return False
-        if m.end - m.start == 1 and m.label != "GPE" and self.doc[m.start].lower_ in _lexicon(self.doc) \
+        if m.end - m.start == 1 and m.label != "GPE" and self.doc[m.start].lower_ in self.lexicon \
                 and not self._in_context(e.country) and (
                     e.feature == "admin2" or (e.feature == "city" and e.population < 100_000)
                     or (e.feature == "admin1" and self.gz.country_population(e.country) < 50_000_000)):
@@ -1035,7 +1126,7 @@ class Resolver:
             return
         m.entry = where
         m.name = re.sub(r"^(the|The)\s+", "", name)
-        m.feature = "landmark"
+        m.feature = _point_feature(where, "landmark")
 
     def _named_inside(self, m: Mention, skip_last: bool = False) -> Optional[Entry]:
         """A place named within a longer name: "Baghdad" in "Baghdad International Airport",
@@ -1081,7 +1172,7 @@ class Resolver:
             return
         if m.level is None:
             # "Galaxy cluster", "South Sudan in Focus", "Las Estrellas'": no place name
-            if m.end - m.start == 1 and first.lower_ in _lexicon(doc):
+            if m.end - m.start == 1 and first.lower_ in self.lexicon:
                 return
             if m.end < len(doc) and _is_cap(doc[m.end]) and doc[m.end].pos_ == "PROPN":
                 return
@@ -1099,7 +1190,7 @@ class Resolver:
             return
         m.entry = where
         m.name = text
-        m.feature = "other"
+        m.feature = _point_feature(where, "other")
 
     def _strong_locative(self, m: Mention) -> bool:
         """"in X", "at X", "near X": words that put something at a place."""
@@ -1115,6 +1206,13 @@ class Resolver:
         doc, k = self.doc, m.end
         if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or comma and doc[k].text == ","):
             o = self.by_start.get(k + 1) or self.by_start.get(k + 2)
+            if o is None and doc[k].text != ",":
+                # "in the British capital London": over a description to the name it gives
+                j = k + 1
+                while j < min(len(doc), k + 6) and j not in self.by_start and not doc[j].is_punct \
+                        and doc[j].pos_ in ("DET", "ADJ", "NOUN", "PROPN"):
+                    j += 1
+                o = self.by_start.get(j)
             if o is not None and o.entry is not None and o.source != "anaphor" and o.feature is None:
                 return o.entry
         return None
@@ -1150,13 +1248,36 @@ class Resolver:
             if o is not None and o.feature == "other":
                 m.name, m.feature = o.name, "other"
         else:  # city
-            o = self._previous(m, lambda o: o.entry.feature == "city" and o.feature is None)
+            o = self._salient_city(m)
             e = o.entry if o is not None else None
         if e is None:
             return
         m.entry = e
         if o is not None and o.name and o.entry is e and m.name is None:
             m.name = o.name
+
+    def _salient_city(self, m: Mention) -> Optional[Mention]:
+        """What "the city" refers to: of the towns (and city-states) named before it, the one
+        the article is about (named in its lead, named often) over the one named last ("flown
+        to Moscow ... in the city" of a story about Magnitogorsk); the last one breaks ties."""
+        def town(o: Mention) -> bool:
+            if o.feature is not None or o.source == "anaphor":
+                return False
+            if o.entry.feature == "city":
+                return True
+            cap = self.gz.capital(o.entry.country) if o.entry.feature == "country" else None
+            return cap is not None and cap.population >= CITY_STATE_SHARE * max(1, o.entry.population)
+
+        before = [o for o in self._others(m, metonymic=True) if o.start < m.start and town(o)]
+        if not before:
+            return None
+        lead_end = next(iter(self.doc.sents)).end
+        votes: Counter = Counter()
+        for o in before:
+            votes[o.entry.key] += 1.0 + (2.0 if o.start < lead_end else 0.0)
+        votes[before[-1].entry.key] += 1.0
+        best = max(votes.values())
+        return next(o for o in reversed(before) if votes[o.entry.key] == best)
 
     # ------------------------------------------------------------------ metonymy
     def _metonymic(self, m: Mention) -> bool:
@@ -1209,6 +1330,13 @@ def _agentive(tok: Token, w: dict, depth: int = 0, state: bool = False, capital:
     return False
 
 
+def _point_feature(where: Entry, feature: str) -> str:
+    """The feature of a site placed at `where`: its own ("landmark", "other") where the point
+    is a town's, else the coarser unit's, so that an airport placed at its country's centre
+    does not claim a town's precision."""
+    return feature if where.feature in ("city", "landmark", "other") else where.feature
+
+
 def _inside(e: Entry, within: Entry) -> bool:
     if within.feature == "country":
         return e.country == within.country
@@ -1220,12 +1348,12 @@ def _inside(e: Entry, within: Entry) -> bool:
 
 
 # ============================================================================ component
-def find_places(doc: Doc) -> list[PlaceSpan]:
+def find_places(doc: Doc, data: Optional[PlaceData] = None) -> list[PlaceSpan]:
     """Every place mention of `doc`, resolved, in text order."""
-    gz = get_gazetteer()
-    finder = Finder(doc, gz)
+    data = data or PlaceData.load()
+    finder = Finder(doc, data)
     mentions = finder.run()
-    Resolver(doc, gz, mentions, finder.blocked, finder.person_tokens).run()
+    Resolver(doc, data, mentions, finder.blocked, finder.person_tokens).run()
     text = doc.text
     out = []
     for m in mentions:
@@ -1247,7 +1375,86 @@ def find_places(doc: Doc) -> list[PlaceSpan]:
     return out
 
 
-@Language.component("eventwire_places")
-def places_component(doc: Doc) -> Doc:
-    doc._.places = find_places(doc)
-    return doc
+class PlacesStage:
+    """The `eventwire_places` component: `doc._.places`, every place mention resolved."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.nlp = nlp
+        self.data: Optional[PlaceData] = None
+
+    def initialize(self, get_examples=None, *, nlp: Optional[Language] = None) -> None:
+        """Load the gazetteer, word lists, English lexicon and ranker (once per process)."""
+        self.data = PlaceData.load(nlp or self.nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.data is None:       # a pipeline built by `add_pipe` without `initialize`
+            self.initialize()
+        doc._.places = find_places(doc, self.data)
+        return doc
+
+
+@Language.factory("eventwire_places", assigns=["doc._.places"],
+                  requires=["doc.ents", "token.dep", "token.pos", "token.tag"])
+def make_places(nlp: Language, name: str) -> PlacesStage:
+    return PlacesStage(nlp, name)
+
+
+# ============================================================================ the event's place
+def _clause_head(tok: Token) -> Token:
+    node = tok
+    while node.pos_ not in ("VERB", "AUX") and node.head != node:
+        node = node.head
+    return node
+
+
+def _said_at(p: PlaceSpan, trigger: Span, speech: set) -> bool:
+    """"said in Geneva that ...": the place of a verb of saying that governs the trigger."""
+    node, seen = p.span.root, 0
+    while node.dep_ in ("pobj", "prep", "compound", "appos", "conj") and node.head is not node and seen < 4:
+        node, seen = node.head, seen + 1
+    if node.pos_ not in ("VERB", "AUX") or node.lemma_.lower() not in speech:
+        return False
+    return node.i not in range(trigger.start, trigger.end) and node in trigger.root.ancestors
+
+
+def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
+                fallback: Optional[PlaceSpan] = None, speech: Optional[set] = None
+                ) -> tuple[list[PlaceSpan], bool]:
+    """Where the act at `trigger` happened, from `doc._.places`: (places, from_text).
+
+    The non-metonymic place mentions of the trigger's clause, else of its sentence, leaving
+    out tokens in `exclude` (the event's actors: "Russia" the attacker is no scene), named
+    parties ("Kremlin forces"), and the place where a verb of saying governing the trigger
+    was spoken ("said in Geneva that ..."). Of those, the most specific level, nearest the
+    trigger first; coordinated places of that level ("the Shebekino and Volokonovsky
+    districts") are one event each, so all are returned. Vague references ("the city") are
+    place mentions resolved to what they refer to, so they count like names. With nothing
+    in the sentence, `[fallback]` (the article's place, chosen by the caller) and
+    from_text=False; `([], False)` without one.
+    """
+    if speech is None:
+        speech = set(config()["speech_verbs"])
+    excluded = set(exclude)
+    sent = trigger.sent
+    cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
+             and not (set(range(p.span.start, p.span.end)) & excluded)
+             and not p.span.root.ent_id_ and not _said_at(p, trigger, speech)]
+    if not cands:
+        return ([fallback], False) if fallback is not None else ([], False)
+    head = _clause_head(trigger.root)
+    inside = {t.i for t in head.subtree}
+    clause = [p for p in cands if p.span.root.i in inside] or cands
+    best = min(SPECIFICITY.get(p.place.feature, 9) for p in clause)
+    tops = [p for p in clause if SPECIFICITY.get(p.place.feature, 9) == best]
+    tops.sort(key=lambda p: abs(p.span.start - trigger.start))
+    first = tops[0]
+    root = first.span.root
+    group = [first] + [p for p in tops[1:] if p.span.root in root.conjuncts or root in p.span.root.conjuncts
+                       or p.span.root.head == root or root.head == p.span.root]
+    uniq, seen = [], set()
+    for p in sorted(group, key=lambda p: p.span.start):
+        if p.place.name not in seen:
+            seen.add(p.place.name)
+            uniq.append(p)
+    return uniq, True

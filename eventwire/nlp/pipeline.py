@@ -45,6 +45,7 @@ def load_nlp() -> Language:
     from ..extract.gazetteer import get_gazetteer
 
     get_gazetteer().preload()
+    nlp.get_pipe("eventwire_places").initialize(nlp=nlp)
     return nlp
 
 
