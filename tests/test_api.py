@@ -44,15 +44,14 @@ def filled_url(request, tmp_path_factory, nlp):
     else:
         import psycopg
 
-        admin = request.getfixturevalue("pg_admin")
+        admin, pg_drop = request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_drop")
         name = f"ew_api_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         url = admin.rsplit("/", 1)[0] + "/" + name
 
         def drop():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            pg_drop(admin, name)
     run_cli("run", *sorted(str(p) for p in DATA.glob("*.txt")), "--db", url)
     yield url
     if drop:

@@ -189,12 +189,19 @@ def shelling_id(server) -> str:
 
 
 MARKS_AT = """([points]) => {
-  const map = ewDebug.map, box = map.getContainer().getBoundingClientRect();
-  return points.map(([lat, lon]) => {
-    const p = map.latLngToContainerPoint([lat, lon]);
-    const hits = document.elementsFromPoint(box.left + p.x, box.top + p.y);
-    return hits.some((e) => e.classList.contains("ew-marker") || !!e.closest(".marker-cluster"));
-  });
+  // each point's marker is drawn, alone or inside the cluster that holds it at this zoom
+  const map = ewDebug.map, cl = ewDebug.cluster, box = map.getContainer().getBoundingClientRect();
+  const drawnAt = (ll) => {
+    const p = map.latLngToContainerPoint(ll);
+    return document.elementsFromPoint(box.left + p.x, box.top + p.y)
+      .some((e) => e.classList.contains("ew-marker") || !!e.closest(".marker-cluster"));
+  };
+  return points.map(([lat, lon]) => cl.getLayers().some((m) => {
+    const ll = m.getLatLng();
+    if (Math.abs(ll.lat - lat) > 1e-6 || Math.abs(ll.lng - lon) > 1e-6) return false;
+    const shown = m._map ? m : cl.getVisibleParent(m);  // a shape marker on the map, or its cluster
+    return !!shown && drawnAt(shown.getLatLng());
+  }));
 }"""
 
 

@@ -108,7 +108,10 @@ class Scope:
         return bool(_words(self._phrase(tok)) & self.w.company)
 
     def _is_hazard(self, tok: Token) -> bool:
-        return bool(_words(self._phrase(tok)) & self.w.hazards)
+        """A party that is a hazard ("the storm"); "a suicide bomber" is a weapon's, not one."""
+        words = _words(self._phrase(tok))
+        found = words & self.w.hazards
+        return bool(found - self.w.ambiguous) or (bool(found) and not words & self.w.violence)
 
     def _political(self, trigger: Trigger, agents: list[Token]) -> bool:
         """A party that can act in politics takes part: a known one, a state's people or

@@ -613,6 +613,7 @@
   // For tests and the curious: the map and the markers as they are drawn.
   window.ewDebug = {
     get map() { return map; },
+    get cluster() { return cluster; },
     points: () => state.points,
     timeline: () => ({ range: timelineRange(), width: canvas.clientWidth, days: state.byDay.length }),
     xOf: (iso) => { const r = timelineRange(); return r ? xOfDay(dayNum(iso), r, canvas.clientWidth) : null; },
