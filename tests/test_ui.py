@@ -7,11 +7,8 @@ from __future__ import annotations
 import colorsys
 import json
 import shutil
-import socket
 import subprocess
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,6 @@ from typer.testing import CliRunner
 from eventwire.cli import app as cli
 from eventwire.store import open_store
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DATA = Path(__file__).parent / "data"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 UI = Path(__file__).resolve().parent.parent / "eventwire" / "ui"
@@ -35,10 +29,6 @@ PAYLOAD_TEXT = ("Ukrainian forces shelled the Russian border town of Shebekino o
                 "A reader wrote <script>window.__pwned = 1; alert('script')</script> and "
                 "<img src=x onerror=\"window.__pwned = 2; alert('img')\"> in the comments.")
 PAYLOAD_TITLE = "<img src=x onerror=\"alert('title')\">Shebekino <b>shelled</b>"
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} "
-                                "(scripts/test-services installs Debian's chromium)")
-
 
 def _vendor_ready() -> bool:
     return (UI / "static" / "vendor" / "leaflet.js").exists()
@@ -54,30 +44,6 @@ def vendor():
         pytest.skip("front-end assets missing: run `npm ci --prefix eventwire/ui` (needs npm)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(app):
-    """uvicorn serving `app` in a thread on a free port; yields the base URL."""
-    import uvicorn
-
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
     """`eventwire run` on the real articles into a fresh SQLite store."""
@@ -88,31 +54,21 @@ def store_path(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(store_path, nlp):
+def server(store_path, nlp, serve_app):
     """The app with a write token over the store; yields (base URL, db path)."""
     from eventwire.api import create_app
 
-    with serve(create_app(store_path, api_token=TOKEN, read_token="", nlp=nlp)) as base:
+    with serve_app(create_app(store_path, api_token=TOKEN, read_token="", nlp=nlp)) as base:
         yield base, store_path
 
 
 @pytest.fixture(scope="module")
-def readonly_server(store_path, nlp):
+def readonly_server(store_path, nlp, serve_app):
     """The same store served with no write token (writes disabled); yields (base URL, db path)."""
     from eventwire.api import create_app
 
-    with serve(create_app(store_path, api_token="", read_token="", nlp=nlp)) as base:
+    with serve_app(create_app(store_path, api_token="", read_token="", nlp=nlp)) as base:
         yield base, store_path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Page:

@@ -7,18 +7,12 @@ Content-Security-Policy forbids inline script, so even markup that got into the 
 run."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from eventwire.store import open_store
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DATA = Path(__file__).parent / "data"
 UI = Path(__file__).resolve().parent.parent / "eventwire" / "ui"
 TOKEN = "ui-security-token"
@@ -34,59 +28,32 @@ ACTOR = f"<svg onload=\"window.__pwned='svg'\"></svg>{IMG}"
 REVIEWER = f"{IMG}mallory"
 NOTE = f"{SCRIPT} see {JS_URL}"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or not (UI / "static" / "vendor" / "leaflet.js").exists(),
-                                reason=f"needs Chromium at {CHROMIUM} and the page's vendored assets")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.skipif(not (UI / "static" / "vendor" / "leaflet.js").exists(),
+                                reason="needs the page's vendored assets (npm ci --prefix eventwire/ui)")
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory, sample_records, nlp):
+def hostile(tmp_path_factory, sample_records, nlp, serve_app):
     """A live server over a store of real articles plus the payloads; (base URL, event id)."""
     import httpx
-    import uvicorn
 
     from eventwire.api import create_app
 
     db = str(tmp_path_factory.mktemp("xss") / "eventwire.db")
     with open_store(db, create=True) as store:
         store.add(sample_records)
-    srv = uvicorn.Server(uvicorn.Config(create_app(db, api_token=TOKEN, read_token="", nlp=nlp, cache_seconds=0),
-                                       host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{srv.config.port}"
-    auth = {"Authorization": f"Bearer {TOKEN}"}
-    r = httpx.post(base + "/api/documents", headers=auth, timeout=120, json={"documents": [
-        {"id": "xss-doc", "date": "2023-06-04", "text": TEXT, "title": TITLE, "url": JS_URL, "source": SCRIPT}]})
-    assert r.status_code == 201, r.text
-    eid = r.json()["documents"][0]["events"][0]
-    changes = {"location": {"name": PLACE, "lat": 50.47, "lon": 36.98, "feature": "city", "country": "RU"},
-               "actors": [ACTOR]}
-    r = httpx.post(f"{base}/api/events/{eid}/review", headers=auth, timeout=60,
-                   json={"reviewer": REVIEWER, "action": "correct", "changes": changes, "note": NOTE})
-    assert r.status_code == 200, r.text
-    yield base, eid
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with serve_app(create_app(db, api_token=TOKEN, read_token="", nlp=nlp, cache_seconds=0)) as base:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        r = httpx.post(base + "/api/documents", headers=auth, timeout=120, json={"documents": [
+            {"id": "xss-doc", "date": "2023-06-04", "text": TEXT, "title": TITLE, "url": JS_URL, "source": SCRIPT}]})
+        assert r.status_code == 201, r.text
+        eid = r.json()["documents"][0]["events"][0]
+        changes = {"location": {"name": PLACE, "lat": 50.47, "lon": 36.98, "feature": "city", "country": "RU"},
+                   "actors": [ACTOR]}
+        r = httpx.post(f"{base}/api/events/{eid}/review", headers=auth, timeout=60,
+                       json={"reviewer": REVIEWER, "action": "correct", "changes": changes, "note": NOTE})
+        assert r.status_code == 200, r.text
+        yield base, eid
 
 
 @pytest.fixture

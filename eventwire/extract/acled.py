@@ -1,16 +1,10 @@
 """The one PLOVER -> ACLED mapping (SPEC 4), used by extraction, review and exports."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Optional
 
 from ..models import Acled, Actor
 from . import vocab
-
-
-@lru_cache(maxsize=1)
-def mapping() -> dict:
-    return vocab.load("acled")
 
 
 def _by_mode(table: dict, mode: list[str]) -> Optional[Acled]:
@@ -22,7 +16,7 @@ def _by_mode(table: dict, mode: list[str]) -> Optional[Acled]:
 
 
 def acled_for(type_: str, mode: list[str], recipients: list[Actor]) -> Optional[Acled]:
-    onto = mapping()
+    onto = vocab.load("acled")
     if type_ != "ASSAULT":
         return _by_mode(onto["acled"].get(type_) or {}, mode)
     found = _by_mode(onto["assault_acled"], mode)

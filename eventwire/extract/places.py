@@ -51,7 +51,7 @@ from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazettee
 from .mentions import PlaceSpan
 from .ranker import Ranker, log_km
 
-__all__ = ["PlaceData", "PlacesStage", "add_entity_ruler", "event_place", "find_places"]
+__all__ = ["PlaceData", "PlacesStage", "event_place", "find_places"]
 
 LOCATIVE_PREPS = frozenset("""in at near from to into outside around across toward towards
 through throughout inside between via within on onto off beyond along against nearby
@@ -63,12 +63,6 @@ WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVE
 SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
 DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
 CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
-
-
-def add_entity_ruler(nlp: Language) -> None:
-    """Kept for callers that still build the pipeline by hand: nothing is added to spaCy's
-    NER (a ruler of 200,000 gazetteer names is slow to build and turns common words into
-    places); the stage's data loads in its `initialize`."""
 
 
 def english_words(nlp: Optional[Language]) -> frozenset:

@@ -36,16 +36,14 @@ def load_nlp() -> Language:
     nlp.max_length = 1_000_000
     nlp.add_pipe("eventwire_line_breaks", before="parser")
     actors.add_entity_ruler(nlp)
-    places.add_entity_ruler(nlp)
-    for name in COMPONENTS:
-        pipe = nlp.add_pipe(name)
-        if hasattr(pipe, "initialize"):  # not `nlp.initialize()`: that would reset the model's weights
-            pipe.initialize(nlp=nlp)
     # the gazetteer is built with the pipeline, so no document pays for it
     from ..extract.gazetteer import get_gazetteer
 
     get_gazetteer().preload()
-    nlp.get_pipe("eventwire_places").initialize(nlp=nlp)
+    for name in COMPONENTS:
+        pipe = nlp.add_pipe(name)
+        if hasattr(pipe, "initialize"):  # not `nlp.initialize()`: that would reset the model's weights
+            pipe.initialize(nlp=nlp)
     return nlp
 
 
