@@ -108,6 +108,12 @@ def test_no_publication_date_no_times(nlp):
     ("3 January 2020", "2020-01-05", "2020-01-03", "2020-01-03", "day"),
     ("mid-August", "2019-10-16", "2019-08-01", "2019-08-31", "month"),
     ("this week", "2019-09-29", "2019-09-22", "2019-09-28", "week"),  # a Sunday: the week just gone
+    ("the week before last", "2023-06-04", "2023-05-21", "2023-05-27", "week"),
+    ("the year before last", "2023-06-04", "2021-01-01", "2021-12-31", "year"),
+    ("a fortnight ago", "2023-06-04", "2023-05-21", "2023-05-27", "week"),
+    ("the quarter ended Sept. 30", "2023-11-02", "2023-07-01", "2023-09-30", "month"),
+    ("the second half of last year", "2023-06-04", "2022-07-01", "2022-12-31", "month"),
+    ("the previous three days", "2023-06-04", "2023-06-01", "2023-06-04", "week"),
 ])
 def test_resolve_time_out_of_context(text, pub, start, end, precision):
     m = T.resolve_time(text, pub)

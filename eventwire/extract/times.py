@@ -54,6 +54,7 @@ STORY_WINDOW_DAYS = 10          # the story date lies at most this far before pu
 PREVIOUS_MENTION_CHARS = 1500   # "the next day" looks this far back for the day it follows
 NEAREST_FUTURE_DAYS = 120       # without a tense, a date this close ahead beats last year's
 NEAR_AHEAD_MONTHS = 4           # the same for a month named without a year
+DAY = "day"                     # the canonical unit (a value of the data's `units`) of a bare offset
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -91,7 +92,29 @@ class _Vocab:
         self.ahead_words = set(data["ahead_words"])
         self.postpone_preps = set(data["postpone_preps"])
         self.conversion_zones = set(data["conversion_zones"])
-        full_days = [w for w in self.weekdays if w.endswith("day")]
+        self.unit_days: dict[str, int] = {u: n["days"] for u, n in data["unit_length"].items() if "days" in n}
+        self.unit_months: dict[str, int] = {u: n["months"] for u, n in data["unit_length"].items()
+                                            if "months" in n}
+        self.clock_units = {u for u, n in self.unit_days.items() if n == 0}
+        self.period_units: dict[str, str] = data["period_units"]
+        self.unit_plurals = set(data["unit_plurals"])
+        self.implied_quantity: dict[str, str] = data["implied_quantity"]
+        self.vague_range_quantity: str = data["vague_range_quantity"]
+        self.from_mention: dict[str, int] = data["from_mention"]
+        self.relative_years: dict[str, int] = data["relative_years"]
+        self.yearless_parts = set(data["yearless_parts"])
+        self.year_gaps = set(data["year_gaps"])
+        ext = data["extend"]
+        self.left_excluded = set(ext["left_excluded"])
+        self.left_pairs: dict[str, set] = {k: set(w) for k, w in ext["left_pairs"].items()}
+        self.right_now = set(ext["right_now"])
+        self.right_relations = set(ext["right_relations"])
+        self.right_joiners: dict[str, str] = ext["right_relation_joiners"]
+        self.right_phrases: list[list[str]] = ext["right_phrases"]
+        self.trailing = set(ext["trailing"])
+        self.copula_lemmas = set(data["copula_lemmas"])
+        self.perfect_lemmas = set(data["perfect_lemmas"])
+        full_days = [w for w, n in self.weekdays.items() if w == calendar.day_name[n].lower()]
         full_months = [w for w, n in self.months.items() if w == calendar.month_name[n].lower()]
         abbr_months = [w for w in self.months if w not in full_months]
         self.capitalised = set(full_days) | set(full_months) | set(abbr_months)
@@ -136,33 +159,25 @@ class _Vocab:
         subs["third_or_edge"] = _alt(list(self.thirds) + list(self.edges))
         subs["holiday_mod"] = _alt(data["holiday_mods"])
         self.grammar = {k: re.compile(fill(p)) for k, p in data["grammar"].items()}
-        num, unit, pod = self.number_re, subs["unit"], subs["part_of_day"]
+        pat = {k: re.compile(fill(p), re.I) for k, p in data["patterns"].items()}
         # _joinable
-        self.part_of_day_re = re.compile(r"(?:the\s+)?" + pod, re.I)
-        self.rel_year_re = re.compile(r"(?:last|this|next)\s+year", re.I)
+        self.part_of_day_re = pat["part_of_day"]
+        self.rel_year_re = pat["relative_year"]
         self.month_word_re = re.compile(r"\b" + subs["month"] + r"\b", re.I)
         self.weekday_end_re = re.compile(r"\b" + subs["weekday"] + r"$", re.I)
         self.month_start_re = re.compile(subs["month"] + r"\b", re.I)
-        # _extend
-        self.duration_re = re.compile(
-            r"(?:the\s+|a\s+few\s+|a\s+couple\s+of\s+)?(?:" + num + r"\s+)?(?:and\s+a\s+half\s+)?(?:"
-            + unit + r")(?:\s+and\s+a\s+half)?|the\s+" + pod)
-        # _is_conversion
+        # _extend, _is_not_date
+        self.duration_re = pat["duration"]
         self.zone_re = re.compile(r"\b(?:" + "|".join(re.escape(z) for z in sorted(self.conversion_zones))
                                   + r")\b")
-        # _is_not_date
-        self.bare_duration_re = re.compile(r"(?:" + num + r"\s+)?(?:and\s+a\s+half\s+)?" + unit
-                                           + r"(?:\s+and\s+a\s+half)?(?:\s+(?:long|old|later|earlier))?")
-        self.later_re = re.compile(r"\b(later|earlier)$")
-        self.unit_re = re.compile(unit)
-        self.long_duration_re = re.compile(r"(?:" + num + r"[\s-]+)?" + unit + r"[\s-]+long")
-        self.frequency_re = re.compile(
-            r"(?:every|each|per)\s+.*|(?:daily|weekly|monthly|annually|yearly|annual)"
-            r"|(?:.*\s)?(?:once|twice|times)\s+(?:a|per)\s+\w+")
-        mon = subs["month"]  # a full date ("November 15, 2017"; a month and year says less)
-        self.explicit_year_re = re.compile(
-            r"\b(?:" + mon + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+" + mon
-            + r",?\s+)((?:1[6-9]|20)\d\d)\b", re.I)
+        self.bare_duration_re = pat["bare_duration"]
+        self.later_re = pat["later"]
+        self.unit_re = re.compile(subs["unit"])
+        self.long_duration_re = pat["long_duration"]
+        self.frequency_re = pat["frequency"]
+        self.explicit_year_re = pat["explicit_year"]  # a full date ("November 15, 2017")
+        self.lead_determiner_re = pat["lead_determiner"]
+        self.range_start_re = pat["range_start"]
 
 
 DEFAULT_DATA = "times"
@@ -290,27 +305,19 @@ def _third(v: Value, k: int) -> Value:
 
 
 def _shift(d: date, unit: str, n: float) -> date:
-    if unit in ("second", "minute", "hour"):
-        return d
-    if unit == "day":
-        return d + timedelta(days=round(n))
-    if unit == "week":
-        return d + timedelta(days=round(7 * n))
-    if unit == "fortnight":
-        return d + timedelta(days=round(14 * n))
-    months = {"month": 1, "year": 12, "decade": 120, "century": 1200}[unit] * n
-    return d + relativedelta(months=round(months))
+    v = _vocab()
+    if unit in v.unit_days:
+        return d + timedelta(days=round(v.unit_days[unit] * n))
+    return d + relativedelta(months=round(v.unit_months[unit] * n))
 
 
 def _period_value(d: date, unit: str) -> Value:
-    """The calendar period of `unit` that holds `d`."""
-    if unit in ("second", "minute", "hour", "day"):
-        return _day(d)
-    if unit in ("week", "fortnight"):
-        return _week_of(d)
-    if unit == "month":
-        return _month(d.year, d.month)
-    return _year(d.year)
+    """The calendar period of `unit` that holds `d`: a day, a week, a month, else a year."""
+    v = _vocab()
+    days, months = v.unit_days.get(unit), v.unit_months.get(unit)
+    if days is not None:
+        return _day(d) if days <= 1 else _week_of(d)
+    return _month(d.year, d.month) if months == 1 else _year(d.year)
 
 
 def _range_precision(start: date, end: date) -> str:
@@ -452,6 +459,10 @@ class _Resolver:
         v = self.v
         rec = lambda t: self._resolve(t, ctx, depth + 1)  # noqa: E731
 
+        if s in v.deictic:  # whole phrases of the data first: "the week before last"
+            return self._deictic(v.deictic[s], ctx)
+        if s in v.anaphoric:
+            return self._anaphoric(v.anaphoric[s], ctx)
         m = self.re_since.match(s)
         if m:
             inner = rec(m.group(2))
@@ -491,7 +502,7 @@ class _Resolver:
             if rest != s:
                 return rec(rest)
 
-        if s in v.deictic:
+        if s in v.deictic:  # what a clock time or filler left
             return self._deictic(v.deictic[s], ctx)
         if s in v.anaphoric:
             return self._anaphoric(v.anaphoric[s], ctx)
@@ -555,6 +566,8 @@ class _Resolver:
         if spec == "next_weekend":
             return _weekend(a + timedelta(days=7 if a.weekday() >= 5 else 0), True)
         lo, hi = spec
+        if isinstance(lo, str):  # [unit, n]: the period n units from the current one
+            return _period_value(_shift(a, lo, hi), lo)
         return _day(a + timedelta(days=lo), a + timedelta(days=hi))
 
     def _anaphoric(self, spec, ctx: _Ctx) -> Value:
@@ -620,21 +633,21 @@ class _Resolver:
         if unit_word not in self.v.units:  # "the morning after the attack"
             if qty or not noun or direction in self.v.now_offsets or direction in self.v.edges:
                 return None
-            unit_word = "day"
+            unit_word = None
         if qty is None:
             # "years ago": a vague few; "the day before the rally": one
-            if unit_word.endswith("s"):
+            if unit_word in self.v.unit_plurals:
                 if direction not in self.v.now_offsets:
                     return None
-                qty = "several"
+                qty = self.v.implied_quantity["plural"]
             else:
-                qty = "one"
+                qty = self.v.implied_quantity["singular"]
         n = self._number(qty)
         if n is None:
             return None
         if half1 or half2:
             n += 0.5
-        unit = self.v.units[unit_word]
+        unit = self.v.units[unit_word] if unit_word else DAY
         sign = self.v.direction[direction]
         if noun and direction in self.v.edges:
             return None  # "two years earlier than planned"
@@ -649,7 +662,7 @@ class _Resolver:
         elif direction in self.v.now_offsets:
             anchor = ctx.deictic()
         else:  # "three days later": after the last date mentioned
-            if unit in ("second", "minute", "hour"):
+            if unit in self.v.clock_units:
                 return None  # "six minutes later" is not a date
             kind = "previous_mention" if unit in ("day", "week") else "previous_any"
             ref, _ = ctx.anchor_info(kind)
@@ -664,12 +677,13 @@ class _Resolver:
                     return Value(lo, hi, ref.precision)
             anchor = ctx.anchor(kind, sign)
         target = _shift(anchor, unit, sign * n)
-        if target > ctx.pub and not ctx.future and direction not in ("from now",):
+        ahead_of_now = direction in self.v.now_offsets and sign > 0  # "two days from now"
+        if target > ctx.pub and not ctx.future and not ahead_of_now:
             target = ctx.pub  # a past clause cannot run past publication
         if within:
             lo, hi = sorted((anchor, target))
             return Value(lo, hi, _range_precision(lo, hi))
-        if unit in ("decade", "century"):
+        if self.v.unit_months.get(unit, 0) > 12:  # "two decades ago": a year, not the decade
             return _year(target.year)
         if unit == "year" and n != int(n):
             return _month(target.year, target.month)
@@ -692,8 +706,8 @@ class _Resolver:
         m = self.re_rel_period.match(s)
         if m:
             the, mod, unit = m.groups()
-            if mod in ("previous", "following"):
-                step = -1 if mod == "previous" else 1
+            if mod in self.v.from_mention:
+                step = self.v.from_mention[mod]
                 a = ctx.anchor("previous_mention" if unit in ("week", "weekend") else "previous_any", step)
             else:
                 a = ctx.deictic()
@@ -730,11 +744,10 @@ class _Resolver:
             mod, qty, unit_word = m.groups()
             n = self._number(qty)
             unit = self.v.units[unit_word]
-            if n is None or unit in ("second", "minute", "hour"):
+            if n is None or unit in self.v.clock_units:
                 return None
-            a = ctx.anchor("previous_mention", 1 if mod == "following" else -1) \
-                if mod in ("previous", "preceding", "following") \
-                else ctx.deictic()
+            a = ctx.anchor("previous_mention", self.v.from_mention[mod]) \
+                if mod in self.v.from_mention else ctx.deictic()
             if self.v.direction[mod] > 0:
                 lo, hi = a, _shift(a, unit, n)
             else:
@@ -747,7 +760,7 @@ class _Resolver:
             mod, unit_word = m.groups()
             unit = self.v.units[unit_word]
             a = ctx.deictic()
-            n = self.v.numbers["a few"]
+            n = self.v.numbers[self.v.vague_range_quantity]
             if self.v.direction[mod] > 0:
                 lo, hi = a, _shift(a, unit, n)
             else:
@@ -760,7 +773,7 @@ class _Resolver:
             if inner is None or inner.precision != "day":
                 return None
             n = self._number(qty) if qty else 1
-            months = {"quarter": 3, "half": 6, "year": 12, "month": 1}.get(unit_word.rstrip("s"))
+            months = self.v.unit_months.get(self.v.period_units.get(unit_word))
             if months is None or n is None:
                 return None
             start = inner.end + timedelta(days=1) - relativedelta(months=round(months * n))
@@ -829,8 +842,7 @@ class _Resolver:
             mod, season, yr = m.groups()
             m0, m1, code = self.v.seasons[season]
             if yr:
-                y = {"this year": a.year, "last year": a.year - 1, "next year": a.year + 1}.get(yr)
-                y = int(yr) if y is None else y
+                y = int(yr) if yr[0].isdigit() else a.year + self.v.relative_years[yr]
                 return replace(_months(y, m0, m1), label=code)
             occ = [replace(_months(y, m0, m1), label=code) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
             way = self.v.direction.get(mod)
@@ -852,17 +864,16 @@ class _Resolver:
         m = self.re_year_part.match(s)
         if m:
             part, yr = m.groups()
-            if yr is None and part in ("beginning", "start", "end"):
+            if yr is None and part in self.v.yearless_parts:
                 return None
             m0, m1, *code = self.v.year_parts[part]
+            rel = self.v.relative_years.get(yr)
             if yr and yr[0].isdigit():
                 y = int(yr)
-            elif yr == "last year":
-                y = a.year - 1
-            elif yr == "next year":
-                y = a.year + 1
-            else:
-                y = a.year if (m0 <= a.month or ctx.future or yr == "this year") else a.year - 1
+            elif rel:
+                y = a.year + rel
+            else:  # "the first half": this year's, unless it has not begun
+                y = a.year if (m0 <= a.month or ctx.future or rel == 0) else a.year - 1
             return replace(_months(y, m0, m1), label=code[0] if code else None)
         m = self.re_year_part_tail.match(s)
         if m:
@@ -879,7 +890,7 @@ class _Resolver:
         text = s
         if m:
             wd, text = self.v.weekdays[m.group(1)], s[m.end():]
-        text = re.sub(r"^(?:the|next|this|last|coming)\s+", "", text)
+        text = self.v.lead_determiner_re.sub("", text)
         if text in self.v.months:
             return self._month_alone(self.v.months[text], ctx)
         m = self.re_month_of.match(text)
@@ -1113,7 +1124,7 @@ def _pieces(text: str, s: int, e: int, parts: list) -> list[tuple[int, int]]:
     if _resolvable(whole):
         for m in _vocab().coordinator_re.finditer(whole):
             a, b = whole[:m.start()], whole[m.end():]
-            a_core = re.sub(r"^(?:between|from)\s+", "", a, flags=re.I)
+            a_core = _vocab().range_start_re.sub("", a)
             clock = _vocab().clock_any
             if _resolvable(a_core) and _resolvable(b) and not re.fullmatch(r"\d{1,2}", b.strip()) \
                     and not clock.search(a_core) and not clock.search(b):
@@ -1143,7 +1154,7 @@ def _joinable(left: str, gap: str, right: str, v: _Vocab) -> bool:
         return True
     if g in v.clock_day_gaps and is_clock(left) and not is_clock(right):
         return True
-    if g in ("", "of") and v.rel_year_re.fullmatch(right.strip()) and v.month_word_re.search(left):
+    if g in v.year_gaps and v.rel_year_re.fullmatch(right.strip()) and v.month_word_re.search(left):
         return True  # "March 20 last year"
     if g == "," and v.weekday_end_re.search(left.strip()) and v.month_start_re.match(right.strip()):
         return True
@@ -1162,13 +1173,10 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     while start > sent_start:
         prev = doc[start - 1]
         low = prev.lower_
-        if low in v.left_modifiers and low not in ("from", "before", "after"):
+        if low in v.left_modifiers and low not in v.left_excluded:
             start -= 1
             continue
-        if low == "on" and start - 2 >= sent_start and doc[start - 2].lower_ in ("late", "early"):
-            start -= 2
-            continue
-        if low in ("-",) and start - 2 >= sent_start and doc[start - 2].lower_ == "mid":
+        if low in v.left_pairs and start - 2 >= sent_start and doc[start - 2].lower_ in v.left_pairs[low]:
             start -= 2
             continue
         break
@@ -1179,21 +1187,22 @@ def _extend(doc: Doc, span: TokenSpan) -> TokenSpan:
     while v.filler_re.match(core):
         core = v.filler_re.sub("", core, count=1)
     is_duration = bool(v.duration_re.fullmatch(core))
-    if end < sent_end and doc[end].lower_ == "ago":
+    if end < sent_end and doc[end].lower_ in v.right_now:
         end += 1
     elif end < sent_end and is_duration and doc[end].lower_ in v.offset_tails:
         end += 1
-    if tail and end - 1 >= start and doc[end - 1].lower_ in ("before", "after", "prior", "following") \
+    if tail and end - 1 >= start and doc[end - 1].lower_ in v.right_relations \
             and end < sent_end and (is_duration or len(tail) <= 3):
-        if doc[end - 1].lower_ == "prior" and doc[end].lower_ == "to":
+        if doc[end].lower_ == v.right_joiners.get(doc[end - 1].lower_):  # "prior to"
             end += 1
         np_end = _noun_phrase_end(doc, end, sent_end)
         if np_end:
             end = np_end
-    if end + 1 < sent_end and doc[end].lower_ == "local" and doc[end + 1].lower_ == "time":
-        end += 2
-    while end > start + 1 and (doc[end - 1].lower_ in ("'s", "\u2019s", "'", ",", ".", "-")
-                               or doc[end - 1].is_punct):
+    for phrase in v.right_phrases:  # "5 p.m. local time"
+        if end + len(phrase) <= sent_end and [t.lower_ for t in doc[end:end + len(phrase)]] == phrase:
+            end += len(phrase)
+            break
+    while end > start + 1 and (doc[end - 1].lower_ in v.trailing or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end]
 
@@ -1237,7 +1246,7 @@ def _is_not_date(text: str) -> bool:
     if v.bare_duration_re.fullmatch(core):
         later = v.later_re.search(core)
         unit = v.unit_re.search(core)
-        if later and unit and v.units.get(unit.group(0)) not in ("second", "minute", "hour"):
+        if later and unit and v.units.get(unit.group(0)) not in v.clock_units:
             return False  # "three days later" is a date
         return True
     if v.long_duration_re.fullmatch(core):
@@ -1319,7 +1328,7 @@ def _tense(span: TokenSpan) -> str:
             if h.lower_ in v.future_words or h.lemma_.lower() in v.intent_verbs:
                 return "either" if past(h) else "future"  # "plans to", "was expected to"
             if h.pos_ in ("NOUN", "PROPN") or h.lower_ in v.future_aux \
-                    or (h.lemma_ == "be" and h.tag_ in ("VBZ", "VBP")):
+                    or (h.lemma_ in v.copula_lemmas and h.tag_ in ("VBZ", "VBP")):
                 return "future"  # "the election to be held on", "is to take effect on"
             if any(c.dep_ in ("aux", "auxpass") and c.lower_ in v.future_aux for c in h.children):
                 return "future"
@@ -1333,7 +1342,7 @@ def _tense(span: TokenSpan) -> str:
     signal = {doc[span.start].lower_, doc[span.start - 1].lower_ if span.start else ""}
     if verb.lemma_.lower() in v.postpone_verbs and signal & v.postpone_preps:
         return "future"  # "postponed until Tuesday": after the postponing
-    if verb.tag_ == "VBD" or past(verb) or any(c.lemma_ == "have" for c in auxes):
+    if verb.tag_ == "VBD" or past(verb) or any(c.lemma_ in v.perfect_lemmas for c in auxes):
         return "past"
     if verb.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in auxes):
         return "present"  # "Congress reconvenes Jan. 24", "the case is heard in May"
