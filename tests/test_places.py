@@ -300,3 +300,44 @@ def test_event_place_is_the_scene_not_the_speaker(nlp):
     i = doc.text.index("hit")
     places, _ = P.event_place(doc, doc.char_span(i, i + 3))
     assert [p.place.text for p in places] == ["Idlib"]
+
+
+# ---------------------------------------------------------------- names inside names, short forms
+def test_place_inside_an_institution_name_is_a_mention_that_sets_no_scene(nlp):
+    # wn-bench-00210 (2020-03-16) and wn-bench-00185 (2020-01-28)
+    doc = run(nlp, "The United States Department of Health and Human Services declared the outbreak "
+                   "a \"public health emergency\".", "2020-03-16")
+    us = at(doc, "United States")
+    assert us.place.country == "US" and us.place.feature == "country"
+    assert us.metonymic
+    doc = run(nlp, "Yesterday evening, the Bavarian State Ministry of Public Health and Health Care in "
+                   "Munich, Germany confirmed a case of coronavirus.", "2020-01-28")
+    assert not at(doc, "Munich").metonymic
+
+
+def test_state_name_the_model_tags_as_an_organisation(nlp):
+    # GeoVirus (Wikinews): spaCy reads "Uttar Pradesh" as ORG
+    doc = run(nlp, "In the Northern Indian states of Bihar and Uttar Pradesh, as many as 12.5 million "
+                   "people have been displaced or affected.", "2007-08-08")
+    up = at(doc, "Uttar Pradesh")
+    assert (up.place.feature, up.place.country) == ("admin1", "IN")
+
+
+def test_short_form_defined_in_the_text(nlp):
+    # GeoVirus (Wikinews)
+    doc = run(nlp, "This follows earlier restrictions placed on horses in New South Wales (NSW). Mr "
+                   "McGauran said \"There will be a 72-hour ban on all race meetings in NSW.\"", "2007-08-25")
+    for nth in (0, 1):
+        nsw = at(doc, "NSW", nth)
+        assert (nsw.place.feature, nsw.place.country, nsw.place.name) == ("admin1", "AU", "New South Wales")
+    # a short form nobody defined stays unread
+    doc = run(nlp, "Ships broadcast their position via the Automatic Identification System (AIS).")
+    assert not doc._.places
+
+
+def test_island_without_a_unit_of_its_name(nlp):
+    # GeoVirus (Wikinews)
+    doc = run(nlp, "More than 650 people have now died after a tsunami hit the Indonesian island of "
+                   "Java on Monday afternoon.", "2006-07-20")
+    java = at(doc, "Java")
+    assert java.place.country == "ID" and km(java.place, -7.5, 110.0) < 161

@@ -110,6 +110,8 @@ def word_lists(cfg: dict) -> dict:
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
         "speech_verbs": set(cfg["speech_verbs"]),
         "polity_heads": {w.lower() for w in cfg["polity_heads"]},
+        "strong_city_population": int(cfg["strong_city_population"]),
+        "cause_heads": {w.lower() for w in cfg["cause_heads"]},
         "members": {w.lower() for w in cfg["membership_nouns"]},
     }
 
@@ -155,6 +157,7 @@ class Mention:
     char_start: Optional[int] = None  # a name inside a token ("U.S.–Mexico border")
     char_end: Optional[int] = None
     modifier: bool = False          # "U.S. citizens": a place as a noun modifier
+    in_name: bool = False           # "California Department of Public Health": inside a name
 
     def overlaps(self, other: "Mention") -> bool:
         if self.char_start is not None and other.char_start is not None:
@@ -192,9 +195,11 @@ class Finder:
     # ------------------------------------------------------------------ run
     def run(self) -> list[Mention]:
         self._block_names()
+        self._named_inside_names()
         self._cue_mentions()
         self._entity_mentions()
         self._proper_noun_mentions()
+        self._abbreviation_mentions()
         self._anaphor_mentions()
         out: list[Mention] = []
         rank = {"cue": 0, "ner": 1, "landmark": 2, "weak": 3, "anaphor": 4}
@@ -309,7 +314,60 @@ class Finder:
         return s, e
 
     def _whole_place(self, text: str) -> bool:
-        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
+        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text)
+                                   or self._unit_named(text))
+
+    def _unit_named(self, text: str) -> bool:
+        """A first-order unit's main name, written whole ("Uttar Pradesh", "KwaZulu-Natal")."""
+        if self._plain_word(text):
+            return False
+        return any(e.feature == "admin1" and nkey(e.name) == nkey(text) for e in self.gz.admins_named(text, 1))
+
+    def _plain_word(self, text: str) -> bool:
+        """A word that names no place by itself ("Central", "Union", "West")."""
+        low = text.lower()
+        return text in self.w["stop_names"] or nkey(text) in self.w["not_places"] \
+            or low in self.w["directions"] or low in self.w["org_heads"]
+
+    def _strong_name(self, text: str) -> bool:
+        """A name that is a place by itself wherever it stands: a country, a first-order unit or
+        a city of `strong_city_population` people."""
+        if self._plain_word(text) or text.isupper() and len(text) <= 3 and not self.gz.country_named(text):
+            return False
+        if self._whole_place(text):
+            return True
+        big = self.w["strong_city_population"]
+        return any(primary and e.population >= big for e, primary in self.gz.cities_named(text))
+
+    def _named_inside_names(self) -> None:
+        """Places named inside an organisation's name ("California Department of Public
+        Health", "Children's Hospital of Pittsburgh"): mentions of the place that never set the
+        scene of an event (`in_name`; resolved as metonymic)."""
+        doc, i = self.doc, 0
+        while i < len(doc):
+            if i not in self.blocked:
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j in self.blocked:
+                j += 1
+            if any(t.lower_ in self.w["cause_heads"] for t in doc[max(0, i - 2):min(j + 1, len(doc))]):
+                i = j   # "Freedom of Russia Legion": a cause, not a place
+                continue
+            k = i
+            while k < j:
+                hit = next((e for e in range(min(j, k + 4), k, -1)
+                            if all(_is_cap(t) or t.text == "-" for t in doc[k:e]) and _is_cap(doc[e - 1])
+                            and doc[e - 1].lower_ not in self.w["org_heads"]
+                            and self._strong_name(doc[k:e].text)), None) \
+                    if _is_cap(doc[k]) and doc[k].lower_ not in DETERMINERS else None
+                if hit is None:
+                    k += 1
+                    continue
+                self.mentions.append(Mention(start=k, end=hit, text=doc[k:hit].text, source="ner",
+                                             label="GPE", in_name=True))
+                k = hit
+            i = j
 
     def _landmark_head(self, start: int, end: int) -> Optional[str]:
         doc = self.doc
@@ -531,6 +589,23 @@ class Finder:
                     self._add(i, j, "weak")
             i = max(j, i + 1)
 
+    def _abbreviation_mentions(self) -> None:
+        """"New South Wales (NSW)": the short form the article defines stands for the name
+        wherever it is written."""
+        doc, short = self.doc, {}
+        for m in self.mentions:
+            e = m.end
+            if m.char_start is None and e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+                abbr, words = doc[e + 1].text, [t.text for t in doc[m.start:e] if _is_cap(t)]
+                if abbr.isupper() and 2 <= len(abbr) <= 5 and len(words) >= 2 \
+                        and abbr == "".join(w[0] for w in words).upper():
+                    short.setdefault(abbr, m.text)
+        for tok in doc:
+            if tok.text in short and tok.i not in self.blocked:
+                self.mentions = [o for o in self.mentions if not (o.start <= tok.i < o.end)]
+                self.mentions.append(Mention(start=tok.i, end=tok.i + 1, text=short[tok.text],
+                                             source="ner", label="GPE"))
+
     def _anaphor_mentions(self) -> None:
         doc, anaphors = self.doc, self.w["anaphors"]
         for tok in doc:
@@ -643,7 +718,8 @@ class Resolver:
     def run(self) -> None:
         for m in self.mentions:
             # "U.S.-Russia talks", "U.S. citizens": a country as a modifier sets no scene
-            if m.source in ("cue", "ner", "weak") and m.level in (None, "country") and not m.modifier:
+            if m.source in ("cue", "ner", "weak") and m.level in (None, "country") and not m.modifier \
+                    and not m.in_name:
                 c = self.gz.country_named(m.text)
                 if c is not None and _is_cap(self.doc[m.start]) or (c is not None and m.text.isupper()):
                     self.countries[c.country] += 1
@@ -1038,6 +1114,8 @@ class Resolver:
         score = m.score
         if e.feature == "country":
             return True
+        if e.feature == "admin1" and m.label != "PERSON" and nkey(e.name) == nkey(m.text):
+            return True     # a state's own name, mistagged ("Uttar Pradesh" as ORG)
         if m.locative:
             return score >= 5.0
         need = 9.0 if m.label in ("PERSON", "ORG") else 7.0
@@ -1275,6 +1353,8 @@ class Resolver:
 
     # ------------------------------------------------------------------ metonymy
     def _metonymic(self, m: Mention) -> bool:
+        if m.in_name:
+            return True
         if m.source == "anaphor" or m.feature == "other" or m.entry.feature not in (
                 "country", "city", "admin1", "landmark"):
             return False
