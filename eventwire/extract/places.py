@@ -694,6 +694,7 @@ class Resolver:
         self.resolved_countries: Counter = Counter()
         self.prior_countries: Counter = Counter()   # of the first reading of the names
         self.admin1_keys: Counter = Counter()
+        self.named_units: set = set()      # first-order units the text names (first pass)
         self.sense: dict[tuple[str, Optional[str]], Entry] = {}
         self.sticky: dict[str, tuple[int, Entry]] = {}
         # words of people's names ("Jackson" of "Amy Berman Jackson"), as `Finder` found them
@@ -730,6 +731,7 @@ class Resolver:
         # twice, so that a name early in the text is read with the whole text's countries
         self._resolve_names()
         self.prior_countries = Counter(self.resolved_countries)
+        self.named_units = {k for k, n in self.admin1_keys.items() if n >= 2}
         for m in self.mentions:
             if m.source in ("cue", "ner", "weak"):
                 m.entry, m.name, m.score = None, None, 0.0
@@ -983,6 +985,10 @@ class Resolver:
             if e.feature == "admin1" or gz.is_main_name(e, text):
                 cands.append((e, True))
         cands += [(e, True) for e in gz.extra_named(text) if all(e.key != c.key for c, _ in cands)]
+        if self.named_units and m.source in ("ner", "cue"):
+            # "Malakoff" in an article that names Texas: the small town of that state
+            cands += [(e, True) for e in gz.small_places_named(text)
+                      if e.admin1_key in self.named_units and all(e.key != c.key for c, _ in cands)]
         return cands
 
     def _best(self, m: Mention, text: str, level: Optional[str],
