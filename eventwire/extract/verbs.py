@@ -54,16 +54,22 @@ def _forms(tok: Token) -> set[str]:
     return {low, lemma, low.rstrip("s"), lemma.rstrip("s")}
 
 
-def _match_seq(words: list[list[str]], tokens: list[Token]) -> bool:
-    """Every pattern word, in order, among `tokens` (a multi-word alternative as a run)."""
+@lru_cache(maxsize=None)
+def _parts(alt: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p, p.rstrip("s")) for p in alt.split())
+
+
+def _match_seq(words: list[list[str]], forms: list[set[str]]) -> bool:
+    """Every pattern word, in order, among the tokens whose `_forms` are `forms` (a multi-word
+    alternative as a run)."""
     pos = 0
     for alts in words:
         found = False
-        while pos < len(tokens) and not found:
+        while pos < len(forms) and not found:
             for alt in alts:
-                parts = alt.split()
-                run = tokens[pos:pos + len(parts)]
-                if len(run) == len(parts) and all(p in _forms(t) or p.rstrip("s") in _forms(t) for p, t in zip(parts, run)):
+                parts = _parts(alt)
+                run = forms[pos:pos + len(parts)]
+                if len(run) == len(parts) and all(p in f or ps in f for (p, ps), f in zip(parts, run)):
                     found = True
                     pos += len(parts)
                     break
@@ -100,7 +106,8 @@ def sense_of(verb: Token) -> Optional[VerbSense]:
     for particle, pcode in entry["phrases"].items():
         if particle in particles and pcode:
             code = pcode
-    after, before = _after(verb), _before(verb)
+    # each token's forms once, not once per pattern tried
+    after, before = [_forms(t) for t in _after(verb)], [_forms(t) for t in _before(verb)]
     best = -1
     for pre, post, pcode in d["blocks"].get(entry["block"], ()):
         size = len(pre) + len(post)
