@@ -124,11 +124,20 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     """With no number in the text, each named person or singular person noun undergoing a
     killing, injury, capture or arrest counts one ("Babaryka was arrested": arrested 1)."""
     tok = draft.trigger.root
-    kind = count_lexicon()["kind_of"].get(tok.lemma_.lower())
+    lex = count_lexicon()
+    # "X died", "X was killed", "X shot dead": the word, or its result complement, says what happened
+    result = [c for c in tok.children if c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in lex["kind_of"]]
+    kind = lex["kind_of"].get(tok.lemma_.lower()) or (lex["kind_of"][result[0].lemma_.lower()] if result else None)
     if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
         return
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
-    heads = [antecedent(c) for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    deps = {c.dep_ for c in tok.children}
+    if deps & {"nsubjpass", "auxpass"}:
+        role = "nsubjpass"
+    elif "dobj" not in deps and (tok.lemma_.lower() in lex["passive_harm"] or result):
+        role = "nsubj"
+    else:
+        role = "dobj"
+    heads = [antecedent(c) for c in tok.children if c.dep_ == role]
     heads = [t for h in heads for t in (h, *h.conjuncts)]
     institutions = set(vocab.load("scope")["political_sectors"]) - {"JRN", "REF", "PTY"}  # not a person
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at

@@ -245,6 +245,8 @@ def reduced_passive(verb: Token) -> bool:
     def bare(v: Token) -> bool:
         return not has_child(v, ("aux", "auxpass", "dobj"))
 
+    if verb.tag_ in ("VBN", "VBD") and bare(verb) and _harm_complement(verb):
+        return True  # "journalist X shot dead in Aden": the subject is the one shot
     if verb.tag_ != "VBN" or not bare(verb):
         return False
     # "had taken X captive and offered Y": a conjunct shares the auxiliary of the verb it joins
@@ -254,6 +256,18 @@ def reduced_passive(verb: Token) -> bool:
             break
         node = node.head
     return node is verb or bare(node)
+
+
+@lru_cache(maxsize=1)
+def _harm_words() -> frozenset:
+    """Words that say people were killed or hurt (`counts.yaml` kinds)."""
+    kinds = vocab.load("counts")["kinds"]
+    return frozenset(kinds["killed"]) | frozenset(kinds["injured"])
+
+
+def _harm_complement(verb: Token) -> bool:
+    """A result state as the verb's complement ("shot dead", "beaten unconscious")."""
+    return any(c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in _harm_words() for c in verb.children)
 
 
 def antecedent(tok: Token) -> Token:
@@ -314,7 +328,9 @@ class Arguments:
 
     def of_verb(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
-        passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb)
+        # "X died": a harm word that names no doer has the harmed as its subject
+        passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb) or (
+            verb.lemma_.lower() in vocab.load("counts")["passive_harm"])
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
             recipients += self.actors_of(verb.head)
         if passive:
@@ -345,8 +361,14 @@ class Arguments:
 
     def of_noun(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
+        # "Nabil's murder", "his death": the possessor of a harm word with no "of" object is
+        # the one harmed, not the one who harmed ("Russia's killing of civilians")
+        victim_poss = noun.lemma_.lower() in _harm_words() and not any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
         for c in noun.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            if c.dep_ == "poss" and victim_poss:
+                recipients += self.actors_of(c)
+            elif c.dep_ in ("poss", "compound", "amod", "nmod"):
                 actors += self.actors_of(c)
             elif c.dep_ == "prep":
                 for p in c.children:
