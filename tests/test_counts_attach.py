@@ -11,20 +11,8 @@ SAMPLES = yaml.safe_load((DATA / "stages" / "attach.yaml").read_text(encoding="u
 
 
 @pytest.fixture(scope="module")
-def upto(nlp):
-    """The Doc of a sample after the stages before `stop`."""
-    from eventwire.nlp import make_doc
-
-    def _run(key: str, stop: str):
-        sample = SAMPLES[key]
-        doc = make_doc(nlp, sample["text"], sample["date"])
-        for name, proc in nlp.pipeline:
-            if name == stop:
-                break
-            doc = proc(doc)
-        return doc
-
-    return _run
+def upto(run_until):
+    return lambda key, stop: run_until(SAMPLES[key], stop)
 
 
 def _sample_events(extract_text, key):
