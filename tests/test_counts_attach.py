@@ -44,3 +44,41 @@ def test_assembler_folds_the_killing_and_counts_the_named_victim(extract_text):
     assert _names(e.actors) == ["Multiple assailants"]
     assert e.counts.killed and e.counts.killed.value == 1
     assert e.date.start == "2020-06-02" and len(e.evidence) == 3
+
+
+def test_counts_stage_reads_a_total_that_rises_to_a_value(upto):
+    doc = upto("elpaso", "eventwire_triggers")
+    killed = [(c.count.value, c.count.qualifier) for c in doc._.counts if c.kind == "killed"]
+    assert (22, "exact") in killed  # "with the death toll rising to 22 people on Monday"
+    assert (25, "exact") in [(c.count.value, c.count.qualifier) for c in doc._.counts if c.kind == "injured"]
+
+
+def test_scope_drops_harm_that_defines_a_kind_of_event(upto):
+    from eventwire.extract.scope import Scope, ScopeWords
+
+    doc = upto("archive", "eventwire_scope")
+    assert any(t.type == "ASSAULT" for t in doc._.triggers)  # "killed" fires as a word
+    scope = Scope(doc, ScopeWords.load())
+    assert not [t for t in doc._.triggers if scope.keep(t)]
+    assert not any(scope.harm_in_scope(c.anchor) for c in doc._.counts if c.kind == "killed")
+
+
+def test_assembler_gives_result_and_restated_counts_to_the_one_attack(extract_text):
+    """The harm under the shooting ("with 25 others injured", the toll "on Monday") and the
+    victims "killed in the attack" and who "died in the attack" in later sentences are the
+    lead's shooting; the largest exact toll is its count."""
+    sample = SAMPLES["elpaso"]
+    text = sample["text"]
+    assaults = [e for e in extract_text(text, sample["date"]).events if e.type == "ASSAULT"]
+    assert len(assaults) == 1, [(e.date.text, e.evidence) for e in assaults]
+    e = assaults[0]
+    assert (e.counts.killed.value, e.counts.injured.value) == (22, 25)
+    assert e.date.start == "2019-08-03"
+    told = {text[s.start:s.end].split(",")[0] for s in e.evidence}
+    assert {"According to Mexican President Andrés Manuel López Obrador",
+            "Another report from the Mexican government during the weekend said eight Mexicans died in the attack."} <= told
+
+
+def test_an_attack_archive_definition_gives_no_event(extract_text):
+    sample = SAMPLES["archive"]
+    assert not extract_text(sample["text"], sample["date"]).events

@@ -22,7 +22,7 @@ from .counts import lexicon as count_lexicon
 from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, main_place,
                      make_trigger, modes_for, violent)
 from .mentions import CountSpan, PlaceSpan, char_span
-from .merge import merge
+from .merge import absorb, merge
 
 # Statuses that say the act did not (yet) happen as reported.
 UNREAL = ("negated", "planned", "conditional")
@@ -149,6 +149,44 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
         draft.counts[kind] = Count(value=len(people), qualifier="exact", text=span.text, span=char_span(span))
 
 
+RESULT_DEPTH = 6  # words between a harm word and the act it is the result of
+
+
+def fold_results(drafts: list[EventDraft]) -> list[EventDraft]:
+    """A harm word under an act of its type in its sentence states that act's result ("shot
+    shoppers ..., with 25 others injured", "attacked the convoy, killing five"): one event,
+    whatever time expression the harm word has of its own ("the toll rising to 22 on Monday")."""
+    harm = count_lexicon()["kind_of"]
+    by_root: dict[int, EventDraft] = {}
+    for d in drafts:
+        by_root.setdefault(d.trigger.root.i, d)
+    out = []
+    for d in drafts:
+        tok = d.trigger.root
+        governor = None
+        if harm.get(tok.lemma_.lower()) in ("killed", "injured") and not d.implied:
+            node = tok
+            for _ in range(RESULT_DEPTH):
+                if node.head == node or (node.dep_ == "relcl" and node.head.i not in by_root):
+                    break  # "another in Chippewa Falls where at least five died": its own scene
+                node = node.head
+                other = by_root.get(node.i)
+                if other is not None and other is not d and other.type == d.type:
+                    governor = other
+                    break
+            scene = set(vocab.load("merge")["scene"])
+            for p in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in scene):
+                # "killed in the attack": the harm is the result of the act named there
+                other = next((by_root[x.i] for x in p.children if x.dep_ == "pobj" and x.i in by_root), None)
+                if governor is None and other is not None and other.type == d.type:
+                    governor = other
+        if governor is None:
+            out.append(d)
+        else:
+            absorb(governor, d)
+    return out
+
+
 def share_actors(drafts: list[EventDraft]) -> None:
     """An agentless act takes the actors of the same kind of act in its sentence
     ("forces shelled the region and two people were killed")."""
@@ -183,6 +221,7 @@ def assemble(doc: Doc) -> list[EventDraft]:
     drafts += implied_by_counts(doc, args, drafts, main)
     for d in drafts:
         count_named_victims(doc, args, d)
+    drafts = fold_results(drafts)
     share_actors(drafts)
     previous: list = []  # claimants so far: who "the statement" of a later sentence is from
     for d in sorted(drafts, key=lambda d: d.trigger.start):

@@ -461,11 +461,14 @@ class Trigger:
         return self.span.root
 
 
+CONTENT_DEPTH = 5  # "charged the suspect in the shooting with capital murder": murder is the charge
+
+
 def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     """A trigger inside the content of an act that takes a clause ("agreed to meet")."""
     node = tok
     takers = ontology()["content_takers"]
-    for _ in range(3):
+    for _ in range(CONTENT_DEPTH):
         if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl") or node.head == node:
             return False
         node = node.head
