@@ -82,3 +82,14 @@ def test_assembler_gives_result_and_restated_counts_to_the_one_attack(extract_te
 def test_an_attack_archive_definition_gives_no_event(extract_text):
     sample = SAMPLES["archive"]
     assert not extract_text(sample["text"], sample["date"]).events
+
+
+def test_dating_takes_an_undated_past_perfect_act_for_background(upto, extract_text):
+    from eventwire.extract import dating
+
+    doc = upto("sanctions", "eventwire_assemble")
+    designated, levied = (next(t for t in doc if t.lower_ == w) for w in ("designated", "levied"))
+    assert dating.past_perfect(doc[levied.i:levied.i + 1]) and not dating.past_perfect(doc[designated.i:designated.i + 1])
+    sample = SAMPLES["sanctions"]
+    events = sorted(extract_text(sample["text"], sample["date"]).events, key=lambda e: e.evidence[0].start)
+    assert [(e.date.basis, e.historical) for e in events] == [("text", True), ("publication", True)]

@@ -50,7 +50,8 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     base = float(entry.get("confidence", 0.55 if span.root.pos_ == "VERB" else 0.45))
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
                        time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
-                       evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base)
+                       evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base,
+                       background=time is None and dating.past_perfect(span))
             for place in places or [None]]
 
 

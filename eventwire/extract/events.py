@@ -77,6 +77,7 @@ class EventDraft:
     date_from_context: bool = False  # dated by the scene's day, no time expression governs it
     dates: list[tuple[EventDate, bool]] = field(default_factory=list)  # of the mentions folded in
     mentions: list[Span] = field(default_factory=list)  # triggers of the mentions folded in
+    background: bool = False  # every mention told in the past perfect, none dated
 
     @property
     def sent(self) -> Span:

@@ -150,6 +150,7 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
     a.mode = a.mode + [m for m in b.mode if m not in a.mode]
     a.context = sorted(set(a.context) | set(b.context))
     a.implied = a.implied and b.implied
+    a.background = a.background and b.background
 
 
 def merge(drafts: list[EventDraft]) -> list[EventDraft]:
