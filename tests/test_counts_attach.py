@@ -93,3 +93,12 @@ def test_dating_takes_an_undated_past_perfect_act_for_background(upto, extract_t
     sample = SAMPLES["sanctions"]
     events = sorted(extract_text(sample["text"], sample["date"]).events, key=lambda e: e.evidence[0].start)
     assert [(e.date.basis, e.historical) for e in events] == [("text", True), ("publication", True)]
+
+
+def test_triggers_skip_the_condition_of_an_offer_and_acts_no_one_names(upto):
+    offer = upto("offer", "eventwire_scope")
+    assert "meet" not in [t.span.text for t in offer._.triggers]  # "... if he came to meet the fighters"
+    assert any(t.lower_ == "meet" and t.pos_ == "VERB" for t in offer)
+    assurance = upto("assurance", "eventwire_scope")
+    assert "operations" not in [t.span.text for t in assurance._.triggers]  # "not allow any ... operations"
+    assert "opposed" in [t.span.text for t in assurance._.triggers]

@@ -39,7 +39,7 @@ def ontology() -> dict:
     data["mode_single"], data["mode_multi"] = single, multi
     data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
     data["rank"] = {f: n for n, f in enumerate(data["feature_rank"])}
-    for key in ("content_takers", "material", "distinct_modes", "leading_modes"):
+    for key in ("content_takers", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
         data[key] = set(data[key])
     return data
 
@@ -465,8 +465,27 @@ class Trigger:
 CONTENT_DEPTH = 5  # "charged the suspect in the shooting with capital murder": murder is the charge
 
 
+def _conditional_part(tok: Token, trigger_at: dict[int, dict]) -> bool:
+    """A trigger in the condition ("if ...") of another act."""
+    marks = ontology()["condition_marks"]
+    node = tok
+    for _ in range(CONTENT_DEPTH):
+        if node.head == node:
+            return False
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in node.children):
+            head = node.head  # an act, or what someone would or will do (an offer, a threat)
+            return head.i in trigger_at or any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
+        node = node.head
+    return False
+
+
 def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
-    """A trigger inside the content of an act that takes a clause ("agreed to meet")."""
+    """A trigger inside the content of an act that takes a clause ("agreed to meet"), in the
+    condition of another act, or a noun that names no particular act ("any operations")."""
+    if tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ontology()["nonspecific"] for c in tok.children):
+        return True
+    if _conditional_part(tok, trigger_at):
+        return True
     node = tok
     takers = ontology()["content_takers"]
     for _ in range(CONTENT_DEPTH):
