@@ -102,3 +102,25 @@ def test_triggers_skip_the_condition_of_an_offer_and_acts_no_one_names(upto):
     assurance = upto("assurance", "eventwire_scope")
     assert "operations" not in [t.span.text for t in assurance._.triggers]  # "not allow any ... operations"
     assert "opposed" in [t.span.text for t in assurance._.triggers]
+
+
+def test_assembler_folds_harm_in_last_nights_attack_and_keeps_the_larger_bound(extract_text):
+    """"five other civilians ... died in last night's attack; twenty more ... were injured": the
+    bombing's victims; one named victim under "at least five others" is a part of the toll."""
+    assaults = [e for e in _sample_events(extract_text, "mokha") if e.type == "ASSAULT" and not e.historical]
+    lead = [e for e in assaults if any(s.start == 198 for s in e.evidence)]  # "At least five other civilians ..."
+    assert len(lead) == 1 and lead[0].evidence[0].start == 0, [(e.date.text, e.evidence) for e in assaults]
+    killed = lead[0].counts.killed
+    assert (killed.value, killed.qualifier) == (6, "at_least")
+    assert "explosives" in lead[0].mode
+
+
+def test_merge_prefers_a_lower_bound_above_an_exact_part():
+    from eventwire.extract.merge import _better_count
+    from eventwire.models import Count
+
+    one = Count(value=1, qualifier="exact", text="photojournalist Ziad al-Sharabi", span={"start": 63, "end": 90})
+    bound = Count(value=6, qualifier="at_least", text="at least five others", span={"start": 40, "end": 61})
+    assert _better_count(one, bound) is bound and _better_count(bound, one) is bound
+    toll = Count(value=22, qualifier="exact", text="22 people", span={"start": 0, "end": 9})
+    assert _better_count(toll, Count(value=20, qualifier="at_least", text="more than 20", span={"start": 0, "end": 12})) is toll

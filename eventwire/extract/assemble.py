@@ -153,38 +153,61 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
 RESULT_DEPTH = 6  # words between a harm word and the act it is the result of
 
 
+def _result_of(d: EventDraft, by_root: dict[int, EventDraft], harm: dict) -> Optional[EventDraft]:
+    """The act a harm draft is the result of: the act named by "in"/"during" ("died in last
+    night's attack"), else an act of its type above it in its sentence."""
+    tok = d.trigger.root
+    if harm.get(tok.lemma_.lower()) not in ("killed", "injured") or d.implied:
+        return None
+    scene = set(vocab.load("merge")["scene"])
+    for p in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in scene):
+        other = next((by_root[x.i] for x in p.children if x.dep_ == "pobj" and x.i in by_root), None)
+        if other is not None and other.type == d.type:
+            return other
+    node = tok
+    for _ in range(RESULT_DEPTH):
+        if node.head == node or (node.dep_ == "relcl" and node.head.i not in by_root):
+            break  # "another in Chippewa Falls where at least five died": its own scene
+        node = node.head
+        other = by_root.get(node.i)
+        if other is not None and other is not d and other.type == d.type:
+            return other
+    return None
+
+
 def fold_results(drafts: list[EventDraft]) -> list[EventDraft]:
     """A harm word under an act of its type in its sentence states that act's result ("shot
     shoppers ..., with 25 others injured", "attacked the convoy, killing five"): one event,
-    whatever time expression the harm word has of its own ("the toll rising to 22 on Monday")."""
+    whatever time expression the harm word has of its own ("the toll rising to 22 on Monday").
+    Harm words joined to each other ("five died in the attack; twenty more were injured")
+    share the act."""
     harm = count_lexicon()["kind_of"]
     by_root: dict[int, EventDraft] = {}
     for d in drafts:
         by_root.setdefault(d.trigger.root.i, d)
+    governor = {id(d): _result_of(d, by_root, harm) for d in drafts}
+
+    def act(d: EventDraft) -> Optional[EventDraft]:
+        seen = set()
+        while governor.get(id(d)) is not None and id(d) not in seen:
+            seen.add(id(d))
+            d = governor[id(d)]
+        return d if seen else None
+
+    for d in drafts:  # a harm word above another that found its act ("injured" over "died in the attack")
+        if governor[id(d)] is None and harm.get(d.trigger.root.lemma_.lower()) in ("killed", "injured"):
+            below = [o for o in drafts if governor[id(o)] is not None and o.trigger.root.head.i == d.trigger.root.i
+                     and harm.get(o.trigger.root.lemma_.lower())]
+            target = next((a for a in map(act, below) if a is not None and a is not d), None)
+            if target is not None and target.type == d.type:
+                governor[id(d)] = target
     out = []
     for d in drafts:
-        tok = d.trigger.root
-        governor = None
-        if harm.get(tok.lemma_.lower()) in ("killed", "injured") and not d.implied:
-            node = tok
-            for _ in range(RESULT_DEPTH):
-                if node.head == node or (node.dep_ == "relcl" and node.head.i not in by_root):
-                    break  # "another in Chippewa Falls where at least five died": its own scene
-                node = node.head
-                other = by_root.get(node.i)
-                if other is not None and other is not d and other.type == d.type:
-                    governor = other
-                    break
-            scene = set(vocab.load("merge")["scene"])
-            for p in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in scene):
-                # "killed in the attack": the harm is the result of the act named there
-                other = next((by_root[x.i] for x in p.children if x.dep_ == "pobj" and x.i in by_root), None)
-                if governor is None and other is not None and other.type == d.type:
-                    governor = other
-        if governor is None:
+        target = act(d)
+        if target is None or target is d:
             out.append(d)
         else:
-            absorb(governor, d)
+            absorb(target, d)
     return out
 
 

@@ -67,8 +67,9 @@ def _actors_compatible(a: EventDraft, b: EventDraft) -> bool:
 
 
 def _definite(tok) -> bool:
+    """"the attack", "this shooting", "last night's attack": a particular act."""
     return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in vocab.load("merge")["definite"]
-                                      for c in tok.children)
+                                      or c.dep_ == "poss" for c in tok.children)
 
 
 def antecedent_word(d: EventDraft):
@@ -118,7 +119,10 @@ def _better_count(x: Optional[Count], y: Optional[Count]) -> Optional[Count]:
     if x is None or y is None:
         return x or y
     if (x.qualifier == "exact") != (y.qualifier == "exact"):
-        return x if x.qualifier == "exact" else y
+        exact, bound = (x, y) if x.qualifier == "exact" else (y, x)
+        if bound.qualifier == "at_least" and exact.value < bound.value:
+            return bound  # one named victim under "at least six": a part of the toll
+        return exact
     return x if x.value >= y.value else y
 
 
