@@ -124,3 +124,13 @@ def test_merge_prefers_a_lower_bound_above_an_exact_part():
     assert _better_count(one, bound) is bound and _better_count(bound, one) is bound
     toll = Count(value=22, qualifier="exact", text="22 people", span={"start": 0, "end": 9})
     assert _better_count(toll, Count(value=20, qualifier="at_least", text="more than 20", span={"start": 0, "end": 12})) is toll
+
+
+def test_assembler_places_background_with_no_place_of_its_own_in_the_country(extract_text):
+    events = _sample_events(extract_text, "drone")
+    drone = [e for e in events if "drone" in e.mode]
+    assert len(drone) == 1 and drone[0].historical
+    assert (drone[0].location.name, drone[0].location.feature) == ("Yemen", "country")
+    assert drone[0].counts.killed.value == 6
+    today = [e for e in events if e.type == "ASSAULT" and not e.historical]
+    assert today and today[0].location.name == "Aden"  # the story's own town stays

@@ -255,8 +255,19 @@ def assemble(doc: Doc) -> list[EventDraft]:
     drafts = merge(drafts)
     for d in drafts:
         dating.settle(doc, d)
+        if d.historical and not d.place_from_text:
+            d.place = country_of(doc, d.place)
         d.confidence = confidence(d)
     return drafts
+
+
+def country_of(doc: Doc, place: Optional[PlaceSpan]) -> Optional[PlaceSpan]:
+    """The country mention of the article's place: where background told with no place of its
+    own happened, as far as the text says (the story's town is where today's news is)."""
+    if place is None or place.place.feature == "country":
+        return place
+    return next((p for p in doc._.places or () if p.place.feature == "country" and not p.metonymic
+                 and p.place.country == place.place.country), place)
 
 
 class Assembler:
