@@ -31,6 +31,22 @@ def run(nlp):
 
 
 @pytest.fixture(scope="session")
+def run_until(nlp):
+    """Run the pipeline on a sample ({text, date}) up to (not including) the stage `stop`; returns the Doc."""
+    from eventwire.nlp import make_doc
+
+    def _run(sample: dict, stop: str):
+        doc = make_doc(nlp, sample["text"], sample["date"])
+        for name, proc in nlp.pipeline:
+            if name == stop:
+                break
+            doc = proc(doc)
+        return doc
+
+    return _run
+
+
+@pytest.fixture(scope="session")
 def extract_text():
     from eventwire.core import extract_text
 

@@ -11,20 +11,8 @@ SENTENCES = yaml.safe_load((DATA / "stages" / "sentences.yaml").read_text(encodi
 
 
 @pytest.fixture(scope="module")
-def upto(nlp):
-    """Run the pipeline on a sample up to (not including) the stage `stop`; returns the Doc."""
-    from eventwire.nlp import make_doc
-
-    def _run(key: str, stop: str):
-        sample = SENTENCES[key]
-        doc = make_doc(nlp, sample["text"], sample["date"])
-        for name, proc in nlp.pipeline:
-            if name == stop:
-                break
-            doc = proc(doc)
-        return doc
-
-    return _run
+def upto(run_until):
+    return lambda key, stop: run_until(SENTENCES[key], stop)
 
 
 def _scope(doc):

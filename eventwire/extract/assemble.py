@@ -22,7 +22,7 @@ from .counts import lexicon as count_lexicon
 from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, main_place,
                      make_trigger, modes_for, violent)
 from .mentions import CountSpan, PlaceSpan, char_span
-from .merge import merge
+from .merge import absorb, merge
 
 # Statuses that say the act did not (yet) happen as reported.
 UNREAL = ("negated", "planned", "conditional")
@@ -50,7 +50,8 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     base = float(entry.get("confidence", 0.55 if span.root.pos_ == "VERB" else 0.45))
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
                        time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
-                       evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base)
+                       evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base,
+                       background=time is None and dating.past_perfect(span))
             for place in places or [None]]
 
 
@@ -124,11 +125,20 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     """With no number in the text, each named person or singular person noun undergoing a
     killing, injury, capture or arrest counts one ("Babaryka was arrested": arrested 1)."""
     tok = draft.trigger.root
-    kind = count_lexicon()["kind_of"].get(tok.lemma_.lower())
+    lex = count_lexicon()
+    # "X died", "X was killed", "X shot dead": the word, or its result complement, says what happened
+    result = [c for c in tok.children if c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in lex["kind_of"]]
+    kind = lex["kind_of"].get(tok.lemma_.lower()) or (lex["kind_of"][result[0].lemma_.lower()] if result else None)
     if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
         return
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
-    heads = [antecedent(c) for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    deps = {c.dep_ for c in tok.children}
+    if deps & {"nsubjpass", "auxpass"}:
+        role = "nsubjpass"
+    elif "dobj" not in deps and (tok.lemma_.lower() in lex["passive_harm"] or result):
+        role = "nsubj"
+    else:
+        role = "dobj"
+    heads = [antecedent(c) for c in tok.children if c.dep_ == role]
     heads = [t for h in heads for t in (h, *h.conjuncts)]
     institutions = set(vocab.load("scope")["political_sectors"]) - {"JRN", "REF", "PTY"}  # not a person
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
@@ -138,6 +148,67 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
         first, last = min(people, key=lambda t: t.i), max(people, key=lambda t: t.i)
         span = doc[first.left_edge.i:last.i + 1]
         draft.counts[kind] = Count(value=len(people), qualifier="exact", text=span.text, span=char_span(span))
+
+
+RESULT_DEPTH = 6  # words between a harm word and the act it is the result of
+
+
+def _result_of(d: EventDraft, by_root: dict[int, EventDraft], harm: dict) -> Optional[EventDraft]:
+    """The act a harm draft is the result of: the act named by "in"/"during" ("died in last
+    night's attack"), else an act of its type above it in its sentence."""
+    tok = d.trigger.root
+    if harm.get(tok.lemma_.lower()) not in ("killed", "injured") or d.implied:
+        return None
+    scene = set(vocab.load("merge")["scene"])
+    for p in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in scene):
+        other = next((by_root[x.i] for x in p.children if x.dep_ == "pobj" and x.i in by_root), None)
+        if other is not None and other.type == d.type:
+            return other
+    node = tok
+    for _ in range(RESULT_DEPTH):
+        if node.head == node or (node.dep_ == "relcl" and node.head.i not in by_root):
+            break  # "another in Chippewa Falls where at least five died": its own scene
+        node = node.head
+        other = by_root.get(node.i)
+        if other is not None and other is not d and other.type == d.type:
+            return other
+    return None
+
+
+def fold_results(drafts: list[EventDraft]) -> list[EventDraft]:
+    """A harm word under an act of its type in its sentence states that act's result ("shot
+    shoppers ..., with 25 others injured", "attacked the convoy, killing five"): one event,
+    whatever time expression the harm word has of its own ("the toll rising to 22 on Monday").
+    Harm words joined to each other ("five died in the attack; twenty more were injured")
+    share the act."""
+    harm = count_lexicon()["kind_of"]
+    by_root: dict[int, EventDraft] = {}
+    for d in drafts:
+        by_root.setdefault(d.trigger.root.i, d)
+    governor = {id(d): _result_of(d, by_root, harm) for d in drafts}
+
+    def act(d: EventDraft) -> Optional[EventDraft]:
+        seen = set()
+        while governor.get(id(d)) is not None and id(d) not in seen:
+            seen.add(id(d))
+            d = governor[id(d)]
+        return d if seen else None
+
+    for d in drafts:  # a harm word above another that found its act ("injured" over "died in the attack")
+        if governor[id(d)] is None and harm.get(d.trigger.root.lemma_.lower()) in ("killed", "injured"):
+            below = [o for o in drafts if governor[id(o)] is not None and o.trigger.root.head.i == d.trigger.root.i
+                     and harm.get(o.trigger.root.lemma_.lower())]
+            target = next((a for a in map(act, below) if a is not None and a is not d), None)
+            if target is not None and target.type == d.type:
+                governor[id(d)] = target
+    out = []
+    for d in drafts:
+        target = act(d)
+        if target is None or target is d:
+            out.append(d)
+        else:
+            absorb(target, d)
+    return out
 
 
 def share_actors(drafts: list[EventDraft]) -> None:
@@ -174,6 +245,7 @@ def assemble(doc: Doc) -> list[EventDraft]:
     drafts += implied_by_counts(doc, args, drafts, main)
     for d in drafts:
         count_named_victims(doc, args, d)
+    drafts = fold_results(drafts)
     share_actors(drafts)
     previous: list = []  # claimants so far: who "the statement" of a later sentence is from
     for d in sorted(drafts, key=lambda d: d.trigger.start):
@@ -183,8 +255,19 @@ def assemble(doc: Doc) -> list[EventDraft]:
     drafts = merge(drafts)
     for d in drafts:
         dating.settle(doc, d)
+        if d.historical and not d.place_from_text:
+            d.place = country_of(doc, d.place)
         d.confidence = confidence(d)
     return drafts
+
+
+def country_of(doc: Doc, place: Optional[PlaceSpan]) -> Optional[PlaceSpan]:
+    """The country mention of the article's place: where background told with no place of its
+    own happened, as far as the text says (the story's town is where today's news is)."""
+    if place is None or place.place.feature == "country":
+        return place
+    return next((p for p in doc._.places or () if p.place.feature == "country" and not p.metonymic
+                 and p.place.country == place.place.country), place)
 
 
 class Assembler:

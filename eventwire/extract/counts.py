@@ -102,6 +102,10 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
     lemma = gov.lemma_.lower()
     if node.dep_ in ("nsubjpass", "dobj", "nsubj", "attr", "pobj", "oprd", "npadvmod", "ROOT"):
         if node.dep_ == "pobj" and gov.dep_ == "prep":  # "death toll of 22", "killed by"
+            if gov.lower_ in lexicon()["level_preps"]:  # "the death toll rising to 22 people"
+                for c in gov.head.children:
+                    if c.dep_ == "nsubj" and c.lemma_.lower() in lexicon()["totals"]:
+                        return kind_of[c.lemma_.lower()], gov.head
             gov = gov.head
             lemma = gov.lemma_.lower()
             if gov.lower_ in ("by",):

@@ -66,12 +66,32 @@ def context_time(doc: Doc, trigger: Span) -> Optional[TimeSpan]:
     return lead[0] if lead else None
 
 
+PERFECT_DEPTH = 4  # words between a trigger and the verb whose tense it takes
+
+
+def past_perfect(trigger: Span) -> bool:
+    """Told in the past perfect ("had levied sanctions", "had been allied in fighting"): an act
+    before the story's time, background when no time expression dates it."""
+    node = trigger.root
+    for _ in range(PERFECT_DEPTH):
+        auxes = [c for c in node.children if c.dep_ == "aux"]
+        if auxes or node.pos_ in ("VERB", "AUX") and node.dep_ not in ("pcomp", "xcomp", "advcl", "conj"):
+            return any(a.lemma_.lower() == "have" and a.tag_ == "VBD" for a in auxes)
+        if node.head == node:
+            break
+        node = node.head
+    return False
+
+
 def date_mention(doc: Doc, trigger: Span) -> tuple[EventDate, Optional[TimeSpan], bool]:
     """The date one mention of an event states: its governing time expression, else the day
-    its context gives (`context_time`; the third item says so), else publication."""
+    its context gives (`context_time`; the third item says so), else publication. A mention
+    in the past perfect takes no day from its context (it is before the scene)."""
     time = times_stage.event_time(doc, trigger)
     if time is not None:
         return from_time(time), time, False
+    if past_perfect(trigger):
+        return publication_date(doc), None, False
     time = context_time(doc, trigger)
     if time is not None:
         return from_time(time), time, True
@@ -101,4 +121,5 @@ def settle(doc: Doc, draft) -> None:
     options = [(d, soft) for d, soft in [(draft.date, draft.date_from_context), *draft.dates]
                if future or not after_publication(d, pub)]
     draft.date, draft.date_from_context = min(options, key=_rank) if options else (publication_date(doc), False)
-    draft.historical = is_historical(draft.date, pub)
+    # background in the past perfect with no date of its own: earlier than the story, long ago
+    draft.historical = is_historical(draft.date, pub) or (draft.background and draft.date.basis != "text")

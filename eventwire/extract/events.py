@@ -39,7 +39,7 @@ def ontology() -> dict:
     data["mode_single"], data["mode_multi"] = single, multi
     data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
     data["rank"] = {f: n for n, f in enumerate(data["feature_rank"])}
-    for key in ("content_takers", "material", "distinct_modes", "leading_modes"):
+    for key in ("content_takers", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
         data[key] = set(data[key])
     return data
 
@@ -77,6 +77,7 @@ class EventDraft:
     date_from_context: bool = False  # dated by the scene's day, no time expression governs it
     dates: list[tuple[EventDate, bool]] = field(default_factory=list)  # of the mentions folded in
     mentions: list[Span] = field(default_factory=list)  # triggers of the mentions folded in
+    background: bool = False  # every mention told in the past perfect, none dated
 
     @property
     def sent(self) -> Span:
@@ -245,6 +246,8 @@ def reduced_passive(verb: Token) -> bool:
     def bare(v: Token) -> bool:
         return not has_child(v, ("aux", "auxpass", "dobj"))
 
+    if verb.tag_ in ("VBN", "VBD") and bare(verb) and _harm_complement(verb):
+        return True  # "journalist X shot dead in Aden": the subject is the one shot
     if verb.tag_ != "VBN" or not bare(verb):
         return False
     # "had taken X captive and offered Y": a conjunct shares the auxiliary of the verb it joins
@@ -254,6 +257,18 @@ def reduced_passive(verb: Token) -> bool:
             break
         node = node.head
     return node is verb or bare(node)
+
+
+@lru_cache(maxsize=1)
+def _harm_words() -> frozenset:
+    """Words that say people were killed or hurt (`counts.yaml` kinds)."""
+    kinds = vocab.load("counts")["kinds"]
+    return frozenset(kinds["killed"]) | frozenset(kinds["injured"])
+
+
+def _harm_complement(verb: Token) -> bool:
+    """A result state as the verb's complement ("shot dead", "beaten unconscious")."""
+    return any(c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in _harm_words() for c in verb.children)
 
 
 def antecedent(tok: Token) -> Token:
@@ -314,7 +329,9 @@ class Arguments:
 
     def of_verb(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
-        passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb)
+        # "X died": a harm word that names no doer has the harmed as its subject
+        passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb) or (
+            verb.lemma_.lower() in vocab.load("counts")["passive_harm"])
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
             recipients += self.actors_of(verb.head)
         if passive:
@@ -345,8 +362,14 @@ class Arguments:
 
     def of_noun(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
         actors, recipients = [], []
+        # "Nabil's murder", "his death": the possessor of a harm word with no "of" object is
+        # the one harmed, not the one who harmed ("Russia's killing of civilians")
+        victim_poss = noun.lemma_.lower() in _harm_words() and not any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
         for c in noun.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            if c.dep_ == "poss" and victim_poss:
+                recipients += self.actors_of(c)
+            elif c.dep_ in ("poss", "compound", "amod", "nmod"):
                 actors += self.actors_of(c)
             elif c.dep_ == "prep":
                 for p in c.children:
@@ -439,11 +462,33 @@ class Trigger:
         return self.span.root
 
 
+CONTENT_DEPTH = 5  # "charged the suspect in the shooting with capital murder": murder is the charge
+
+
+def _conditional_part(tok: Token, trigger_at: dict[int, dict]) -> bool:
+    """A trigger in the condition ("if ...") of another act."""
+    marks = ontology()["condition_marks"]
+    node = tok
+    for _ in range(CONTENT_DEPTH):
+        if node.head == node:
+            return False
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in node.children):
+            head = node.head  # an act, or what someone would or will do (an offer, a threat)
+            return head.i in trigger_at or any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
+        node = node.head
+    return False
+
+
 def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
-    """A trigger inside the content of an act that takes a clause ("agreed to meet")."""
+    """A trigger inside the content of an act that takes a clause ("agreed to meet"), in the
+    condition of another act, or a noun that names no particular act ("any operations")."""
+    if tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ontology()["nonspecific"] for c in tok.children):
+        return True
+    if _conditional_part(tok, trigger_at):
+        return True
     node = tok
     takers = ontology()["content_takers"]
-    for _ in range(3):
+    for _ in range(CONTENT_DEPTH):
         if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl") or node.head == node:
             return False
         node = node.head

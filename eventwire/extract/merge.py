@@ -9,7 +9,8 @@ from typing import Optional
 
 from .. import geo
 from ..models import Count
-from .events import EventDraft, ontology, specificity
+from . import vocab
+from .events import EventDraft, ontology, specificity, triggers
 
 # Statuses that may describe one event; a denial or a plan is never folded into a report.
 STATUS_CLASS = {"reported": 0, "claimed": 0, "disputed": 0, "denied": 1, "planned": 2, "conditional": 2, "negated": 3}
@@ -30,7 +31,10 @@ def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
             return True
         # "Russia's invasion" after "launched an invasion in February 2022": the same act
         return undated.trigger.root.pos_ == "NOUN" and bool(undated.actors) and bool(dated.actors)
-    return (a.date.start, a.date.end) == (b.date.start, b.date.end)
+    if (a.date.start, a.date.end) == (b.date.start, b.date.end):
+        return True
+    # "a report during the weekend said eight died in the attack": the act told before, within that time
+    return anaphoric(b) and a.date.start >= b.date.start and a.date.end <= b.date.end
 
 
 def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
@@ -50,15 +54,47 @@ def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
     return False
 
 
+def _sides(d: EventDraft) -> set:
+    """Who acts, a state and its forces as one side."""
+    state = set(vocab.load("merge")["state_sectors"])
+    return {(x.country, "state" if x.sector in state and x.country else x.sector) for x in d.actors}
+
+
 def _actors_compatible(a: EventDraft, b: EventDraft) -> bool:
     if not a.actors or not b.actors:
         return True
-    ka = {(x.country, x.sector) for x in a.actors}
-    kb = {(x.country, x.sector) for x in b.actors}
-    return bool(ka & kb)
+    return bool(_sides(a) & _sides(b))
+
+
+def _definite(tok) -> bool:
+    """"the attack", "this shooting", "last night's attack": a particular act."""
+    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in vocab.load("merge")["definite"]
+                                      or c.dep_ == "poss" for c in tok.children)
+
+
+def antecedent_word(d: EventDraft):
+    """The word by which a mention points back to an act already told: "the airstrike" itself,
+    or the act a harm happened in ("died in the attack"); None when it tells a new one."""
+    root = d.trigger.root
+    if _definite(root):
+        return root
+    nouns = triggers()["nouns"]
+    scene = set(vocab.load("merge")["scene"])
+    for p in root.children:
+        if p.dep_ == "prep" and p.lower_ in scene:
+            for x in p.children:
+                if x.dep_ == "pobj" and _definite(x) and (nouns.get(x.lemma_.lower()) or {}).get("type") == d.type:
+                    return x
+    return None
+
+
+def anaphoric(d: EventDraft) -> bool:
+    return antecedent_word(d) is not None
 
 
 def _counts_compatible(a: EventDraft, b: EventDraft) -> bool:
+    if anaphoric(b):  # "six Mexican nationals were killed in the attack": a part of the toll
+        return True
     return all(a.counts[k].value == b.counts[k].value or a.counts[k].qualifier != "exact" or b.counts[k].qualifier != "exact"
                for k in set(a.counts) & set(b.counts))
 
@@ -83,7 +119,10 @@ def _better_count(x: Optional[Count], y: Optional[Count]) -> Optional[Count]:
     if x is None or y is None:
         return x or y
     if (x.qualifier == "exact") != (y.qualifier == "exact"):
-        return x if x.qualifier == "exact" else y
+        exact, bound = (x, y) if x.qualifier == "exact" else (y, x)
+        if bound.qualifier == "at_least" and exact.value < bound.value:
+            return bound  # one named victim under "at least six": a part of the toll
+        return exact
     return x if x.value >= y.value else y
 
 
@@ -115,6 +154,7 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
     a.mode = a.mode + [m for m in b.mode if m not in a.mode]
     a.context = sorted(set(a.context) | set(b.context))
     a.implied = a.implied and b.implied
+    a.background = a.background and b.background
 
 
 def merge(drafts: list[EventDraft]) -> list[EventDraft]:
@@ -122,7 +162,13 @@ def merge(drafts: list[EventDraft]) -> list[EventDraft]:
     drafts = sorted(drafts, key=lambda d: (d.trigger.start, d.place.span.start if d.place else -1))
     out: list[EventDraft] = []
     for d in drafts:
-        twin = next((o for o in out if compatible(o, d)), None)
+        twins = [o for o in out if compatible(o, d)]
+        twin = twins[0] if twins else None
+        word = antecedent_word(d) if twins else None
+        if word is not None:  # "the airstrike": the latest act told with that word
+            lemma = word.lemma_.lower()
+            named = [o for o in twins if lemma in {m.root.lemma_.lower() for m in (o.trigger, *o.mentions)}]
+            twin = named[-1] if named else twin
         if twin is None:
             out.append(d)
         else:

@@ -126,9 +126,26 @@ class Scope:
             t.lemma_.lower() in self.w.armed_nouns for a in agents for t in self._phrase(a))
 
     # ------------------------------------------------------------ decisions
+    def _defines_a_class(self, tok: Token) -> bool:
+        """Harm told in a relative clause on a bare plural, which names a kind of event and no
+        event ("events where four or more people are killed")."""
+        node = tok
+        for _ in range(3):
+            if node.dep_ == "relcl":
+                head = node.head
+                return (head.tag_ == "NNS" and head.i not in self.args.actor_at
+                        and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in head.children)
+                        and not any(p.span.start <= head.i < p.span.end for p in self.sentences.places.get(self._n(head), ())))
+            if node.head == node:
+                break
+            node = node.head
+        return False
+
     def harm_in_scope(self, tok: Token, trigger: Optional[Trigger] = None) -> bool:
         """Whether harm stated at `tok` can be someone's violence."""
         n = self._n(tok)
+        if self._defines_a_class(tok):
+            return False
         if self._hazard[n]:
             return False  # "the fire killed nine", "died in the crash"
         agents = self._agents(tok)
