@@ -38,7 +38,7 @@ EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_tit
 # What dedup reads of each candidate: the full row only for the groups it then regroups.
 CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
-    "admin1", "admin2", "parties", "canonical_id"))
+    "admin1", "admin2", "geonameid", "parties", "canonical_id"))
 # Candidates by the index (type, country, date_precision, date_start): short events start at
 # most SHORT_MAX_DAYS before the range read, which bounds the index scan; the few long ones
 # (a month, a year, years) are read by their own precision.
