@@ -162,6 +162,6 @@ def test_candidate_queries_cover_every_precision():
     from typing import get_args
 
     from eventwire.models import Precision
-    from eventwire.store.base import LONG, SHORT
+    from eventwire.store.base import SPAN_DAYS
 
-    assert set(SHORT) | set(LONG) == set(get_args(Precision)) and not set(SHORT) & set(LONG)
+    assert set(SPAN_DAYS) == set(get_args(Precision))

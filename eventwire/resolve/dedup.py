@@ -245,7 +245,10 @@ class UnionFind:
 
 
 def canonical_id(member_ids: Iterable[str]) -> str:
-    return "c" + hashlib.sha256("\n".join(sorted(member_ids)).encode()).hexdigest()[:16]
+    """A group's id, from its first member: it stays when members join or leave after it, so
+    that regrouping rewrites only the events whose group really changed (and two groups never
+    share a member, so never an id)."""
+    return "c" + hashlib.sha256(min(member_ids).encode()).hexdigest()[:16]
 
 
 def _most_common(values: list, default=None):
