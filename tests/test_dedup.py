@@ -105,6 +105,18 @@ def test_a_vague_report_joins_the_event_it_fits_clearly_best():
     assert groups == {frozenset("av"), frozenset("b")}  # the same gazetteer place beats a nearby one
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_group_of_one_is_written_as_the_votes_would(seed):
+    from eventwire.resolve.dedup import _alone, _voted
+
+    r = random.Random(seed)
+    m = mention("a", "d1", f"2020-03-{r.randint(1, 28):02d}", precision=r.choice(["day", "month", "reported"]),
+                place=r.choice([(31.77, 35.21, "city"), (None, None, None)]), killed=r.choice([None, 3]),
+                actors=r.choice([(), (("Hamas", "PSE", "REB"), ("Unidentified Armed Group", "ISR", "UNK"),
+                                      ("Hamas", "PSE", "REB"))]))
+    assert _alone(m) == _voted([m])
+
+
 def test_grouping_does_not_depend_on_input_order():
     ms = [mention("a", "d1", "2020-03-01"), mention("b", "d2", "2020-03-02"), mention("c", "d3", "2020-03-03"),
           mention("v", "d4", "2020-03-01", end="2020-03-31", precision="month")]

@@ -259,8 +259,40 @@ def _most_common(values: list, default=None):
     return min(counts, key=lambda v: (-counts[v], str(v)))
 
 
+def _alone(m: Mention) -> dict:
+    """`canonical_event` of a group of one (most groups), without the votes."""
+    row = {k: m.row[k] for k in ALONE_COPIED}
+    row["id"] = canonical_id([m.id])
+    for kind in COUNT_KINDS:
+        row[f"{kind}_max"] = row[kind]
+    if not m.locatable:
+        row.update(dict.fromkeys(PLACE_COLUMNS))
+    row["actors"] = _names([m])
+    row["claim_status"] = m.row["claim_status"]
+    row["historical"] = bool(m.row["historical"])
+    row["n_sources"] = row["n_events"] = 1
+    row["first_reported"] = m.row["doc_date"]
+    return row
+
+
+PLACE_COLUMNS = ("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2")
+ALONE_COPIED = ("type", "event_type", "sub_event_type", "date_start", "date_end", "date_precision", *PLACE_COLUMNS,
+                *COUNT_KINDS, "actor1", "actor2", "summary")
+
+
+def _names(members: list[Mention]) -> str:
+    """The actors' names, the most often named first (implied parties included: the row shows
+    who the events name)."""
+    names = Counter(n for m in members for n, _, _ in json.loads(m.row["parties"])[0])
+    return json.dumps(sorted(names, key=lambda n: (-names[n], n)))
+
+
 def canonical_event(members: list[Mention]) -> dict:
     """One row of `canonical_events` from its member mentions (any order, same result)."""
+    return _alone(members[0]) if len(members) == 1 else _voted(members)
+
+
+def _voted(members: list[Mention]) -> dict:
     members = sorted(members, key=lambda m: m.id)
     when = min(members, key=lambda m: (PRECISION_RANK.get(m.precision, 9), (m.end - m.start).days, m.start, m.id))
     located = [m for m in members if m.locatable]
@@ -274,17 +306,16 @@ def canonical_event(members: list[Mention]) -> dict:
         "date_start": when.start.isoformat(), "date_end": when.end.isoformat(),
         "date_precision": when.precision,
     }
-    for col in ("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2"):
+    for col in PLACE_COLUMNS:
         row[col] = where.row[col] if where else None
     for kind in COUNT_KINDS:
         values = [m.row[kind] for m in members if m.row[kind] is not None]
         # ACLED's way: the most conservative figure; the highest report is kept beside it
         row[kind] = min(values) if values else None
         row[f"{kind}_max"] = max(values) if values else None
-    names = Counter(a.name for m in members for a in m.actors)
     row["actor1"] = _most_common([m.row["actor1"] for m in members])
     row["actor2"] = _most_common([m.row["actor2"] for m in members])
-    row["actors"] = json.dumps(sorted(names, key=lambda n: (-names[n], n)))
+    row["actors"] = _names(members)
     statuses = [m.row["claim_status"] for m in members]
     row["claim_status"] = "reported" if "reported" in statuses else _most_common(statuses)
     row["historical"] = all(bool(m.row["historical"]) for m in members)

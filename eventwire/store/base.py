@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
@@ -64,6 +65,16 @@ class AddResult:
     events: int = 0
 
 
+def row_values(rows: list[dict], columns: list[str]) -> list[tuple]:
+    """Each row's values in the order of `columns` (missing ones None): one C-level getter
+    when every row has every column, as the rows of one table written together do."""
+    get = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    try:
+        return [get(row) for row in rows]
+    except KeyError:
+        return [tuple(row.get(c) for c in columns) for row in rows]
+
+
 def document_hash(document: Document) -> str:
     """The store's key: the text's content hash, whatever id or file it came with."""
     return content_id(document.text)
@@ -112,6 +123,11 @@ class Store(ABC):
     def text_match(self, words: list[str]) -> tuple[str, list]:
         """Full-text condition over `events e`: all of `words` (`query.text_words`) in its
         evidence sentences; the words are data, never FTS syntax."""
+
+    def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
+        """A query yielding `rows` (tuples of text, all of one length), for a join: a VALUES
+        list here; a backend may pass them more cheaply."""
+        return "VALUES " + ", ".join([f"({', '.join('?' * len(rows[0]))})"] * len(rows)), [v for r in rows for v in r]
 
     def page_hint(self, q: EventQuery) -> str:
         """SQL after `FROM events e` in a page's query, where a backend knows a better plan."""
@@ -416,14 +432,12 @@ class Store(ABC):
                 for (kind, country), _, lo, hi in _spans(blocks) for precision, days in SPAN_DAYS.items()]
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
-            chunk = keys[i:i + KEYS_PER_QUERY]
-            values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+            rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
             for r in self.query(
-                    f"WITH k ({', '.join(KEY_COLUMNS)}) AS (VALUES {values}) SELECT {CANDIDATE_COLUMNS} "
+                    f"WITH k ({', '.join(KEY_COLUMNS)}) AS ({rows}) SELECT {CANDIDATE_COLUMNS} "
                     "FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
                     "AND e.date_precision = k.date_precision AND e.date_start BETWEEN k.start_lo AND k.start_hi "
-                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL",
-                    [v for key in chunk for v in key]):
+                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL", params):
                 out[r["id"]] = r
         return [out[i] for i in sorted(out)]
 
