@@ -179,11 +179,17 @@ def may_report(vague: Mention, precise: Mention) -> bool:
 
 
 def vague_pair(a: Mention, b: Mention) -> bool:
-    """Two vaguely dated reports of one event: their windows overlap, and with so little said
-    about when, they must name the same point on the map (a region or a country is too wide)."""
+    """Two vaguely dated reports of one event: the same span (month, year or day of report)
+    and comparable; or windows that overlap at one point on the map (a region or a country is
+    too wide) with a party named alike in both. Without that party, reports of a busy town
+    would chain from window to window across the years."""
+    if not _comparable(a, b):
+        return False
+    if (a.precision, a.start, a.end) == (b.precision, b.start, b.end):
+        return True
     points = all(FEATURE_RANK.get(m.feature, 1) <= POINT_RANK for m in (a, b))
-    return (points and dates_overlap(a, b) and _comparable(a, b)
-            and (place_score(a, b) or 0) >= VAGUE_PAIR_MIN_PLACE)
+    return (points and dates_overlap(a, b) and (place_score(a, b) or 0) >= VAGUE_PAIR_MIN_PLACE
+            and (_named_on_both(a.actors, b.actors) or _named_on_both(a.recipients, b.recipients)))
 
 
 def fit_score(vague: Mention, precise: Mention) -> int:

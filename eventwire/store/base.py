@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
+import math
 from dataclasses import dataclass
 from operator import itemgetter
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
+from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
 from ..models import Document, DocumentRecord
 from ..resolve.dedup import (
@@ -38,13 +40,16 @@ EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_tit
 CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
     "admin1", "admin2", "geonameid", "parties", "canonical_id"))
-# Candidates are read by the index (type, country, date_precision, date_start), for a whole
+# Candidates are read by the index (type, country, date_precision, date_start, date_end, place
+# columns; migration 3), whose place columns filter them without reading rows, for a whole
 # batch in one query: a table of the batch's keys (a type, a country, a precision and the
 # days around the batch's events there) joined to the events. An event of a precision lasts
 # at most SPAN_DAYS, which bounds how far before the range its start can lie.
 SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
-KEY_COLUMNS = ("type", "country", "date_precision", "start_lo", "start_hi", "end_lo")
-KEYS_PER_QUERY = 4000  # 6 parameters each, under both databases' limits
+KEY_COLUMNS = ("type", "country", "date_precision", "start_lo", "start_hi", "end_lo", "admin1", "lat0", "lat1",
+               "lon0", "lon1")
+KEYS_PER_QUERY = 2500  # 11 parameters each, under both databases' limits
+AREA_DEGREES = 0.5
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
 TOTALS = {"day": "date_start", "type": "type", "admin1": "admin1", "country": "country",
           "claim_status": "claim_status"}
@@ -80,22 +85,55 @@ def document_hash(document: Document) -> str:
     return content_id(document.text)
 
 
+def _area(m: Mention) -> tuple:
+    """Where a mention's candidates lie: a cell of the map for a point, its region or its
+    country for the coarser places (see `_nearby`)."""
+    if m.feature == "country":
+        return ("country",)
+    if m.feature in ("admin1", "admin2"):
+        return ("region", m.admin1 or "")
+    return (round(m.lat / AREA_DEGREES), round(m.lon / AREA_DEGREES))
+
+
+def _nearby(ms: list[Mention]) -> tuple:
+    """The region and the box (lat0, lat1, lon0, lon1) where stored events can share a place
+    with one of `ms`, a block of one `_area` (see `dedup.place_score`): besides these, every
+    stored region and country is a candidate. A whole country: the whole map."""
+    if any(m.feature == "country" for m in ms):
+        return "", -90.0, 90.0, -180.0, 180.0
+    lat0, lat1 = min(m.lat for m in ms), max(m.lat for m in ms)
+    lon0, lon1 = min(m.lon for m in ms), max(m.lon for m in ms)
+    dlat = SAME_PLACE_KM / 110.0
+    dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
+    region = next((m.admin1 for m in ms if m.feature in ("admin1", "admin2") and m.admin1), "")
+    return region, lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
+
+
 def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Mention], date, date]]:
-    """Each block's mentions cut where their dates lie far apart, with the date range to read
-    around them: a batch spread over years reads a few weeks around each event, not the years."""
-    margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
+    """Each block's mentions cut where their date windows lie apart, with the days (give or
+    take the slack) a related event's window must meet: a batch spread over years reads a few
+    days around each event, not the years."""
+    slack = timedelta(days=SLACK_DAYS)
     for key, ms in blocks.items():
-        ms = sorted(ms, key=lambda m: (m.start, m.id))
+        ms = sorted(ms, key=lambda m: (m.window()[0], m.id))
         run = [ms[0]]
-        end = ms[0].end
+        end = ms[0].window()[1]
         for m in ms[1:] + [None]:
-            if m is not None and m.start <= end + 2 * margin:
+            if m is not None and m.window()[0] <= end + 2 * slack:
                 run.append(m)
-                end = max(end, m.end)
+                end = max(end, m.window()[1])
                 continue
-            yield key, run, run[0].start - margin, end + margin
+            yield key, run, run[0].window()[0] - slack, end + slack
             if m is not None:
-                run, end = [m], m.end
+                run, end = [m], m.window()[1]
+
+
+def _start_range(precision: str, lo: date, hi: date) -> tuple[str, str]:
+    """The starts of stored events of `precision` whose windows can meet [lo, hi]: a dated one
+    lasts at most SPAN_DAYS; one dated by its report happened in the days before it."""
+    if precision == "reported":
+        return lo.isoformat(), (hi + timedelta(days=REPORTED_LOOKBACK_DAYS)).isoformat()
+    return (lo - timedelta(days=SPAN_DAYS[precision])).isoformat(), hi.isoformat()
 
 
 class Store(ABC):
@@ -125,7 +163,7 @@ class Store(ABC):
         evidence sentences; the words are data, never FTS syntax."""
 
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
-        """A query yielding `rows` (tuples of text, all of one length), for a join: a VALUES
+        """A query yielding `rows` (tuples of text and floats, alike), for a join: a VALUES
         list here; a backend may pass them more cheaply."""
         return "VALUES " + ", ".join([f"({', '.join('?' * len(rows[0]))})"] * len(rows)), [v for r in rows for v in r]
 
@@ -422,14 +460,14 @@ class Store(ABC):
         return len(rows)
 
     def _candidates(self, mentions: list[Mention]) -> list[dict]:
-        """Stored, grouped events of the type and country of one of `mentions` whose dates may
-        meet theirs (places and parties are compared by the caller), read in one query per
-        KEYS_PER_QUERY keys."""
+        """Stored, grouped events of the type and country of one of `mentions` whose dates and
+        places may meet theirs (`_area`, `_nearby`; parties are compared by the caller), read
+        in one query per KEYS_PER_QUERY keys."""
         blocks: dict[tuple, list[Mention]] = {}
         for m in mentions:
-            blocks.setdefault((m.type, m.country), []).append(m)
-        keys = [(kind, country, precision, (lo - timedelta(days=days)).isoformat(), hi.isoformat(), lo.isoformat())
-                for (kind, country), _, lo, hi in _spans(blocks) for precision, days in SPAN_DAYS.items()]
+            blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
+        keys = [(kind, country, precision, *_start_range(precision, lo, hi), lo.isoformat(), *_nearby(ms))
+                for (kind, country, _), ms, lo, hi in _spans(blocks) for precision in SPAN_DAYS]
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
             rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
@@ -437,7 +475,9 @@ class Store(ABC):
                     f"WITH k ({', '.join(KEY_COLUMNS)}) AS ({rows}) SELECT {CANDIDATE_COLUMNS} "
                     "FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
                     "AND e.date_precision = k.date_precision AND e.date_start BETWEEN k.start_lo AND k.start_hi "
-                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL", params):
+                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
+                    "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
+                    "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))", params):
                 out[r["id"]] = r
         return [out[i] for i in sorted(out)]
 

@@ -98,7 +98,8 @@ class PostgresStore(Store):
 
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
         # one text array per column: thousands of placeholders cost psycopg more than the query
-        return "SELECT * FROM unnest(" + ", ".join(["?::text[]"] * len(rows[0])) + ")", [list(c) for c in zip(*rows)]
+        kinds = ["?::float8[]" if isinstance(v, float) else "?::text[]" for v in rows[0]]
+        return "SELECT * FROM unnest(" + ", ".join(kinds) + ")", [list(c) for c in zip(*rows)]
 
     def text_match(self, words: list[str]) -> tuple[str, list]:
         # plainto_tsquery: every word, none of them an operator ('or', '-', quotes)

@@ -155,12 +155,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               drop_indexes=(("events", ("date_start", "killed")), ("events", ("type", "killed")),
                             ("events", ("admin1", "killed")), ("events", ("review_status",)),
                             ("events", ("type", "country", "date_start")),
-                            ("events", ("type", "country", "date_precision", "date_start", "date_end", "lat", "lon",
-                                        "feature", "admin1")),
                             ("canonical_events", ("type", "date_start")), ("canonical_events", ("country", "date_start")),
                             ("canonical_events", ("lat", "lon"))),
-              # dedup's candidates of a batch: one range of this index per type, country, precision
-              indexes=(("events", ("type", "country", "date_precision", "date_start", "date_end")),),
               set_indexes=(("events", "review_status"),), backfill=True),
 )
 LATEST = MIGRATIONS[-1].version
