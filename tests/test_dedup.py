@@ -23,7 +23,7 @@ def mention(id, doc, day, *, end=None, precision="day", type="ASSAULT", place=(3
     lat, lon, feature = place
     row = {"id": id, "doc_hash": doc, "type": type, "date_start": day, "date_end": end or day,
            "date_precision": precision, "lat": lat, "lon": lon, "feature": feature, "country": country,
-           "admin1": "Jerusalem", "admin2": None, "geonameid": 1,
+           "admin1": "Jerusalem", "admin2": None, "geonameid": hash(place),  # one gazetteer entry per place
            "parties": json.dumps([[list(a) for a in actors], [list(r) for r in recipients]]),
            "event_type": None, "sub_event_type": None, "killed": killed, "actor1": None, "actor2": None,
            "claim_status": "reported", "historical": False, "summary": id, "doc_date": day,
@@ -75,6 +75,46 @@ def test_a_vague_report_joins_only_an_unambiguous_event():
     groups = {frozenset(m.id for m in g) for g in group([first, vague])}
     assert groups == {frozenset("av")}
     assert related(vague, first) and related(first, vague)
+
+
+def test_two_vague_reports_of_one_point_match_but_not_of_a_region():
+    blake = (("Jacob Blake", "USA", "CVL"),)
+    month = mention("m", "d1", "2020-08-01", end="2020-08-31", precision="month", recipients=blake)
+    # dated only by a publication a month later: its window (the 30 days before) meets August
+    reported = mention("r", "d2", "2020-09-30", precision="reported", recipients=blake)
+    assert related(month, reported) and related(reported, month)
+    assert {frozenset(m.id for m in g) for g in group([month, reported])} == {frozenset("mr")}
+    region = mention("g", "d3", "2020-09-30", precision="reported", place=(31.5, 35.0, "admin1"), recipients=blake)
+    assert not related(month, region)
+    later = mention("l", "d4", "2020-11-30", precision="reported", recipients=blake)  # windows apart
+    assert not related(month, later)
+
+
+def test_a_party_the_extractor_implied_conflicts_with_no_one():
+    named = mention("a", "d1", "2020-03-01", actors=(("Hamas", "PSE", "REB"),))
+    unnamed = mention("b", "d2", "2020-03-01", actors=(("Unidentified Armed Group", "ISR", "UNK"),))
+    other = mention("c", "d3", "2020-03-01", actors=(("Israel Defense Forces", "ISR", "MIL"),))
+    assert same_event(named, unnamed) and not same_event(named, other)
+
+
+def test_a_vague_report_joins_the_event_it_fits_clearly_best():
+    city = mention("a", "d1", "2020-03-03")
+    nearby = mention("b", "d2", "2020-03-20", place=(31.80, 35.25, "city"))  # 4 km away
+    vague = mention("v", "d3", "2020-03-01", end="2020-03-31", precision="month")
+    groups = {frozenset(m.id for m in g) for g in group([city, nearby, vague])}
+    assert groups == {frozenset("av"), frozenset("b")}  # the same gazetteer place beats a nearby one
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_group_of_one_is_written_as_the_votes_would(seed):
+    from eventwire.resolve.dedup import _alone, _voted
+
+    r = random.Random(seed)
+    m = mention("a", "d1", f"2020-03-{r.randint(1, 28):02d}", precision=r.choice(["day", "month", "reported"]),
+                place=r.choice([(31.77, 35.21, "city"), (None, None, None)]), killed=r.choice([None, 3]),
+                actors=r.choice([(), (("Hamas", "PSE", "REB"), ("Unidentified Armed Group", "ISR", "UNK"),
+                                      ("Hamas", "PSE", "REB"))]))
+    assert _alone(m) == _voted([m])
 
 
 def test_grouping_does_not_depend_on_input_order():
@@ -134,6 +174,6 @@ def test_candidate_queries_cover_every_precision():
     from typing import get_args
 
     from eventwire.models import Precision
-    from eventwire.store.base import LONG, SHORT
+    from eventwire.store.base import SPAN_DAYS
 
-    assert set(SHORT) | set(LONG) == set(get_args(Precision)) and not set(SHORT) & set(LONG)
+    assert set(SPAN_DAYS) == set(get_args(Precision))

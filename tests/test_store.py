@@ -264,3 +264,41 @@ def test_common_words_page_the_same_by_either_plan(tmp_path, sample_records, mon
     monkeypatch.setattr(backend, "COMMON_WORD_HITS", 0)  # every word counts as common
     assert s.page_hint(q).strip().startswith("INDEXED BY")
     assert [r["id"] for r in s.events(q)] == expected and expected
+
+
+def _counted(s, q: EventQuery) -> dict:
+    """The aggregates counted from the events themselves (what the summary tables must equal)."""
+    where, params = __import__("eventwire.store.query", fromlist=["where_clause"]).where_clause(q, s.text_match)
+    rows = s.query(f"SELECT e.date_start AS day, e.type, e.admin1, e.killed FROM events e WHERE {where}", params)
+    by = lambda key: sorted(((k or "", sum(1 for r in rows if r[key] == k), sum(r["killed"] or 0 for r in rows if r[key] == k))  # noqa: E731
+                             for k in {r[key] for r in rows}))
+    return {"total": len(rows), "by_day": by("day"), "by_type": by("type"), "by_admin1": by("admin1")}
+
+
+def _summarised(s, q: EventQuery) -> dict:
+    agg = s.aggregates(q, top=500)
+    return {"total": agg["total"], **{f"by_{k}": sorted((r[k] or "", r["events"], r["killed"]) for r in agg[f"by_{k}"])
+                                      for k in ("day", "type", "admin1")}}
+
+
+def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_records):
+    from eventwire.store.review import review
+
+    def check():
+        for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(type=["ASSAULT"], since="2023-01-01")):
+            assert _summarised(store, q) == _counted(store, q), q
+        assert {f["value"]: f["n"] for f in store.facets()["type"]} == {t: n for t, n, _ in _counted(store, EventQuery())["by_type"]}
+
+    check()
+    assert store.aggregates()["total"] == store.stats()["events"] > 0
+    document, record = next((d, r) for d, r in sample_records if len(r.events) > 2)
+    store.add([(document, record.model_copy(update={"events": record.events[:1], "extractor": record.extractor.model_copy(
+        update={"version": "9.9"})}))])
+    check()
+    victim = next(r for r in store.events() if r["killed"])
+    review(store, victim["id"], "tester", "correct", {"counts": {"killed": victim["killed"] + 7}, "type": "COERCE"})
+    check()
+    # a bulk load that wrote the events table directly is counted again in full
+    store.execute("DELETE FROM event_cube")
+    store.retally()
+    check()

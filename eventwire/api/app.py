@@ -282,35 +282,13 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
     def aggregates(f: EventQuery = Depends(event_filter), top: int = Query(30, ge=1, le=500)) -> dict:
         """Counts for charts: events and people killed by day, by type and by admin1."""
         store = stores.get()
-        where, params = where_clause(f, store.text_match)
-
-        def grouped(column: str, order: str, limit: Optional[int] = None) -> list[dict]:
-            sql = (f"SELECT {column} AS key, count(*) AS events, CAST(sum(coalesce(e.killed, 0)) AS BIGINT) AS killed "
-                   f"FROM events e WHERE {where} GROUP BY {column} ORDER BY {order}")
-            return store.query(sql + (" LIMIT ?" if limit else ""), params + ([limit] if limit else []))
-
-        def compute() -> dict:
-            by_day = grouped("e.date_start", "key")
-            return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] or 0 for r in by_day),
-                    "by_day": [{"day": r["key"], "events": r["events"], "killed": r["killed"]} for r in by_day],
-                    "by_type": [{"type": r["key"], "events": r["events"], "killed": r["killed"]}
-                                for r in grouped("e.type", "events DESC, key")],
-                    "by_admin1": [{"admin1": r["key"], "events": r["events"], "killed": r["killed"]}
-                                  for r in grouped("e.admin1", "events DESC, key", top)]}
-
-        return cache.get(("aggregates", f.model_dump_json(), top), compute)
+        return cache.get(("aggregates", f.model_dump_json(), top), lambda: store.aggregates(f, top))
 
     @app.get("/api/facets", tags=["events"], dependencies=read)
     def facets() -> dict:
         """Values present in the store, for filter menus."""
         store = stores.get()
-
-        def values(column: str, limit: int = 300) -> list[dict]:
-            return store.query(f"SELECT {column} AS value, count(*) AS n FROM events WHERE {column} IS NOT NULL "
-                               f"GROUP BY {column} ORDER BY n DESC, value LIMIT ?", [limit])
-
-        return cache.get("facets", lambda: {c: values(c) for c in ("type", "country", "admin1", "claim_status",
-                                                                   "review_status")})
+        return cache.get("facets", store.facets)
 
     # ------------------------------------------------------------ documents
     @app.get("/api/documents/{key}", tags=["documents"], dependencies=read)

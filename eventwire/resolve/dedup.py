@@ -16,20 +16,29 @@ from functools import cached_property
 from datetime import date, timedelta
 from typing import Iterable, Iterator, Optional
 
+from pathlib import Path
+
+import yaml
 from rapidfuzz import fuzz
 
+from ..extract import vocab
 from ..geo import SAME_PLACE_KM, km
 from ..models import COUNT_KINDS
 
-# Reports of one event disagree by a day (time zones, "overnight", late wires).
-SLACK_DAYS = 1
-# An event dated only by its report happened on or before that day, and (not being historical,
-# SPEC 3) within the 30 days before it.
-REPORTED_LOOKBACK_DAYS = 30
+RULES = yaml.safe_load((Path(__file__).parent / "data" / "dedup.yaml").read_text(encoding="utf-8"))
+SLACK_DAYS = RULES["slack_days"]
+REPORTED_LOOKBACK_DAYS = RULES["reported_lookback_days"]
+SAME_NAME = RULES["same_actor_name"]
+PLACE_SCORE = RULES["place_score"]
+VAGUE_PAIR_MIN_PLACE = RULES["vague_pair_min_place"]
+BEST_FIT_MARGIN = RULES["best_fit_margin"]
 PRECISE = frozenset({"day", "week"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
-SAME_NAME = 85  # rapidfuzz token-set ratio above which two actor names are one actor
+POINT_RANK = FEATURE_RANK["city"]  # at or below: a point on the map, not an area
+# The parties the extractor puts in when the text names none (extract/data/actors.yaml
+# `implied`): they say nobody was named, so they conflict with no one and match no one.
+IMPLIED = frozenset(spec["name"] for side in vocab.load("actors")["implied"].values() for spec in side.values())
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,8 @@ class Mention:
     @cached_property
     def _parties(self) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
         actors, recipients = json.loads(self.row["parties"])  # only for pairs that get this far
-        return (tuple(ActorKey(n, c, s or "UNK") for n, c, s in actors),
-                tuple(ActorKey(n, c, s or "UNK") for n, c, s in recipients))
+        return (tuple(ActorKey(n, c, s or "UNK") for n, c, s in actors if n not in IMPLIED),
+                tuple(ActorKey(n, c, s or "UNK") for n, c, s in recipients if n not in IMPLIED))
 
     @property
     def actors(self) -> tuple[ActorKey, ...]:
@@ -93,24 +102,38 @@ class Mention:
 
 
 def dates_overlap(a: Mention, b: Mention) -> bool:
-    """Two precisely dated reports overlap, give or take a day (time zones, "overnight")."""
+    """The days two reports allow for the event overlap, give or take a day (time zones,
+    "overnight")."""
     slack = timedelta(days=SLACK_DAYS)
-    return a.start - slack <= b.end and b.start - slack <= a.end
+    (a0, a1), (b0, b1) = a.window(), b.window()
+    return a0 - slack <= b1 and b0 - slack <= a1
+
+
+def place_score(a: Mention, b: Mention) -> Optional[int]:
+    """How specifically two places agree (`dedup.yaml` place_score), or None when they cannot
+    be one place: another country, points more than 25 km apart, a point outside the region."""
+    if not (a.locatable and b.locatable) or a.country != b.country:
+        return None
+    gid_a, gid_b = a.row.get("geonameid"), b.row.get("geonameid")
+    if gid_a is not None and gid_a == gid_b:
+        return PLACE_SCORE["same_place"]
+    coarse, fine = sorted((a, b), key=lambda m: FEATURE_RANK.get(m.feature, 1))[::-1]
+    if coarse.feature == "country":
+        return PLACE_SCORE["same_place" if fine.feature == "country" else "country"]
+    if coarse.feature == "admin1" and coarse.admin1:
+        return PLACE_SCORE["contains"] if fine.admin1 == coarse.admin1 else None
+    if coarse.feature == "admin2" and coarse.admin2:
+        return PLACE_SCORE["contains"] if fine.admin2 == coarse.admin2 and fine.admin1 == coarse.admin1 else None
+    return PLACE_SCORE["near_points"] if km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM else None
 
 
 def same_place(a: Mention, b: Mention) -> Optional[str]:
     """'near' (within 25 km, or inside the admin unit the other names), 'country' (only the
     country in common: too little alone), or None."""
-    if not (a.locatable and b.locatable) or a.country != b.country:
+    score = place_score(a, b)
+    if score is None:
         return None
-    coarse, fine = sorted((a, b), key=lambda m: FEATURE_RANK.get(m.feature, 1))[::-1]
-    if coarse.feature == "country":
-        return "near" if fine.feature == "country" else "country"
-    if coarse.feature == "admin1" and coarse.admin1:
-        return "near" if fine.admin1 == coarse.admin1 else None
-    if coarse.feature == "admin2" and coarse.admin2:
-        return "near" if fine.admin2 == coarse.admin2 and fine.admin1 == coarse.admin1 else None
-    return "near" if km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM else None
+    return "country" if score <= PLACE_SCORE["country"] else "near"
 
 
 def _actor_match(x: ActorKey, y: ActorKey) -> bool:
@@ -151,7 +174,29 @@ def may_report(vague: Mention, precise: Mention) -> bool:
     """A vaguely dated report (a month, a year, or only its publication date) that fits a
     precisely dated event."""
     lo, hi = vague.window()
-    return lo <= precise.start and precise.end <= hi + timedelta(days=SLACK_DAYS) and _comparable(vague, precise)
+    slack = timedelta(days=SLACK_DAYS)
+    return lo - slack <= precise.start and precise.end <= hi + slack and _comparable(vague, precise)
+
+
+def vague_pair(a: Mention, b: Mention) -> bool:
+    """Two vaguely dated reports of one event: the same span (month, year or day of report)
+    and comparable; or windows that overlap at one point on the map (a region or a country is
+    too wide) with a party named alike in both. Without that party, reports of a busy town
+    would chain from window to window across the years."""
+    if not _comparable(a, b):
+        return False
+    if (a.precision, a.start, a.end) == (b.precision, b.start, b.end):
+        return True
+    points = all(FEATURE_RANK.get(m.feature, 1) <= POINT_RANK for m in (a, b))
+    return (points and dates_overlap(a, b) and (place_score(a, b) or 0) >= VAGUE_PAIR_MIN_PLACE
+            and (_named_on_both(a.actors, b.actors) or _named_on_both(a.recipients, b.recipients)))
+
+
+def fit_score(vague: Mention, precise: Mention) -> int:
+    """How well a vague report fits a precise one it may report: the place's agreement and each
+    side named alike in both."""
+    return ((place_score(vague, precise) or 0) + _named_on_both(vague.actors, precise.actors)
+            + _named_on_both(vague.recipients, precise.recipients))
 
 
 def related(a: Mention, b: Mention) -> bool:
@@ -160,7 +205,7 @@ def related(a: Mention, b: Mention) -> bool:
         return same_event(a, b)
     if a.precise != b.precise:
         return may_report(b, a) if a.precise else may_report(a, b)
-    return (a.precision, a.start, a.end) == (b.precision, b.start, b.end) and _comparable(a, b)
+    return vague_pair(a, b)
 
 
 class Neighbours:
@@ -206,7 +251,10 @@ class UnionFind:
 
 
 def canonical_id(member_ids: Iterable[str]) -> str:
-    return "c" + hashlib.sha256("\n".join(sorted(member_ids)).encode()).hexdigest()[:16]
+    """A group's id, from its first member: it stays when members join or leave after it, so
+    that regrouping rewrites only the events whose group really changed (and two groups never
+    share a member, so never an id)."""
+    return "c" + hashlib.sha256(min(member_ids).encode()).hexdigest()[:16]
 
 
 def _most_common(values: list, default=None):
@@ -217,8 +265,40 @@ def _most_common(values: list, default=None):
     return min(counts, key=lambda v: (-counts[v], str(v)))
 
 
+def _alone(m: Mention) -> dict:
+    """`canonical_event` of a group of one (most groups), without the votes."""
+    row = {k: m.row[k] for k in ALONE_COPIED}
+    row["id"] = canonical_id([m.id])
+    for kind in COUNT_KINDS:
+        row[f"{kind}_max"] = row[kind]
+    if not m.locatable:
+        row.update(dict.fromkeys(PLACE_COLUMNS))
+    row["actors"] = _names([m])
+    row["claim_status"] = m.row["claim_status"]
+    row["historical"] = bool(m.row["historical"])
+    row["n_sources"] = row["n_events"] = 1
+    row["first_reported"] = m.row["doc_date"]
+    return row
+
+
+PLACE_COLUMNS = ("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2")
+ALONE_COPIED = ("type", "event_type", "sub_event_type", "date_start", "date_end", "date_precision", *PLACE_COLUMNS,
+                *COUNT_KINDS, "actor1", "actor2", "summary")
+
+
+def _names(members: list[Mention]) -> str:
+    """The actors' names, the most often named first (implied parties included: the row shows
+    who the events name)."""
+    names = Counter(n for m in members for n, _, _ in json.loads(m.row["parties"])[0])
+    return json.dumps(sorted(names, key=lambda n: (-names[n], n)))
+
+
 def canonical_event(members: list[Mention]) -> dict:
     """One row of `canonical_events` from its member mentions (any order, same result)."""
+    return _alone(members[0]) if len(members) == 1 else _voted(members)
+
+
+def _voted(members: list[Mention]) -> dict:
     members = sorted(members, key=lambda m: m.id)
     when = min(members, key=lambda m: (PRECISION_RANK.get(m.precision, 9), (m.end - m.start).days, m.start, m.id))
     located = [m for m in members if m.locatable]
@@ -232,17 +312,16 @@ def canonical_event(members: list[Mention]) -> dict:
         "date_start": when.start.isoformat(), "date_end": when.end.isoformat(),
         "date_precision": when.precision,
     }
-    for col in ("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2"):
+    for col in PLACE_COLUMNS:
         row[col] = where.row[col] if where else None
     for kind in COUNT_KINDS:
         values = [m.row[kind] for m in members if m.row[kind] is not None]
         # ACLED's way: the most conservative figure; the highest report is kept beside it
         row[kind] = min(values) if values else None
         row[f"{kind}_max"] = max(values) if values else None
-    names = Counter(a.name for m in members for a in m.actors)
     row["actor1"] = _most_common([m.row["actor1"] for m in members])
     row["actor2"] = _most_common([m.row["actor2"] for m in members])
-    row["actors"] = json.dumps(sorted(names, key=lambda n: (-names[n], n)))
+    row["actors"] = _names(members)
     statuses = [m.row["claim_status"] for m in members]
     row["claim_status"] = "reported" if "reported" in statuses else _most_common(statuses)
     row["historical"] = all(bool(m.row["historical"]) for m in members)
@@ -255,8 +334,9 @@ def canonical_event(members: list[Mention]) -> dict:
 
 def group(mentions: list[Mention]) -> list[list[Mention]]:
     """Groups of `mentions`: precisely dated reports by connected components of `same_event`;
-    a vague report joins the one group it fits, stays alone when it fits several, and joins
-    vague reports of the same span when it fits none (so no vague report chains two events)."""
+    a vague report joins the group it fits best (`fit_score`, by a margin; else it stays
+    alone), and joins the vague reports it pairs with (`vague_pair`) when it fits none (so no
+    vague report chains two events)."""
     uf = UnionFind()
     index = {m.id: m for m in mentions}
     by_block: dict[tuple, list[Mention]] = {}
@@ -273,11 +353,17 @@ def group(mentions: list[Mention]) -> list[list[Mention]]:
         unmatched: list[Mention] = []
         fits = {}
         for v in (m for m in block if not m.precise):
-            fits[v.id] = {uf.find(p.id) for p in precise.around(v) if may_report(v, p)}
+            scores: dict[str, int] = {}
+            for p in precise.around(v):
+                if may_report(v, p):
+                    root = uf.find(p.id)
+                    scores[root] = max(scores.get(root, 0), fit_score(v, p))
+            fits[v.id] = scores
         for v in (m for m in block if not m.precise):
-            if len(fits[v.id]) == 1:
-                uf.union(v.id, next(iter(fits[v.id])))
-            elif not fits[v.id]:
+            ranked = sorted(fits[v.id].items(), key=lambda kv: (-kv[1], kv[0]))
+            if len(ranked) == 1 or (ranked and ranked[0][1] - ranked[1][1] >= BEST_FIT_MARGIN):
+                uf.union(v.id, ranked[0][0])
+            elif not ranked:
                 unmatched.append(v)
         for i, a in enumerate(unmatched):
             for b in unmatched[i + 1:]:

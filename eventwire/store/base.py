@@ -6,10 +6,11 @@ dedup, filtered reads — is written once here, in SQL both databases run.
 """
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
+import math
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
@@ -27,7 +28,7 @@ from ..resolve.dedup import (
 )
 from .query import EventQuery, decode_cursor, encode_cursor, where_clause
 from .rows import document_rows
-from .schema import LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
+from .schema import CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
 
 BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
     frozenset(c for m in MIGRATIONS for _, c, kind in m.add_columns if kind == "bool")
@@ -38,17 +39,22 @@ EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_tit
 # What dedup reads of each candidate: the full row only for the groups it then regroups.
 CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
-    "admin1", "admin2", "parties", "canonical_id"))
-# Candidates by the index (type, country, date_precision, date_start): short events start at
-# most SHORT_MAX_DAYS before the range read, which bounds the index scan; the few long ones
-# (a month, a year, years) are read by their own precision.
-SHORT = ("day", "week", "reported")
-LONG = ("month", "year")
-SHORT_MAX_DAYS = 8
-_CANDIDATE = (f"SELECT {CANDIDATE_COLUMNS} FROM events e WHERE e.type = ? AND e.country = ? "
-              "AND e.date_precision IN ({}) AND e.date_start {} AND e.date_end >= ? AND e.canonical_id IS NOT NULL")
-SHORT_CANDIDATES = _CANDIDATE.format(", ".join("?" * len(SHORT)), "BETWEEN ? AND ?")
-LONG_CANDIDATES = _CANDIDATE.format(", ".join("?" * len(LONG)), "<= ?")
+    "admin1", "admin2", "geonameid", "parties", "canonical_id"))
+# Candidates are read by the index (type, country, date_precision, date_start, date_end, place
+# columns; migration 3), whose place columns filter them without reading rows, for a whole
+# batch in one query: a table of the batch's keys (a type, a country, a precision and the
+# days around the batch's events there) joined to the events. An event of a precision lasts
+# at most SPAN_DAYS, which bounds how far before the range its start can lie.
+SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
+KEY_COLUMNS = ("type", "country", "date_precision", "start_lo", "start_hi", "end_lo", "admin1", "lat0", "lat1",
+               "lon0", "lon1")
+KEYS_PER_QUERY = 2500  # 11 parameters each, under both databases' limits
+AREA_DEGREES = 0.5
+# The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
+TOTALS = {"day": "date_start", "type": "type", "admin1": "admin1", "country": "country",
+          "claim_status": "claim_status"}
+CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
+TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status"
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -64,16 +70,19 @@ class AddResult:
     events: int = 0
 
 
+def row_values(rows: list[dict], columns: list[str]) -> list[tuple]:
+    """Each row's values in the order of `columns` (missing ones None): one C-level getter
+    when every row has every column, as the rows of one table written together do."""
+    get = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    try:
+        return [get(row) for row in rows]
+    except KeyError:
+        return [tuple(row.get(c) for c in columns) for row in rows]
+
+
 def document_hash(document: Document) -> str:
     """The store's key: the text's content hash, whatever id or file it came with."""
     return content_id(document.text)
-
-
-def _days_before(day: str, days: int) -> str:
-    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
-
-
-AREA_DEGREES = 0.5
 
 
 def _area(m: Mention) -> tuple:
@@ -86,38 +95,45 @@ def _area(m: Mention) -> tuple:
     return (round(m.lat / AREA_DEGREES), round(m.lon / AREA_DEGREES))
 
 
-def _nearby(ms: list[Mention]) -> tuple[str, list]:
-    """An SQL condition keeping the stored events that can share a place with one of `ms`
-    (see `dedup.same_place`): regions and countries, whatever lies in the regions named, and
-    points within 25 km of theirs; nothing to add when one of `ms` is a whole country."""
+def _nearby(ms: list[Mention]) -> tuple:
+    """The region and the box (lat0, lat1, lon0, lon1) where stored events can share a place
+    with one of `ms`, a block of one `_area` (see `dedup.place_score`): besides these, every
+    stored region and country is a candidate. A whole country: the whole map."""
     if any(m.feature == "country" for m in ms):
-        return "", []
+        return "", -90.0, 90.0, -180.0, 180.0
     lat0, lat1 = min(m.lat for m in ms), max(m.lat for m in ms)
     lon0, lon1 = min(m.lon for m in ms), max(m.lon for m in ms)
     dlat = SAME_PLACE_KM / 110.0
     dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
-    regions = sorted({m.admin1 for m in ms if m.feature in ("admin1", "admin2") and m.admin1})
-    sql = (" AND (e.feature IN ('admin1', 'admin2', 'country') OR (e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?)"
-           + (f" OR e.admin1 IN ({', '.join('?' * len(regions))})" if regions else "") + ")")
-    return sql, [lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon, *regions]
+    region = next((m.admin1 for m in ms if m.feature in ("admin1", "admin2") and m.admin1), "")
+    return region, lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
 
 
-def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Mention], str, str]]:
-    """Each block's mentions cut where their dates lie far apart, with the date range to read
-    around them: a batch spread over years reads a few weeks around each event, not the years."""
-    margin = timedelta(days=SLACK_DAYS + REPORTED_LOOKBACK_DAYS)
+def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Mention], date, date]]:
+    """Each block's mentions cut where their date windows lie apart, with the days (give or
+    take the slack) a related event's window must meet: a batch spread over years reads a few
+    days around each event, not the years."""
+    slack = timedelta(days=SLACK_DAYS)
     for key, ms in blocks.items():
-        ms = sorted(ms, key=lambda m: (m.start, m.id))
+        ms = sorted(ms, key=lambda m: (m.window()[0], m.id))
         run = [ms[0]]
-        end = ms[0].end
+        end = ms[0].window()[1]
         for m in ms[1:] + [None]:
-            if m is not None and m.start <= end + 2 * margin:
+            if m is not None and m.window()[0] <= end + 2 * slack:
                 run.append(m)
-                end = max(end, m.end)
+                end = max(end, m.window()[1])
                 continue
-            yield key, run, (run[0].start - margin).isoformat(), (end + margin).isoformat()
+            yield key, run, run[0].window()[0] - slack, end + slack
             if m is not None:
-                run, end = [m], m.end
+                run, end = [m], m.window()[1]
+
+
+def _start_range(precision: str, lo: date, hi: date) -> tuple[str, str]:
+    """The starts of stored events of `precision` whose windows can meet [lo, hi]: a dated one
+    lasts at most SPAN_DAYS; one dated by its report happened in the days before it."""
+    if precision == "reported":
+        return lo.isoformat(), (hi + timedelta(days=REPORTED_LOOKBACK_DAYS)).isoformat()
+    return (lo - timedelta(days=SPAN_DAYS[precision])).isoformat(), hi.isoformat()
 
 
 class Store(ABC):
@@ -145,6 +161,11 @@ class Store(ABC):
     def text_match(self, words: list[str]) -> tuple[str, list]:
         """Full-text condition over `events e`: all of `words` (`query.text_words`) in its
         evidence sentences; the words are data, never FTS syntax."""
+
+    def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
+        """A query yielding `rows` (tuples of text and floats, alike), for a join: a VALUES
+        list here; a backend may pass them more cheaply."""
+        return "VALUES " + ", ".join([f"({', '.join('?' * len(rows[0]))})"] * len(rows)), [v for r in rows for v in r]
 
     def page_hint(self, q: EventQuery) -> str:
         """SQL after `FROM events e` in a page's query, where a backend knows a better plan."""
@@ -218,6 +239,13 @@ class Store(ABC):
             self.add_column(table, column, kind)
         for table, columns in migration.indexes:
             self.create_index(table, columns)
+        for table, columns in migration.drop_indexes:
+            self.execute(f"DROP INDEX IF EXISTS idx_{table}_{'_'.join(columns)}")
+        for table, column in migration.set_indexes:
+            self.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{column}_set ON {table} ({column}) "
+                         f"WHERE {column} IS NOT NULL")
+        if migration.backfill:
+            self.retally()
 
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -269,6 +297,7 @@ class Store(ABC):
             for t in WRITE_ORDER:
                 if tables[t]:
                     self.insert(t, tables[t])
+            self.tally(tables["events"])
         return result
 
     def _remove_document(self, h: str) -> None:
@@ -276,6 +305,7 @@ class Store(ABC):
         groups = [r["canonical_id"] for r in self.query(
             "SELECT DISTINCT canonical_id FROM events WHERE doc_hash = ? AND canonical_id IS NOT NULL", [h])]
         self._dissolve(groups)
+        self.tally(self.query(f"SELECT {TALLY_COLUMNS} FROM events WHERE doc_hash = ?", [h]), -1)
         for child in ("evidence", "actors"):
             self.execute(f"DELETE FROM {child} WHERE event_id IN (SELECT id FROM events WHERE doc_hash = ?)", [h])
         for table in ("events", "places", "times"):
@@ -289,6 +319,93 @@ class Store(ABC):
             self.execute(f"UPDATE events SET canonical_id = NULL WHERE canonical_id IN ({marks})", chunk)
             self.execute(f"DELETE FROM canonical_events WHERE id IN ({marks})", chunk)
 
+    # ---------------------------------------------------------------- summary tables
+    def tally(self, rows: Sequence[dict], sign: int = 1) -> None:
+        """Count event rows into (sign 1) or out of (-1) the summary tables, in the caller's
+        transaction: whoever writes or removes events calls it with them."""
+        totals: dict[tuple, list[int]] = {}
+        cube: dict[tuple, list[int]] = {}
+        for r in rows:
+            killed = sign * (r.get("killed") or 0)
+            for dim, column in TOTALS.items():
+                t = totals.setdefault((dim, r[column] or ""), [0, 0])
+                t[0] += sign
+                t[1] += killed
+            c = cube.setdefault(tuple(r[k] or "" for k in CUBE_KEYS), [0, 0])
+            c[0] += sign
+            c[1] += killed
+        for table, keys, counts in (("event_totals", ("dim", "key"), totals), ("event_cube", CUBE_KEYS, cube)):
+            if not counts:
+                continue
+            names = ", ".join(keys)
+            self.executemany(
+                f"INSERT INTO {table} ({names}, events, killed) VALUES ({', '.join('?' * (len(keys) + 2))}) "
+                f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
+                f"killed = {table}.killed + excluded.killed", [(*k, *v) for k, v in sorted(counts.items())])
+            if sign < 0:
+                self.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)} AND events <= 0",
+                                 sorted(counts))
+
+    def retally(self) -> None:
+        """The summary tables counted again from the events (after a bulk load that wrote the
+        events table directly)."""
+        with self.transaction():
+            self.execute("DELETE FROM event_totals")
+            self.execute("DELETE FROM event_cube")
+            for dim, column in TOTALS.items():
+                self.execute(f"INSERT INTO event_totals (dim, key, events, killed) SELECT ?, coalesce({column}, ''), "
+                             f"count(*), sum(coalesce(killed, 0)) FROM events GROUP BY coalesce({column}, '')", [dim])
+            keys = ", ".join(f"coalesce({k}, '')" for k in CUBE_KEYS)
+            self.execute(f"INSERT INTO event_cube ({', '.join(CUBE_KEYS)}, events, killed) SELECT {keys}, count(*), "
+                         f"sum(coalesce(killed, 0)) FROM events GROUP BY {keys}")
+
+    def aggregates(self, q: Optional[EventQuery] = None, top: int = 30) -> dict:
+        """Counts for charts: events and people killed by day, by type and by admin1 (the
+        `top` admin1s). From the summary tables when the filter allows (none, or only type,
+        country, admin1 and dates), else counted from the matching events."""
+        q = q or EventQuery()
+        used = set(q.model_dump(exclude_defaults=True))
+        if not used:
+            def grouped(dim: str, order: str, limit: Optional[int] = None) -> list[dict]:
+                return self.query(f"SELECT key, events, killed FROM event_totals WHERE dim = ? ORDER BY {order}"
+                                  + (" LIMIT ?" if limit else ""), [dim] + ([limit] if limit else []))
+        else:
+            if used <= CUBE_FILTERS:
+                table = "event_cube"
+                where, params = where_clause(q, self.text_match)
+                count, killed = "sum(e.events)", "sum(e.killed)"
+            else:
+                table = "events"
+                where, params = where_clause(q, self.text_match)
+                count, killed = "count(*)", "sum(coalesce(e.killed, 0))"
+            columns = {"day": "e.date_start", "type": "e.type", "admin1": "e.admin1"}
+
+            def grouped(dim: str, order: str, limit: Optional[int] = None) -> list[dict]:
+                sql = (f"SELECT {columns[dim]} AS key, {count} AS events, CAST({killed} AS BIGINT) AS killed "
+                       f"FROM {table} e WHERE {where} GROUP BY {columns[dim]} ORDER BY {order}")
+                return self.query(sql + (" LIMIT ?" if limit else ""), params + ([limit] if limit else []))
+
+        def listed(rows: list[dict], name: str) -> list[dict]:
+            return [{name: r["key"] or None if name != "day" else r["key"], "events": int(r["events"]),
+                     "killed": int(r["killed"] or 0)} for r in rows]
+
+        by_day = listed(grouped("day", "key"), "day")
+        return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] for r in by_day),
+                "by_day": by_day,
+                "by_type": listed(grouped("type", "events DESC, key"), "type"),
+                "by_admin1": listed(grouped("admin1", "events DESC, key", top), "admin1")}
+
+    def facets(self, limit: int = 300) -> dict[str, list[dict]]:
+        """Values present in the store with their numbers of events, for filter menus (the
+        review statuses from the few reviewed events, the rest from the summary)."""
+        out = {dim: [{"value": r["key"], "n": int(r["events"])} for r in self.query(
+            "SELECT key, events FROM event_totals WHERE dim = ? AND key <> '' ORDER BY events DESC, key LIMIT ?",
+            [dim, limit])] for dim in ("type", "country", "admin1", "claim_status")}
+        out["review_status"] = self.query(
+            "SELECT review_status AS value, count(*) AS n FROM events WHERE review_status IS NOT NULL "
+            "GROUP BY review_status ORDER BY n DESC, value LIMIT ?", [limit])
+        return out
+
     # ---------------------------------------------------------------- resolve
     def resolve(self, new_rows: Sequence[dict] = ()) -> int:
         """Group every ungrouped stored event, and `new_rows` (event rows about to be inserted,
@@ -296,7 +413,8 @@ class Store(ABC):
         returns how many canonical events were written.
 
         Incremental: the groups of stored events related to these (and, in turn, to those
-        groups) are dissolved and regrouped with them; nothing else is read."""
+        groups) are regrouped with them; nothing else is read. Canonical ids are stable
+        (`dedup.canonical_id`), so only the events whose group changed are written."""
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
             f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL"))}
         unstored = {r["id"]: r for r in new_rows}
@@ -307,20 +425,15 @@ class Store(ABC):
         touched: set[str] = set()
         while frontier:  # closure: every stored group whose grouping these events could change
             found: set[str] = set()
-            blocks: dict[tuple, list[Mention]] = {}
+            near = {}
             for m in frontier:
-                blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
-            for (kind, country, _), ms, lo, hi in _spans(blocks):
-                near = Neighbours(ms)
-                where, extra = _nearby(ms)
-                rows = self.query(SHORT_CANDIDATES + where,
-                                  [kind, country, *SHORT, _days_before(lo, SHORT_MAX_DAYS), hi, lo, *extra])
-                rows += self.query(LONG_CANDIDATES + where, [kind, country, *LONG, hi, lo, *extra])
-                for r in rows:
-                    if r["canonical_id"] not in touched and r["id"] not in todo:
-                        c = Mention.from_row(r)
-                        if any(related(m, c) for m in near.around(c)):
-                            found.add(r["canonical_id"])
+                near.setdefault((m.type, m.country), []).append(m)
+            near = {k: Neighbours(ms) for k, ms in near.items()}
+            for r in self._candidates(frontier):
+                if r["canonical_id"] not in touched and r["id"] not in todo:
+                    c = Mention.from_row(r)
+                    if any(related(m, c) for m in near[(c.type, c.country)].around(c)):
+                        found.add(r["canonical_id"])
             frontier = []
             fresh = sorted(found - touched)
             touched.update(fresh)
@@ -331,19 +444,47 @@ class Store(ABC):
                     m = todo[r["id"]] = Mention.from_row(r)
                     if m.locatable:
                         frontier.append(m)
-        self._dissolve(sorted(touched))
         groups = group(list(todo.values()))
         rows = [canonical_event(g) for g in groups]
+        old = {m.id: m.row.get("canonical_id") for m in todo.values() if m.id not in unstored}
+        self._delete_canonical(sorted(touched | {c for c in old.values() if c}))
         self.insert("canonical_events", rows)
-        stored = []
+        changed = []
         for row, g in zip(rows, groups):
             for m in g:
                 if m.id in unstored:
                     unstored[m.id]["canonical_id"] = row["id"]
-                else:
-                    stored.append((row["id"], m.id))
-        self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", stored)
+                elif old[m.id] != row["id"]:
+                    changed.append((row["id"], m.id))
+        self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", changed)
         return len(rows)
+
+    def _candidates(self, mentions: list[Mention]) -> list[dict]:
+        """Stored, grouped events of the type and country of one of `mentions` whose dates and
+        places may meet theirs (`_area`, `_nearby`; parties are compared by the caller), read
+        in one query per KEYS_PER_QUERY keys."""
+        blocks: dict[tuple, list[Mention]] = {}
+        for m in mentions:
+            blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
+        keys = [(kind, country, precision, *_start_range(precision, lo, hi), lo.isoformat(), *_nearby(ms))
+                for (kind, country, _), ms, lo, hi in _spans(blocks) for precision in SPAN_DAYS]
+        out: dict[str, dict] = {}
+        for i in range(0, len(keys), KEYS_PER_QUERY):
+            rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
+            for r in self.query(
+                    f"WITH k ({', '.join(KEY_COLUMNS)}) AS ({rows}) SELECT {CANDIDATE_COLUMNS} "
+                    "FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
+                    "AND e.date_precision = k.date_precision AND e.date_start BETWEEN k.start_lo AND k.start_hi "
+                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
+                    "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
+                    "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))", params):
+                out[r["id"]] = r
+        return [out[i] for i in sorted(out)]
+
+    def _delete_canonical(self, canonical_ids: list[str]) -> None:
+        for i in range(0, len(canonical_ids), 500):
+            chunk = canonical_ids[i:i + 500]
+            self.execute(f"DELETE FROM canonical_events WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
 
     # ---------------------------------------------------------------- reads
     def _rows(self, rows: list[dict]) -> list[dict]:

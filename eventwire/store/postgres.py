@@ -7,7 +7,7 @@ from typing import Iterable, Iterator, Sequence
 import psycopg
 from psycopg.rows import dict_row
 
-from .base import Store, StoreError
+from .base import Store, StoreError, row_values
 from .schema import LATEST, Table
 
 # advisory lock keys (per database): one writer at a time, one `run` at a time
@@ -59,8 +59,8 @@ class PostgresStore(Store):
         names = ", ".join(columns)
         with self.conn.cursor() as cur:
             with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # bulk: COPY, not INSERTs
-                for row in rows:
-                    copy.write_row([row.get(c) for c in columns])
+                for values in row_values(rows, columns):
+                    copy.write_row(values)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -95,6 +95,11 @@ class PostgresStore(Store):
         finally:
             if not self.conn.closed:
                 self.execute("SELECT pg_advisory_unlock(?)", [RUN_LOCK])
+
+    def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
+        # one text array per column: thousands of placeholders cost psycopg more than the query
+        kinds = ["?::float8[]" if isinstance(v, float) else "?::text[]" for v in rows[0]]
+        return "SELECT * FROM unnest(" + ", ".join(kinds) + ")", [list(c) for c in zip(*rows)]
 
     def text_match(self, words: list[str]) -> tuple[str, list]:
         # plainto_tsquery: every word, none of them an operator ('or', '-', quotes)

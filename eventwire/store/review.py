@@ -107,6 +107,8 @@ def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
     columns = [c for c in new if c not in ("id", "doc_hash", "seq", "canonical_id")]
     store.execute(f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                   [new[c] for c in columns] + [row["id"]])
+    store.tally([row], -1)  # the summary tables count the corrected event, not the old one
+    store.tally([new])
     store.execute("DELETE FROM actors WHERE event_id = ?", [row["id"]])
     store.execute("DELETE FROM evidence WHERE event_id = ?", [row["id"]])
     actors = [a for role, group in (("actor", event.actors), ("recipient", event.recipients),

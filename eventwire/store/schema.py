@@ -27,6 +27,10 @@ class Migration:
     tables: tuple[Table, ...] = ()
     add_columns: tuple[tuple[str, str, str], ...] = ()  # table, column, kind
     indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # table, columns
+    drop_indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # table, columns
+    # table, column: an index of the rows where the column is set (new rows cost it nothing)
+    set_indexes: tuple[tuple[str, str], ...] = ()
+    backfill: bool = False  # the summary tables recounted from the events stored before it
 
 
 PLACE_COLUMNS = (
@@ -117,6 +121,16 @@ REVIEWS = Table(
     indexes=(("event_id", "reviewed_at"), ("reviewed_at",)),
 )
 
+# Whole-store aggregates kept per batch (`Store._tally`), so that charts never count the events
+# table: `event_totals` by one dimension (day, type, admin1) for the whole store, `event_cube`
+# by every filter an aggregate can have without reading events (type, country, admin1, dates).
+# Missing values are '' (a key column); `events`/`killed` are sums.
+TALLY = (("events", "int"), ("killed", "int"))
+EVENT_TOTALS = Table("event_totals", (("dim", "text"), ("key", "text")) + TALLY, pk=("dim", "key"))
+CUBE_KEYS = ("type", "country", "admin1", "date_start", "date_end")
+EVENT_CUBE = Table("event_cube", tuple((c, "text") for c in CUBE_KEYS) + TALLY, pk=CUBE_KEYS,
+                   indexes=(("country", "date_start"), ("date_start",)))
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, events, actors, places, times, evidence, canonical events",
               tables=(DOCUMENTS, CANONICAL, EVENTS, ACTORS, PLACES, TIMES, EVIDENCE)),
@@ -134,5 +148,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                        ("events", ("type", "date_start", "id")))),
     Migration(4, "documents.publisher: who published the article (ACLED's source column)",
               add_columns=(("documents", "publisher", "text"),)),
+    # ingest writes every index of the hot table: those that only served whole-store counts
+    # (now summary tables) or duplicated another's prefix go
+    Migration(5, "summary tables for aggregates; fewer indexes on events and canonical events",
+              tables=(EVENT_TOTALS, EVENT_CUBE),
+              drop_indexes=(("events", ("date_start", "killed")), ("events", ("type", "killed")),
+                            ("events", ("admin1", "killed")), ("events", ("review_status",)),
+                            ("events", ("type", "country", "date_start")),
+                            ("canonical_events", ("type", "date_start")), ("canonical_events", ("country", "date_start")),
+                            ("canonical_events", ("lat", "lon"))),
+              set_indexes=(("events", "review_status"),), backfill=True),
 )
 LATEST = MIGRATIONS[-1].version

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, Sequence
 
 import sqlite_utils
 
-from .base import Store, StoreError
+from .base import Store, StoreError, row_values
 from .query import fts_phrases, text_words
 from .schema import Table
 
@@ -77,7 +77,7 @@ class SQLiteStore(Store):
         columns = list(rows[0])
         self.db.conn.executemany(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [[row.get(c) for c in columns] for row in rows])
+            row_values(rows, columns))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
