@@ -1,5 +1,16 @@
-"""`run` on a real Dask cluster (local worker processes) stores what a single process stores."""
+"""`run` on a real Dask cluster stores what a single process stores: on a LocalCluster of
+worker processes, on a scheduler and a worker started as separate processes (`dask scheduler`,
+`dask worker`, as on a cluster), and across a client killed with SIGKILL and started again."""
 from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +19,10 @@ from eventwire.ingest import read_paths
 from eventwire.store import open_store
 
 from .conftest import DATA
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKLOG = DATA / ".backlog" / "backlog.jsonl"  # 24 short real articles
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +38,15 @@ def _canonical(store) -> list[tuple]:
     return sorted((r["id"], r["type"], r["date_start"], r["place"], r["killed"]) for r in store.canonical_events())
 
 
+def _rows(path: Path) -> dict[str, list]:
+    """Per table, every stored row that a second copy of a document would double."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return {"documents": sorted(db.execute("SELECT hash, doc_id, extractor_version FROM documents")),
+                "events": sorted(db.execute("SELECT id, doc_hash, type, date_start, canonical_id FROM events")),
+                "evidence": sorted(db.execute("SELECT event_id, seq, field, span_start, span_end FROM evidence")),
+                "canonical": sorted(db.execute("SELECT id, type, date_start FROM canonical_events"))}
+
+
 def test_workers_extract_what_one_process_extracts(client, tmp_path, nlp):
     paths = sorted(DATA.glob("*.txt")) + [DATA / "missing.txt"]
     errors: list = []
@@ -35,3 +59,98 @@ def test_workers_extract_what_one_process_extracts(client, tmp_path, nlp):
     assert _canonical(distributed) == _canonical(local)
     again = run(read_paths(paths), distributed, batch_size=1, client=client, on_error=lambda e: None)
     assert again.new == 0 and again.unchanged == expected.new
+
+
+def test_each_worker_loads_the_pipeline_once(client, tmp_path):
+    from eventwire.scale import PLUGIN
+
+    store = open_store(str(tmp_path / "e.db"))
+    run(read_paths([BACKLOG]), store, batch_size=2, client=client)
+    run(read_paths([DATA / "wikinews-5.jsonl"]), store, batch_size=2, client=client)
+
+    def loads(dask_worker) -> tuple:
+        from eventwire.nlp import load_nlp
+
+        return dask_worker.plugins[PLUGIN].nlp is load_nlp(), load_nlp.cache_info().misses
+
+    assert sorted(client.run(loads).values()) == [(True, 1), (True, 1)]
+
+
+# ---------------------------------------------------------------- separate processes
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory):
+    """`dask scheduler` and one `dask worker`, each its own process, as a user starts them."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    logs = tmp_path_factory.mktemp("dask")
+    started = []
+    for name, args in (("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]]),
+                       ("worker", ["worker", address, "--nworkers", "1", "--nthreads", "1", "--host", "127.0.0.1"])):
+        with open(logs / f"{name}.log", "w") as log:
+            started.append(subprocess.Popen([str(BIN / "dask"), *args, "--no-dashboard"], env=env,
+                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+    try:
+        yield address
+    finally:
+        for proc in reversed(started):
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, nlp) -> dict:
+    """The backlog stored by one uninterrupted run in this process."""
+    path = tmp_path_factory.mktemp("reference") / "e.db"
+    with open_store(str(path)) as store:
+        run(read_paths([BACKLOG]), store, nlp=nlp)
+    return _rows(path)
+
+
+def _run(address: str, db: Path, *options: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "eventwire.cli", "run", str(BACKLOG), "--db", str(db),
+                             "--scheduler", address, *options], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_run_on_a_scheduler_and_worker_processes(scheduler, reference, tmp_path):
+    db = tmp_path / "e.db"
+    proc = _run(scheduler, db)
+    out, errors = proc.communicate(timeout=300)
+    assert proc.returncode == 0, errors
+    assert f"{len(reference['documents'])} new" in errors
+    assert _rows(db) == reference and reference["events"]
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            return con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_run_killed_midway_and_resumed_has_nothing_missing_or_doubled(scheduler, reference, tmp_path):
+    db = tmp_path / "e.db"
+    total = len(reference["documents"])
+    proc = _run(scheduler, db, "--batch-size", "2")
+    deadline = time.monotonic() + 300
+    while _stored(db) < 4 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    at_kill = _stored(db)
+    assert 4 <= at_kill < total, "the run was not killed midway"
+    proc = _run(scheduler, db, "--batch-size", "2")
+    _, errors = proc.communicate(timeout=300)
+    assert proc.returncode == 0, errors
+    assert f"{total - at_kill} new" in errors and f"{at_kill} unchanged" in errors
+    assert _rows(db) == reference
