@@ -76,6 +76,21 @@ def test_each_worker_loads_the_pipeline_once(client, tmp_path):
     assert sorted(client.run(loads).values()) == [(True, 1), (True, 1)]
 
 
+def test_input_is_read_lazily_with_a_bounded_number_of_partitions_in_flight(client, tmp_path):
+    pulled: list[int] = []
+    seen_at_store: list[int] = []
+
+    def backlog():
+        for item in read_paths([BACKLOG]):
+            pulled.append(1)
+            yield item
+
+    store = open_store(str(tmp_path / "e.db"))
+    summary = run(backlog(), store, batch_size=2, client=client, on_document=lambda n: seen_at_store.append(len(pulled)))
+    # two workers: at most 2 partitions each in flight, and the one being formed
+    assert summary.new == len(pulled) == 24 and seen_at_store[0] <= (2 * 2 + 1) * 2
+
+
 # ---------------------------------------------------------------- separate processes
 def _free_port() -> int:
     with socket.socket() as s:
