@@ -189,7 +189,7 @@ def _dask(workers: int, scheduler: Optional[str]):
         return
     from distributed import Client, LocalCluster
 
-    from .scale import WORKER_WAIT
+    from .scale import WORKER_WAIT, prepare
 
     where = scheduler or "localhost"
     try:
@@ -205,9 +205,13 @@ def _dask(workers: int, scheduler: Optional[str]):
         raise typer.Exit(2)
     try:
         try:
-            client.wait_for_workers(1, timeout=WORKER_WAIT)
+            prepare(client)
         except TimeoutError:
             err.print(f"eventwire: no Dask worker joined the cluster at {where} in {WORKER_WAIT} s", markup=False)
+            raise typer.Exit(2)
+        except Exception as exc:  # raised on a worker: its environment, not this process
+            err.print(f"eventwire: the Dask workers at {where} cannot load the pipeline (is this eventwire "
+                      f"installed on them?): {type(exc).__name__}: {exc}", markup=False)
             raise typer.Exit(2)
         yield client
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from eventwire.core import run
 from eventwire.ingest import read_paths
 from eventwire.store import open_store
 
-from .conftest import DATA
+from .conftest import DATA, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKLOG = DATA / ".backlog" / "backlog.jsonl"  # 24 short real articles
@@ -38,13 +37,16 @@ def _canonical(store) -> list[tuple]:
     return sorted((r["id"], r["type"], r["date_start"], r["place"], r["killed"]) for r in store.canonical_events())
 
 
-def _rows(path: Path) -> dict[str, list]:
+ROWS = {"documents": "SELECT hash, doc_id, extractor_version FROM documents",
+        "events": "SELECT id, doc_hash, type, date_start, canonical_id FROM events",
+        "evidence": "SELECT event_id, seq, field, span_start, span_end FROM evidence",
+        "canonical": "SELECT id, type, date_start FROM canonical_events"}
+
+
+def _rows(url) -> dict[str, list]:
     """Per table, every stored row that a second copy of a document would double."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return {"documents": sorted(db.execute("SELECT hash, doc_id, extractor_version FROM documents")),
-                "events": sorted(db.execute("SELECT id, doc_hash, type, date_start, canonical_id FROM events")),
-                "evidence": sorted(db.execute("SELECT event_id, seq, field, span_start, span_end FROM evidence")),
-                "canonical": sorted(db.execute("SELECT id, type, date_start FROM canonical_events"))}
+    with open_store(str(url)) as store:
+        return {table: sorted(tuple(r.values()) for r in store.query(sql)) for table, sql in ROWS.items()}
 
 
 def test_workers_extract_what_one_process_extracts(client, tmp_path, nlp):
@@ -92,17 +94,11 @@ def test_input_is_read_lazily_with_a_bounded_number_of_partitions_in_flight(clie
 
 
 # ---------------------------------------------------------------- separate processes
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory):
     """`dask scheduler` and one `dask worker`, each its own process, as a user starts them."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     logs = tmp_path_factory.mktemp("dask")
     started = []
     for name, args in (("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]]),
@@ -130,19 +126,19 @@ def reference(tmp_path_factory, nlp) -> dict:
     return _rows(path)
 
 
-def _run(address: str, db: Path, *options: str) -> subprocess.Popen:
+def _run(address: str, db, *options: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "eventwire.cli", "run", str(BACKLOG), "--db", str(db),
                              "--scheduler", address, *options], env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_run_on_a_scheduler_and_worker_processes(scheduler, reference, tmp_path):
-    db = tmp_path / "e.db"
-    proc = _run(scheduler, db)
+def test_run_on_a_scheduler_and_worker_processes(scheduler, reference, store_url):
+    """Into SQLite, and into PostgreSQL, the store of a run on several machines."""
+    proc = _run(scheduler, store_url)
     out, errors = proc.communicate(timeout=300)
     assert proc.returncode == 0, errors
     assert f"{len(reference['documents'])} new" in errors
-    assert _rows(db) == reference and reference["events"]
+    assert _rows(store_url) == reference and reference["events"]
 
 
 def _stored(db: Path) -> int:
