@@ -17,7 +17,7 @@ The corpus is real news text only: every article of ../shared/corpus (the 37 Wik
 the seed report and the 308 of bench.jsonl.gz) and the inputs of ../shared/eval/{geo,time,plover}
 (807 distinct texts, 2.0 M characters). An article longer than --part-chars is cut at paragraph
 breaks into parts of about that length, each a document of its own with the article's date, so
-that there are >= 2,000 documents (2,064 at the default 1,200) with the realistic spread of
+that there are >= 2,000 documents (2,133 at the default 1,100) with the realistic spread of
 lengths of a news feed rather than a few 20,000-word interviews.
 
     .venv/bin/python benchmarks/throughput.py                  # all of it (a few minutes)
@@ -137,7 +137,7 @@ def dask_run(path: Path, n_workers: int, workdir: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part-chars", type=int, default=1200, help="cut longer articles into parts of about this size")
+    ap.add_argument("--part-chars", type=int, default=1100, help="cut longer articles into parts of about this size")
     ap.add_argument("--docs", type=int, default=None, help="use the first N documents (default: all)")
     ap.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     args = ap.parse_args()
