@@ -11,7 +11,9 @@ from typing import Iterator, List, Optional, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                           TimeElapsedColumn)
+from rich.text import Text
 
 from . import __version__
 from .ingest import IngestError, read_paths
@@ -187,6 +189,9 @@ def _dask(workers: int, scheduler: Optional[str]):
         return
     from distributed import Client, LocalCluster
 
+    from .scale import WORKER_WAIT, prepare
+
+    where = scheduler or "localhost"
     try:
         if scheduler:
             client = Client(scheduler, timeout="20s")
@@ -196,9 +201,18 @@ def _dask(workers: int, scheduler: Optional[str]):
                                    dashboard_address=None)
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
-        err.print(f"eventwire: no Dask cluster at {scheduler or 'localhost'}: {exc}", markup=False)
+        err.print(f"eventwire: no Dask cluster at {where}: {exc}", markup=False)
         raise typer.Exit(2)
     try:
+        try:
+            prepare(client)
+        except TimeoutError:
+            err.print(f"eventwire: no Dask worker joined the cluster at {where} in {WORKER_WAIT} s", markup=False)
+            raise typer.Exit(2)
+        except Exception as exc:  # raised on a worker: its environment, not this process
+            err.print(f"eventwire: the Dask workers at {where} cannot load the pipeline (is this eventwire "
+                      f"installed on them?): {type(exc).__name__}: {exc}", markup=False)
+            raise typer.Exit(2)
         yield client
     finally:
         client.close()
@@ -226,27 +240,56 @@ def run_command(
         err.print(f"eventwire: --date {date!r} is not a date (YYYY-MM-DD)", markup=False)
         raise typer.Exit(2)
     from .core import run as run_job
-    from .models import Document
 
-    items = list(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
-    if not any(isinstance(item, Document) for item in items):  # reading nothing creates nothing
-        for item in items:
-            err.print(f"eventwire: skipped {item}", markup=False)
-        err.print("eventwire: no document could be read; no store opened", markup=False)
-        raise typer.Exit(1)
+    items = _first_document(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
     store = _open_store(db, create=True)
     waiting = lambda: err.print(f"eventwire: waiting for another run on {store.url}", markup=False)  # noqa: E731
-    with store, store.run_lock(on_wait=waiting), _dask(workers, scheduler) as client, \
-            _progress(len(items), "run") as bar:
-        task = bar.add_task("run", total=len(items))
+    with store, store.run_lock(on_wait=waiting), _dask(workers, scheduler) as client, _run_progress() as bar:
+        task = bar.add_task("run", total=None, events=0)
         summary = run_job(items, store, batch_size=batch_size, client=client,
                           on_error=lambda e: err.print(f"eventwire: skipped {e}", markup=False),
-                          on_document=lambda n: bar.advance(task, n))
+                          on_document=lambda n: bar.advance(task, n),
+                          on_events=lambda n: bar.update(task, events=bar.tasks[0].fields["events"] + n))
     err.print(f"documents: {summary.new} new, {summary.replaced} re-extracted, {summary.unchanged} unchanged, "
               f"{len(summary.failed)} failed; events stored: {summary.events}; "
               f"canonical events in {store.url}: {summary.canonical}", markup=False)
-    if items and len(summary.failed) == len(items):
+    if summary.failed and not summary.new + summary.replaced + summary.unchanged:
         raise typer.Exit(1)
+
+
+def _first_document(items: Iterator) -> Iterator:
+    """`items` unchanged, once one document in them is readable (reading nothing creates no
+    store: one-line errors and exit 1). Reads no further than that first document."""
+    from itertools import chain
+
+    from .models import Document
+
+    before = []
+    for item in items:
+        if isinstance(item, Document):
+            return chain(before, [item], items)
+        before.append(item)
+    for item in before:
+        err.print(f"eventwire: skipped {item}", markup=False)
+    err.print("eventwire: no document could be read; no store opened", markup=False)
+    raise typer.Exit(1)
+
+
+class _RateColumn(ProgressColumn):
+    """Documents and events per second since the start."""
+
+    def render(self, task) -> Text:
+        seconds = task.elapsed or 0
+        if not seconds:
+            return Text("")
+        return Text(f"{task.completed / seconds:.1f} docs/s, {task.fields['events'] / seconds:.0f} events/s")
+
+
+def _run_progress() -> Progress:
+    """`run`'s bar: the input is read lazily, so its length is not known."""
+    return Progress(TextColumn("[bold]run"), BarColumn(), TextColumn("{task.completed:.0f} docs, "
+                    "{task.fields[events]} events"), _RateColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
 
 
 def _event_query(text, types, countries, since, until, near):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional, Union
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Optional, TypeVar, Union
 
 from spacy.language import Language
 
@@ -15,6 +16,16 @@ from .timelimit import TimeLimit, time_guard
 from .extract.record import to_record
 from .models import Document, DocumentRecord
 from .nlp import load_nlp, make_doc
+
+
+T = TypeVar("T")
+
+
+def partitions(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items (the last may be shorter), read from `items` only as needed."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _report(error: IngestError) -> None:
@@ -83,48 +94,53 @@ def extract_batch(documents: list[Document], nlp: Optional[Language] = None
 
 def run(documents: Iterable[Union[Document, IngestError]], store, nlp: Optional[Language] = None,
         batch_size: int = 32, on_error: Callable[[IngestError], None] = _report,
-        on_document: Callable[[int], None] = lambda n: None, client=None) -> RunSummary:
+        on_document: Callable[[int], None] = lambda n: None, client=None,
+        on_events: Callable[[int], None] = lambda n: None) -> RunSummary:
     """The main job: extract what the store lacks (or holds from another extractor version),
-    store it and resolve duplicates, one transaction per batch. Safe to re-run.
+    store it and resolve duplicates, one transaction per batch. Safe to re-run, and to kill:
+    a run started again skips the documents stored (by content hash) and does the rest.
 
-    With a Dask `distributed.Client`, batches are extracted on its workers while this process
-    stores the results as they arrive; arrival order does not change the canonical events."""
+    `documents` is read lazily, one batch at a time. With a Dask `distributed.Client`, batches
+    are extracted on its workers (a few in flight per worker, so memory stays bounded) while
+    this process stores the results as they arrive; arrival order does not change the
+    canonical events. `on_document`/`on_events` get the documents done and events stored."""
     summary = RunSummary()
 
     def failed(error: IngestError) -> None:
         summary.failed.append(error)
         on_error(error)
 
-    def chunks() -> Iterator[tuple[list[Document], list[Document]]]:
-        """Batches of readable documents, each with those that need extracting."""
-        chunk: list[Document] = []
+    def readable() -> Iterator[Document]:
         for item in documents:
             if isinstance(item, IngestError):
                 failed(item)
                 on_document(1)
-                continue
-            chunk.append(item)
-            if len(chunk) >= batch_size:
-                yield chunk, _stale(chunk)
-                chunk = []
-        if chunk:
-            yield chunk, _stale(chunk)
+            else:
+                yield item
 
-    def _stale(chunk: list[Document]) -> list[Document]:
-        return [d for d, stale in zip(chunk, store.needs_extraction(chunk, __version__)) if stale]
+    def chunks() -> Iterator[tuple[list[Document], list[Document]]]:
+        """Batches of readable documents, each with those that need extracting."""
+        for chunk in partitions(readable(), batch_size):
+            stale = store.needs_extraction(chunk, __version__)
+            yield chunk, [d for d, s in zip(chunk, stale) if s]
 
     def extracted() -> Iterator[tuple[list[Document], list[Document], tuple]]:
         if client is None:
             for chunk, todo in chunks():
-                yield chunk, todo, extract_batch(todo, nlp)
+                yield chunk, todo, extract_batch(todo, nlp) if todo else ([], [])
             return
         from distributed import as_completed
 
-        window = 2 * max(1, len(client.scheduler_info().get("workers", {})))  # bounded memory
+        from .scale import extract_partition, prepare
+
+        window = 2 * prepare(client)  # one partition running and one waiting per worker thread
         pending: dict = {}
         done = as_completed()
         for chunk, todo in chunks():
-            future = client.submit(extract_batch, todo, pure=False)
+            if not todo:
+                yield chunk, todo, ([], [])
+                continue
+            future = client.submit(extract_partition, todo, pure=False)
             pending[future.key] = (chunk, todo)
             done.add(future)
             while done.count() >= window:
@@ -146,5 +162,6 @@ def run(documents: Iterable[Union[Document, IngestError]], store, nlp: Optional[
         summary.unchanged += len(chunk) - len(todo) + len(pairs) - result.new - result.replaced
         summary.events += result.events
         on_document(len(chunk))
+        on_events(result.events)
     summary.canonical = store.stats()["canonical_events"]
     return summary
