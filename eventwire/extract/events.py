@@ -171,8 +171,10 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         particles = _particles(tok)
         for sense in entry.get("senses", ()):  # "called up reservists", "banned imports"
             pobjs = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"}
-            if particles & set(sense.get("particles", ())) or (obj_lemmas | pobjs) & set(sense.get("objects", ())):
-                return {k: v for k, v in sense.items() if k not in ("particles", "objects")}
+            content = {c.lemma_.lower() for c in tok.children if c.dep_ in ("xcomp", "ccomp")}  # "offered to exchange"
+            if particles & set(sense.get("particles", ())) or (obj_lemmas | pobjs) & set(sense.get("objects", ())) \
+                    or content & set(sense.get("content", ())):
+                return {k: v for k, v in sense.items() if k not in ("particles", "objects", "content")}
         if "prep" in entry and not particles & set(_as_list(entry["prep"])):
             return None
         if "object" in entry and not obj_lemmas & set(entry["object"]) and not _children_lemmas(tok, ("nsubjpass",)) & set(entry["object"]):

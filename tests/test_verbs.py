@@ -1,0 +1,24 @@
+"""Event senses of verbs (triggers, CAMEO patterns, intents) on real corpus sentences
+(Wikinews, CC BY 2.5)."""
+from __future__ import annotations
+
+
+def types_of(extract_text, text, date="2019-03-15"):
+    return [e.type for e in extract_text(text, date).events]
+
+
+def test_a_promise_by_a_state_is_agree(extract_text):
+    # wn-bench-00295: CAMEO 03 "express intent to cooperate" is PLOVER AGREE
+    text = ("This meeting is part of a new political economy agreement between Brazil and China where Brazil "
+            "has recognized mainland China's market economy status, and China has promised to buy more "
+            "Brazilian products.")
+    events = extract_text(text, "2004-11-14").events
+    agree = [e for e in events if e.type == "AGREE"]
+    assert agree and agree[0].actors[0].country == "CHN"
+
+
+def test_willingness_of_animals_is_no_event(extract_text):
+    # wn-bench-00223: "were willing to" marks intent, but rats are no political party
+    text = ("But when we made it three pellets versus one pellet, then, none of the rats were willing to give up "
+            "the three pellets to prevent the shock to the other person.")
+    assert types_of(extract_text, text, "2015-03-02") == []
