@@ -22,3 +22,9 @@ def test_willingness_of_animals_is_no_event(extract_text):
     text = ("But when we made it three pellets versus one pellet, then, none of the rats were willing to give up "
             "the three pellets to prevent the shock to the other person.")
     assert types_of(extract_text, text, "2015-03-02") == []
+
+
+def test_calling_off_a_search_is_no_concession(extract_text):
+    # wn-bench-00095: "call off" is CONCEDE only for what a party can yield (a strike, an offensive)
+    text = "The United States Coast Guard (USCG) called off its search late on Tuesday."
+    assert "CONCEDE" not in types_of(extract_text, text, "2019-09-04")
