@@ -28,3 +28,19 @@ def test_calling_off_a_search_is_no_concession(extract_text):
     # wn-bench-00095: "call off" is CONCEDE only for what a party can yield (a strike, an offensive)
     text = "The United States Coast Guard (USCG) called off its search late on Tuesday."
     assert "CONCEDE" not in types_of(extract_text, text, "2019-09-04")
+
+
+def test_saying_another_party_should_act_is_a_request_by_the_speaker(extract_text):
+    # wn-bench-00285: CAMEO 10 (demand); PLOVER's actor asks, the party that should act receives it
+    text = ("Additionally, businessman and Trump loyalist Stephen Schwarzman said the president should accept "
+            "the election outcome and \"move on\".")
+    events = extract_text(text, "2020-11-26").events
+    request = next(e for e in events if e.type == "REQUEST")
+    assert [a.name for a in request.actors] == ["Stephen Schwarzman"]
+    assert [r.sector for r in request.recipients] == ["GOV"]
+
+
+def test_a_speaker_stating_a_fact_makes_no_request(extract_text):
+    # wn-bench-00279: "must be addressed" names an issue, no party that is asked to act
+    text = "In opening the debate, Carroll introduced himself as \"pro-life\" and said climate change must be addressed."
+    assert "REQUEST" not in types_of(extract_text, text, "2020-11-02")

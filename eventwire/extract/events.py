@@ -494,6 +494,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if entry is not None:
             trigger_at[tok.i] = entry
     trigger_at.update(verbs.fallback_triggers(doc, trigger_at))  # CAMEO verbs where ours are silent
+    trigger_at.update(verbs.demand_triggers(doc, trigger_at))  # "said X must ..."
     out = []
     for i, entry in trigger_at.items():
         tok = doc[i]
