@@ -44,3 +44,15 @@ def test_a_speaker_stating_a_fact_makes_no_request(extract_text):
     # wn-bench-00279: "must be addressed" names an issue, no party that is asked to act
     text = "In opening the debate, Carroll introduced himself as \"pro-life\" and said climate change must be addressed."
     assert "REQUEST" not in types_of(extract_text, text, "2020-11-02")
+
+
+def test_an_unless_clause_marks_an_ultimatum(nlp):
+    from eventwire.extract.verbs import _ultimatum
+
+    # wn-bench-00283: the act "is forbidden unless some company gives permission"
+    doc = nlp("So for instance, anything that could access the video on a DVD or a BluRay disc is forbidden "
+              "unless some company gives permission for it.")
+    assert _ultimatum(next(t for t in doc if t.lower_ == "forbidden"))
+    # wn-bench-00243: a condition with "if" holds nothing over anyone
+    doc = nlp("The team will ask from me if they're unsure about something.")
+    assert not _ultimatum(next(t for t in doc if t.lower_ == "ask"))

@@ -188,7 +188,7 @@ class VerbSenses:
 def intents() -> dict:
     data = vocab.load("verbs_plover")["intents"]
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
-    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive")})
+    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive", "ultimatum_marks")})
     out["threat_modes"] = data["threat_modes"]
     return out
 
@@ -215,10 +215,18 @@ def _committed(tok: Token) -> bool:
     return False
 
 
+def _ultimatum(tok: Token) -> bool:
+    """An "unless" clause under the act: the act is held over someone until they comply."""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in intents()["ultimatum_marks"] for m in c.children)
+               for c in tok.children)
+
+
 def intent_type(draft) -> Optional[str]:
     """The PLOVER speech act an intended, refused or demanded act amounts to, if any."""
     table, tok, status = intents(), draft.trigger.root, draft.claim.status
     aux = _aux(tok)
+    if status == "conditional" and aux & table["future_aux"] and _ultimatum(tok):
+        return "THREATEN"  # "will withdraw its force unless ...": an act held over another party
     if status in ("planned", "conditional"):
         if aux & table["future_aux"] or _committed(tok):
             return table["planned"].get(draft.type)
