@@ -251,6 +251,10 @@ class ActorFinder:
         if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
                                        and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
+        office = self.doc[ent.start - 1] if ent.start > 0 else None
+        if office is not None and office.pos_ in ("NOUN", "PROPN") and office.lemma_.lower() in self.d["title_sector"] \
+                and ent.root.dep_ != "compound" and all(t.pos_ == "PROPN" and t.lower_ not in self.d["noun_sector"] for t in ent):
+            return self.person(ent)  # the NER's ORG for a name after an office ("Vice-President Moody Awori")
         lemmas = [t.lemma_.lower() for t in ent]
         sector = next((self.d["noun_sector"][l] for l in reversed(lemmas) if l in self.d["noun_sector"]), None)
         country, mod_sector = self._modifier_info(list(ent))

@@ -156,6 +156,11 @@ def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]
         claimants = claimants or args.actors_of(pobj)
     if status == "reported" and any(t.lower_ in lex["hedges"] for t in tok.sent):
         status = "claimed"
+    if not claimants and draft.actors and any(
+            c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in lex["attribution_verbs"]
+            for c in (tok if tok.pos_ in ("VERB", "AUX") else _clause_head(tok)).children):
+        # "KGB arrested 33 Russians, claiming them to be mercenaries": the actor gives its account
+        status, claimants = "claimed" if status == "reported" else status, list(draft.actors)
     if not claimants and draft.type in SPEECH_ACTS:
         claimants = list(draft.actors)  # a statement is its speaker's own claim
     if not claimants and status in ("reported", "claimed"):

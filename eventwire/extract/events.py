@@ -157,7 +157,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
             return None
         if entry.get("content") and not (any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
-                                         or _particles(tok) & {"for", "that", "to", "on", "with"}):
+                                         or _particles(tok) & {"for", "that", "to", "on", "upon", "with"}):
             return None  # "asked X to resign", "asked for help"; not "when you ask people"
         if entry.get("joint") and not (any(c.lower_ == "with" and c.i > tok.i for c in tok.children) or any(
                 c.dep_ == "nsubj" and (c.tag_ in ("NNS", "NNPS") or c.conjuncts) for c in tok.children)):
@@ -172,8 +172,12 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         particles = _particles(tok)
         for sense in entry.get("senses", ()):  # "called up reservists", "banned imports"
             pobjs = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"}
-            if particles & set(sense.get("particles", ())) or (obj_lemmas | pobjs) & set(sense.get("objects", ())):
-                return {k: v for k, v in sense.items() if k not in ("particles", "objects")}
+            content = {c.lemma_.lower() for c in tok.children if c.dep_ in ("xcomp", "ccomp")}  # "offered to exchange"
+            hits = [bool(particles & set(sense["particles"])) if "particles" in sense else None,
+                    bool((obj_lemmas | pobjs) & set(sense["objects"])) if "objects" in sense else None,
+                    bool(content & set(sense["content"])) if "content" in sense else None]
+            if all(h is not False for h in hits) and any(hits):  # every condition a sense names holds
+                return {k: v for k, v in sense.items() if k not in ("particles", "objects", "content")}
         if "prep" in entry and not particles & set(_as_list(entry["prep"])):
             return None
         if "object" in entry and not obj_lemmas & set(entry["object"]) and not _children_lemmas(tok, ("nsubjpass",)) & set(entry["object"]):
@@ -535,6 +539,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if entry is not None:
             trigger_at[tok.i] = entry
     trigger_at.update(verbs.fallback_triggers(doc, trigger_at))  # CAMEO verbs where ours are silent
+    trigger_at.update(verbs.demand_triggers(doc, trigger_at))  # "said X must ..."
     out = []
     for i, entry in trigger_at.items():
         tok = doc[i]

@@ -171,10 +171,9 @@ class Scope:
 
     def keep(self, trigger: Trigger) -> bool:
         tok = trigger.root
-        if "cameo" in trigger.entry and not any(a.sector in self.w.political
-                                                 for a in trigger.actors + trigger.recipients):
-            return False  # a CAMEO verb codes an act between known parties, as PETRARCH does
         agents = self._agents(tok)
+        if "cameo" in trigger.entry and not self._political(trigger, agents):
+            return False  # a CAMEO verb codes an act between known parties, as PETRARCH does
         if any(self._is_company(a) for a in agents):
             return False  # "the retailer agreed to sell", "researchers released findings"
         if any(a.lower_ in GENERIC for a in agents):

@@ -175,6 +175,26 @@ def fallback_triggers(doc: Doc, trigger_at: dict[int, dict], patterns_only: bool
     return out
 
 
+def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
+    """A reported clause saying another party must or should act is a demand (CAMEO 10, PLOVER
+    REQUEST) whatever the act ("Russia said Sudan must return the helicopter"): the clause's verb
+    as a REQUEST trigger where no trigger of ours sits on it."""
+    table, speech = intents(), set(vocab.load("claims")["reporting"]) | {"conclude", "insist"}
+    out: dict[int, dict] = {}
+    for tok in doc:
+        if tok.lemma_.lower() not in speech or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        for c in tok.children:
+            if c.dep_ != "ccomp" or c.pos_ not in ("VERB", "AUX") or c.i in trigger_at:
+                continue
+            subj = [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+            if not subj or subj[0].lower_ in ("we", "i", "it", "this", "that"):
+                continue  # the speaker's own resolve, or a judgement, is no demand on another
+            if {a.lower_ for a in c.children if a.dep_ == "aux"} & table["demand_aux"]:
+                out[c.i] = {"type": "REQUEST", "confidence": 0.4, "cameo": "10"}
+    return out
+
+
 @Language.factory("eventwire_verbs", assigns=["doc._.verb_senses"], requires=["token.dep", "token.lemma"])
 def make_verbs(nlp: Language, name: str) -> "VerbSenses":
     return VerbSenses()
@@ -193,7 +213,7 @@ class VerbSenses:
 def intents() -> dict:
     data = vocab.load("verbs_plover")["intents"]
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
-    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive")})
+    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive", "ultimatum_marks")})
     out["threat_modes"] = data["threat_modes"]
     return out
 
@@ -220,21 +240,35 @@ def _committed(tok: Token) -> bool:
     return False
 
 
+def _ultimatum(tok: Token) -> bool:
+    """An "unless" clause under the act: the act is held over someone until they comply."""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in intents()["ultimatum_marks"] for m in c.children)
+               for c in tok.children)
+
+
 def intent_type(draft) -> Optional[str]:
     """The PLOVER speech act an intended, refused or demanded act amounts to, if any."""
     table, tok, status = intents(), draft.trigger.root, draft.claim.status
     aux = _aux(tok)
+    if status == "conditional" and aux & table["future_aux"] and _ultimatum(tok):
+        return "THREATEN"  # "will withdraw its force unless ...": an act held over another party
     if status in ("planned", "conditional"):
         if aux & table["future_aux"] or _committed(tok):
             return table["planned"].get(draft.type)
         return None
     if status == "negated" and aux & table["future_aux"]:
         return table["refused"].get(draft.type)
-    if status == "claimed" and aux & table["demand_aux"]:
-        speakers = {(a.country, a.sector) for a in draft.claim.claimants}
-        if not speakers or not speakers & {(a.country, a.sector) for a in draft.actors}:
-            return table["demanded"].get(draft.type)  # "Russia said Sudan must return ..."
+    if _demanded(draft):
+        return table["demanded"].get(draft.type)  # "Russia said Sudan must return ..."
     return None
+
+
+def _demanded(draft) -> bool:
+    """A reported act another party must or should do: the speaker demands it of that party."""
+    if draft.claim.status != "claimed" or not _aux(draft.trigger.root) & intents()["demand_aux"]:
+        return False
+    speakers = {(a.country, a.sector) for a in draft.claim.claimants}
+    return not speakers or not speakers & {(a.country, a.sector) for a in draft.actors}
 
 
 @Language.factory("eventwire_intents", assigns=["doc._.events"], requires=["doc._.events"])
@@ -252,6 +286,9 @@ class Intents:
     def __call__(self, doc: Doc) -> Doc:
         for draft in doc._.events or ():
             new = intent_type(draft)
+            if (new or draft.type) == "REQUEST" and draft.claim.claimants and _demanded(draft):
+                # PLOVER's REQUEST: the speaker asks, the party that must act is the recipient
+                draft.actors, draft.recipients = list(draft.claim.claimants), list(draft.actors) or draft.recipients
             if new is None or new == draft.type:
                 continue
             mode = intents()["threat_modes"].get(draft.type) if new == "THREATEN" else None
