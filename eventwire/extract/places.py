@@ -944,7 +944,7 @@ class Resolver:
         """A country's name that is also a province of the country the article is set in
         ("Georgia" in a story from the United States) names the province."""
         votes = {c: self.countries.get(c, 0) + self.prior_countries.get(c, 0)
-                 for c in set(self.countries) | set(self.prior_countries)}
+                 for c in dict.fromkeys([*self.countries, *self.prior_countries])}  # ties: first named
         home = max(votes, key=votes.get, default=None)
         if home is None or home == country or votes[home] < 2:
             return False
