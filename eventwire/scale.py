@@ -44,7 +44,16 @@ def extract_partition(documents: list[Document]) -> tuple[list[DocumentRecord], 
 
 def prepare(client: Client, timeout: float = WORKER_WAIT) -> int:
     """Install the plugin on the cluster (each worker loads the pipeline now, in parallel) and
-    return how many tasks the cluster runs at once, waiting up to `timeout` seconds for a first one."""
+    return how many tasks the cluster runs at once, waiting up to `timeout` seconds for a first one.
+
+    Installs it once per client and environment: registering it again would make every worker
+    drop its loaded pipeline and load it anew (the CLI prepares before `run`, which prepares too)."""
     client.wait_for_workers(1, timeout=timeout)
-    client.register_plugin(PipelinePlugin())
+    plugin = PipelinePlugin()
+    if _PREPARED.get(client.id) != plugin.environ:
+        client.register_plugin(plugin)
+        _PREPARED[client.id] = plugin.environ
     return max(1, sum(client.nthreads().values()))
+
+
+_PREPARED: dict[str, dict[str, str]] = {}  # client id -> the environment its workers were given

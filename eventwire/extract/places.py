@@ -356,18 +356,26 @@ class Finder:
                 continue
             k = i
             while k < j:
-                hit = next((e for e in range(min(j, k + 4), k, -1)
-                            if all(_is_cap(t) or t.text == "-" for t in doc[k:e]) and _is_cap(doc[e - 1])
-                            and doc[e - 1].lower_ not in self.w["org_heads"]
-                            and self._strong_name(doc[k:e].text)), None) \
-                    if _is_cap(doc[k]) and doc[k].lower_ not in DETERMINERS else None
-                if hit is None:
+                end = self._strong_name_at(k, j)
+                if end is None:
                     k += 1
                     continue
-                self.mentions.append(Mention(start=k, end=hit, text=doc[k:hit].text, source="ner",
+                self.mentions.append(Mention(start=k, end=end, text=doc[k:end].text, source="ner",
                                              label="GPE", in_name=True))
-                k = hit
+                k = end
             i = j
+
+    def _strong_name_at(self, k: int, limit: int) -> Optional[int]:
+        """The end of the longest strong place name (up to four capitalised words) that starts
+        at token `k` and ends by `limit`."""
+        doc = self.doc
+        if not _is_cap(doc[k]) or doc[k].lower_ in DETERMINERS:
+            return None
+        for e in range(min(limit, k + 4), k, -1):
+            if all(_is_cap(t) or t.text == "-" for t in doc[k:e]) and _is_cap(doc[e - 1]) \
+                    and doc[e - 1].lower_ not in self.w["org_heads"] and self._strong_name(doc[k:e].text):
+                return e
+        return None
 
     def _landmark_head(self, start: int, end: int) -> Optional[str]:
         doc = self.doc
@@ -600,11 +608,12 @@ class Finder:
                 if abbr.isupper() and 2 <= len(abbr) <= 5 and len(words) >= 2 \
                         and abbr == "".join(w[0] for w in words).upper():
                     short.setdefault(abbr, m.text)
-        for tok in doc:
-            if tok.text in short and tok.i not in self.blocked:
-                self.mentions = [o for o in self.mentions if not (o.start <= tok.i < o.end)]
-                self.mentions.append(Mention(start=tok.i, end=tok.i + 1, text=short[tok.text],
-                                             source="ner", label="GPE"))
+        if not short:
+            return
+        uses = {tok.i: short[tok.text] for tok in doc if tok.text in short and tok.i not in self.blocked}
+        self.mentions = [o for o in self.mentions if not any(o.start <= i < o.end for i in uses)]
+        self.mentions += [Mention(start=i, end=i + 1, text=name, source="ner", label="GPE")
+                          for i, name in uses.items()]
 
     def _anaphor_mentions(self) -> None:
         doc, anaphors = self.doc, self.w["anaphors"]
