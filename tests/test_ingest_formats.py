@@ -107,6 +107,16 @@ def test_rss_items(plain):
         assert "<" not in doc.text and "&amp;" not in doc.text
 
 
+def test_feed_declaring_an_undecodable_encoding_is_one_error(tmp_path):
+    """feedparser raises on a declared encoding that is not text; the reader reports the file."""
+    rss = (INGEST / "wikinews-conflicts.rss").read_bytes().replace(b'encoding="UTF-8"', b'encoding="\x80\xff"', 1)
+    path = tmp_path / "broken.rss"
+    path.write_bytes(rss)
+    items = list(read_paths([path]))
+    assert len(items) == 1 and isinstance(items[0], IngestError)
+    assert str(items[0]).startswith(str(path)) and "encoding" in str(items[0]) and "\n" not in str(items[0])
+
+
 def test_atom_entries_content_and_summary_local_date(plain):
     items = list(read_paths([INGEST / "wikinews-crime.atom"]))
     assert len(items) == 2 and not errors(items)

@@ -62,7 +62,11 @@ def read_feed(src: Source, opts: Options) -> Iterator[Item]:
     if isinstance(raw, IngestError):
         yield raw
         return
-    feed = feedparser.parse(raw)
+    try:
+        feed = feedparser.parse(raw)
+    except (UnicodeError, LookupError) as exc:  # feedparser decodes a declared encoding unguarded
+        yield IngestError(src.where, f"not a readable feed (its encoding: {exc})")
+        return
     if not feed.entries:
         why = f"not an RSS or Atom feed ({feed.bozo_exception})" if feed.bozo else "a feed without items"
         yield IngestError(src.where, why.replace("\n", " "))
