@@ -91,6 +91,12 @@ def country_codes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """Capital cities -> ISO alpha-3 of their state ("Berlin rejected" is Germany's government)."""
+    return {c["capital"]: c["iso3"] for c in _countries() if c.get("capital")}
+
+
+@lru_cache(maxsize=1)
 def alpha2_to_alpha3() -> dict[str, str]:
     return {c["iso"]: c["iso3"] for c in _countries()}
 
@@ -132,6 +138,11 @@ def _token_country(doc: Doc, token: Token) -> Optional[str]:
             if found:
                 return found
     return country_of_text(token.text)
+
+
+def _acts(tok: Token) -> bool:
+    """Whether a name is the doer of its clause: subject, possessor, or the "by" of a passive."""
+    return tok.dep_ in ("nsubj", "poss") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
 
 
 def _np_tokens(head: Token) -> list[Token]:
@@ -269,6 +280,12 @@ class ActorFinder:
     def state(self, ent: Span) -> Optional[Actor]:
         """A country or capital named as a party ("Russia says", "Kyiv denied")."""
         country = country_of_text(ent.text)
+        if country is None and ent.label_ == "NORP":
+            # "Iraqi Kurds": the nationality word in or before the name
+            words = list(ent) + [c for c in ent.root.children if c.dep_ in ("amod", "compound") and c.i < ent.start]
+            country = next((c for t in words if (c := country_of_text(t.text)) is not None), None)
+        if country is None and ent.label_ == "GPE" and _acts(ent.root):
+            country = capitals().get(ent.text)  # a capital that acts stands for its government
         if country is None:
             return None
         return Actor(name=ent.text, text=ent.text, country=country, sector="GOV", span=char_span(ent))

@@ -129,6 +129,14 @@ def quoted_attribution(sent: Span, args: Arguments, previous: list[Actor]) -> li
     return []
 
 
+def _hedged(tok: Token) -> bool:
+    """A hedge on the act or its clause ("reportedly struck", "the alleged attack"), not on some
+    other word of the sentence ("demands include investigation of alleged police violence")."""
+    clause = _clause_head(tok)
+    heads = {tok.i, clause.i} | {c.i for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")}
+    return any(t.lower_ in lexicon()["hedges"] and t.head.i in heads for t in tok.sent)
+
+
 def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]] = None) -> Claim:
     lex = lexicon()
     tok = draft.trigger.root
@@ -154,7 +162,7 @@ def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]
     if pobj is not None:
         status = "claimed" if status == "reported" else status
         claimants = claimants or args.actors_of(pobj)
-    if status == "reported" and any(t.lower_ in lex["hedges"] for t in tok.sent):
+    if status == "reported" and _hedged(tok):
         status = "claimed"
     if not claimants and draft.actors and any(
             c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in lex["attribution_verbs"]

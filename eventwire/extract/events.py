@@ -199,6 +199,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
                 not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
             return None  # "met his counterpart", "met with X"; not "was met with applause"
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs) \
+                and not obj_lemmas & (set(ontology()["targets"]) | set(lex["territory"])) \
                 and not _children_lemmas(tok, ("nsubj",)) & set(ontology()["mode_single"]):
             return None  # "missiles hit a power station": a weapon as subject is enough
         if entry.get("needs_cause") and not violent(tok.sent):
