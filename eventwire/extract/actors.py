@@ -342,6 +342,14 @@ class ActorFinder:
                 continue
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
                 continue
+            known = self.persons.get(tok.text) if tok.pos_ == "PROPN" else None
+            if known is not None and " " in known.name and tok.ent_iob_ != "I" and (
+                    tok.i + 1 == len(doc) or doc[tok.i + 1].ent_iob_ != "I"):
+                # the surname of a person named in full earlier, which the NER missed or took
+                # for a place ("labeled Soleimani as a terrorist")
+                span = doc[tok.i:tok.i + 1]
+                out.append(ActorSpan(span, known.model_copy(update={"text": tok.text, "span": char_span(span)})))
+                continue
             actor = self.generic(tok)
             if actor is not None:
                 span = doc.char_span(actor.span.start, actor.span.end)
@@ -357,13 +365,20 @@ class ActorFinder:
         """Third-person pronouns take the nearest earlier person (he/she) or group (they)."""
         out = []
         ordered = sorted(found, key=lambda a: a.span.start)
+        female: set[str] = set()  # people "she" has referred to: "he" is someone else, "she" again them
         for tok in self.doc:
             kind = PRONOUNS.get(tok.lower_)
             if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ == "her":
                 continue
             before = [a for a in ordered if a.span.end <= tok.i]
             if kind == "person":
-                cands = [a for a in before if a.span.label_ == "PERSON"]
+                cands = [a for a in before if a.span.label_ == "PERSON" or a.span.text in self.persons]
+                if tok.lower_ in ("she", "her"):
+                    cands = [a for a in cands if a.actor.name in female] or cands
+                else:
+                    cands = [a for a in cands if a.actor.name not in female]
+                if cands and tok.lower_ in ("she", "her"):
+                    female.add(cands[-1].actor.name)
             else:
                 cands = [a for a in before if a.span.label_ != "PERSON" and a.actor.sector not in ("UNK",)
                          and (a.span.root.tag_ in ("NNS", "NNPS") or a.actor.group)]
