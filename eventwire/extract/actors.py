@@ -313,6 +313,17 @@ class ActorFinder:
         span = self.doc[start:end]
         return Actor(name=span.text, text=span.text, country=country, sector=sector, span=char_span(span))
 
+    def document(self, head: Token) -> Optional[Actor]:
+        """A state's statement speaks for its government ("the Turkish statement called for")."""
+        if head.lemma_.lower() not in vocab.load("claims")["documents"]:
+            return None
+        mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")]
+        country = next((c for t in mods if (c := country_of_text(t.text)) is not None), None)
+        if country is None:
+            return None
+        span = self.doc[min(t.i for t in mods):head.i + 1]
+        return Actor(name=span.text, text=span.text, country=country, sector="GOV", span=char_span(span))
+
     def find(self) -> list[ActorSpan]:
         doc = self.doc
         for ent in doc.ents:  # full names first, so that a later bare surname finds its person
@@ -350,7 +361,7 @@ class ActorFinder:
                 span = doc[tok.i:tok.i + 1]
                 out.append(ActorSpan(span, known.model_copy(update={"text": tok.text, "span": char_span(span)})))
                 continue
-            actor = self.generic(tok)
+            actor = self.generic(tok) or self.document(tok)
             if actor is not None:
                 span = doc.char_span(actor.span.start, actor.span.end)
                 out.append(ActorSpan(span, actor))
@@ -380,7 +391,7 @@ class ActorFinder:
                 if cands and tok.lower_ in ("she", "her"):
                     female.add(cands[-1].actor.name)
             else:
-                cands = [a for a in before if a.span.label_ != "PERSON" and a.actor.sector not in ("UNK",)
+                cands = [a for a in before if a.span.label_ != "PERSON" and (a.actor.sector != "UNK" or a.span.root.lemma_.lower() in self.d["noun_sector"])
                          and (a.span.root.tag_ in ("NNS", "NNPS") or a.actor.group)]
             if cands:
                 ante = cands[-1].actor

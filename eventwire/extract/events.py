@@ -391,6 +391,10 @@ class Arguments:
             subj = self.subject(verb)
             if subj is not None:
                 actors += self.actors_of(subj)
+        if not recipients and noun.dep_ == "dobj" and noun.head.lemma_.lower() in triggers()["victim_verbs"]:
+            subj = self.subject(noun.head)
+            if subj is not None:
+                recipients += [a for a in self.actors_of(subj) if a not in actors]
         return actors, recipients
 
 
@@ -514,7 +518,7 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
         if sectors and sectors <= set(sense["sectors"]):
             entry = {**entry, **{k: v for k, v in sense.items() if k != "sectors"}}
             break
-    if entry["type"] == "DISPLACE" and any(a.sector in _armed() for a in actors):
+    if entry["type"] == "DISPLACE" and any(a.sector in _armed() or _unidentified_armed(a) for a in actors):
         return None  # attackers who "fled" the scene are not displaced people
     return Trigger(doc[tok.i:tok.i + 1], entry, entry["type"], list(actors), list(recipients))
 
@@ -522,6 +526,12 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
 @lru_cache(maxsize=1)
 def _armed() -> frozenset:
     return frozenset(vocab.load("acled")["armed_sectors"])
+
+
+def _unidentified_armed(actor: Actor) -> bool:
+    """Unnamed attackers ("multiple assailants", "the gunmen"): armed, though of no known side."""
+    words = set(vocab.load("actors")["nouns"]["UNK"])
+    return actor.sector == "UNK" and any(w.lower() in words or w.lower().rstrip("s") in words for w in actor.text.split())
 
 
 def find_triggers(doc: Doc) -> list[Trigger]:

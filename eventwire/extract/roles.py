@@ -24,7 +24,7 @@ from .mentions import ActorSpan, char_span
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     d = dictionary()
-    return {"implied": d["implied"], "anaphors": set(d["anaphors"])}
+    return {"implied": d["implied"], "anaphors": set(d["anaphors"]), "first_person": set(d["first_person"])}
 
 
 def _paragraph_start(doc: Doc, i: int) -> int:
@@ -58,6 +58,8 @@ def event_country(doc: Doc, draft) -> Optional[str]:
 
 def implied(doc: Doc, draft, role: str) -> Optional[Actor]:
     spec = lexicon()["implied"][role].get(draft.type)
+    if spec is not None:
+        spec = next((spec["modes"][m] for m in draft.mode if m in spec.get("modes", {})), spec)
     if spec is None or (spec.get("counted") and not ({"killed", "injured"} & set(draft.counts))):
         return None
     return Actor(name=spec["name"], text=draft.trigger.text, country=event_country(doc, draft),
@@ -103,6 +105,18 @@ def intending_subject(draft, args) -> list[Actor]:
     return []
 
 
+def speaker_is_doer(draft, args) -> bool:
+    """Whether the act is the speaker's own: "I will destroy", "we struck", "our forces" in what
+    a claimant said, so the claimants are its actors."""
+    tok = draft.trigger.root
+    if tok.pos_ in ("VERB", "AUX"):
+        subj = args.subject(tok)
+        words = [subj] if subj is not None else []
+    else:
+        words = [c for c in tok.children if c.dep_ == "poss"]
+    return any(w.lower_ in lexicon()["first_person"] for w in words)
+
+
 def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None) -> None:
     by_actor = {id(m.actor): m for m in mentions}
     for role in ("actors", "recipients"):
@@ -112,6 +126,8 @@ def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None) -> None:
             ante = antecedent(doc, m, mentions) if m is not None else None
             if ante is not None:
                 parties[n] = ante.model_copy(update={"text": a.text, "span": a.span})
+        if not parties and role == "actors" and args is not None and draft.claim.claimants and speaker_is_doer(draft, args):
+            parties.extend(a for a in draft.claim.claimants if a not in draft.recipients)
         if not parties and role == "actors" and draft.claim.status in ("planned", "conditional") and args is not None:
             parties.extend(a for a in intending_subject(draft, args) if a not in draft.recipients)
         if not parties and role == "actors" and draft.type == "ASSAULT":
