@@ -78,8 +78,9 @@ def _modality(tok: Token) -> Optional[str]:
             return "planned"
     node = head
     for _ in range(3):  # "plans to attack", "threatened to strike"
-        if node.dep_ not in ("xcomp", "ccomp", "acl") or node.head == node:
-            break
+        infinitive = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if (node.dep_ not in ("xcomp", "ccomp", "acl") and not infinitive) or node.head == node:
+            break  # (the parser hangs "sworn to fight" as an adverbial clause)
         node = node.head
         if node.lemma_.lower() in lex["planning"]:
             return "planned"
@@ -169,7 +170,7 @@ def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]
             for c in (tok if tok.pos_ in ("VERB", "AUX") else _clause_head(tok)).children):
         # "KGB arrested 33 Russians, claiming them to be mercenaries": the actor gives its account
         status, claimants = "claimed" if status == "reported" else status, list(draft.actors)
-    if not claimants and draft.type in SPEECH_ACTS:
+    if not claimants and draft.type in SPEECH_ACTS and source_verb is None:
         claimants = list(draft.actors)  # a statement is its speaker's own claim
     if not claimants and status in ("reported", "claimed"):
         claimants = quoted_attribution(tok.sent, args, previous)

@@ -93,6 +93,11 @@ def _children_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
     return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
 
 
+def _of_document(tok: Token) -> bool:
+    """A participle on a document speaks for its issuer ("issued a declaration demanding that")."""
+    return tok.dep_ == "acl" and tok.head.lemma_.lower() in vocab.load("claims")["documents"]
+
+
 def _descriptive_participle(tok: Token) -> bool:
     """A participle describing a noun, with no subject of its own."""
     node = tok
@@ -150,7 +155,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["verbs"].get(lemma)
         if entry is None or tok.dep_ == "amod":
             return None
-        if entry["type"] not in ontology()["material"] and _descriptive_participle(tok):
+        if entry["type"] not in ontology()["material"] and _descriptive_participle(tok) and not _of_document(tok):
             return None  # "people accused of crimes", "people living in or visiting Hong Kong"
         if entry.get("active") and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return None
@@ -209,13 +214,15 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["nouns"].get(lemma) or lex["nouns"].get(tok.lower_)
         if entry is None:
             return None
-        if tok.dep_ == "compound":
+        if tok.dep_ == "compound" and tok.head.lemma_.lower() not in lex["frames"]:
             return None  # "drone strike": the head noun is the trigger; "murder conviction": a modifier
         mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
         governor = tok.head.head if tok.dep_ == "pobj" else tok.head
-        for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike"
-            if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()):
-                return {k: v for k, v in sense.items() if k not in ("modifiers", "heads")}
+        of = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"}
+        for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike", "suspension of sanctions"
+            if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()) \
+                    or of & set(sense.get("objects", ())):
+                return {k: v for k, v in sense.items() if k not in ("modifiers", "heads", "objects")}
         if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
             return None
         if mods & set(entry.get("modifier_not", ())):
@@ -298,6 +305,9 @@ class Arguments:
         named = [self.actor_at[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.actor_at]
         if tok.i not in self.actor_at and named:  # "One of these groups, the SDF, opposed"
             return [named[0].actor]
+        if tok.pos_ == "VERB" and tok.dep_ in SUBJECT_DEPS:  # "the Red Cross operating in Iraq said",
+            inner = [c for c in tok.children if c.dep_ == "nsubj"]  # parsed as a clause subject
+            return self.actors_of(inner[0]) if inner else []
         if tok.lemma_.lower() in collectives():  # "a group of partisans" are partisans
             inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if inner:
@@ -326,6 +336,8 @@ class Arguments:
                 return subj
             if node.dep_ in ("xcomp", "conj", "advcl", "pcomp") and node.head != node:
                 node = node.head
+            elif _of_document(node) and node.head.dep_ == "dobj":
+                node = node.head.head  # "the party issued a declaration demanding": the issuer
             elif node.dep_ == "relcl":
                 return node.head
             else:
@@ -386,6 +398,8 @@ class Arguments:
                         recipients += self.actors_of(p)
         if noun.dep_ == "nsubj" and not recipients:  # "the airstrike killed Soleimani"
             recipients += [a for c in noun.head.children if c.dep_ == "dobj" for a in self.actors_of(c)]
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in triggers()["frames"]:
+            noun = noun.head  # "launched a mediation effort": the effort's verb is the act's
         if not actors and noun.dep_ in ("dobj", "pobj", "nsubjpass") and noun.head.lemma_.lower() in triggers()["light_verbs"]:
             verb = noun.head if noun.dep_ != "pobj" else noun.head.head
             subj = self.subject(verb)
@@ -511,6 +525,10 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
     """The trigger `tok` states with its parties, or None when its entry's party conditions fail."""
     actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
     recipients = [r for r in recipients if r not in actors]
+    if entry["type"] == "REQUEST" and not recipients and tok.pos_ in ("VERB", "AUX"):
+        # "demanded that the government provide ...": who is asked is the subject of what is asked
+        recipients = [a for c in tok.children if c.dep_ == "ccomp" for s in c.children
+                      if s.dep_ in SUBJECT_DEPS for a in args.actors_of(s) if a not in actors]
     if entry.get("needs_actor") and not (actors or recipients):
         return None
     sectors = {a.sector for a in actors}
