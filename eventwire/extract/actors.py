@@ -169,9 +169,14 @@ class ActorFinder:
     def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
         country = sector = None
         for t in tokens:
-            country = country or _token_country(self.doc, t)
+            country = country or _token_country(self.doc, t) or self._owner_country(t)
             sector = sector or self.d["modifier_sector"].get(t.lower_)
         return country, sector
+
+    def _owner_country(self, t: Token) -> Optional[str]:
+        """The country of a person named as owner ("Trump's envoy")."""
+        boss = self.persons.get(t.text) if t.ent_type_ == "PERSON" and t.dep_ == "poss" else None
+        return boss.country if boss is not None else None
 
     def _sentence_country(self, tok: Token) -> Optional[str]:
         """The country named nearest to `tok` in its sentence, if any."""
@@ -196,6 +201,8 @@ class ActorFinder:
         appos = [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ == "appos":
             appos.append(ent.root.head)
+        # "McGurk, who was Trump's special envoy": an office in a relative clause on the name
+        appos += [a for c in ent.root.children if c.dep_ == "relcl" and c.lemma_ == "be" for a in c.children if a.dep_ == "attr"]
         office = ent.root.head.head if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" else None
         if office is not None and office.lemma_.lower() in self.d["title_sector"]:
             left.append(office)  # the parser's "Minister of [Information Moammar al-Eryani]"
@@ -210,7 +217,8 @@ class ActorFinder:
                     if g["sector"] in ("REB",):
                         sector = g["sector"]
                 elif t.i != a.i:
-                    country = country or _token_country(doc, t)
+                    # "Trump's envoy": the country of the person whose office it is
+                    country = country or _token_country(doc, t) or self._owner_country(t)
                     sector = sector or self.d["title_sector"].get(t.lemma_.lower())
         return sector, country, group
 
