@@ -370,8 +370,10 @@ class Arguments:
                 for x in verb.children:
                     if x.dep_ == "xcomp":
                         recipients += [a for c in x.children if c.dep_ in ("dobj", "dative") for a in self.actors_of(c)]
+        preps = ("on", "against", "at", "with", "to", "into") + (
+            ("from",) if verb.lemma_.lower() in triggers()["taken_from"] else ())  # "recaptured from the Houthis"
         for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "with", "to", "into"):
+            if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         recipients += [a for a in self.actors_of(p) if a not in actors]
