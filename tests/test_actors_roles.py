@@ -165,3 +165,20 @@ def test_what_another_party_must_do_is_the_speakers_request(extract_text):
     events = _sentence(extract_text, "PLOVER-GSR01-DEMAND-0015")
     req = [e for e in events if e.type == "REQUEST"]
     assert req and _codes(req[0].actors) == {(None, "NGO")} and ("USA", "MIL") in _codes(req[0].recipients)
+
+
+# ---------------------------------------------------------------- claimants
+def test_quotation_over_several_sentences_keeps_its_speaker(article):
+    # wn-034: 'the United States Department of Defense justified the strike ...: "At the direction of
+    # the President ... General Soleimani was actively developing plans to attack American diplomats'
+    text, events = article("wn-034.txt")
+    for e in _stated(text, events, "developing plans to attack", "ASSAULT"):
+        assert ("USA", "GOV") in _codes(e.claim.claimants) and e.claim.status != "reported"
+
+
+def test_speakers_i_in_a_quotation_is_the_speaker(article):
+    # wn-027: 'Trump, also on Twitter, defended his decision, "... I will totally destroy and
+    # obliterate the Economy of Turkey'
+    text, events = article("wn-027.txt")
+    for e in _stated(text, events, "I will totally destroy", "THREATEN"):
+        assert _codes(e.actors) == {("USA", "GOV")}

@@ -130,6 +130,40 @@ def quoted_attribution(sent: Span, args: Arguments, previous: list[Actor]) -> li
     return []
 
 
+def quotations(doc: Doc) -> list[tuple[int, int, Span]]:
+    """(start, end) character offsets of each quotation, with the sentence it opens in."""
+    lex = lexicon()
+    openers, closers = set(lex["quote_open"]), set(lex["quote_close"])
+    out, start = [], None
+    for i, ch in enumerate(doc.text):
+        if start is None and (ch in openers or ch in lex["quote_both"]):
+            start = i
+        elif start is not None and (ch in closers or ch in lex["quote_both"]):
+            out.append((start, i, doc.char_span(start, start + 1, alignment_mode="expand")))
+            start = None
+    return [(a, b, span.sent) for a, b, span in out if span is not None]
+
+
+def quote_speakers(tok: Token, args: Arguments) -> list[Actor]:
+    """Who speaks a quotation the act sits in, from the words that lead into it in the sentence
+    where it opens ('The Department of Defense justified the strike: "... by killing ..."'), for
+    quotations that run over several sentences with no attribution of their own."""
+    doc = tok.doc
+    if "eventwire_quotes" not in doc.user_data:
+        doc.user_data["eventwire_quotes"] = quotations(doc)
+    for start, end, sent in doc.user_data["eventwire_quotes"]:
+        if start < tok.idx < end and sent.start_char < start - 1:
+            # the lead-in's main verb: the parser may hang the whole sentence on a quoted verb
+            lead = [t for t in sent if t.idx < start and t.pos_ in ("VERB", "AUX")
+                    and (subj := args.subject(t)) is not None and subj.idx < start]
+            if not lead:
+                return []
+            subj = args.subject(min(lead, key=lambda t: len(list(t.ancestors))))
+            if subj.lower_ not in vocab.load("actors")["first_person"]:
+                return args.actors_of(subj)
+    return []
+
+
 def _hedged(tok: Token) -> bool:
     """A hedge on the act or its clause ("reportedly struck", "the alleged attack"), not on some
     other word of the sentence ("demands include investigation of alleged police violence")."""
@@ -173,7 +207,7 @@ def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]
     if not claimants and draft.type in SPEECH_ACTS and source_verb is None:
         claimants = list(draft.actors)  # a statement is its speaker's own claim
     if not claimants and status in ("reported", "claimed"):
-        claimants = quoted_attribution(tok.sent, args, previous)
+        claimants = quoted_attribution(tok.sent, args, previous) or quote_speakers(tok, args)
         if claimants:
             status = "claimed"
     modality = _modality(tok)
