@@ -182,3 +182,40 @@ def test_speakers_i_in_a_quotation_is_the_speaker(article):
     text, events = article("wn-027.txt")
     for e in _stated(text, events, "I will totally destroy", "THREATEN"):
         assert _codes(e.actors) == {("USA", "GOV")}
+
+
+# ---------------------------------------------------------------- recipients
+def test_who_was_arrested_and_banned_is_the_person_named(article):
+    # wn-043: "Viktar Babaryka, who was arrested and banned from the election; and Veranika Tsapkala"
+    # (the NER takes the name for an organisation; "who" says it is a person; the list after the
+    # semicolon is someone else)
+    text, events = article("../wn-043.txt")
+    banned = [e for e in events if e.type == "COERCE" and any("banned from the election" in text[s.start:s.end] for s in e.evidence)]
+    assert banned and all(("BLR", "CVL") in _codes(e.recipients) and ("BLR", "PTY") not in _codes(e.actors) for e in banned)
+
+
+def test_surname_without_its_accent_is_the_same_person(article):
+    # wn-027: "Turkish President Recep Tayyip Erdoğan" ... "after Trump spoke with Erdogan"
+    text, events = article("wn-027.txt")
+    spoke = [e for e in events if e.type == "CONSULT" and any("spoke with Erdogan" in text[s.start:s.end] for s in e.evidence)]
+    assert spoke and all(("TUR", "GOV") in _codes(e.recipients) for e in spoke)
+
+
+def test_those_an_attack_left_dead_are_its_victims(article):
+    text, events = article("wn-039.txt")  # "he survived a drone attack that left six soldiers dead"
+    for e in _stated(text, events, "survived a drone attack", "ASSAULT"):
+        assert ("YEM", "MIL") in _codes(e.recipients)
+
+
+def test_taken_into_custody_is_an_arrest_of_one(extract_text):
+    # wn-026: "Local prosecutor Remy Heitz said the suspect's wife was taken into custody."
+    events = extract_text("Local prosecutor Remy Heitz said the suspect's wife was taken into custody.", "2019-10-05").events
+    arrests = [e for e in events if e.type == "COERCE"]
+    assert arrests and arrests[0].mode == ["arrest"] and arrests[0].counts.arrested.value == 1
+
+
+def test_a_police_raid_is_the_polices_coercion(extract_text):
+    # wn-040: "A counter terror police raid removed various items from Saadallah's flat"
+    text = "A counter terror police raid removed various items from Saadallah's flat, amongst them reportedly a circular saw."
+    events = extract_text(text, "2020-06-23").events
+    assert [(e.type, {a.sector for a in e.actors}) for e in events] == [("COERCE", {"COP"})]

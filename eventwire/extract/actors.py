@@ -8,6 +8,7 @@ the fullest form of the name in the document.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Optional
@@ -140,6 +141,12 @@ def _token_country(doc: Doc, token: Token) -> Optional[str]:
     return country_of_text(token.text)
 
 
+def _who(tok: Token) -> bool:
+    """A name with "who" in its relative clause is a person's ("Viktar Babaryka, who was arrested")."""
+    return any(c.dep_ == "relcl" and any(w.lower_ in ("who", "whom") and w.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                         for w in c.children) for c in tok.children)
+
+
 def _acts(tok: Token) -> bool:
     """Whether a name is the doer of its clause: subject, possessor, or the "by" of a passive."""
     return tok.dep_ in ("nsubj", "poss") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
@@ -159,12 +166,29 @@ def dominant_country(doc: Doc) -> Optional[str]:
     return alpha2_to_alpha3().get(votes.most_common(1)[0][0])
 
 
+class _Folded(dict):
+    """Surnames looked up without accents: "Erdogan" is the "Erdoğan" named earlier."""
+
+    @staticmethod
+    def fold(name: str) -> str:
+        return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+
+    def __setitem__(self, name: str, actor: Actor) -> None:
+        super().__setitem__(self.fold(name), actor)
+
+    def get(self, name: str, default=None):
+        return super().get(self.fold(name), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(self.fold(name))
+
+
 class ActorFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.d = dictionary()
         self.home = dominant_country(doc)
-        self.persons: dict[str, Actor] = {}  # surname -> fullest actor
+        self.persons: dict[str, Actor] = _Folded()  # surname -> fullest actor
 
     def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
         country = sector = None
@@ -267,7 +291,7 @@ class ActorFinder:
             name, country, sector, kind = known
             return Actor(name=ent.text, text=ent.text, country=country, sector=sector,
                          group=name if sector == "REB" else None, span=char_span(ent))
-        if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
+        if surname in self.persons or (len(ent) > 1 and _who(ent.root)) or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
                                        and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
         office = self.doc[ent.start - 1] if ent.start > 0 else None
@@ -359,7 +383,10 @@ class ActorFinder:
         for tok in doc:
             if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
-            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and not (
+                    tok.head.lemma_.lower() in vocab.load("triggers")["nouns"] and self.d["noun_sector"].get(tok.lemma_.lower()) == "COP"):
+                # "border guards" is one party; "a police raid" is the (local) police's act, while
+                # "a troop withdrawal" names no side
                 continue
             known = self.persons.get(tok.text) if tok.pos_ == "PROPN" else None
             if known is not None and " " in known.name and tok.ent_iob_ != "I" and (

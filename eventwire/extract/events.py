@@ -278,9 +278,27 @@ def _harm_words() -> frozenset:
     return frozenset(kinds["killed"]) | frozenset(kinds["injured"])
 
 
+@lru_cache(maxsize=1)
+def _harm_verbs() -> frozenset:
+    """Verbs by which an attack harms people: what they hit are its victims."""
+    lex = triggers()["verbs"]
+    return frozenset([v for v, e in lex.items() if e["type"] == "ASSAULT"] + list(triggers()["harm_results"]))
+
+
 def _harm_complement(verb: Token) -> bool:
     """A result state as the verb's complement ("shot dead", "beaten unconscious")."""
     return any(c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in _harm_words() for c in verb.children)
+
+
+def listed_with(tok: Token) -> list[Token]:
+    """The words coordinated with `tok`, not across a semicolon: "Babaryka, who was arrested ...;
+    and Tsapkala" are two items of a list of people, not one party."""
+    out = []
+    for c in tok.conjuncts:
+        lo, hi = sorted((tok.i, c.i))
+        if not any(t.text == ";" for t in tok.doc[lo:hi]):
+            out.append(c)
+    return out
 
 
 def antecedent(tok: Token) -> Token:
@@ -312,7 +330,7 @@ class Arguments:
             inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if inner:
                 return self.actors_of(inner[0])
-        for t in map(antecedent, [tok, *tok.conjuncts]):
+        for t in map(antecedent, [tok, *listed_with(tok)]):
             a = self.actor_at.get(t.i)
             if a is None:  # a name or nationality inside the phrase ("Houthi gunmen"); not a
                 # possessor, who is someone else ("bin Laden's son")
@@ -349,6 +367,12 @@ class Arguments:
         # "X died": a harm word that names no doer has the harmed as its subject
         passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb) or (
             verb.lemma_.lower() in vocab.load("counts")["passive_harm"])
+        # "who was arrested and banned": the second participle shares the first one's passive subject
+        shared = verb.dep_ == "conj" and verb.tag_ == "VBN" and not has_child(verb, SUBJECT_DEPS + ("nsubjpass",)) \
+            and has_child(verb.head, ("nsubjpass",))
+        if shared:
+            passive = True
+            recipients += [a for c in verb.head.children if c.dep_ == "nsubjpass" for a in self.actors_of(c)]
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
             recipients += self.actors_of(verb.head)
         if passive:
@@ -400,6 +424,9 @@ class Arguments:
                         recipients += self.actors_of(p)
         if noun.dep_ == "nsubj" and not recipients:  # "the airstrike killed Soleimani"
             recipients += [a for c in noun.head.children if c.dep_ == "dobj" for a in self.actors_of(c)]
+        if not recipients:  # "a drone attack that left six soldiers dead", "the blast, which killed two"
+            recipients += [a for r in noun.children if r.dep_ == "relcl" and r.lemma_.lower() in _harm_verbs()
+                           for c in r.children if c.dep_ in ("dobj", "nsubjpass") for a in self.actors_of(c)]
         if noun.dep_ == "compound" and noun.head.lemma_.lower() in triggers()["frames"]:
             noun = noun.head  # "launched a mediation effort": the effort's verb is the act's
         if not actors and noun.dep_ in ("dobj", "pobj", "nsubjpass") and noun.head.lemma_.lower() in triggers()["light_verbs"]:
