@@ -10,6 +10,7 @@ import yaml
 
 ROLES = Path(__file__).parent / "data" / "roles"
 SENTENCES = yaml.safe_load((ROLES / "plover-sentences.yaml").read_text(encoding="utf-8"))["sentences"]
+CORPUS = yaml.safe_load((ROLES / "corpus-sentences.yaml").read_text(encoding="utf-8"))["sentences"]
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,10 @@ def article(nlp):
 
 def _sentence(extract_text, key: str):
     return extract_text(SENTENCES[key], "2000-01-01").events
+
+
+def _corpus(extract_text, key: str):
+    return extract_text(CORPUS[key]["text"], CORPUS[key]["date"]).events
 
 
 def _codes(actors) -> set[tuple]:
@@ -131,9 +136,7 @@ def test_retaken_from_a_party_makes_it_the_recipient(article):
 
 def test_hedge_on_another_word_leaves_the_act_reported(extract_text):
     # wn-015: "alleged" qualifies the police violence, not the protesters' demands
-    text = ("Protesters' demands include investigation of alleged police violence against protesters on "
-            "June 12, the release and dropping of charges against protesters who were arrested.")
-    events = extract_text(text, "2019-06-23").events
+    events = _corpus(extract_text, "wn-015")
     assert [e.claim.status for e in events if e.type == "REQUEST"] == ["reported"]
 
 
@@ -208,14 +211,19 @@ def test_those_an_attack_left_dead_are_its_victims(article):
 
 
 def test_taken_into_custody_is_an_arrest_of_one(extract_text):
-    # wn-026: "Local prosecutor Remy Heitz said the suspect's wife was taken into custody."
-    events = extract_text("Local prosecutor Remy Heitz said the suspect's wife was taken into custody.", "2019-10-05").events
+    events = _corpus(extract_text, "wn-026")  # "... said the suspect's wife was taken into custody."
     arrests = [e for e in events if e.type == "COERCE"]
     assert arrests and arrests[0].mode == ["arrest"] and arrests[0].counts.arrested.value == 1
 
 
 def test_a_police_raid_is_the_polices_coercion(extract_text):
-    # wn-040: "A counter terror police raid removed various items from Saadallah's flat"
-    text = "A counter terror police raid removed various items from Saadallah's flat, amongst them reportedly a circular saw."
-    events = extract_text(text, "2020-06-23").events
+    events = _corpus(extract_text, "wn-040")  # "A counter terror police raid removed various items ..."
     assert [(e.type, {a.sector for a in e.actors}) for e in events] == [("COERCE", {"COP"})]
+
+
+def test_a_name_with_who_is_a_person_not_the_capital_it_spells(extract_text):
+    # wn-038: "Amman, who was described as "knife-obsessed" by the police, ... advised her to kill"
+    events = _corpus(extract_text, "wn-038")
+    parties = {c for e in events for c in _codes(e.actors) | _codes(e.recipients)}
+    assert ("JOR", "GOV") not in parties
+    assert all(e.claim.status == "planned" for e in events if e.type == "ASSAULT")  # advised, not done

@@ -371,6 +371,8 @@ class ActorFinder:
                 actor = self.person(ent)
             elif ent.label_ == "ORG":
                 actor = self.organisation(ent)
+            elif ent.label_ == "GPE" and _who(ent.root) and country_of_text(ent.text) is None:
+                actor = self.person(ent)  # "Amman, who was described as knife-obsessed": a man, not Jordan
             elif ent.label_ in ("GPE", "NORP") and ent.root.dep_ in ROLE_DEPS and ent.root.pos_ in ("PROPN", "NOUN") \
                     and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in LOCATIVE):
                 if ent.label_ == "GPE" or ent.root.tag_ in ("NNPS", "NNS"):
