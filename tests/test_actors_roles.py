@@ -227,3 +227,9 @@ def test_a_name_with_who_is_a_person_not_the_capital_it_spells(extract_text):
     parties = {c for e in events for c in _codes(e.actors) | _codes(e.recipients)}
     assert ("JOR", "GOV") not in parties
     assert all(e.claim.status == "planned" for e in events if e.type == "ASSAULT")  # advised, not done
+
+
+def test_a_protest_against_a_law_targets_the_government(extract_text):
+    # wn-015: "weeks of protests against a proposed change to Hong Kong's extradition law"
+    protests = [e for e in _corpus(extract_text, "wn-015b") if e.type == "PROTEST"]
+    assert protests and all(("GOV" in {a.sector for a in e.recipients}) for e in protests)

@@ -25,7 +25,8 @@ from .mentions import ActorSpan, char_span
 def lexicon() -> dict:
     d = dictionary()
     return {"implied": d["implied"], "anaphors": set(d["anaphors"]), "first_person": set(d["first_person"]),
-            "referents": set(d["referents"]), "verdicts": set(d["verdicts"])}
+            "referents": set(d["referents"]), "verdicts": set(d["verdicts"]),
+            "policies": set(d["policies"]), "protest_preps": set(d["protest_preps"])}
 
 
 def _paragraph_start(doc: Doc, i: int) -> int:
@@ -146,6 +147,20 @@ def judged_party(draft, drafts: list, args) -> list[Actor]:
     return []
 
 
+def protested_government(doc: Doc, draft) -> Optional[Actor]:
+    """A protest against a law, bill or policy targets the government that makes it, the one
+    where the protest is ("weeks of protests against a proposed change to the extradition law")."""
+    tok = draft.trigger.root
+    against = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in lexicon()["protest_preps"]
+               for p in c.children if p.dep_ == "pobj"]
+    policies = lexicon()["policies"]
+    if not any(t.lemma_.lower() in policies for p in against for t in p.subtree):
+        return None
+    target = doc[against[0].i:against[0].i + 1]
+    return Actor(name="Government", text=target.text, country=event_country(doc, draft), sector="GOV",
+                 span=char_span(target))
+
+
 def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None, drafts: Optional[list] = None) -> None:
     by_actor = {id(m.actor): m for m in mentions}
     for role in ("actors", "recipients"):
@@ -155,6 +170,10 @@ def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None, drafts: Opti
             ante = antecedent(doc, m, mentions) if m is not None else None
             if ante is not None:
                 parties[n] = ante.model_copy(update={"text": a.text, "span": a.span})
+        if not parties and role == "recipients" and draft.type == "PROTEST":
+            found = protested_government(doc, draft)
+            if found is not None and found.country:
+                parties.append(found)
         if not parties and role == "recipients" and args is not None and draft.type in lexicon()["verdicts"]:
             parties.extend(judged_party(draft, drafts or [], args))
         if not parties and role == "actors" and args is not None and draft.claim.claimants and speaker_is_doer(draft, args):
