@@ -8,6 +8,7 @@ the fullest form of the name in the document.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Optional
@@ -91,6 +92,12 @@ def country_codes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """Capital cities -> ISO alpha-3 of their state ("Berlin rejected" is Germany's government)."""
+    return {c["capital"]: c["iso3"] for c in _countries() if c.get("capital")}
+
+
+@lru_cache(maxsize=1)
 def alpha2_to_alpha3() -> dict[str, str]:
     return {c["iso"]: c["iso3"] for c in _countries()}
 
@@ -134,6 +141,17 @@ def _token_country(doc: Doc, token: Token) -> Optional[str]:
     return country_of_text(token.text)
 
 
+def _who(tok: Token) -> bool:
+    """A name with "who" in its relative clause is a person's ("Viktar Babaryka, who was arrested")."""
+    return any(c.dep_ == "relcl" and any(w.lower_ in ("who", "whom") and w.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                         for w in c.children) for c in tok.children)
+
+
+def _acts(tok: Token) -> bool:
+    """Whether a name is the doer of its clause: subject, possessor, or the "by" of a passive."""
+    return tok.dep_ in ("nsubj", "poss") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
+
+
 def _np_tokens(head: Token) -> list[Token]:
     """The head's left modifiers (compounds, adjectives, possessors, numbers) and the head."""
     return [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "cc")
@@ -148,19 +166,41 @@ def dominant_country(doc: Doc) -> Optional[str]:
     return alpha2_to_alpha3().get(votes.most_common(1)[0][0])
 
 
+class _Folded(dict):
+    """Surnames looked up without accents: "Erdogan" is the "Erdoğan" named earlier."""
+
+    @staticmethod
+    def fold(name: str) -> str:
+        return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+
+    def __setitem__(self, name: str, actor: Actor) -> None:
+        super().__setitem__(self.fold(name), actor)
+
+    def get(self, name: str, default=None):
+        return super().get(self.fold(name), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(self.fold(name))
+
+
 class ActorFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.d = dictionary()
         self.home = dominant_country(doc)
-        self.persons: dict[str, Actor] = {}  # surname -> fullest actor
+        self.persons: dict[str, Actor] = _Folded()  # surname -> fullest actor
 
     def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
         country = sector = None
         for t in tokens:
-            country = country or _token_country(self.doc, t)
+            country = country or _token_country(self.doc, t) or self._owner_country(t)
             sector = sector or self.d["modifier_sector"].get(t.lower_)
         return country, sector
+
+    def _owner_country(self, t: Token) -> Optional[str]:
+        """The country of a person named as owner ("Trump's envoy")."""
+        boss = self.persons.get(t.text) if t.ent_type_ == "PERSON" and t.dep_ == "poss" else None
+        return boss.country if boss is not None else None
 
     def _sentence_country(self, tok: Token) -> Optional[str]:
         """The country named nearest to `tok` in its sentence, if any."""
@@ -185,6 +225,8 @@ class ActorFinder:
         appos = [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ == "appos":
             appos.append(ent.root.head)
+        # "McGurk, who was Trump's special envoy": an office in a relative clause on the name
+        appos += [a for c in ent.root.children if c.dep_ == "relcl" and c.lemma_ == "be" for a in c.children if a.dep_ == "attr"]
         office = ent.root.head.head if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" else None
         if office is not None and office.lemma_.lower() in self.d["title_sector"]:
             left.append(office)  # the parser's "Minister of [Information Moammar al-Eryani]"
@@ -199,7 +241,8 @@ class ActorFinder:
                     if g["sector"] in ("REB",):
                         sector = g["sector"]
                 elif t.i != a.i:
-                    country = country or _token_country(doc, t)
+                    # "Trump's envoy": the country of the person whose office it is
+                    country = country or _token_country(doc, t) or self._owner_country(t)
                     sector = sector or self.d["title_sector"].get(t.lemma_.lower())
         return sector, country, group
 
@@ -248,7 +291,7 @@ class ActorFinder:
             name, country, sector, kind = known
             return Actor(name=ent.text, text=ent.text, country=country, sector=sector,
                          group=name if sector == "REB" else None, span=char_span(ent))
-        if surname in self.persons or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
+        if surname in self.persons or (len(ent) > 1 and _who(ent.root)) or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
                                        and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
         office = self.doc[ent.start - 1] if ent.start > 0 else None
@@ -269,6 +312,12 @@ class ActorFinder:
     def state(self, ent: Span) -> Optional[Actor]:
         """A country or capital named as a party ("Russia says", "Kyiv denied")."""
         country = country_of_text(ent.text)
+        if country is None and ent.label_ == "NORP":
+            # "Iraqi Kurds": the nationality word in or before the name
+            words = list(ent) + [c for c in ent.root.children if c.dep_ in ("amod", "compound") and c.i < ent.start]
+            country = next((c for t in words if (c := country_of_text(t.text)) is not None), None)
+        if country is None and ent.label_ == "GPE" and _acts(ent.root):
+            country = capitals().get(ent.text)  # a capital that acts stands for its government
         if country is None:
             return None
         return Actor(name=ent.text, text=ent.text, country=country, sector="GOV", span=char_span(ent))
@@ -296,6 +345,17 @@ class ActorFinder:
         span = self.doc[start:end]
         return Actor(name=span.text, text=span.text, country=country, sector=sector, span=char_span(span))
 
+    def document(self, head: Token) -> Optional[Actor]:
+        """A state's statement speaks for its government ("the Turkish statement called for")."""
+        if head.lemma_.lower() not in vocab.load("claims")["documents"]:
+            return None
+        mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")]
+        country = next((c for t in mods if (c := country_of_text(t.text)) is not None), None)
+        if country is None:
+            return None
+        span = self.doc[min(t.i for t in mods):head.i + 1]
+        return Actor(name=span.text, text=span.text, country=country, sector="GOV", span=char_span(span))
+
     def find(self) -> list[ActorSpan]:
         doc = self.doc
         for ent in doc.ents:  # full names first, so that a later bare surname finds its person
@@ -311,6 +371,8 @@ class ActorFinder:
                 actor = self.person(ent)
             elif ent.label_ == "ORG":
                 actor = self.organisation(ent)
+            elif ent.label_ == "GPE" and _who(ent.root) and country_of_text(ent.text) is None:
+                actor = self.person(ent)  # "Amman, who was described as knife-obsessed": a man, not Jordan
             elif ent.label_ in ("GPE", "NORP") and ent.root.dep_ in ROLE_DEPS and ent.root.pos_ in ("PROPN", "NOUN") \
                     and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in LOCATIVE):
                 if ent.label_ == "GPE" or ent.root.tag_ in ("NNPS", "NNS"):
@@ -323,9 +385,20 @@ class ActorFinder:
         for tok in doc:
             if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
-            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and not (
+                    tok.head.lemma_.lower() in vocab.load("triggers")["nouns"] and self.d["noun_sector"].get(tok.lemma_.lower()) == "COP"):
+                # "border guards" is one party; "a police raid" is the (local) police's act, while
+                # "a troop withdrawal" names no side
                 continue
-            actor = self.generic(tok)
+            known = self.persons.get(tok.text) if tok.pos_ == "PROPN" else None
+            if known is not None and " " in known.name and tok.ent_iob_ != "I" and (
+                    tok.i + 1 == len(doc) or doc[tok.i + 1].ent_iob_ != "I"):
+                # the surname of a person named in full earlier, which the NER missed or took
+                # for a place ("labeled Soleimani as a terrorist")
+                span = doc[tok.i:tok.i + 1]
+                out.append(ActorSpan(span, known.model_copy(update={"text": tok.text, "span": char_span(span)})))
+                continue
+            actor = self.generic(tok) or self.document(tok)
             if actor is not None:
                 span = doc.char_span(actor.span.start, actor.span.end)
                 out.append(ActorSpan(span, actor))
@@ -340,15 +413,22 @@ class ActorFinder:
         """Third-person pronouns take the nearest earlier person (he/she) or group (they)."""
         out = []
         ordered = sorted(found, key=lambda a: a.span.start)
+        female: set[str] = set()  # people "she" has referred to: "he" is someone else, "she" again them
         for tok in self.doc:
             kind = PRONOUNS.get(tok.lower_)
             if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ == "her":
                 continue
             before = [a for a in ordered if a.span.end <= tok.i]
             if kind == "person":
-                cands = [a for a in before if a.span.label_ == "PERSON"]
+                cands = [a for a in before if a.span.label_ == "PERSON" or a.span.text in self.persons]
+                if tok.lower_ in ("she", "her"):
+                    cands = [a for a in cands if a.actor.name in female] or cands
+                else:
+                    cands = [a for a in cands if a.actor.name not in female]
+                if cands and tok.lower_ in ("she", "her"):
+                    female.add(cands[-1].actor.name)
             else:
-                cands = [a for a in before if a.span.label_ != "PERSON" and a.actor.sector not in ("UNK",)
+                cands = [a for a in before if a.span.label_ != "PERSON" and (a.actor.sector != "UNK" or a.span.root.lemma_.lower() in self.d["noun_sector"])
                          and (a.span.root.tag_ in ("NNS", "NNPS") or a.actor.group)]
             if cands:
                 ante = cands[-1].actor

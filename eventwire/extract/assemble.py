@@ -19,7 +19,7 @@ from . import dating, vocab
 from .claims import claim_for
 from .places import event_place
 from .counts import lexicon as count_lexicon
-from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, main_place,
+from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, listed_with, main_place,
                      make_trigger, modes_for, violent)
 from .mentions import CountSpan, PlaceSpan, char_span
 from .merge import absorb, merge
@@ -129,6 +129,8 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     # "X died", "X was killed", "X shot dead": the word, or its result complement, says what happened
     result = [c for c in tok.children if c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in lex["kind_of"]]
     kind = lex["kind_of"].get(tok.lemma_.lower()) or (lex["kind_of"][result[0].lemma_.lower()] if result else None)
+    if kind == "captured" and "arrest" in draft.mode:
+        kind = "arrested"  # "was taken into custody": the act's own sense says what the taking was
     if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
         return
     deps = {c.dep_ for c in tok.children}
@@ -139,7 +141,7 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     else:
         role = "dobj"
     heads = [antecedent(c) for c in tok.children if c.dep_ == role]
-    heads = [t for h in heads for t in (h, *h.conjuncts)]
+    heads = [t for h in heads for t in (h, *listed_with(h))]
     institutions = set(vocab.load("scope")["political_sectors"]) - {"JRN", "REF", "PTY"}  # not a person
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
               and not any(c.like_num for c in h.children) and h.lemma_.lower() not in collectives()

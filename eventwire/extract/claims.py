@@ -78,8 +78,9 @@ def _modality(tok: Token) -> Optional[str]:
             return "planned"
     node = head
     for _ in range(3):  # "plans to attack", "threatened to strike"
-        if node.dep_ not in ("xcomp", "ccomp", "acl") or node.head == node:
-            break
+        infinitive = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if (node.dep_ not in ("xcomp", "ccomp", "acl") and not infinitive) or node.head == node:
+            break  # (the parser hangs "sworn to fight" as an adverbial clause)
         node = node.head
         if node.lemma_.lower() in lex["planning"]:
             return "planned"
@@ -129,6 +130,48 @@ def quoted_attribution(sent: Span, args: Arguments, previous: list[Actor]) -> li
     return []
 
 
+def quotations(doc: Doc) -> list[tuple[int, int, Span]]:
+    """(start, end) character offsets of each quotation, with the sentence it opens in."""
+    lex = lexicon()
+    openers, closers = set(lex["quote_open"]), set(lex["quote_close"])
+    out, start = [], None
+    for i, ch in enumerate(doc.text):
+        if start is None and (ch in openers or ch in lex["quote_both"]):
+            start = i
+        elif start is not None and (ch in closers or ch in lex["quote_both"]):
+            out.append((start, i, doc.char_span(start, start + 1, alignment_mode="expand")))
+            start = None
+    return [(a, b, span.sent) for a, b, span in out if span is not None]
+
+
+def quote_speakers(tok: Token, args: Arguments) -> list[Actor]:
+    """Who speaks a quotation the act sits in, from the words that lead into it in the sentence
+    where it opens ('The Department of Defense justified the strike: "... by killing ..."'), for
+    quotations that run over several sentences with no attribution of their own."""
+    doc = tok.doc
+    if "eventwire_quotes" not in doc.user_data:
+        doc.user_data["eventwire_quotes"] = quotations(doc)
+    for start, end, sent in doc.user_data["eventwire_quotes"]:
+        if start < tok.idx < end and sent.start_char < start - 1:
+            # the lead-in's main verb: the parser may hang the whole sentence on a quoted verb
+            lead = [t for t in sent if t.idx < start and t.pos_ in ("VERB", "AUX")
+                    and (subj := args.subject(t)) is not None and subj.idx < start]
+            if not lead:
+                return []
+            subj = args.subject(min(lead, key=lambda t: len(list(t.ancestors))))
+            if subj.lower_ not in vocab.load("actors")["first_person"]:
+                return args.actors_of(subj)
+    return []
+
+
+def _hedged(tok: Token) -> bool:
+    """A hedge on the act or its clause ("reportedly struck", "the alleged attack"), not on some
+    other word of the sentence ("demands include investigation of alleged police violence")."""
+    clause = _clause_head(tok)
+    heads = {tok.i, clause.i} | {c.i for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")}
+    return any(t.lower_ in lexicon()["hedges"] and t.head.i in heads for t in tok.sent)
+
+
 def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]] = None) -> Claim:
     lex = lexicon()
     tok = draft.trigger.root
@@ -154,17 +197,17 @@ def claim_for(draft: EventDraft, args: Arguments, previous: Optional[list[Actor]
     if pobj is not None:
         status = "claimed" if status == "reported" else status
         claimants = claimants or args.actors_of(pobj)
-    if status == "reported" and any(t.lower_ in lex["hedges"] for t in tok.sent):
+    if status == "reported" and _hedged(tok):
         status = "claimed"
     if not claimants and draft.actors and any(
             c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in lex["attribution_verbs"]
             for c in (tok if tok.pos_ in ("VERB", "AUX") else _clause_head(tok)).children):
         # "KGB arrested 33 Russians, claiming them to be mercenaries": the actor gives its account
         status, claimants = "claimed" if status == "reported" else status, list(draft.actors)
-    if not claimants and draft.type in SPEECH_ACTS:
+    if not claimants and draft.type in SPEECH_ACTS and source_verb is None:
         claimants = list(draft.actors)  # a statement is its speaker's own claim
     if not claimants and status in ("reported", "claimed"):
-        claimants = quoted_attribution(tok.sent, args, previous)
+        claimants = quoted_attribution(tok.sent, args, previous) or quote_speakers(tok, args)
         if claimants:
             status = "claimed"
     modality = _modality(tok)

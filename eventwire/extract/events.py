@@ -93,6 +93,11 @@ def _children_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
     return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
 
 
+def _of_document(tok: Token) -> bool:
+    """A participle on a document speaks for its issuer ("issued a declaration demanding that")."""
+    return tok.dep_ == "acl" and tok.head.lemma_.lower() in vocab.load("claims")["documents"]
+
+
 def _descriptive_participle(tok: Token) -> bool:
     """A participle describing a noun, with no subject of its own."""
     node = tok
@@ -150,7 +155,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["verbs"].get(lemma)
         if entry is None or tok.dep_ == "amod":
             return None
-        if entry["type"] not in ontology()["material"] and _descriptive_participle(tok):
+        if entry["type"] not in ontology()["material"] and _descriptive_participle(tok) and not _of_document(tok):
             return None  # "people accused of crimes", "people living in or visiting Hong Kong"
         if entry.get("active") and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return None
@@ -199,6 +204,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
                 not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
             return None  # "met his counterpart", "met with X"; not "was met with applause"
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs) \
+                and not obj_lemmas & (set(ontology()["targets"]) | set(lex["territory"])) \
                 and not _children_lemmas(tok, ("nsubj",)) & set(ontology()["mode_single"]):
             return None  # "missiles hit a power station": a weapon as subject is enough
         if entry.get("needs_cause") and not violent(tok.sent):
@@ -208,13 +214,15 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         entry = lex["nouns"].get(lemma) or lex["nouns"].get(tok.lower_)
         if entry is None:
             return None
-        if tok.dep_ == "compound":
+        if tok.dep_ == "compound" and tok.head.lemma_.lower() not in lex["frames"]:
             return None  # "drone strike": the head noun is the trigger; "murder conviction": a modifier
         mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
         governor = tok.head.head if tok.dep_ == "pobj" else tok.head
-        for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike"
-            if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()):
-                return {k: v for k, v in sense.items() if k not in ("modifiers", "heads")}
+        of = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"}
+        for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike", "suspension of sanctions"
+            if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()) \
+                    or of & set(sense.get("objects", ())):
+                return {k: v for k, v in sense.items() if k not in ("modifiers", "heads", "objects")}
         if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
             return None
         if mods & set(entry.get("modifier_not", ())):
@@ -270,9 +278,27 @@ def _harm_words() -> frozenset:
     return frozenset(kinds["killed"]) | frozenset(kinds["injured"])
 
 
+@lru_cache(maxsize=1)
+def _harm_verbs() -> frozenset:
+    """Verbs by which an attack harms people: what they hit are its victims."""
+    lex = triggers()["verbs"]
+    return frozenset([v for v, e in lex.items() if e["type"] == "ASSAULT"] + list(triggers()["harm_results"]))
+
+
 def _harm_complement(verb: Token) -> bool:
     """A result state as the verb's complement ("shot dead", "beaten unconscious")."""
     return any(c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in _harm_words() for c in verb.children)
+
+
+def listed_with(tok: Token) -> list[Token]:
+    """The words coordinated with `tok`, not across a semicolon: "Babaryka, who was arrested ...;
+    and Tsapkala" are two items of a list of people, not one party."""
+    out = []
+    for c in tok.conjuncts:
+        lo, hi = sorted((tok.i, c.i))
+        if not any(t.text == ";" for t in tok.doc[lo:hi]):
+            out.append(c)
+    return out
 
 
 def antecedent(tok: Token) -> Token:
@@ -297,11 +323,14 @@ class Arguments:
         named = [self.actor_at[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.actor_at]
         if tok.i not in self.actor_at and named:  # "One of these groups, the SDF, opposed"
             return [named[0].actor]
+        if tok.pos_ == "VERB" and tok.dep_ in SUBJECT_DEPS:  # "the Red Cross operating in Iraq said",
+            inner = [c for c in tok.children if c.dep_ == "nsubj"]  # parsed as a clause subject
+            return self.actors_of(inner[0]) if inner else []
         if tok.lemma_.lower() in collectives():  # "a group of partisans" are partisans
             inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if inner:
                 return self.actors_of(inner[0])
-        for t in map(antecedent, [tok, *tok.conjuncts]):
+        for t in map(antecedent, [tok, *listed_with(tok)]):
             a = self.actor_at.get(t.i)
             if a is None:  # a name or nationality inside the phrase ("Houthi gunmen"); not a
                 # possessor, who is someone else ("bin Laden's son")
@@ -325,6 +354,8 @@ class Arguments:
                 return subj
             if node.dep_ in ("xcomp", "conj", "advcl", "pcomp") and node.head != node:
                 node = node.head
+            elif _of_document(node) and node.head.dep_ == "dobj":
+                node = node.head.head  # "the party issued a declaration demanding": the issuer
             elif node.dep_ == "relcl":
                 return node.head
             else:
@@ -336,6 +367,12 @@ class Arguments:
         # "X died": a harm word that names no doer has the harmed as its subject
         passive = has_child(verb, ("nsubjpass", "auxpass")) or reduced_passive(verb) or (
             verb.lemma_.lower() in vocab.load("counts")["passive_harm"])
+        # "who was arrested and banned": the second participle shares the first one's passive subject
+        shared = verb.dep_ == "conj" and verb.tag_ == "VBN" and not has_child(verb, SUBJECT_DEPS + ("nsubjpass",)) \
+            and has_child(verb.head, ("nsubjpass",))
+        if shared:
+            passive = True
+            recipients += [a for c in verb.head.children if c.dep_ == "nsubjpass" for a in self.actors_of(c)]
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "protesters arrested in Minsk"
             recipients += self.actors_of(verb.head)
         if passive:
@@ -357,8 +394,10 @@ class Arguments:
                 for x in verb.children:
                     if x.dep_ == "xcomp":
                         recipients += [a for c in x.children if c.dep_ in ("dobj", "dative") for a in self.actors_of(c)]
+        preps = ("on", "against", "at", "with", "to", "into") + (
+            ("from",) if verb.lemma_.lower() in triggers()["taken_from"] else ())  # "recaptured from the Houthis"
         for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "with", "to", "into"):
+            if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         recipients += [a for a in self.actors_of(p) if a not in actors]
@@ -385,11 +424,20 @@ class Arguments:
                         recipients += self.actors_of(p)
         if noun.dep_ == "nsubj" and not recipients:  # "the airstrike killed Soleimani"
             recipients += [a for c in noun.head.children if c.dep_ == "dobj" for a in self.actors_of(c)]
+        if not recipients:  # "a drone attack that left six soldiers dead", "the blast, which killed two"
+            recipients += [a for r in noun.children if r.dep_ == "relcl" and r.lemma_.lower() in _harm_verbs()
+                           for c in r.children if c.dep_ in ("dobj", "nsubjpass") for a in self.actors_of(c)]
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in triggers()["frames"]:
+            noun = noun.head  # "launched a mediation effort": the effort's verb is the act's
         if not actors and noun.dep_ in ("dobj", "pobj", "nsubjpass") and noun.head.lemma_.lower() in triggers()["light_verbs"]:
             verb = noun.head if noun.dep_ != "pobj" else noun.head.head
             subj = self.subject(verb)
             if subj is not None:
                 actors += self.actors_of(subj)
+        if not recipients and noun.dep_ == "dobj" and noun.head.lemma_.lower() in triggers()["victim_verbs"]:
+            subj = self.subject(noun.head)
+            if subj is not None:
+                recipients += [a for a in self.actors_of(subj) if a not in actors]
         return actors, recipients
 
 
@@ -506,6 +554,10 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
     """The trigger `tok` states with its parties, or None when its entry's party conditions fail."""
     actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
     recipients = [r for r in recipients if r not in actors]
+    if entry["type"] == "REQUEST" and not recipients and tok.pos_ in ("VERB", "AUX"):
+        # "demanded that the government provide ...": who is asked is the subject of what is asked
+        recipients = [a for c in tok.children if c.dep_ == "ccomp" for s in c.children
+                      if s.dep_ in SUBJECT_DEPS for a in args.actors_of(s) if a not in actors]
     if entry.get("needs_actor") and not (actors or recipients):
         return None
     sectors = {a.sector for a in actors}
@@ -513,7 +565,7 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
         if sectors and sectors <= set(sense["sectors"]):
             entry = {**entry, **{k: v for k, v in sense.items() if k != "sectors"}}
             break
-    if entry["type"] == "DISPLACE" and any(a.sector in _armed() for a in actors):
+    if entry["type"] == "DISPLACE" and any(a.sector in _armed() or _unidentified_armed(a) for a in actors):
         return None  # attackers who "fled" the scene are not displaced people
     return Trigger(doc[tok.i:tok.i + 1], entry, entry["type"], list(actors), list(recipients))
 
@@ -521,6 +573,12 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
 @lru_cache(maxsize=1)
 def _armed() -> frozenset:
     return frozenset(vocab.load("acled")["armed_sectors"])
+
+
+def _unidentified_armed(actor: Actor) -> bool:
+    """Unnamed attackers ("multiple assailants", "the gunmen"): armed, though of no known side."""
+    words = set(vocab.load("actors")["nouns"]["UNK"])
+    return actor.sector == "UNK" and any(w.lower() in words or w.lower().rstrip("s") in words for w in actor.text.split())
 
 
 def find_triggers(doc: Doc) -> list[Trigger]:

@@ -24,7 +24,9 @@ from .mentions import ActorSpan, char_span
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     d = dictionary()
-    return {"implied": d["implied"], "anaphors": set(d["anaphors"])}
+    return {"implied": d["implied"], "anaphors": set(d["anaphors"]), "first_person": set(d["first_person"]),
+            "referents": set(d["referents"]), "verdicts": set(d["verdicts"]),
+            "policies": set(d["policies"]), "protest_preps": set(d["protest_preps"])}
 
 
 def _paragraph_start(doc: Doc, i: int) -> int:
@@ -58,6 +60,8 @@ def event_country(doc: Doc, draft) -> Optional[str]:
 
 def implied(doc: Doc, draft, role: str) -> Optional[Actor]:
     spec = lexicon()["implied"][role].get(draft.type)
+    if spec is not None:
+        spec = next((spec["modes"][m] for m in draft.mode if m in spec.get("modes", {})), spec)
     if spec is None or (spec.get("counted") and not ({"killed", "injured"} & set(draft.counts))):
         return None
     return Actor(name=spec["name"], text=draft.trigger.text, country=event_country(doc, draft),
@@ -103,7 +107,61 @@ def intending_subject(draft, args) -> list[Actor]:
     return []
 
 
-def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None) -> None:
+def speaker_is_doer(draft, args) -> bool:
+    """Whether the act is the speaker's own: "I will destroy", "we struck", "our forces" in what
+    a claimant said, so the claimants are its actors."""
+    tok = draft.trigger.root
+    if tok.pos_ in ("VERB", "AUX"):
+        subj = args.subject(tok)
+        words = [subj] if subj is not None else []
+    else:
+        words = [c for c in tok.children if c.dep_ == "poss"]
+    return any(w.lower_ in lexicon()["first_person"] for w in words)
+
+
+def judged_party(draft, drafts: list, args) -> list[Actor]:
+    """Whose act a verdict is about ("criticized the decision", "opposed the withdrawal", "called
+    the strike justified"): the doers of the act its object names, that act's own mention, the
+    owner of "Trump's decision", or for "the decision" alone the story's lead act: the first one
+    told, by named doers of another side, that is no verdict itself."""
+    tok = draft.trigger.root
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    objs += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "against", "to")
+             for p in c.children if p.dep_ == "pobj"]
+    mine = {(a.country, a.sector) for a in draft.actors}
+    for obj in objs:
+        for other in drafts:
+            if other is not draft and obj.i in {t.root.i for t in [other.trigger, *other.mentions]}:
+                return [a for a in other.actors if (a.country, a.sector) not in mine]
+        if obj.lemma_.lower() not in lexicon()["referents"]:
+            continue
+        owners = [a for c in obj.children if c.dep_ == "poss" for a in args.actors_of(c)]
+        if owners:
+            return owners
+        if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in obj.children):
+            named = lambda d: [a for a in d.actors if a.text != d.trigger.text]  # not an implied party
+            earlier = [d for d in drafts if d is not draft and d.trigger.start < tok.i and named(d)
+                       and d.type not in lexicon()["verdicts"] and not {(a.country, a.sector) for a in d.actors} & mine]
+            if earlier:
+                return named(min(earlier, key=lambda d: d.trigger.start))
+    return []
+
+
+def protested_government(doc: Doc, draft) -> Optional[Actor]:
+    """A protest against a law, bill or policy targets the government that makes it, the one
+    where the protest is ("weeks of protests against a proposed change to the extradition law")."""
+    tok = draft.trigger.root
+    against = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in lexicon()["protest_preps"]
+               for p in c.children if p.dep_ == "pobj"]
+    policies = lexicon()["policies"]
+    if not any(t.lemma_.lower() in policies for p in against for t in p.subtree):
+        return None
+    target = doc[against[0].i:against[0].i + 1]
+    return Actor(name="Government", text=target.text, country=event_country(doc, draft), sector="GOV",
+                 span=char_span(target))
+
+
+def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None, drafts: Optional[list] = None) -> None:
     by_actor = {id(m.actor): m for m in mentions}
     for role in ("actors", "recipients"):
         parties = getattr(draft, role)
@@ -112,6 +170,14 @@ def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None) -> None:
             ante = antecedent(doc, m, mentions) if m is not None else None
             if ante is not None:
                 parties[n] = ante.model_copy(update={"text": a.text, "span": a.span})
+        if not parties and role == "recipients" and draft.type == "PROTEST":
+            found = protested_government(doc, draft)
+            if found is not None and found.country:
+                parties.append(found)
+        if not parties and role == "recipients" and args is not None and draft.type in lexicon()["verdicts"]:
+            parties.extend(judged_party(draft, drafts or [], args))
+        if not parties and role == "actors" and args is not None and draft.claim.claimants and speaker_is_doer(draft, args):
+            parties.extend(a for a in draft.claim.claimants if a not in draft.recipients)
         if not parties and role == "actors" and draft.claim.status in ("planned", "conditional") and args is not None:
             parties.extend(a for a in intending_subject(draft, args) if a not in draft.recipients)
         if not parties and role == "actors" and draft.type == "ASSAULT":
@@ -138,5 +204,5 @@ class Roles:
         mentions = sorted(doc._.actors or (), key=lambda m: m.span.start)
         args = Arguments(doc)
         for draft in doc._.events or ():
-            complete(doc, draft, mentions, args)
+            complete(doc, draft, mentions, args, doc._.events)
         return doc

@@ -213,7 +213,7 @@ class VerbSenses:
 def intents() -> dict:
     data = vocab.load("verbs_plover")["intents"]
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
-    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive", "ultimatum_marks")})
+    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive", "ultimatum_marks", "readiness")})
     out["threat_modes"] = data["threat_modes"]
     return out
 
@@ -228,14 +228,15 @@ def _aux(tok: Token) -> set[str]:
     return found
 
 
-def _committed(tok: Token) -> bool:
-    """Whether a verb above the act commits its subject to it ("vowed to", "is willing to")."""
+def _committed(tok: Token, words: str = "commissive") -> bool:
+    """Whether a verb above the act commits its subject to it ("vowed to", "is willing to"), or
+    with `words="readiness"` readies its force for it ("prepared to resume shelling")."""
     node = tok
     for _ in range(3):
         if node.dep_ not in ("xcomp", "ccomp", "acl", "conj", "advcl") or node.head is node:
             return False
         node = node.head
-        if node.lemma_.lower() in intents()["commissive"]:
+        if node.lemma_.lower() in intents()[words]:
             return True
     return False
 
@@ -252,6 +253,8 @@ def intent_type(draft) -> Optional[str]:
     aux = _aux(tok)
     if status == "conditional" and aux & table["future_aux"] and _ultimatum(tok):
         return "THREATEN"  # "will withdraw its force unless ...": an act held over another party
+    if status == "planned" and draft.type == "ASSAULT" and _committed(tok, "readiness"):
+        return "MOBILIZE"  # CAMEO 15, force posture: troops readied for an attack not yet made
     if status in ("planned", "conditional"):
         if aux & table["future_aux"] or _committed(tok):
             return table["planned"].get(draft.type)
@@ -292,7 +295,7 @@ class Intents:
             if new is None or new == draft.type:
                 continue
             mode = intents()["threat_modes"].get(draft.type) if new == "THREATEN" else None
-            if new == "REJECT":
+            if new in ("REJECT", "MOBILIZE"):  # the refusal or the readying itself has happened
                 draft.claim = draft.claim.model_copy(update={"status": "claimed" if draft.claim.claimants else "reported"})
             draft.type, draft.mode = new, [mode] if mode else []
         return doc
