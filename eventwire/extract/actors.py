@@ -284,6 +284,12 @@ class ActorFinder:
         return Actor(name=g["name"], text=ent.text, country=country, sector=g["sector"],
                      group=g["name"] if g["sector"] == "REB" else None, span=char_span(ent))
 
+    def _person_shaped(self, ent: Span) -> bool:
+        """Two or three proper names with no organisation noun or country in them ("Viktar
+        Babaryka"; not "the Kurdistan Democratic Party", which wire English also calls "who")."""
+        return 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" and t.lower_ not in self.d["noun_sector"]
+                                          and not country_of_text(t.text) for t in ent)
+
     def organisation(self, ent: Span) -> Optional[Actor]:
         surname = ent.text.removesuffix("'s").removesuffix("’s")
         known = dictionary_actor(ent.text, self.doc._.pub_date, ("org", "group"))
@@ -291,7 +297,7 @@ class ActorFinder:
             name, country, sector, kind = known
             return Actor(name=ent.text, text=ent.text, country=country, sector=sector,
                          group=name if sector == "REB" else None, span=char_span(ent))
-        if surname in self.persons or (len(ent) > 1 and _who(ent.root)) or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
+        if surname in self.persons or (len(ent) > 1 and _who(ent.root) and self._person_shaped(ent)) or (len(ent) == 1 and not ent.text.isupper() and ent.root.dep_ == "nsubj"
                                        and ent.root.head.lemma_ in vocab.load("claims")["reporting"]):
             return self.person(ent)  # the NER's ORG for a bare surname ("Gladkov said")
         office = self.doc[ent.start - 1] if ent.start > 0 else None

@@ -23,6 +23,7 @@ from .dating import publication_date  # noqa: F401  (claims imports it from here
 from .mentions import ActorSpan, PlaceSpan, TimeSpan, sentence_index
 
 SUBJECT_DEPS = ("nsubj", "csubj")
+NOT_COMPLEMENT = ("nsubj", "nsubjpass", "csubj", "csubjpass", "punct")  # "took two soldiers captive": an advcl
 
 
 def triggers() -> dict:
@@ -192,7 +193,9 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if "object_or_prep" in entry and not (obj_lemmas | _children_lemmas(tok, ("prep",))) & set(entry["object_or_prep"]):
             return None
         if "complement" in entry:
-            comp = {t.lemma_.lower() for t in tok.subtree} & set(entry["complement"])
+            # its complements only: "failed to reach a deal", not "the deal failed"
+            comp = {t.lemma_.lower() for c in tok.children if c.dep_ not in NOT_COMPLEMENT
+                    for t in c.subtree} & set(entry["complement"])
             if not comp:
                 return None
         if entry.get("people") and not any(_is_people_or_group(o, actor_at) for o in objs) \
@@ -225,6 +228,8 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
                 return {k: v for k, v in sense.items() if k not in ("modifiers", "heads", "objects")}
         if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
             return None
+        if "object" in entry and not of & set(entry["object"]):
+            return None  # "the suspension of air links"; not "a suspension of three months"
         if mods & set(entry.get("modifier_not", ())):
             return None
         if "needs_modifier" in entry:

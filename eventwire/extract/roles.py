@@ -154,11 +154,17 @@ def protested_government(doc: Doc, draft) -> Optional[Actor]:
     against = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in lexicon()["protest_preps"]
                for p in c.children if p.dep_ == "pobj"]
     policies = lexicon()["policies"]
-    if not any(t.lemma_.lower() in policies for p in against for t in p.subtree):
+    policy = next((t for p in against for t in p.subtree if t.lemma_.lower() in policies), None)
+    if policy is None:
         return None
-    target = doc[against[0].i:against[0].i + 1]
-    return Actor(name="Government", text=target.text, country=event_country(doc, draft), sector="GOV",
-                 span=char_span(target))
+    # "against China's extradition law": the owner's government, wherever the protest is
+    while policy.dep_ in ("compound", "amod") and policy.head != policy:
+        policy = policy.head  # "extradition law"
+    owner = next((t for t in policy.subtree if t.dep_ in ("poss", "amod", "compound") and country_of_text(t.text)),
+                 None)
+    country = country_of_text(owner.text) if owner is not None else event_country(doc, draft)
+    target = doc[policy.i:policy.i + 1]
+    return Actor(name="Government", text=target.text, country=country, sector="GOV", span=char_span(target))
 
 
 def complete(doc: Doc, draft, mentions: list[ActorSpan], args=None, drafts: Optional[list] = None) -> None:
