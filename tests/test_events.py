@@ -257,3 +257,28 @@ def test_a_party_named_in_apposition_acts(extract_text):
     text = "One of these groups, the Syrian Democratic Forces (SDF), opposed the withdrawal."
     e = one(events_of(extract_text, text, "2019-10-08"), "REJECT")
     assert e.actors and e.actors[0].name == "Syrian Democratic Forces"
+
+
+# ---- passages of tests/data/events/sentences.yaml (copied from the corpus) ----
+def _sample(key):
+    import yaml
+
+    from tests.conftest import DATA
+
+    return yaml.safe_load((DATA / "events" / "sentences.yaml").read_text(encoding="utf-8"))[key]
+
+
+def sample_events(extract_text, key):
+    s = _sample(key)
+    return extract_text(s["text"], s["date"]).events
+
+
+@pytest.mark.parametrize("key", ["promise_elections", "agree_interview"])
+def test_promise_or_agreement_to_do_no_plover_act_is_no_event(extract_text, key):
+    """SPEC 8: a statement is an event only when its content is a PLOVER act."""
+    assert not [e for e in sample_events(extract_text, key) if e.type == "AGREE"]
+
+
+def test_agreement_whose_content_is_an_act_or_a_deal_stays(extract_text):
+    assert one(sample_events(extract_text, "agree_meet"), "AGREE")  # "agreed to meet": CONSULT content
+    assert one(sample_events(extract_text, "agree_power_sharing"), "AGREE")  # no clause: the deal itself

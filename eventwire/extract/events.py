@@ -39,7 +39,7 @@ def ontology() -> dict:
     data["mode_single"], data["mode_multi"] = single, multi
     data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
     data["rank"] = {f: n for n, f in enumerate(data["feature_rank"])}
-    for key in ("content_takers", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
+    for key in ("content_takers", "acts_by_content", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
         data[key] = set(data[key])
     return data
 
@@ -502,6 +502,15 @@ def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     return False
 
 
+def _empty_content(tok: Token, entry: dict, trigger_at: dict[int, dict]) -> bool:
+    """An act stated by its content clause whose clause names no PLOVER act: a promise to
+    conduct elections is no agreement (SPEC 8, `acts_by_content`)."""
+    if entry["type"] not in ontology()["acts_by_content"]:
+        return False
+    clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
+    return bool(clauses) and not any(t.i in trigger_at for c in clauses for t in c.subtree)
+
+
 def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Optional[Trigger]:
     """The trigger `tok` states with its parties, or None when its entry's party conditions fail."""
     actors, recipients = args.of_verb(tok) if tok.pos_ in ("VERB", "AUX") else args.of_noun(tok)
@@ -543,7 +552,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     out = []
     for i, entry in trigger_at.items():
         tok = doc[i]
-        if _suppressed(tok, trigger_at):
+        if _suppressed(tok, trigger_at) or _empty_content(tok, entry, trigger_at):
             continue
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "dobj" and tok.head.i in trigger_at:
             continue  # "observed the ceasefire", "signed a truce": the verb's act
