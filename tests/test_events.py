@@ -282,3 +282,50 @@ def test_promise_or_agreement_to_do_no_plover_act_is_no_event(extract_text, key)
 def test_agreement_whose_content_is_an_act_or_a_deal_stays(extract_text):
     assert one(sample_events(extract_text, "agree_meet"), "AGREE")  # "agreed to meet": CONSULT content
     assert one(sample_events(extract_text, "agree_power_sharing"), "AGREE")  # no clause: the deal itself
+
+
+def test_act_named_to_describe_someone_takes_no_date_from_his_clause(extract_text):
+    """"the suspect in a shooting ... was released Friday": Friday is the release's day; the
+    shooting told later ("is accused of ... shooting") does not take the lead's day either."""
+    events = sample_events(extract_text, "rittenhouse")
+    release = one(events, "RETREAT")
+    assert (release.date.start, release.date.precision) == ("2020-11-20", "day")
+    shootings = [e for e in events if e.type == "ASSAULT"]
+    assert len(shootings) == 1  # the lead, the accusation and "the altercation": one shooting
+    assert shootings[0].date.basis == "publication" and shootings[0].date.precision == "reported"
+    assert shootings[0].counts.killed.value == 2 and shootings[0].counts.injured.value == 1
+
+
+def test_place_of_residence_is_no_scene(extract_text):
+    """"A resident of Antioch, Illinois, Rittenhouse is accused of ... shooting": not in Antioch."""
+    for e in sample_events(extract_text, "rittenhouse"):
+        assert e.location is None or e.location.name not in ("Antioch", "Illinois"), e
+
+
+def test_definite_reference_folds_into_the_act_named_before(extract_text):
+    """"the police shooting of Jacob Blake in Kenosha ... Blake survived the shooting": one event
+    at the place the first mention gives (the article's own place is only a guess)."""
+    events = sample_events(extract_text, "blake_survived")
+    shooting = one(events, "ASSAULT")
+    assert len([e for e in events if e.type == "ASSAULT"]) == 1
+    assert len(shooting.evidence) == 2 and shooting.location.name == "Kenosha"
+
+
+def test_definite_reference_to_background_act_keeps_its_date(extract_text):
+    """"riots had broken out ... in August. Trump referred to the riots": the August riots."""
+    riots = [e for e in sample_events(extract_text, "kenosha_riots") if e.type == "PROTEST"]
+    assert len(riots) == 1
+    assert (riots[0].date.start, riots[0].date.precision, riots[0].historical) == ("2020-08-01", "month", True)
+    assert len(riots[0].evidence) == 2
+
+
+def test_possessive_reference_joins_the_dated_background_act_and_places_stay_apart(extract_text):
+    """"Russia's invasion" is the invasion "in February 2022"; "the latest shelling" of two
+    districts is the overnight shelling in one and another event in the other (SPEC 8)."""
+    events = [e for e in sample_events(extract_text, "seed_background") if e.type == "ASSAULT"]
+    invasion = next(e for e in events if e.date.start == "2022-02-01")
+    assert invasion.historical and len(invasion.evidence) == 2 and invasion.location.name == "Ukraine"
+    overnight = next(e for e in events if e.date.text == "overnight")
+    latest = overnight.evidence[-1]
+    districts = {e.location.name for e in events if any(s == latest for s in e.evidence)}
+    assert districts == {"Shebekinsky District", "Volokonovsky District"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date as Date
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..models import EventDate
 from . import times as times_stage
@@ -44,11 +44,22 @@ def _recent_day(time: TimeSpan, pub: str) -> bool:
     return (Date.fromisoformat(pub) - Date.fromisoformat(m.start)).days <= STORY_DAYS
 
 
-def context_time(doc: Doc, trigger: Span) -> Optional[TimeSpan]:
+def _days_of_acts(doc: Doc) -> dict[int, set]:
+    """Time expression (by start) -> the types of the acts it governs in its sentence."""
+    out: dict[int, set] = {}
+    for t in doc._.triggers or ():
+        time = times_stage.event_time(doc, t.span)
+        if time is not None and not described(t.span, time):
+            out.setdefault(time.span.start, set()).add(t.type)
+    return out
+
+
+def context_time(doc: Doc, trigger: Span, type_: Optional[str] = None) -> Optional[TimeSpan]:
     """A day the text gives for the scene a mention belongs to, when no time expression
     governs it: the nearest day named in its sentence or the sentences just before it
     ("On Thursday a man stabbed four officers. The attacker was shot dead by police."),
-    else the day of the story its lead names."""
+    else the day of the story its lead names: with `type_`, a lead day that dates an act of
+    that type (the day a suspect was released is not the day of the shooting told later)."""
     pub = doc._.pub_date
     times = [t for t in doc._.times or () if _recent_day(t, pub)]
     if not times:
@@ -63,6 +74,9 @@ def context_time(doc: Doc, trigger: Span) -> Optional[TimeSpan]:
         return max(before, key=lambda t: t.span.start if t.span.start < trigger.start else -t.span.start)
     # the lead: its first two sentences
     lead = [t for m in (0, 1) for t in by_sentence.get(m, ())]
+    if type_ is not None:
+        acts = _days_of_acts(doc)
+        lead = [t for t in lead if type_ in acts.get(t.span.start, ())]
     return lead[0] if lead else None
 
 
@@ -83,16 +97,40 @@ def past_perfect(trigger: Span) -> bool:
     return False
 
 
-def date_mention(doc: Doc, trigger: Span) -> tuple[EventDate, Optional[TimeSpan], bool]:
+def described(trigger: Span, time: Optional[TimeSpan]) -> bool:
+    """A noun mention in a prepositional phrase of another noun, naming the act to describe
+    that noun ("the suspect in a shooting of protesters ... was released Friday", "the death
+    toll from the shooting rose on Monday"): the time its sentence gives (`time`, or any when
+    None) is that other thing's, not the act's. "A series of attacks" is still the attacks."""
+    root = trigger.root
+    prep = root.head
+    if root.pos_ != "NOUN" or root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ == "of":
+        return False
+    owner = prep.head
+    if owner.pos_ != "NOUN" or owner.lemma_.lower() in _act_nouns() or owner.ent_type_ in ("DATE", "TIME"):
+        return False
+    if time is None:
+        return True
+    # a time inside the act's own phrase, or inside the describing noun's, dates them both
+    return not (owner.left_edge.i <= time.span.start and time.span.end <= owner.right_edge.i + 1)
+
+
+def _act_nouns() -> frozenset:
+    from .events import triggers
+    return frozenset(triggers()["nouns"])
+
+
+def date_mention(doc: Doc, trigger: Span, type_: Optional[str] = None) -> tuple[EventDate, Optional[TimeSpan], bool]:
     """The date one mention of an event states: its governing time expression, else the day
     its context gives (`context_time`; the third item says so), else publication. A mention
-    in the past perfect takes no day from its context (it is before the scene)."""
+    in the past perfect, or a noun naming the act to describe someone else (`described`),
+    takes no day from its context (it is before the scene)."""
     time = times_stage.event_time(doc, trigger)
-    if time is not None:
+    if time is not None and not described(trigger, time):
         return from_time(time), time, False
-    if past_perfect(trigger):
+    if past_perfect(trigger) or described(trigger, None):
         return publication_date(doc), None, False
-    time = context_time(doc, trigger)
+    time = context_time(doc, trigger, type_)
     if time is not None:
         return from_time(time), time, True
     return publication_date(doc), None, False
