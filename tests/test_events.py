@@ -329,3 +329,10 @@ def test_possessive_reference_joins_the_dated_background_act_and_places_stay_apa
     latest = overnight.evidence[-1]
     districts = {e.location.name for e in events if any(s == latest for s in e.evidence)}
     assert districts == {"Shebekinsky District", "Volokonovsky District"}
+
+
+def test_act_in_a_public_office_is_political_whoever_the_tagger_thinks_acts(extract_text):
+    """"Ricardo Rosselló Nevares resigned as the governor of ... Puerto Rico": the name is tagged
+    ORG (a company's act is out of scope); the office the "as" phrase names puts it in."""
+    resign = one(sample_events(extract_text, "resigned_as_governor"), "RETREAT")
+    assert resign.mode == ["resign"] and (resign.date.start, resign.date.precision) == ("2019-08-02", "day")

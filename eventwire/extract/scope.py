@@ -36,6 +36,7 @@ class ScopeWords:
     armed: frozenset
     armed_nouns: frozenset
     political_words: frozenset
+    offices: frozenset
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -50,7 +51,9 @@ class ScopeWords:
                    political=frozenset(data["political_sectors"]), company=frozenset(data["company"]),
                    business=frozenset(data["business"]), armed=frozenset(armed),
                    armed_nouns=frozenset(w for sector in armed for w in nouns.get(sector, ())),
-                   political_words=frozenset(data["political_words"]))
+                   political_words=frozenset(data["political_words"]),
+                   offices=frozenset(w for sector, words in vocab.load("actors")["titles"].items()
+                                     if sector in data["political_sectors"] for w in words))
 
 
 def _words(span) -> set[str]:
@@ -113,10 +116,17 @@ class Scope:
         found = words & self.w.hazards
         return bool(found - self.w.ambiguous) or (bool(found) and not words & self.w.violence)
 
+    def _office(self, tok: Token) -> bool:
+        """The act is done in a public office its "as" phrase names ("resigned as the governor
+        of ... Puerto Rico", "sworn in as president"); not "as chief executive of the company"."""
+        return any(p.lemma_.lower() in self.w.offices and not _words(p.subtree) & self.w.company
+                   for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
+                   for p in c.children if p.dep_ == "pobj")
+
     def _political(self, trigger: Trigger, agents: list[Token]) -> bool:
         """A party that can act in politics takes part: a known one, a state's people or
-        forces ("the Turkish statement", "Turkish military operation")."""
-        if any(a.sector in self.w.political for a in trigger.actors + trigger.recipients):
+        forces ("the Turkish statement", "Turkish military operation"), or one acting in office."""
+        if any(a.sector in self.w.political for a in trigger.actors + trigger.recipients) or self._office(trigger.root):
             return True
         return any(t.ent_type_ in ("GPE", "NORP") or t.lemma_.lower() in self.w.armed_nouns
                    for a in agents for t in self._phrase(a))
@@ -197,7 +207,7 @@ class Scope:
             return not self._hazard[n] and (political or not self.hazard_story)
         if any(o.lemma_.lower() in self.w.hazards for o in objects):
             return False  # "the crash was investigated": an inquiry into an accident
-        if any(a.ent_type_ == "ORG" and a.i not in self.args.actor_at for a in agents):
+        if any(a.ent_type_ == "ORG" and a.i not in self.args.actor_at for a in agents) and not self._office(tok):
             return False  # a named organisation no dictionary knows as political: a company
         if self.hazard_story:  # relief and warnings at home are no political acts; a state's to another are
             return any(a.sector in self.w.political for a in trigger.actors) and any(
