@@ -336,3 +336,16 @@ def test_act_in_a_public_office_is_political_whoever_the_tagger_thinks_acts(extr
     ORG (a company's act is out of scope); the office the "as" phrase names puts it in."""
     resign = one(sample_events(extract_text, "resigned_as_governor"), "RETREAT")
     assert resign.mode == ["resign"] and (resign.date.start, resign.date.precision) == ("2019-08-02", "day")
+
+
+def test_act_the_writer_states_as_fact_stays_reported_when_a_later_mention_is_attributed():
+    """wn-018: the headline and lead state the shooting; later mentions attribute details to
+    officials: one event, reported (SPEC 3), the parties who report it kept as claimants."""
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+    from tests.conftest import DATA
+
+    record = next(iter(extract(read_paths([DATA / "wn-018.txt"]))))
+    shooting = next(e for e in record.events if e.type == "ASSAULT" and e.date.text == "Saturday morning")
+    assert len(shooting.evidence) > 2
+    assert shooting.claim.status == "reported" and shooting.claim.claimants

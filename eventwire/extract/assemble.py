@@ -37,7 +37,8 @@ def _sentence_span(sent: Span) -> CharSpan:
 
 def origins(sent: Span) -> set[int]:
     """Tokens of places that say where a person lives or comes from ("A resident of Antioch,
-    Illinois, Rittenhouse is accused of ..."): no scene of the sentence's acts."""
+    Illinois, Rittenhouse is accused of ..."): no scene of the sentence's acts. (Not an
+    office's place: "the governor of Puerto Rico declared a state of emergency" there.)"""
     words = vocab.load("assemble")
     nouns, preps = set(words["origin_nouns"]), set(words["origin_preps"])
     return {t.i for prep in sent if prep.dep_ == "prep" and prep.lower_ in preps

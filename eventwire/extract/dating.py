@@ -44,13 +44,16 @@ def _recent_day(time: TimeSpan, pub: str) -> bool:
     return (Date.fromisoformat(pub) - Date.fromisoformat(m.start)).days <= STORY_DAYS
 
 
-def _days_of_acts(doc: Doc) -> dict[int, set]:
-    """Time expression (by start) -> the types of the acts it governs in its sentence."""
-    out: dict[int, set] = {}
+def _undated_in_lead(doc: Doc, lead: list[TimeSpan]) -> set:
+    """Types of the acts the lead names without giving them its day ("the suspect in a
+    shooting ... was released Friday": the shooting is not Friday's)."""
+    index, days = sentence_index(doc), {t.span.start for t in lead}
+    out = set()
     for t in doc._.triggers or ():
-        time = times_stage.event_time(doc, t.span)
-        if time is not None and not described(t.span, time):
-            out.setdefault(time.span.start, set()).add(t.type)
+        if index.of(t.span.root) in (0, 1):
+            time = times_stage.event_time(doc, t.span)
+            if time is None or time.span.start not in days or described(t.span, time):
+                out.add(t.type)
     return out
 
 
@@ -58,8 +61,9 @@ def context_time(doc: Doc, trigger: Span, type_: Optional[str] = None) -> Option
     """A day the text gives for the scene a mention belongs to, when no time expression
     governs it: the nearest day named in its sentence or the sentences just before it
     ("On Thursday a man stabbed four officers. The attacker was shot dead by police."),
-    else the day of the story its lead names: with `type_`, a lead day that dates an act of
-    that type (the day a suspect was released is not the day of the shooting told later)."""
+    else the day of the story its lead names, unless the lead names an act of the mention's
+    `type_` without that day (the day a suspect was released is not the day of the shooting
+    the lead describes him by, nor of the shooting told later)."""
     pub = doc._.pub_date
     times = [t for t in doc._.times or () if _recent_day(t, pub)]
     if not times:
@@ -74,9 +78,8 @@ def context_time(doc: Doc, trigger: Span, type_: Optional[str] = None) -> Option
         return max(before, key=lambda t: t.span.start if t.span.start < trigger.start else -t.span.start)
     # the lead: its first two sentences
     lead = [t for m in (0, 1) for t in by_sentence.get(m, ())]
-    if type_ is not None:
-        acts = _days_of_acts(doc)
-        lead = [t for t in lead if type_ in acts.get(t.span.start, ())]
+    if lead and type_ is not None and type_ in _undated_in_lead(doc, lead):
+        return None
     return lead[0] if lead else None
 
 

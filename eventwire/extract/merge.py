@@ -171,7 +171,8 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
     for kind in set(a.counts) | set(b.counts):
         a.counts[kind] = _better_count(a.counts.get(kind), b.counts.get(kind))
     if not a.claim.claimants and b.claim.claimants:
-        a.claim = b.claim
+        # who reports it is kept; the writer stating the act as fact makes it reported still
+        a.claim = b.claim if a.claim.status != "reported" else b.claim.model_copy(update={"status": "reported"})
     a.mode = a.mode + [m for m in b.mode if m not in a.mode]
     a.context = sorted(set(a.context) | set(b.context))
     a.implied = a.implied and b.implied
