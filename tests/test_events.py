@@ -349,3 +349,13 @@ def test_act_the_writer_states_as_fact_stays_reported_when_a_later_mention_is_at
     shooting = next(e for e in record.events if e.type == "ASSAULT" and e.date.text == "Saturday morning")
     assert len(shooting.evidence) > 2
     assert shooting.claim.status == "reported" and shooting.claim.claimants
+
+
+def test_what_a_law_would_allow_is_no_act(extract_text):
+    """"would allow people living in or visiting Hong Kong ... to be removed": no visit, no
+    removal; "would allow the Chinese government to remove people who had been accused of
+    crimes": no accusation. The protests against the law stay."""
+    bill = sample_events(extract_text, "bill_would_allow")
+    assert not [e for e in bill if e.type in ("CONSULT", "ACCUSE")]
+    law = sample_events(extract_text, "law_would_allow")
+    assert [e.type for e in law] == ["PROTEST"]

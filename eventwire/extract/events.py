@@ -39,7 +39,7 @@ def ontology() -> dict:
     data["mode_single"], data["mode_multi"] = single, multi
     data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
     data["rank"] = {f: n for n, f in enumerate(data["feature_rank"])}
-    for key in ("content_takers", "acts_by_content", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
+    for key in ("content_takers", "acts_by_content", "permissions", "hypothetical_modals", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
         data[key] = set(data[key])
     return data
 
@@ -483,12 +483,26 @@ def _conditional_part(tok: Token, trigger_at: dict[int, dict]) -> bool:
     return False
 
 
+def _permitted(tok: Token) -> bool:
+    """A trigger in what something would allow ("the bill would allow people living in or
+    visiting Hong Kong ... to be removed", "... to remove people who had been accused of
+    crimes"): a possibility, no act."""
+    onto, node = ontology(), tok
+    for _ in range(CONTENT_DEPTH):
+        if node.dep_ not in ("xcomp", "ccomp", "conj", "relcl", "dobj", "acl") or node.head == node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in onto["permissions"]:
+            return any(c.dep_ == "aux" and c.lower_ in onto["hypothetical_modals"] for c in node.children)
+    return False
+
+
 def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     """A trigger inside the content of an act that takes a clause ("agreed to meet"), in the
     condition of another act, or a noun that names no particular act ("any operations")."""
     if tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ontology()["nonspecific"] for c in tok.children):
         return True
-    if _conditional_part(tok, trigger_at):
+    if _conditional_part(tok, trigger_at) or _permitted(tok):
         return True
     node = tok
     takers = ontology()["content_takers"]
