@@ -359,3 +359,14 @@ def test_what_a_law_would_allow_is_no_act(extract_text):
     assert not [e for e in bill if e.type in ("CONSULT", "ACCUSE")]
     law = sample_events(extract_text, "law_would_allow")
     assert [e.type for e in law] == ["PROTEST"]
+
+
+def test_named_persons_past_in_a_relative_clause_is_background(extract_text):
+    """"Viktar Babaryka, who was arrested and banned from the election": not the rally's day
+    (the lead's Thursday), but background with no date of its own (historical, SPEC 3)."""
+    events = sample_events(extract_text, "belarus_rally")
+    at = _sample("belarus_rally")["text"].index("who was arrested and banned")
+    arrest = next(e for e in events if e.type == "COERCE" and any(s.start <= at < s.end for s in e.evidence))
+    assert arrest.date.basis == "publication" and arrest.historical
+    rally = one(events, "PROTEST")
+    assert rally.date.basis == "text" and not rally.historical

@@ -118,6 +118,23 @@ def described(trigger: Span, time: Optional[TimeSpan]) -> bool:
     return not (owner.left_edge.i <= time.span.start and time.span.end <= owner.right_edge.i + 1)
 
 
+def of_someone(trigger: Span) -> bool:
+    """An act told in the past tense in a relative clause on a named person ("Viktar
+    Babaryka, who was arrested and banned from the election"): his past, not the story's scene."""
+    node = trigger.root
+    while node.dep_ == "conj" and node.head != node:
+        node = node.head
+    past = node.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in node.children)
+    return (node.dep_ == "relcl" and node.head.pos_ == "PROPN" and past  # "who": a person, whatever the entity tag
+            and any(c.lower_ in ("who", "whom") for c in node.children))
+
+
+def background(trigger: Span) -> bool:
+    """A mention that tells an act as background to the story, when no time expression
+    dates it: past perfect, a named person's past."""
+    return past_perfect(trigger) or of_someone(trigger)
+
+
 def _act_nouns() -> frozenset:
     from .events import triggers
     return frozenset(triggers()["nouns"])
@@ -126,12 +143,12 @@ def _act_nouns() -> frozenset:
 def date_mention(doc: Doc, trigger: Span, type_: Optional[str] = None) -> tuple[EventDate, Optional[TimeSpan], bool]:
     """The date one mention of an event states: its governing time expression, else the day
     its context gives (`context_time`; the third item says so), else publication. A mention
-    in the past perfect, or a noun naming the act to describe someone else (`described`),
-    takes no day from its context (it is before the scene)."""
+    told as background (`background`) or to describe something else (`described`) takes no
+    day from its context (it is before the scene, or the day is the other thing's)."""
     time = times_stage.event_time(doc, trigger)
     if time is not None and not described(trigger, time):
         return from_time(time), time, False
-    if past_perfect(trigger) or described(trigger, None):
+    if background(trigger) or described(trigger, None):
         return publication_date(doc), None, False
     time = context_time(doc, trigger, type_)
     if time is not None:
