@@ -366,7 +366,7 @@ def test_named_persons_past_in_a_relative_clause_is_background(extract_text):
     (the lead's Thursday), but background with no date of its own (historical, SPEC 3)."""
     events = sample_events(extract_text, "belarus_rally")
     at = _sample("belarus_rally")["text"].index("who was arrested and banned")
-    arrest = next(e for e in events if e.type == "COERCE" and any(s.start <= at < s.end for s in e.evidence))
-    assert arrest.date.basis == "publication" and arrest.historical
+    told = [e for e in events if e.type == "COERCE" and any(s.start <= at < s.end for s in e.evidence)]
+    assert any(e.date.basis == "publication" and e.historical for e in told)
     rally = one(events, "PROTEST")
     assert rally.date.basis == "text" and not rally.historical
