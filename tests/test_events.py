@@ -370,3 +370,18 @@ def test_named_persons_past_in_a_relative_clause_is_background(extract_text):
     assert any(e.date.basis == "publication" and e.historical for e in told)
     rally = one(events, "PROTEST")
     assert rally.date.basis == "text" and not rally.historical
+
+
+def test_scene_day_is_not_the_day_of_a_toll():
+    """wn-018: "On Saturday morning, a gunman shot shoppers ..., with the death toll rising to 22
+    people on Monday, ..., with 25 others injured. Police said the suspected gunman surrendered
+    himself to police ...": the surrender takes the scene's Saturday, not the toll's Monday."""
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+    from tests.conftest import DATA
+
+    record = next(iter(extract(read_paths([DATA / "wn-018.txt"]))))
+    text = (DATA / "wn-018.txt").read_text(encoding="utf-8")
+    at = text.index("surrendered himself") - text.index("Gunman opens fire")  # offsets index the body
+    surrender = next(e for e in record.events if any(s.start <= at < s.end for s in e.evidence))
+    assert (surrender.date.start, surrender.date.precision) == ("2019-08-03", "day")

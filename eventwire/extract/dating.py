@@ -44,6 +44,26 @@ def _recent_day(time: TimeSpan, pub: str) -> bool:
     return (Date.fromisoformat(pub) - Date.fromisoformat(m.start)).days <= STORY_DAYS
 
 
+def _toll_days(doc: Doc) -> set[int]:
+    """Starts of time expressions that date only harm words in a sentence that dates another
+    act with another day: a toll's day ("a gunman shot shoppers on Saturday morning, with the
+    death toll rising to 22 people on Monday, ..., with 25 others injured")."""
+    from .counts import lexicon
+    harm = {w for w, kind in lexicon()["kind_of"].items() if kind in ("killed", "injured")}
+    index = sentence_index(doc)
+    acts, harms = set(), {}
+    for t in doc._.triggers or ():
+        time = times_stage.event_time(doc, t.span)
+        if time is None or described(t.span, time):
+            continue
+        if t.span.root.lemma_.lower() in harm:
+            harms[time.span.start] = index.of(t.span.root)
+        else:
+            acts.add(time.span.start)
+    act_sentences = {index.of(doc[start]) for start in acts}
+    return {start for start, n in harms.items() if n in act_sentences and start not in acts}
+
+
 def _undated_in_lead(doc: Doc, lead: list[TimeSpan]) -> set:
     """Types of the acts the lead names without giving them its day ("the suspect in a
     shooting ... was released Friday": the shooting is not Friday's)."""
@@ -75,7 +95,9 @@ def context_time(doc: Doc, trigger: Span, type_: Optional[str] = None) -> Option
     sents, n = index.sents, index.of(trigger.root)
     before = [t for m in range(max(0, n - CONTEXT_SENTENCES), n + 1) for t in by_sentence.get(m, ())]
     if before:
-        return max(before, key=lambda t: t.span.start if t.span.start < trigger.start else -t.span.start)
+        tolls = _toll_days(doc)  # the day of a toll is not the scene's
+        return max(before, key=lambda t: (t.span.start not in tolls,
+                                          t.span.start if t.span.start < trigger.start else -t.span.start))
     # the lead: its first two sentences
     lead = [t for m in (0, 1) for t in by_sentence.get(m, ())]
     if lead and type_ is not None and type_ in _undated_in_lead(doc, lead):
