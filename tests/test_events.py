@@ -385,3 +385,12 @@ def test_scene_day_is_not_the_day_of_a_toll():
     at = text.index("surrendered himself") - text.index("Gunman opens fire")  # offsets index the body
     surrender = next(e for e in record.events if any(s.start <= at < s.end for s in e.evidence))
     assert (surrender.date.start, surrender.date.precision) == ("2019-08-03", "day")
+
+
+@pytest.mark.parametrize("key", ["attacked_for_tweet", "attacked_for_comment"])
+def test_person_attacked_for_words_is_criticism_not_assault(extract_text, key):
+    assert not [e for e in sample_events(extract_text, key) if e.type == "ASSAULT"]
+
+
+def test_person_attacked_by_assailants_stays_assault(extract_text):
+    assert one(sample_events(extract_text, "assailants_attacked"), "ASSAULT")

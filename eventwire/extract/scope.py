@@ -37,6 +37,7 @@ class ScopeWords:
     armed_nouns: frozenset
     political_words: frozenset
     offices: frozenset
+    verbal: dict
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -53,7 +54,8 @@ class ScopeWords:
                    armed_nouns=frozenset(w for sector in armed for w in nouns.get(sector, ())),
                    political_words=frozenset(data["political_words"]),
                    offices=frozenset(w for sector, words in vocab.load("actors")["titles"].items()
-                                     if sector in data["political_sectors"] for w in words))
+                                     if sector in data["political_sectors"] for w in words),
+                   verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()})
 
 
 def _words(span) -> set[str]:
@@ -193,6 +195,8 @@ class Scope:
             objects += [c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.w.business]
         if trigger.type not in ("ASSAULT", "COERCE") and any(o.lemma_.lower() in self.w.business for o in objects):
             return False  # "revenue declined", "released its findings", "approved the sale"
+        if trigger.type == "ASSAULT" and self._verbal(tok):
+            return False  # criticism in words
         if trigger.type == "ASSAULT" and not self._anchored(trigger, agents):
             return False  # "a custody battle", "the logistics of shooting", "angle of attack sensor"
         if trigger.type == "ASSAULT":
@@ -218,6 +222,21 @@ class Scope:
         if _words(self.sents[n]) & self.w.political_words:
             return True
         return bool(self._sectors(tok) & self.w.political)
+
+    def _verbal(self, tok: Token) -> bool:
+        """"attacked Trump for the comment", "attacked Biden during Democratic debates": words."""
+        v = self.w.verbal
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in v["verbs"]:
+            return False
+        if not any(c.dep_ == "dobj" and c.ent_type_ == "PERSON" for c in tok.children):
+            return False
+        for p in (c for c in tok.children if c.dep_ == "prep"):
+            objs = [o for o in p.children if o.dep_ == "pobj"]
+            if p.lower_ in v["reason"] and any(o.ent_type_ not in ("DATE", "TIME", "ORDINAL", "CARDINAL") for o in objs):
+                return True
+            if any(o.lemma_.lower() in v["occasions"] for o in objs):
+                return True
+        return False
 
     def _anchored(self, trigger: Trigger, agents: list[Token]) -> bool:
         """Violence is an event when the text says who, whom, where or how many: a bare
