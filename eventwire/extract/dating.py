@@ -152,8 +152,9 @@ def of_someone(trigger: Span) -> bool:
 
 
 def background(trigger: Span) -> bool:
-    """A mention that tells an act as background to the story, when no time expression
-    dates it: past perfect, a named person's past."""
+    """A mention that tells an act before the story's scene, when no time expression dates
+    it: past perfect, a named person's past. (Only the past perfect makes it `historical`:
+    a person's past may be recent.)"""
     return past_perfect(trigger) or of_someone(trigger)
 
 
