@@ -518,11 +518,18 @@ def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
 
 def _empty_content(tok: Token, entry: dict, trigger_at: dict[int, dict]) -> bool:
     """An act stated by its content clause whose clause names no PLOVER act: a promise to
-    conduct elections is no agreement (SPEC 8, `acts_by_content`)."""
+    conduct elections is no agreement (SPEC 8, `acts_by_content`); the caller keeps a state's
+    commitment ("China has promised to buy more Brazilian products": CAMEO 03 intent)."""
     if entry["type"] not in ontology()["acts_by_content"]:
         return False
     clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
     return bool(clauses) and not any(t.i in trigger_at for c in clauses for t in c.subtree)
+
+
+def _by_a_state(trigger: Trigger) -> bool:
+    """A state or its forces act ("China has promised to buy more Brazilian products")."""
+    state = set(vocab.load("merge")["state_sectors"])
+    return any(a.sector in state and a.country for a in trigger.actors)
 
 
 def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Optional[Trigger]:
@@ -566,12 +573,12 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     out = []
     for i, entry in trigger_at.items():
         tok = doc[i]
-        if _suppressed(tok, trigger_at) or _empty_content(tok, entry, trigger_at):
+        if _suppressed(tok, trigger_at):
             continue
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "dobj" and tok.head.i in trigger_at:
             continue  # "observed the ceasefire", "signed a truce": the verb's act
         trigger = make_trigger(doc, args, tok, entry)
-        if trigger is not None:
+        if trigger is not None and not (_empty_content(tok, entry, trigger_at) and not _by_a_state(trigger)):
             out.append(trigger)
     return out
 
