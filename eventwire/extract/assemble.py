@@ -35,17 +35,27 @@ def _sentence_span(sent: Span) -> CharSpan:
     return CharSpan(start=start, end=max(end, start + 1))
 
 
+def origins(sent: Span) -> set[int]:
+    """Tokens of places that say where a person lives or comes from ("A resident of Antioch,
+    Illinois, Rittenhouse is accused of ..."): no scene of the sentence's acts. (Not an
+    office's place: "the governor of Puerto Rico declared a state of emergency" there.)"""
+    words = vocab.load("assemble")
+    nouns, preps = set(words["origin_nouns"]), set(words["origin_preps"])
+    return {t.i for prep in sent if prep.dep_ == "prep" and prep.lower_ in preps
+            and prep.head.lemma_.lower() in nouns for t in prep.subtree}
+
+
 def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]) -> list[EventDraft]:
     """The drafts one trigger states: one per place of its clause (SPEC 8)."""
     span, entry, type_ = trigger.span, trigger.entry, trigger.type
     actors, recipients = trigger.actors, trigger.recipients
     sent = span.sent
     exclude = {i for i in range(sent.start, sent.end)  # "Russia" the actor is no place
-               if i in args.actor_at and args.actor_at[i].actor in actors}
+               if i in args.actor_at and args.actor_at[i].actor in actors} | origins(sent)
     places, from_text = event_place(doc, span, exclude)
     if not places and main is not None:
         places = [main]
-    date, time, from_context = dating.date_mention(doc, span)
+    date, time, from_context = dating.date_mention(doc, span, type_)
     mode = modes_for(span, entry, type_)
     base = float(entry.get("confidence", 0.55 if span.root.pos_ == "VERB" else 0.45))
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
@@ -279,7 +289,7 @@ class Assembler:
         self.name = name
 
     def initialize(self, get_examples=None, nlp=None) -> None:
-        count_lexicon(), vocab.load("scope")
+        count_lexicon(), vocab.load("scope"), vocab.load("assemble")
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = assemble(doc)

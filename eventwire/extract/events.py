@@ -40,7 +40,7 @@ def ontology() -> dict:
     data["mode_single"], data["mode_multi"] = single, multi
     data["context_of"] = {w: c for c, words in data["context_words"].items() for w in words}
     data["rank"] = {f: n for n, f in enumerate(data["feature_rank"])}
-    for key in ("content_takers", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
+    for key in ("content_takers", "acts_by_content", "permissions", "hypothetical_modals", "material", "distinct_modes", "leading_modes", "nonspecific", "condition_marks"):
         data[key] = set(data[key])
     return data
 
@@ -536,12 +536,26 @@ def _conditional_part(tok: Token, trigger_at: dict[int, dict]) -> bool:
     return False
 
 
+def _permitted(tok: Token) -> bool:
+    """A trigger in what something would allow ("the bill would allow people living in or
+    visiting Hong Kong ... to be removed", "... to remove people who had been accused of
+    crimes"): a possibility, no act."""
+    onto, node = ontology(), tok
+    for _ in range(CONTENT_DEPTH):
+        if node.dep_ not in ("xcomp", "ccomp", "conj", "relcl", "dobj", "acl") or node.head == node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in onto["permissions"]:
+            return any(c.dep_ == "aux" and c.lower_ in onto["hypothetical_modals"] for c in node.children)
+    return False
+
+
 def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     """A trigger inside the content of an act that takes a clause ("agreed to meet"), in the
     condition of another act, or a noun that names no particular act ("any operations")."""
     if tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ontology()["nonspecific"] for c in tok.children):
         return True
-    if _conditional_part(tok, trigger_at):
+    if _conditional_part(tok, trigger_at) or _permitted(tok):
         return True
     node = tok
     takers = ontology()["content_takers"]
@@ -553,6 +567,22 @@ def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
         if entry is not None and entry["type"] in takers:
             return True
     return False
+
+
+def _empty_content(tok: Token, entry: dict, trigger_at: dict[int, dict]) -> bool:
+    """An act stated by its content clause whose clause names no PLOVER act: a promise to
+    conduct elections is no agreement (SPEC 8, `acts_by_content`); the caller keeps a state's
+    commitment ("China has promised to buy more Brazilian products": CAMEO 03 intent)."""
+    if entry["type"] not in ontology()["acts_by_content"]:
+        return False
+    clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
+    return bool(clauses) and not any(t.i in trigger_at for c in clauses for t in c.subtree)
+
+
+def _by_a_state(trigger: Trigger) -> bool:
+    """A state or its forces act ("China has promised to buy more Brazilian products")."""
+    state = set(vocab.load("merge")["state_sectors"])
+    return any(a.sector in state and a.country for a in trigger.actors)
 
 
 def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Optional[Trigger]:
@@ -611,7 +641,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "dobj" and tok.head.i in trigger_at:
             continue  # "observed the ceasefire", "signed a truce": the verb's act
         trigger = make_trigger(doc, args, tok, entry)
-        if trigger is not None:
+        if trigger is not None and not (_empty_content(tok, entry, trigger_at) and not _by_a_state(trigger)):
             out.append(trigger)
     return out
 

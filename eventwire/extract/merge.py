@@ -27,7 +27,7 @@ def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
         return True
     if _undated(a) or _undated(b):
         undated, dated = (a, b) if _undated(a) else (b, a)
-        if not dated.historical:
+        if not dated.historical or refers_to(undated, dated):  # "riots had broken out in August ... the riots"
             return True
         # "Russia's invasion" after "launched an invasion in February 2022": the same act
         return undated.trigger.root.pos_ == "NOUN" and bool(undated.actors) and bool(dated.actors)
@@ -40,6 +40,8 @@ def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
 def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
     if a.place is None or b.place is None:
         return True
+    if a.place_from_text and not b.place_from_text and refers_to(b, a):
+        return True  # "shooting of Jacob Blake in Kenosha ... Blake survived the shooting": the article's place is a guess
     pa, pb = a.place.place, b.place.place
     if pa.name == pb.name or (pa.geonameid and pa.geonameid == pb.geonameid):
         return True
@@ -90,6 +92,23 @@ def antecedent_word(d: EventDraft):
 
 def anaphoric(d: EventDraft) -> bool:
     return antecedent_word(d) is not None
+
+
+def _stem(tok) -> str:
+    """"shelling" and "shell", "shooting" and "shoot": one act named by noun or verb."""
+    lemma = tok.lemma_.lower()
+    return lemma[:-3] if lemma.endswith("ing") and len(lemma) > 5 else lemma
+
+
+def _lemmas(d: EventDraft) -> set:
+    return {_stem(m.root) for m in (d.trigger, *d.mentions)}
+
+
+def refers_to(later: EventDraft, earlier: EventDraft) -> bool:
+    """`later` points back with a definite noun ("the riots", "the shooting") to an act that
+    `earlier` told with that word."""
+    word = antecedent_word(later)
+    return word is not None and word.i > earlier.trigger.root.i and _stem(word) in _lemmas(earlier)
 
 
 def _counts_compatible(a: EventDraft, b: EventDraft) -> bool:
@@ -144,17 +163,21 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
         a.dates.append((a.date, a.date_from_context))
         a.date, a.date_from_context, a.historical = b.date, False, b.historical
     a.mentions += [b.trigger, *b.mentions]
+    # a place the text gives beats the article's place, however specific that guess is
     if b.place is not None and (a.place is None or (b.place_from_text and not a.place_from_text)
-                                or specificity(b.place.place.feature) < specificity(a.place.place.feature)):
+                                or b.place_from_text >= a.place_from_text
+                                and specificity(b.place.place.feature) < specificity(a.place.place.feature)):
         a.place, a.place_from_text = b.place, b.place_from_text or a.place_from_text
     for kind in set(a.counts) | set(b.counts):
         a.counts[kind] = _better_count(a.counts.get(kind), b.counts.get(kind))
     if not a.claim.claimants and b.claim.claimants:
-        a.claim = b.claim
+        # who reports it is kept; the writer stating the act as fact makes it reported still
+        a.claim = b.claim if a.claim.status != "reported" else b.claim.model_copy(update={"status": "reported"})
     a.mode = a.mode + [m for m in b.mode if m not in a.mode]
     a.context = sorted(set(a.context) | set(b.context))
     a.implied = a.implied and b.implied
-    a.background = a.background and b.background
+    # "the fighting" pointing back to an act told as background says nothing of its time
+    a.background = a.background and (b.background or refers_to(b, a))
 
 
 def merge(drafts: list[EventDraft]) -> list[EventDraft]:
@@ -166,9 +189,11 @@ def merge(drafts: list[EventDraft]) -> list[EventDraft]:
         twin = twins[0] if twins else None
         word = antecedent_word(d) if twins else None
         if word is not None:  # "the airstrike": the latest act told with that word
-            lemma = word.lemma_.lower()
-            named = [o for o in twins if lemma in {m.root.lemma_.lower() for m in (o.trigger, *o.mentions)}]
-            twin = named[-1] if named else twin
+            named = [o for o in twins if _stem(word) in _lemmas(o)]
+            if named:
+                twin = named[-1]
+            elif any(_stem(word) in _lemmas(o) for o in out):
+                twin = None  # the act it names was told at another place or time: this is another event of it
         if twin is None:
             out.append(d)
         else:

@@ -36,6 +36,8 @@ class ScopeWords:
     armed: frozenset
     armed_nouns: frozenset
     political_words: frozenset
+    offices: frozenset
+    verbal: dict
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -50,7 +52,10 @@ class ScopeWords:
                    political=frozenset(data["political_sectors"]), company=frozenset(data["company"]),
                    business=frozenset(data["business"]), armed=frozenset(armed),
                    armed_nouns=frozenset(w for sector in armed for w in nouns.get(sector, ())),
-                   political_words=frozenset(data["political_words"]))
+                   political_words=frozenset(data["political_words"]),
+                   offices=frozenset(w for sector, words in vocab.load("actors")["titles"].items()
+                                     if sector in data["political_sectors"] for w in words),
+                   verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()})
 
 
 def _words(span) -> set[str]:
@@ -113,10 +118,17 @@ class Scope:
         found = words & self.w.hazards
         return bool(found - self.w.ambiguous) or (bool(found) and not words & self.w.violence)
 
+    def _office(self, tok: Token) -> bool:
+        """The act is done in a public office its "as" phrase names ("resigned as the governor
+        of ... Puerto Rico", "sworn in as president"); not "as chief executive of the company"."""
+        return any(p.lemma_.lower() in self.w.offices and not _words(p.subtree) & self.w.company
+                   for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
+                   for p in c.children if p.dep_ == "pobj")
+
     def _political(self, trigger: Trigger, agents: list[Token]) -> bool:
         """A party that can act in politics takes part: a known one, a state's people or
-        forces ("the Turkish statement", "Turkish military operation")."""
-        if any(a.sector in self.w.political for a in trigger.actors + trigger.recipients):
+        forces ("the Turkish statement", "Turkish military operation"), or one acting in office."""
+        if any(a.sector in self.w.political for a in trigger.actors + trigger.recipients) or self._office(trigger.root):
             return True
         return any(t.ent_type_ in ("GPE", "NORP") or t.lemma_.lower() in self.w.armed_nouns
                    for a in agents for t in self._phrase(a))
@@ -183,6 +195,8 @@ class Scope:
             objects += [c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.w.business]
         if trigger.type not in ("ASSAULT", "COERCE") and any(o.lemma_.lower() in self.w.business for o in objects):
             return False  # "revenue declined", "released its findings", "approved the sale"
+        if trigger.type == "ASSAULT" and self._verbal(tok):
+            return False  # criticism in words
         if trigger.type == "ASSAULT" and not self._anchored(trigger, agents):
             return False  # "a custody battle", "the logistics of shooting", "angle of attack sensor"
         if trigger.type == "ASSAULT":
@@ -197,7 +211,7 @@ class Scope:
             return not self._hazard[n] and (political or not self.hazard_story)
         if any(o.lemma_.lower() in self.w.hazards for o in objects):
             return False  # "the crash was investigated": an inquiry into an accident
-        if any(a.ent_type_ == "ORG" and a.i not in self.args.actor_at for a in agents):
+        if any(a.ent_type_ == "ORG" and a.i not in self.args.actor_at for a in agents) and not self._office(tok):
             return False  # a named organisation no dictionary knows as political: a company
         if self.hazard_story:  # relief and warnings at home are no political acts; a state's to another are
             return any(a.sector in self.w.political for a in trigger.actors) and any(
@@ -208,6 +222,21 @@ class Scope:
         if _words(self.sents[n]) & self.w.political_words:
             return True
         return bool(self._sectors(tok) & self.w.political)
+
+    def _verbal(self, tok: Token) -> bool:
+        """"attacked Trump for the comment", "attacked Biden during Democratic debates": words."""
+        v = self.w.verbal
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in v["verbs"]:
+            return False
+        if not any(c.dep_ == "dobj" and c.ent_type_ == "PERSON" for c in tok.children):
+            return False
+        for p in (c for c in tok.children if c.dep_ == "prep"):
+            objs = [o for o in p.children if o.dep_ == "pobj"]
+            if p.lower_ in v["reason"] and any(o.ent_type_ not in ("DATE", "TIME", "ORDINAL", "CARDINAL") for o in objs):
+                return True
+            if any(o.lemma_.lower() in v["occasions"] for o in objs):
+                return True
+        return False
 
     def _anchored(self, trigger: Trigger, agents: list[Token]) -> bool:
         """Violence is an event when the text says who, whom, where or how many: a bare
