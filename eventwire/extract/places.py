@@ -158,6 +158,9 @@ class Mention:
     char_end: Optional[int] = None
     modifier: bool = False          # "U.S. citizens": a place as a noun modifier
     in_name: bool = False           # "California Department of Public Health": inside a name
+    code: bool = False              # an ISO 3166-2 unit code ("NSW"), not a name
+    list_mates: tuple = ()          # the other names of a list it stands in
+    first_reading: Optional[Entry] = None   # the resolver's first pass
 
     def overlaps(self, other: "Mention") -> bool:
         if self.char_start is not None and other.char_start is not None:
@@ -210,7 +213,31 @@ class Finder:
         out.sort(key=lambda m: m.start)
         for m in out:
             self._annotate(m)
+        self._link_lists(out)
         return out
+
+    def _link_lists(self, mentions: list[Mention]) -> None:
+        """Names written as one list ("Alaska, Washington and Wyoming", "Suba, Migori, Homa
+        Bay"): each records the others, whose reading tells what kind of place it is."""
+        doc, run, joined = self.doc, [], False
+        for m in mentions:
+            if m.char_start is not None or m.source == "anaphor":
+                continue
+            gap = doc[run[-1].end:m.start] if run else ()
+            if 1 <= len(gap) <= 2 and all(t.lower_ in (",", "and", "or", "&") for t in gap):
+                run.append(m)
+                joined = joined or any(t.lower_ != "," for t in gap)
+                continue
+            self._close_list(run, joined)
+            run, joined = [m], False
+        self._close_list(run, joined)
+
+    @staticmethod
+    def _close_list(run: list[Mention], joined: bool) -> None:
+        # commas alone chain a place to what contains it ("Pandi, Bulacan, Central Luzon")
+        if len(run) >= 2 and joined:
+            for m in run:
+                m.list_mates = tuple(o for o in run if o is not m)
 
     # ------------------------------------------------------------------ exclusions
     def _block_names(self) -> None:
@@ -598,22 +625,36 @@ class Finder:
             i = max(j, i + 1)
 
     def _abbreviation_mentions(self) -> None:
-        """"New South Wales (NSW)": the short form the article defines stands for the name
-        wherever it is written."""
+        """Short forms: "New South Wales (NSW)" defines one, and a name the article writes
+        whole ("New South Wales ... NSW") stands behind its initials wherever they are
+        written; a first-order unit's ISO 3166-2 code ("NSW", "QLD") is a mention too, which
+        the resolver accepts only in the unit's country."""
         doc, short = self.doc, {}
         for m in self.mentions:
             e = m.end
-            if m.char_start is None and e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
-                abbr, words = doc[e + 1].text, [t.text for t in doc[m.start:e] if _is_cap(t)]
-                if abbr.isupper() and 2 <= len(abbr) <= 5 and len(words) >= 2 \
-                        and abbr == "".join(w[0] for w in words).upper():
+            if m.char_start is not None:
+                continue
+            words = [t.text for t in doc[m.start:e] if _is_cap(t)]
+            initials = "".join(w[0] for w in words).upper()
+            if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+                abbr = doc[e + 1].text
+                if abbr.isupper() and 2 <= len(abbr) <= 5 and len(words) >= 2 and abbr == initials:
                     short.setdefault(abbr, m.text)
-        if not short:
-            return
+            if m.source in ("ner", "cue") and len(words) >= 3 and len(words) == e - m.start:
+                short.setdefault(initials, m.text)
         uses = {tok.i: short[tok.text] for tok in doc if tok.text in short and tok.i not in self.blocked}
-        self.mentions = [o for o in self.mentions if not any(o.start <= i < o.end for i in uses)]
+        codes = {tok.i: tok.text for tok in doc
+                 if tok.i not in uses and tok.i not in self.blocked and tok.is_alpha and tok.text.isupper()
+                 and 3 <= len(tok.text) <= 4 and not self.gz.country_named(tok.text)
+                 and self.gz.admins_by_code(tok.text)}
+        if not uses and not codes:
+            return
+        taken = {**uses, **codes}
+        self.mentions = [o for o in self.mentions if not any(o.start <= i < o.end for i in taken)]
         self.mentions += [Mention(start=i, end=i + 1, text=name, source="ner", label="GPE")
                           for i, name in uses.items()]
+        self.mentions += [Mention(start=i, end=i + 1, text=code, source="ner", label="GPE", code=True)
+                          for i, code in codes.items()]
 
     def _anaphor_mentions(self) -> None:
         doc, anaphors = self.doc, self.w["anaphors"]
@@ -740,6 +781,8 @@ class Resolver:
         # twice, so that a name early in the text is read with the whole text's countries
         self._resolve_names()
         self.prior_countries = Counter(self.resolved_countries)
+        for m in self.mentions:
+            m.first_reading = m.entry
         self.named_units = {k for k, n in self.admin1_keys.items() if n >= 2}
         for m in self.mentions:
             if m.source in ("cue", "ner", "weak"):
@@ -872,6 +915,8 @@ class Resolver:
     def _within(self, m: Mention) -> Optional[Entry]:
         if m.within_end is None:
             return None
+        if len(m.list_mates) >= 2 and any(self.gz.is_main_name(u, m.text) for u in self.gz.admins_named(m.text, 1)):
+            return None     # "Virginia, Washington, West Virginia and Wyoming": a list of units
         o = self.by_start.get(m.within_end)
         if o is None:
             return None
@@ -899,16 +944,10 @@ class Resolver:
         variants = self._variants(text)
         # a country, a sea, a river, a region
         if level in (None, "country"):
-            for v in variants:
-                c = self.gz.country_named(v)
-                if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or v.isupper()):
-                    if v != text or not self._home_unit_reading(v, c.country):
-                        self._note(m, c)
-                        return
-                f = self.gz.feature_named(v)
-                if f is not None and _is_cap(doc[m.start]):
-                    self._note(m, f)
-                    return
+            c = self._country_or_feature(m, text)
+            if c is not None:
+                self._note(m, c)
+                return
         k = nkey(text)
         if k in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
             return
@@ -928,7 +967,15 @@ class Resolver:
                 return
         e = self._best(m, text, level, within)
         if e is None and level is None and len(variants) > 1:
-            e = self._best(m, variants[1], None, within)      # "northern Idlib"
+            # "northern Idlib", "Eastern Ukraine": a part of a place named whole; only after
+            # the whole name ("Northern Ireland", "West Java") is no place of its own
+            c = self._country_or_feature(m, variants[1])
+            if c is not None:
+                self._note(m, c)
+                return
+            e = self._best(m, variants[1], None, within)
+            if e is not None and self.countries and not self._in_context(e.country):
+                return      # "Central Plateau" of Haiti is no "Plateau" of Nigeria
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
@@ -949,6 +996,18 @@ class Resolver:
             m.name = compose_unit_name(text, e)
         self._note(m, e)
 
+    def _country_or_feature(self, m: Mention, text: str) -> Optional[Entry]:
+        """The country, sea, river or region `text` names, if any."""
+        doc = self.doc
+        c = self.gz.country_named(text)
+        if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or text.isupper()):
+            if text != m.text or not self._home_unit_reading(text, c.country):
+                return c
+        f = self.gz.feature_named(text)
+        if f is not None and _is_cap(doc[m.start]):
+            return f
+        return None
+
     def _home_unit_reading(self, text: str, country: Optional[str]) -> bool:
         """A country's name that is also a province of the country the article is set in
         ("Georgia" in a story from the United States) names the province."""
@@ -963,6 +1022,8 @@ class Resolver:
 
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
         gz = self.gz
+        if m.code:
+            return [(e, True) for e in gz.admins_by_code(text) if self._in_context(e.country)]
         if level == "country":
             c = gz.country_named(text)
             return [(c, True)] if c else []
@@ -1043,7 +1104,8 @@ class Resolver:
 
         hand = [self._score(e, p, m, text) + adjust(e) for e, p in cands]
         if self.ranker is not None or self.trace is not None:
-            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h)
+            units = [e for e, _p in cands if e.feature == "admin1"]
+            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h, units)
                      for (e, _p), h in zip(cands, hand)]
             if self.trace is not None and m.char_start is None:
                 span = self.doc[m.start:m.end]
@@ -1057,7 +1119,7 @@ class Resolver:
         return best
 
     def _features(self, e: Entry, main: bool, m: Mention, text: str, level: Optional[str],
-                  within: Optional[Entry], hand: float) -> list[float]:
+                  within: Optional[Entry], hand: float, rivals: list[Entry]) -> list[float]:
         """The candidate's measurements, in `ranker.FEATURES` order."""
         said = nkey(text)
         a1 = e.key if e.feature == "admin1" else e.admin1_key
@@ -1086,7 +1148,11 @@ class Resolver:
             float(within is not None and _inside(e, within)),
             log_km(near),
             float(level is not None and e.feature == level),
+            float(e.feature == "city" and e.population < 500_000 and not self.gz.is_capital(e) and any(
+                c.feature == "admin1" and c.country == e.country and nkey(c.name) == said
+                and self.gz.group(c) != self.gz.group(e) for c in rivals)),
         ]
+
 
     # ------------------------------------------------------------------ acceptance guards
     def _weak_ok(self, m: Mention) -> bool:

@@ -1,0 +1,76 @@
+"""The places stage on sentences from GeoVirus (Wikinews, CC BY 2.5; `tests/data/geo/geovirus.jsonl`,
+copied verbatim from the geoparsing development set): names written in part, short forms,
+lists of units and the names that follow them."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import spacy
+
+from eventwire.extract import places  # noqa: F401  (registers the stage)
+from eventwire.extract.mentions import PlaceSpan
+from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / doc._.places)
+from eventwire.nlp.pipeline import MODEL
+
+SENTENCES = {d["id"]: d for d in map(json.loads, (Path(__file__).parent / "data" / "geo" / "geovirus.jsonl")
+                                     .read_text("utf-8").splitlines())}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    model = spacy.load(MODEL)
+    model.add_pipe("eventwire_places").initialize(nlp=model)
+    return model
+
+
+def run(nlp, doc_id: str):
+    d = SENTENCES[doc_id]
+    doc = nlp.make_doc(d["text"])
+    doc._.pub_date = d["date"]
+    return nlp(doc)
+
+
+def at(doc, text: str, nth: int = 0) -> PlaceSpan:
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(text, start + 1)
+    end = start + len(text)
+    hits = [ps for ps in doc._.places if ps.place.span.start < end and start < ps.place.span.end]
+    assert hits, f"no place over {text!r}: {[ps.place.text for ps in doc._.places]}"
+    return hits[0]
+
+
+def km(p, lat, lon) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (p.lat, p.lon, lat, lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+def test_a_unit_named_with_a_direction_is_that_unit_not_the_rest(nlp):
+    # "Northern Ireland" is no "Ireland"; "West Java" is the province, not the island
+    ni = at(run(nlp, "geovirus-202"), "Northern Ireland").place
+    assert (ni.feature, ni.country) == ("admin1", "GB")
+    wj = at(run(nlp, "geovirus-165"), "West Java").place
+    assert (wj.feature, wj.country) == ("admin1", "ID") and km(wj, -6.75, 107.5) < 161
+
+
+def test_a_state_written_as_its_code_in_its_country(nlp):
+    # "NSW" never spelled out: the ISO 3166-2 code of New South Wales, in an Australian story
+    doc = run(nlp, "geovirus-167")
+    nsw = at(doc, "NSW").place
+    assert (nsw.feature, nsw.country, nsw.name) == ("admin1", "AU", "New South Wales")
+
+
+def test_a_list_of_states_is_no_town_in_the_next_state(nlp):
+    # "Washington, West Virginia": a list of states, not the town of Washington in West Virginia
+    doc = run(nlp, "geovirus-136")
+    for name in ("Washington", "Wyoming", "Virginia"):
+        p = at(doc, name).place
+        assert (p.feature, p.country) == ("admin1", "US"), (name, p)
+    assert km(at(doc, "Washington").place, 47.5, -120.5) < 161
+    doc = run(nlp, "geovirus-170")
+    ok = at(doc, "Oklahoma").place
+    assert (ok.feature, ok.country) == ("admin1", "US")
