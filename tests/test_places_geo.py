@@ -4,16 +4,16 @@ lists of units and the names that follow them."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
 import spacy
 
 from eventwire.extract import places  # noqa: F401  (registers the stage)
-from eventwire.extract.mentions import PlaceSpan
 from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / doc._.places)
 from eventwire.nlp.pipeline import MODEL
+
+from .test_places import at, km
 
 SENTENCES = {d["id"]: d for d in map(json.loads, (Path(__file__).parent / "data" / "geo" / "geovirus.jsonl")
                                      .read_text("utf-8").splitlines())}
@@ -31,22 +31,6 @@ def run(nlp, doc_id: str):
     doc = nlp.make_doc(d["text"])
     doc._.pub_date = d["date"]
     return nlp(doc)
-
-
-def at(doc, text: str, nth: int = 0) -> PlaceSpan:
-    start = -1
-    for _ in range(nth + 1):
-        start = doc.text.index(text, start + 1)
-    end = start + len(text)
-    hits = [ps for ps in doc._.places if ps.place.span.start < end and start < ps.place.span.end]
-    assert hits, f"no place over {text!r}: {[ps.place.text for ps in doc._.places]}"
-    return hits[0]
-
-
-def km(p, lat, lon) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (p.lat, p.lon, lat, lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def test_a_unit_named_with_a_direction_is_that_unit_not_the_rest(nlp):
