@@ -58,3 +58,24 @@ def test_a_list_of_states_is_no_town_in_the_next_state(nlp):
     doc = run(nlp, "geovirus-170")
     ok = at(doc, "Oklahoma").place
     assert (ok.feature, ok.country) == ("admin1", "US")
+
+
+def test_names_listed_with_places_of_one_country_are_places_there(nlp):
+    # the model tags "Migori", "Homa Bay", "Rongo" as people and "Wajir" as an organisation
+    doc = run(nlp, "geovirus-85")
+    for name in ("Migori", "Homa Bay", "Rongo", "Wajir", "Kisumu"):
+        p = at(doc, name).place
+        assert p.country == "KE" and p.feature in ("city", "admin1"), (name, p)
+
+
+def test_a_word_read_as_a_place_is_no_persons_name_elsewhere(nlp):
+    # "SOS Children's Village Malakal" makes the model read "Malakal" as a person's name once
+    doc = run(nlp, "geovirus-115")
+    for nth in range(1, 6):     # "in both Darfur and Malakal", "flying into Darfur and Malakal" ...
+        p = at(doc, "Malakal", nth).place
+        assert p.country == "SS" and km(p, 9.53, 31.66) < 30
+
+
+def test_a_state_after_its_town_is_no_country(nlp):
+    ga = at(run(nlp, "geovirus-105"), "Georgia").place
+    assert (ga.feature, ga.country) == ("admin1", "US")

@@ -246,6 +246,10 @@ class Finder:
                 self.person_tokens.update(t.lower_ for t in ent if _is_cap(t))
             elif ent.label_ in ("ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT") and len(ent) > 1:
                 self._block_entity(ent.start, ent.end)
+        # a word the model reads alone as a place somewhere ("in Malakal") is no person's name
+        # elsewhere ("SOS Children's Village Malakal" read as a PERSON)
+        self.person_tokens -= {ent.root.lower_ for ent in self.doc.ents
+                               if ent.label_ in ("GPE", "LOC") and len(ent) == 1}
         self._block_of_names()
         self._block_org_runs()
 
@@ -1001,12 +1005,26 @@ class Resolver:
         doc = self.doc
         c = self.gz.country_named(text)
         if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or text.isupper()):
-            if text != m.text or not self._home_unit_reading(text, c.country):
+            if text != m.text or not (self._unit_after_town(m, c.country)
+                                      or self._home_unit_reading(text, c.country)):
                 return c
         f = self.gz.feature_named(text)
         if f is not None and _is_cap(doc[m.start]):
             return f
         return None
+
+    def _unit_after_town(self, m: Mention, country: Optional[str]) -> bool:
+        """"Atlanta, Georgia": a country's name after a town of a province of that name (and
+        of another country) is the province."""
+        doc = self.doc
+        if m.start < 2 or doc[m.start - 1].text != ",":
+            return False
+        town = next((o for o in self.mentions if o.end == m.start - 1 and o.char_start is None), None)
+        if town is None:
+            return False
+        units = {u.key for u in self.gz.admins_named(m.text, 1)
+                 if u.country != country and self.gz.is_main_name(u, m.text)}
+        return any(c.admin1_key in units for c, _p in self.gz.cities_named(town.text))
 
     def _home_unit_reading(self, text: str, country: Optional[str]) -> bool:
         """A country's name that is also a province of the country the article is set in
@@ -1016,7 +1034,8 @@ class Resolver:
         home = max(votes, key=votes.get, default=None)
         if home is None or home == country or votes[home] < 2:
             return False
-        if self.prior_countries.get(country, 0) > self.countries.get(country, 0):
+        if any(o.first_reading is not None and o.first_reading.country == country
+               and o.first_reading.feature != "country" for o in self.mentions):
             return False    # a place inside that country is named too
         return any(e.country == home for e in self.gz.admins_named(text, 1))
 
@@ -1187,8 +1206,15 @@ class Resolver:
             return True
         return False
 
+    def _listed_with(self, m: Mention, e: Entry) -> bool:
+        """Is `e` of a country where most of the places listed with `m` lie ("Suba, Migori,
+        Homa Bay, Rongo, Siaya, Kisumu ..." in Kenya)?"""
+        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        return len(read) >= 2 and bool(e.country) and e.feature != "country" \
+            and 2 * sum(r.country == e.country for r in read) > len(read)
+
     def _weak_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
-        if m.level or within is not None and _inside(e, within):
+        if m.level or within is not None and _inside(e, within) or self._listed_with(m, e):
             return True
         if nkey(m.text) in self.place_texts:
             return True
@@ -1203,7 +1229,7 @@ class Resolver:
         return score >= need
 
     def _ner_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
-        if m.level or nkey(m.text) in self.place_texts:
+        if m.level or nkey(m.text) in self.place_texts or self._listed_with(m, e):
             return True
         if within is not None and _inside(e, within):
             return True
