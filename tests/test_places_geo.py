@@ -79,3 +79,12 @@ def test_a_word_read_as_a_place_is_no_persons_name_elsewhere(nlp):
 def test_a_state_after_its_town_is_no_country(nlp):
     ga = at(run(nlp, "geovirus-105"), "Georgia").place
     assert (ga.feature, ga.country) == ("admin1", "US")
+
+
+def test_a_name_before_a_site_noun_is_the_sites_place(nlp):
+    # "the Pirbright laboratory" (a village of 3,700 the model tags as an organisation),
+    # "Kenya's overcrowded Dadaab camps" (tagged as a person)
+    pb = at(run(nlp, "geovirus-148"), "Pirbright").place
+    assert pb.country == "GB" and km(pb, 51.29, -0.65) < 30
+    dd = at(run(nlp, "geovirus-179"), "Dadaab").place
+    assert dd.country == "KE" and km(dd, 0.06, 40.31) < 30

@@ -112,6 +112,7 @@ def word_lists(cfg: dict) -> dict:
         "polity_heads": {w.lower() for w in cfg["polity_heads"]},
         "strong_city_population": int(cfg["strong_city_population"]),
         "cause_heads": {w.lower() for w in cfg["cause_heads"]},
+        "site_nouns": {w.lower() for w in cfg["site_nouns"]},
         "members": {w.lower() for w in cfg["membership_nouns"]},
     }
 
@@ -159,6 +160,7 @@ class Mention:
     modifier: bool = False          # "U.S. citizens": a place as a noun modifier
     in_name: bool = False           # "California Department of Public Health": inside a name
     code: bool = False              # an ISO 3166-2 unit code ("NSW"), not a name
+    site: bool = False              # before a site noun: "the Pirbright laboratory"
     list_mates: tuple = ()          # the other names of a list it stands in
     first_reading: Optional[Entry] = None   # the resolver's first pass
 
@@ -489,8 +491,10 @@ class Finder:
             return
         if self._is_org_run(tok.i + 1):
             return
-        if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]):
-            return          # "the Australian state", "Russian regions"
+        if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]) \
+                and not (level in ("admin1", "admin2")
+                         and self.gz.admins_named(doc[chunk[0]:chunk[1]].text, 1 if level == "admin1" else 2)):
+            return          # "the Australian state", "Russian regions" (not "the Artibonite region")
         if low in self.w["plural_features"] or (low.endswith("ies") and low in flevel):
             for s, e in self._coordinated(chunk):
                 self._add(s, e, "cue", level=level)
@@ -711,6 +715,10 @@ class Finder:
             if k >= 0 and doc[k].lower_ in LOCATIVE_PREPS:
                 m.locative = True
         nxt = doc[m.end] if m.end < len(doc) else None
+        if nxt is not None and not _is_cap(nxt) and m.source in ("ner", "weak") and (
+                nxt.lower_ in w["site_nouns"] or m.end + 1 < len(doc)
+                and f"{nxt.lower_} {doc[m.end + 1].lower_}" in w["site_nouns"]):
+            m.locative = m.site = True      # "the Pirbright laboratory"
         if nxt is not None and m.level is None and m.source in ("ner", "weak") \
                 and not self._whole_place(m.text):
             low = nxt.lower_
@@ -1084,9 +1092,9 @@ class Resolver:
               within: Optional[Entry]) -> Optional[Entry]:
         """The best candidate for `text`; `within` is the unit of a ", Y" appositive."""
         cands = self._candidates(text, level, m)
-        if not cands and m.source in ("ner", "cue") and level is None and (m.locative or self.countries):
+        if not cands and (m.source in ("ner", "cue") or m.site) and level is None and (m.locative or self.countries):
             cands = [(e, True) for e in self.gz.small_places_named(text)]
-            if self.countries:
+            if self.countries or m.source == "weak":
                 cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
         if m.source == "cue" and (self.countries or self.resolved_countries):
             near = [c for c in cands if self._in_context(c[0].country)
