@@ -88,3 +88,11 @@ def test_a_name_before_a_site_noun_is_the_sites_place(nlp):
     assert pb.country == "GB" and km(pb, 51.29, -0.65) < 30
     dd = at(run(nlp, "geovirus-179"), "Dadaab").place
     assert dd.country == "KE" and km(dd, 0.06, 40.31) < 30
+
+
+def test_a_list_of_provinces_holds_no_namesake_towns(nlp):
+    # "Ontario" and "New Brunswick" are also towns of California and New Jersey
+    doc = run(nlp, "geovirus-137")
+    for name in ("Ontario", "New Brunswick"):
+        p = at(doc, name).place
+        assert (p.feature, p.country) == ("admin1", "CA"), (name, p)

@@ -1139,7 +1139,13 @@ class Resolver:
                 self.trace.append((span.start_char, span.end_char,
                                    [(f, e.lat, e.lon) for f, (e, _p) in zip(feats, cands)]))
         rank = [self.ranker.score(f) for f in feats] if self.ranker is not None else hand
-        i = max(range(len(cands)), key=lambda i: (rank[i], -i))
+        pool = range(len(cands))
+        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        if len(read) >= 2 and 2 * sum(r.feature == "admin1" for r in read) > len(read):
+            # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
+            units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
+            pool = units or pool
+        i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
         m.primary = orig.get(best.key, True)
