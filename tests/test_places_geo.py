@@ -96,3 +96,11 @@ def test_a_list_of_provinces_holds_no_namesake_towns(nlp):
     for name in ("Ontario", "New Brunswick"):
         p = at(doc, name).place
         assert (p.feature, p.country) == ("admin1", "CA"), (name, p)
+
+
+def test_a_unit_abbreviated_after_its_town(nlp):
+    # "Washington, D.C.": the capital, and "D.C." the district it lies in
+    doc = run(nlp, "geovirus-4")
+    dc = at(doc, "Washington").place
+    assert dc.country == "US" and km(dc, 38.9, -77.03) < 30
+    assert at(doc, "D.C.").place.name == "District of Columbia"

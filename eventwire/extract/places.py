@@ -113,6 +113,8 @@ def word_lists(cfg: dict) -> dict:
         "strong_city_population": int(cfg["strong_city_population"]),
         "cause_heads": {w.lower() for w in cfg["cause_heads"]},
         "site_nouns": {w.lower() for w in cfg["site_nouns"]},
+        "unit_abbreviations": {abbr: (iso, name) for iso, table in cfg["unit_abbreviations"].items()
+                               for abbr, name in table.items()},
         "members": {w.lower() for w in cfg["membership_nouns"]},
     }
 
@@ -205,6 +207,7 @@ class Finder:
         self._entity_mentions()
         self._proper_noun_mentions()
         self._abbreviation_mentions()
+        self._unit_after_town_mentions()
         self._anaphor_mentions()
         out: list[Mention] = []
         rank = {"cue": 0, "ner": 1, "landmark": 2, "weak": 3, "anaphor": 4}
@@ -664,6 +667,28 @@ class Finder:
         self.mentions += [Mention(start=i, end=i + 1, text=code, source="ner", label="GPE", code=True)
                           for i, code in codes.items()]
 
+    def _unit_after_town_mentions(self) -> None:
+        """"Springfield, Ill.", "Trenton, N.J.", "Austin, TX": a unit's news-style abbreviation
+        or postal code after a town and a comma stands for the unit."""
+        doc, abbr = self.doc, self.w["unit_abbreviations"]
+        found = []
+        for tok in doc[2:]:
+            i = tok.i
+            if doc[i - 1].text != "," or not _is_cap(doc[i - 2]) or i in self.blocked:
+                continue
+            text, end = tok.text, i + 1
+            if text not in abbr and text + "." in abbr and end < len(doc) and doc[end].text == ".":
+                text = text + "."          # "Austin, Tex." at a sentence's end
+            if text in abbr:
+                found.append(Mention(start=i, end=i + 1, text=abbr[text][1], source="ner", label="GPE",
+                                     level="admin1"))
+            elif tok.is_alpha and text.isupper() and len(text) == 2 and not self.gz.country_named(text) \
+                    and self.gz.admins_by_code(text):
+                found.append(Mention(start=i, end=i + 1, text=text, source="ner", label="GPE", code=True,
+                                     level="admin1"))
+        if found:
+            self.mentions = [o for o in self.mentions if not any(o.overlaps(f) for f in found)] + found
+
     def _anaphor_mentions(self) -> None:
         doc, anaphors = self.doc, self.w["anaphors"]
         for tok in doc:
@@ -1050,7 +1075,10 @@ class Resolver:
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
         gz = self.gz
         if m.code:
-            return [(e, True) for e in gz.admins_by_code(text) if self._in_context(e.country)]
+            # "NSW" in an Australian story; "Austin, TX" after a town of the unit
+            town = next((o for o in self.mentions if o.end == m.start - 1 and o.char_start is None), None)
+            keys = {c.admin1_key for c, _p in gz.cities_named(town.text)} if town is not None else set()
+            return [(e, True) for e in gz.admins_by_code(text) if self._in_context(e.country) or e.key in keys]
         if level == "country":
             c = gz.country_named(text)
             return [(c, True)] if c else []
