@@ -104,3 +104,9 @@ def test_a_unit_abbreviated_after_its_town(nlp):
     dc = at(doc, "Washington").place
     assert dc.country == "US" and km(dc, 38.9, -77.03) < 30
     assert at(doc, "D.C.").place.name == "District of Columbia"
+
+
+def test_an_unknown_district_of_a_named_region_lies_there(nlp):
+    # the gazetteer lacks the Kabanjahe district; it lies in Sumatra, not in Atlanta named later
+    kb = at(run(nlp, "geovirus-105/lead"), "Kabanjahe").place
+    assert kb.country == "ID" and km(kb, 3.1, 98.5) < 1000

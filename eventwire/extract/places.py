@@ -1425,7 +1425,10 @@ class Resolver:
     def _after_in(self, m: Mention, comma: bool = True) -> Optional[Entry]:
         """"X in Berlin", "X, Reading": the place named right after a mention."""
         doc, k = self.doc, m.end
-        if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or comma and doc[k].text == ","):
+        # "the Kabanjahe district of Sumatra": a unit word, then the place it lies in
+        of = m.level is not None and doc[k - 1].lower_ in self.w["feature_level"] and k < len(doc) \
+            and doc[k].lower_ == "of"
+        if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or of or comma and doc[k].text == ","):
             o = self.by_start.get(k + 1) or self.by_start.get(k + 2)
             if o is None and doc[k].text != ",":
                 # "in the British capital London": over a description to the name it gives
