@@ -110,3 +110,9 @@ def test_an_unknown_district_of_a_named_region_lies_there(nlp):
     # the gazetteer lacks the Kabanjahe district; it lies in Sumatra, not in Atlanta named later
     kb = at(run(nlp, "geovirus-105/lead"), "Kabanjahe").place
     assert kb.country == "ID" and km(kb, 3.1, 98.5) < 1000
+
+
+def test_a_city_named_after_one_of_its_parts(nlp):
+    # "Queens, New York" (from a sentence of GeoVirus): the borough's city, not the state
+    ny = at(run(nlp, "geovirus-101"), "New York").place
+    assert (ny.feature, ny.country) == ("city", "US") and km(ny, 40.71, -74.0) < 30

@@ -1046,13 +1046,16 @@ class Resolver:
             return f
         return None
 
+    def _town_before(self, m: Mention) -> Optional[Mention]:
+        """X of "X, m" ("Atlanta, Georgia", "Queens, New York")."""
+        if m.start < 2 or self.doc[m.start - 1].text != ",":
+            return None
+        return next((o for o in self.mentions if o.end == m.start - 1 and o.char_start is None), None)
+
     def _unit_after_town(self, m: Mention, country: Optional[str]) -> bool:
         """"Atlanta, Georgia": a country's name after a town of a province of that name (and
         of another country) is the province."""
-        doc = self.doc
-        if m.start < 2 or doc[m.start - 1].text != ",":
-            return False
-        town = next((o for o in self.mentions if o.end == m.start - 1 and o.char_start is None), None)
+        town = self._town_before(m)
         if town is None:
             return False
         units = {u.key for u in self.gz.admins_named(m.text, 1)
@@ -1076,7 +1079,7 @@ class Resolver:
         gz = self.gz
         if m.code:
             # "NSW" in an Australian story; "Austin, TX" after a town of the unit
-            town = next((o for o in self.mentions if o.end == m.start - 1 and o.char_start is None), None)
+            town = self._town_before(m)
             keys = {c.admin1_key for c, _p in gz.cities_named(town.text)} if town is not None else set()
             return [(e, True) for e in gz.admins_by_code(text) if self._in_context(e.country) or e.key in keys]
         if level == "country":
@@ -1173,6 +1176,13 @@ class Resolver:
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
             pool = units or pool
+        town = self._town_before(m) if not m.list_mates else None
+        if town is not None:
+            # "Queens, New York", "Brooklyn, New York": a city that holds the part named first
+            parts = [c for c, _p in gz.cities_named(town.text)]
+            near = [i for i in pool if cands[i][0].feature == "city" and cands[i][0].population >= 100_000 and any(
+                c.key != cands[i][0].key and km(c.lat, c.lon, cands[i][0].lat, cands[i][0].lon) <= 25 for c in parts)]
+            pool = near or pool
         i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
