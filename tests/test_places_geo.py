@@ -116,3 +116,11 @@ def test_a_city_named_after_one_of_its_parts(nlp):
     # "Queens, New York" (from a sentence of GeoVirus): the borough's city, not the state
     ny = at(run(nlp, "geovirus-101"), "New York").place
     assert (ny.feature, ny.country) == ("city", "US") and km(ny, 40.71, -74.0) < 30
+
+
+def test_former_provinces_of_kenya(nlp):
+    # Kenya's provinces before 2013 (the gazetteer's units are today's counties)
+    doc = run(nlp, "geovirus-85/provinces")
+    for name, lat, lon in (("Nyanza", -0.5, 34.66), ("Rift Valley", 0.5, 36.0), ("North Eastern", 1.0, 40.25)):
+        p = at(doc, name).place
+        assert p.country == "KE" and km(p, lat, lon) < 161, (name, p)
