@@ -124,3 +124,9 @@ def test_former_provinces_of_kenya(nlp):
     for name, lat, lon in (("Nyanza", -0.5, 34.66), ("Rift Valley", 0.5, 36.0), ("North Eastern", 1.0, 40.25)):
         p = at(doc, name).place
         assert p.country == "KE" and km(p, lat, lon) < 161, (name, p)
+
+
+def test_a_large_citys_region_is_the_city(nlp):
+    # "the Houston region": no province is called Houston; the city, not Houston County, Alabama
+    p = at(run(nlp, "geovirus-73"), "Houston").place
+    assert p.country == "US" and km(p, 29.76, -95.38) < 50

@@ -1089,6 +1089,9 @@ class Resolver:
             n = 1 if level == "admin1" else 2
             cands = [(e, True) for e in gz.admins_named(text, n)]   # "X district": any alias
             cands += [(e, False) for e in gz.admins_by_core(text, n) if all(e.key != c.key for c, _ in cands)]
+            if not cands and n == 1:
+                # "the Houston region": a large city's area, where no province bears its name
+                cands = [(e, True) for e, p in gz.cities_named(text) if p and e.population >= 500_000]
             if not cands:
                 other = 2 if n == 1 else 1
                 cands = [(e, False) for e in gz.admins_named(text, other)]
