@@ -347,6 +347,11 @@ class Gazetteer:
                 if level is None or e.feature == f"admin{level}"]
         return out
 
+    def admins_by_code(self, code: str) -> list[Entry]:
+        """First-order units whose ISO 3166-2 code is `code` after the country's ("NSW" for
+        AU-NSW, "QLD"), written in capitals."""
+        return self._admins(self._refs("si", code), 1) if code.isupper() else []
+
     def group(self, e: Entry) -> Optional[tuple[str, str]]:
         """GeoNames' (country, first-order code) an entry lies in, for containment tests."""
         key = e.key if e.feature in ("admin1", "admin2") else e.admin1_key

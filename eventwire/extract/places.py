@@ -112,6 +112,9 @@ def word_lists(cfg: dict) -> dict:
         "polity_heads": {w.lower() for w in cfg["polity_heads"]},
         "strong_city_population": int(cfg["strong_city_population"]),
         "cause_heads": {w.lower() for w in cfg["cause_heads"]},
+        "site_nouns": {w.lower() for w in cfg["site_nouns"]},
+        "unit_abbreviations": {abbr: (iso, name) for iso, table in cfg["unit_abbreviations"].items()
+                               for abbr, name in table.items()},
         "members": {w.lower() for w in cfg["membership_nouns"]},
     }
 
@@ -158,6 +161,10 @@ class Mention:
     char_end: Optional[int] = None
     modifier: bool = False          # "U.S. citizens": a place as a noun modifier
     in_name: bool = False           # "California Department of Public Health": inside a name
+    code: bool = False              # an ISO 3166-2 unit code ("NSW"), not a name
+    site: bool = False              # before a site noun: "the Pirbright laboratory"
+    list_mates: tuple = ()          # the other names of a list it stands in
+    first_reading: Optional[Entry] = None   # the resolver's first pass
 
     def overlaps(self, other: "Mention") -> bool:
         if self.char_start is not None and other.char_start is not None:
@@ -200,6 +207,7 @@ class Finder:
         self._entity_mentions()
         self._proper_noun_mentions()
         self._abbreviation_mentions()
+        self._unit_after_town_mentions()
         self._anaphor_mentions()
         out: list[Mention] = []
         rank = {"cue": 0, "ner": 1, "landmark": 2, "weak": 3, "anaphor": 4}
@@ -210,7 +218,31 @@ class Finder:
         out.sort(key=lambda m: m.start)
         for m in out:
             self._annotate(m)
+        self._link_lists(out)
         return out
+
+    def _link_lists(self, mentions: list[Mention]) -> None:
+        """Names written as one list ("Alaska, Washington and Wyoming", "Suba, Migori, Homa
+        Bay"): each records the others, whose reading tells what kind of place it is."""
+        doc, run, joined = self.doc, [], False
+        for m in mentions:
+            if m.char_start is not None or m.source == "anaphor":
+                continue
+            gap = doc[run[-1].end:m.start] if run else ()
+            if 1 <= len(gap) <= 2 and all(t.lower_ in (",", "and", "or", "&") for t in gap):
+                run.append(m)
+                joined = joined or any(t.lower_ != "," for t in gap)
+                continue
+            self._close_list(run, joined)
+            run, joined = [m], False
+        self._close_list(run, joined)
+
+    @staticmethod
+    def _close_list(run: list[Mention], joined: bool) -> None:
+        # commas alone chain a place to what contains it ("Pandi, Bulacan, Central Luzon")
+        if len(run) >= 2 and joined:
+            for m in run:
+                m.list_mates = tuple(o for o in run if o is not m)
 
     # ------------------------------------------------------------------ exclusions
     def _block_names(self) -> None:
@@ -219,6 +251,10 @@ class Finder:
                 self.person_tokens.update(t.lower_ for t in ent if _is_cap(t))
             elif ent.label_ in ("ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT") and len(ent) > 1:
                 self._block_entity(ent.start, ent.end)
+        # a word the model reads alone as a place somewhere ("in Malakal") is no person's name
+        # elsewhere ("SOS Children's Village Malakal" read as a PERSON)
+        self.person_tokens -= {ent.root.lower_ for ent in self.doc.ents
+                               if ent.label_ in ("GPE", "LOC") and len(ent) == 1}
         self._block_of_names()
         self._block_org_runs()
 
@@ -458,8 +494,10 @@ class Finder:
             return
         if self._is_org_run(tok.i + 1):
             return
-        if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]):
-            return          # "the Australian state", "Russian regions"
+        if any(t.ent_type_ == "NORP" for t in doc[chunk[0]:chunk[1]]) \
+                and not (level in ("admin1", "admin2")
+                         and self.gz.admins_named(doc[chunk[0]:chunk[1]].text, 1 if level == "admin1" else 2)):
+            return          # "the Australian state", "Russian regions" (not "the Artibonite region")
         if low in self.w["plural_features"] or (low.endswith("ies") and low in flevel):
             for s, e in self._coordinated(chunk):
                 self._add(s, e, "cue", level=level)
@@ -598,22 +636,58 @@ class Finder:
             i = max(j, i + 1)
 
     def _abbreviation_mentions(self) -> None:
-        """"New South Wales (NSW)": the short form the article defines stands for the name
-        wherever it is written."""
+        """Short forms: "New South Wales (NSW)" defines one, and a name the article writes
+        whole ("New South Wales ... NSW") stands behind its initials wherever they are
+        written; a first-order unit's ISO 3166-2 code ("NSW", "QLD") is a mention too, which
+        the resolver accepts only in the unit's country."""
         doc, short = self.doc, {}
         for m in self.mentions:
             e = m.end
-            if m.char_start is None and e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
-                abbr, words = doc[e + 1].text, [t.text for t in doc[m.start:e] if _is_cap(t)]
-                if abbr.isupper() and 2 <= len(abbr) <= 5 and len(words) >= 2 \
-                        and abbr == "".join(w[0] for w in words).upper():
+            if m.char_start is not None:
+                continue
+            words = [t.text for t in doc[m.start:e] if _is_cap(t)]
+            initials = "".join(w[0] for w in words).upper()
+            if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+                abbr = doc[e + 1].text
+                if abbr.isupper() and 2 <= len(abbr) <= 5 and len(words) >= 2 and abbr == initials:
                     short.setdefault(abbr, m.text)
-        if not short:
-            return
+            if m.source in ("ner", "cue") and len(words) >= 3 and len(words) == e - m.start:
+                short.setdefault(initials, m.text)
         uses = {tok.i: short[tok.text] for tok in doc if tok.text in short and tok.i not in self.blocked}
-        self.mentions = [o for o in self.mentions if not any(o.start <= i < o.end for i in uses)]
+        codes = {tok.i: tok.text for tok in doc
+                 if tok.i not in uses and tok.i not in self.blocked and tok.is_alpha and tok.text.isupper()
+                 and 3 <= len(tok.text) <= 4 and not self.gz.country_named(tok.text)
+                 and self.gz.admins_by_code(tok.text)}
+        if not uses and not codes:
+            return
+        taken = {**uses, **codes}
+        self.mentions = [o for o in self.mentions if not any(o.start <= i < o.end for i in taken)]
         self.mentions += [Mention(start=i, end=i + 1, text=name, source="ner", label="GPE")
                           for i, name in uses.items()]
+        self.mentions += [Mention(start=i, end=i + 1, text=code, source="ner", label="GPE", code=True)
+                          for i, code in codes.items()]
+
+    def _unit_after_town_mentions(self) -> None:
+        """"Springfield, Ill.", "Trenton, N.J.", "Austin, TX": a unit's news-style abbreviation
+        or postal code after a town and a comma stands for the unit."""
+        doc, abbr = self.doc, self.w["unit_abbreviations"]
+        found = []
+        for tok in doc[2:]:
+            i = tok.i
+            if doc[i - 1].text != "," or not _is_cap(doc[i - 2]) or i in self.blocked:
+                continue
+            text, end = tok.text, i + 1
+            if text not in abbr and text + "." in abbr and end < len(doc) and doc[end].text == ".":
+                text = text + "."          # "Austin, Tex." at a sentence's end
+            if text in abbr:
+                found.append(Mention(start=i, end=i + 1, text=abbr[text][1], source="ner", label="GPE",
+                                     level="admin1"))
+            elif tok.is_alpha and text.isupper() and len(text) == 2 and not self.gz.country_named(text) \
+                    and self.gz.admins_by_code(text):
+                found.append(Mention(start=i, end=i + 1, text=text, source="ner", label="GPE", code=True,
+                                     level="admin1"))
+        if found:
+            self.mentions = [o for o in self.mentions if not any(o.overlaps(f) for f in found)] + found
 
     def _anaphor_mentions(self) -> None:
         doc, anaphors = self.doc, self.w["anaphors"]
@@ -666,6 +740,10 @@ class Finder:
             if k >= 0 and doc[k].lower_ in LOCATIVE_PREPS:
                 m.locative = True
         nxt = doc[m.end] if m.end < len(doc) else None
+        if nxt is not None and not _is_cap(nxt) and m.source in ("ner", "weak") and (
+                nxt.lower_ in w["site_nouns"] or m.end + 1 < len(doc)
+                and f"{nxt.lower_} {doc[m.end + 1].lower_}" in w["site_nouns"]):
+            m.locative = m.site = True      # "the Pirbright laboratory"
         if nxt is not None and m.level is None and m.source in ("ner", "weak") \
                 and not self._whole_place(m.text):
             low = nxt.lower_
@@ -740,6 +818,8 @@ class Resolver:
         # twice, so that a name early in the text is read with the whole text's countries
         self._resolve_names()
         self.prior_countries = Counter(self.resolved_countries)
+        for m in self.mentions:
+            m.first_reading = m.entry
         self.named_units = {k for k, n in self.admin1_keys.items() if n >= 2}
         for m in self.mentions:
             if m.source in ("cue", "ner", "weak"):
@@ -872,6 +952,8 @@ class Resolver:
     def _within(self, m: Mention) -> Optional[Entry]:
         if m.within_end is None:
             return None
+        if len(m.list_mates) >= 2 and any(self.gz.is_main_name(u, m.text) for u in self.gz.admins_named(m.text, 1)):
+            return None     # "Virginia, Washington, West Virginia and Wyoming": a list of units
         o = self.by_start.get(m.within_end)
         if o is None:
             return None
@@ -899,16 +981,10 @@ class Resolver:
         variants = self._variants(text)
         # a country, a sea, a river, a region
         if level in (None, "country"):
-            for v in variants:
-                c = self.gz.country_named(v)
-                if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or v.isupper()):
-                    if v != text or not self._home_unit_reading(v, c.country):
-                        self._note(m, c)
-                        return
-                f = self.gz.feature_named(v)
-                if f is not None and _is_cap(doc[m.start]):
-                    self._note(m, f)
-                    return
+            c = self._country_or_feature(m, text)
+            if c is not None:
+                self._note(m, c)
+                return
         k = nkey(text)
         if k in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
             return
@@ -928,7 +1004,15 @@ class Resolver:
                 return
         e = self._best(m, text, level, within)
         if e is None and level is None and len(variants) > 1:
-            e = self._best(m, variants[1], None, within)      # "northern Idlib"
+            # "northern Idlib", "Eastern Ukraine": a part of a place named whole; only after
+            # the whole name ("Northern Ireland", "West Java") is no place of its own
+            c = self._country_or_feature(m, variants[1])
+            if c is not None:
+                self._note(m, c)
+                return
+            e = self._best(m, variants[1], None, within)
+            if e is not None and self.countries and not self._in_context(e.country):
+                return      # "Central Plateau" of Haiti is no "Plateau" of Nigeria
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
@@ -949,6 +1033,35 @@ class Resolver:
             m.name = compose_unit_name(text, e)
         self._note(m, e)
 
+    def _country_or_feature(self, m: Mention, text: str) -> Optional[Entry]:
+        """The country, sea, river or region `text` names, if any."""
+        doc = self.doc
+        c = self.gz.country_named(text)
+        if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or text.isupper()):
+            if text != m.text or not (self._unit_after_town(m, c.country)
+                                      or self._home_unit_reading(text, c.country)):
+                return c
+        f = self.gz.feature_named(text)
+        if f is not None and _is_cap(doc[m.start]):
+            return f
+        return None
+
+    def _town_before(self, m: Mention) -> Optional[Mention]:
+        """X of "X, m" ("Atlanta, Georgia", "Queens, New York")."""
+        if m.start < 2 or self.doc[m.start - 1].text != ",":
+            return None
+        return next((o for o in self.mentions if o.end == m.start - 1 and o.char_start is None), None)
+
+    def _unit_after_town(self, m: Mention, country: Optional[str]) -> bool:
+        """"Atlanta, Georgia": a country's name after a town of a province of that name (and
+        of another country) is the province."""
+        town = self._town_before(m)
+        if town is None:
+            return False
+        units = {u.key for u in self.gz.admins_named(m.text, 1)
+                 if u.country != country and self.gz.is_main_name(u, m.text)}
+        return any(c.admin1_key in units for c, _p in self.gz.cities_named(town.text))
+
     def _home_unit_reading(self, text: str, country: Optional[str]) -> bool:
         """A country's name that is also a province of the country the article is set in
         ("Georgia" in a story from the United States) names the province."""
@@ -957,12 +1070,18 @@ class Resolver:
         home = max(votes, key=votes.get, default=None)
         if home is None or home == country or votes[home] < 2:
             return False
-        if self.prior_countries.get(country, 0) > self.countries.get(country, 0):
+        if any(o.first_reading is not None and o.first_reading.country == country
+               and o.first_reading.feature != "country" for o in self.mentions):
             return False    # a place inside that country is named too
         return any(e.country == home for e in self.gz.admins_named(text, 1))
 
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
         gz = self.gz
+        if m.code:
+            # "NSW" in an Australian story; "Austin, TX" after a town of the unit
+            town = self._town_before(m)
+            keys = {c.admin1_key for c, _p in gz.cities_named(town.text)} if town is not None else set()
+            return [(e, True) for e in gz.admins_by_code(text) if self._in_context(e.country) or e.key in keys]
         if level == "country":
             c = gz.country_named(text)
             return [(c, True)] if c else []
@@ -970,6 +1089,9 @@ class Resolver:
             n = 1 if level == "admin1" else 2
             cands = [(e, True) for e in gz.admins_named(text, n)]   # "X district": any alias
             cands += [(e, False) for e in gz.admins_by_core(text, n) if all(e.key != c.key for c, _ in cands)]
+            if not cands and n == 1:
+                # "the Houston region": a large city's area, where no province bears its name
+                cands = [(e, True) for e, p in gz.cities_named(text) if p and e.population >= 500_000]
             if not cands:
                 other = 2 if n == 1 else 1
                 cands = [(e, False) for e in gz.admins_named(text, other)]
@@ -1004,9 +1126,9 @@ class Resolver:
               within: Optional[Entry]) -> Optional[Entry]:
         """The best candidate for `text`; `within` is the unit of a ", Y" appositive."""
         cands = self._candidates(text, level, m)
-        if not cands and m.source in ("ner", "cue") and level is None and (m.locative or self.countries):
+        if not cands and (m.source in ("ner", "cue") or m.site) and level is None and (m.locative or self.countries):
             cands = [(e, True) for e in self.gz.small_places_named(text)]
-            if self.countries:
+            if self.countries or m.source == "weak":
                 cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
         if m.source == "cue" and (self.countries or self.resolved_countries):
             near = [c for c in cands if self._in_context(c[0].country)
@@ -1043,21 +1165,35 @@ class Resolver:
 
         hand = [self._score(e, p, m, text) + adjust(e) for e, p in cands]
         if self.ranker is not None or self.trace is not None:
-            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h)
+            units = [e for e, _p in cands if e.feature == "admin1"]
+            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h, units)
                      for (e, _p), h in zip(cands, hand)]
             if self.trace is not None and m.char_start is None:
                 span = self.doc[m.start:m.end]
                 self.trace.append((span.start_char, span.end_char,
                                    [(f, e.lat, e.lon) for f, (e, _p) in zip(feats, cands)]))
         rank = [self.ranker.score(f) for f in feats] if self.ranker is not None else hand
-        i = max(range(len(cands)), key=lambda i: (rank[i], -i))
+        pool = range(len(cands))
+        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        if len(read) >= 2 and 2 * sum(r.feature == "admin1" for r in read) > len(read):
+            # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
+            units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
+            pool = units or pool
+        town = self._town_before(m) if not m.list_mates else None
+        if town is not None:
+            # "Queens, New York", "Brooklyn, New York": a city that holds the part named first
+            parts = [c for c, _p in gz.cities_named(town.text)]
+            near = [i for i in pool if cands[i][0].feature == "city" and cands[i][0].population >= 100_000 and any(
+                c.key != cands[i][0].key and km(c.lat, c.lon, cands[i][0].lat, cands[i][0].lon) <= 25 for c in parts)]
+            pool = near or pool
+        i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
         m.primary = orig.get(best.key, True)
         return best
 
     def _features(self, e: Entry, main: bool, m: Mention, text: str, level: Optional[str],
-                  within: Optional[Entry], hand: float) -> list[float]:
+                  within: Optional[Entry], hand: float, rivals: list[Entry]) -> list[float]:
         """The candidate's measurements, in `ranker.FEATURES` order."""
         said = nkey(text)
         a1 = e.key if e.feature == "admin1" else e.admin1_key
@@ -1086,7 +1222,11 @@ class Resolver:
             float(within is not None and _inside(e, within)),
             log_km(near),
             float(level is not None and e.feature == level),
+            float(e.feature == "city" and e.population < 500_000 and not self.gz.is_capital(e) and any(
+                c.feature == "admin1" and c.country == e.country and nkey(c.name) == said
+                and self.gz.group(c) != self.gz.group(e) for c in rivals)),
         ]
+
 
     # ------------------------------------------------------------------ acceptance guards
     def _weak_ok(self, m: Mention) -> bool:
@@ -1121,8 +1261,15 @@ class Resolver:
             return True
         return False
 
+    def _listed_with(self, m: Mention, e: Entry) -> bool:
+        """Is `e` of a country where most of the places listed with `m` lie ("Suba, Migori,
+        Homa Bay, Rongo, Siaya, Kisumu ..." in Kenya)?"""
+        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        return len(read) >= 2 and bool(e.country) and e.feature != "country" \
+            and 2 * sum(r.country == e.country for r in read) > len(read)
+
     def _weak_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
-        if m.level or within is not None and _inside(e, within):
+        if m.level or within is not None and _inside(e, within) or self._listed_with(m, e):
             return True
         if nkey(m.text) in self.place_texts:
             return True
@@ -1137,7 +1284,7 @@ class Resolver:
         return score >= need
 
     def _ner_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
-        if m.level or nkey(m.text) in self.place_texts:
+        if m.level or nkey(m.text) in self.place_texts or self._listed_with(m, e):
             return True
         if within is not None and _inside(e, within):
             return True
@@ -1291,7 +1438,10 @@ class Resolver:
     def _after_in(self, m: Mention, comma: bool = True) -> Optional[Entry]:
         """"X in Berlin", "X, Reading": the place named right after a mention."""
         doc, k = self.doc, m.end
-        if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or comma and doc[k].text == ","):
+        # "the Kabanjahe district of Sumatra": a unit word, then the place it lies in
+        of = m.level is not None and doc[k - 1].lower_ in self.w["feature_level"] and k < len(doc) \
+            and doc[k].lower_ == "of"
+        if k < len(doc) and (doc[k].lower_ in ("in", "at", "near") or of or comma and doc[k].text == ","):
             o = self.by_start.get(k + 1) or self.by_start.get(k + 2)
             if o is None and doc[k].text != ",":
                 # "in the British capital London": over a description to the name it gives

@@ -29,6 +29,7 @@ FEATURES = (
     "within",           # a "X, Y" appositive names a unit containing the candidate
     "log_km_nearest",   # log10 km to the nearest other place already resolved (4 if none)
     "level_match",      # a feature word ("X province") asked for this level
+    "unit_rival",       # a town, where a first-order unit of its country bears the name
 )
 
 

@@ -1,0 +1,132 @@
+"""The places stage on sentences from GeoVirus (Wikinews, CC BY 2.5; `tests/data/geo/geovirus.jsonl`,
+copied verbatim from the geoparsing development set): names written in part, short forms,
+lists of units and the names that follow them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from eventwire.extract import places  # noqa: F401  (registers the stage)
+from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / doc._.places)
+from eventwire.nlp.pipeline import MODEL
+
+from .test_places import at, km
+
+SENTENCES = {d["id"]: d for d in map(json.loads, (Path(__file__).parent / "data" / "geo" / "geovirus.jsonl")
+                                     .read_text("utf-8").splitlines())}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    model = spacy.load(MODEL)
+    model.add_pipe("eventwire_places").initialize(nlp=model)
+    return model
+
+
+def run(nlp, doc_id: str):
+    d = SENTENCES[doc_id]
+    doc = nlp.make_doc(d["text"])
+    doc._.pub_date = d["date"]
+    return nlp(doc)
+
+
+def test_a_unit_named_with_a_direction_is_that_unit_not_the_rest(nlp):
+    # "Northern Ireland" is no "Ireland"; "West Java" is the province, not the island
+    ni = at(run(nlp, "geovirus-202"), "Northern Ireland").place
+    assert (ni.feature, ni.country) == ("admin1", "GB")
+    wj = at(run(nlp, "geovirus-165"), "West Java").place
+    assert (wj.feature, wj.country) == ("admin1", "ID") and km(wj, -6.75, 107.5) < 161
+
+
+def test_a_state_written_as_its_code_in_its_country(nlp):
+    # "NSW" never spelled out: the ISO 3166-2 code of New South Wales, in an Australian story
+    doc = run(nlp, "geovirus-167")
+    nsw = at(doc, "NSW").place
+    assert (nsw.feature, nsw.country, nsw.name) == ("admin1", "AU", "New South Wales")
+
+
+def test_a_list_of_states_is_no_town_in_the_next_state(nlp):
+    # "Washington, West Virginia": a list of states, not the town of Washington in West Virginia
+    doc = run(nlp, "geovirus-136")
+    for name in ("Washington", "Wyoming", "Virginia"):
+        p = at(doc, name).place
+        assert (p.feature, p.country) == ("admin1", "US"), (name, p)
+    assert km(at(doc, "Washington").place, 47.5, -120.5) < 161
+    doc = run(nlp, "geovirus-170")
+    ok = at(doc, "Oklahoma").place
+    assert (ok.feature, ok.country) == ("admin1", "US")
+
+
+def test_names_listed_with_places_of_one_country_are_places_there(nlp):
+    # the model tags "Migori", "Homa Bay", "Rongo" as people and "Wajir" as an organisation
+    doc = run(nlp, "geovirus-85")
+    for name in ("Migori", "Homa Bay", "Rongo", "Wajir", "Kisumu"):
+        p = at(doc, name).place
+        assert p.country == "KE" and p.feature in ("city", "admin1"), (name, p)
+
+
+def test_a_word_read_as_a_place_is_no_persons_name_elsewhere(nlp):
+    # "SOS Children's Village Malakal" makes the model read "Malakal" as a person's name once
+    doc = run(nlp, "geovirus-115")
+    for nth in range(1, 6):     # "in both Darfur and Malakal", "flying into Darfur and Malakal" ...
+        p = at(doc, "Malakal", nth).place
+        assert p.country == "SS" and km(p, 9.53, 31.66) < 30
+
+
+def test_a_state_after_its_town_is_no_country(nlp):
+    ga = at(run(nlp, "geovirus-105"), "Georgia").place
+    assert (ga.feature, ga.country) == ("admin1", "US")
+
+
+def test_a_name_before_a_site_noun_is_the_sites_place(nlp):
+    # "the Pirbright laboratory" (a village of 3,700 the model tags as an organisation),
+    # "Kenya's overcrowded Dadaab camps" (tagged as a person)
+    pb = at(run(nlp, "geovirus-148"), "Pirbright").place
+    assert pb.country == "GB" and km(pb, 51.29, -0.65) < 30
+    dd = at(run(nlp, "geovirus-179"), "Dadaab").place
+    assert dd.country == "KE" and km(dd, 0.06, 40.31) < 30
+
+
+def test_a_list_of_provinces_holds_no_namesake_towns(nlp):
+    # "Ontario" and "New Brunswick" are also towns of California and New Jersey
+    doc = run(nlp, "geovirus-137")
+    for name in ("Ontario", "New Brunswick"):
+        p = at(doc, name).place
+        assert (p.feature, p.country) == ("admin1", "CA"), (name, p)
+
+
+def test_a_unit_abbreviated_after_its_town(nlp):
+    # "Washington, D.C.": the capital, and "D.C." the district it lies in
+    doc = run(nlp, "geovirus-4")
+    dc = at(doc, "Washington").place
+    assert dc.country == "US" and km(dc, 38.9, -77.03) < 30
+    assert at(doc, "D.C.").place.name == "District of Columbia"
+
+
+def test_an_unknown_district_of_a_named_region_lies_there(nlp):
+    # the gazetteer lacks the Kabanjahe district; it lies in Sumatra, not in Atlanta named later
+    kb = at(run(nlp, "geovirus-105/lead"), "Kabanjahe").place
+    assert kb.country == "ID" and km(kb, 3.1, 98.5) < 1000
+
+
+def test_a_city_named_after_one_of_its_parts(nlp):
+    # "Queens, New York" (from a sentence of GeoVirus): the borough's city, not the state
+    ny = at(run(nlp, "geovirus-101"), "New York").place
+    assert (ny.feature, ny.country) == ("city", "US") and km(ny, 40.71, -74.0) < 30
+
+
+def test_former_provinces_of_kenya(nlp):
+    # Kenya's provinces before 2013 (the gazetteer's units are today's counties)
+    doc = run(nlp, "geovirus-85/provinces")
+    for name, lat, lon in (("Nyanza", -0.5, 34.66), ("Rift Valley", 0.5, 36.0), ("North Eastern", 1.0, 40.25)):
+        p = at(doc, name).place
+        assert p.country == "KE" and km(p, lat, lon) < 161, (name, p)
+
+
+def test_a_large_citys_region_is_the_city(nlp):
+    # "the Houston region": no province is called Houston; the city, not Houston County, Alabama
+    p = at(run(nlp, "geovirus-73"), "Houston").place
+    assert p.country == "US" and km(p, 29.76, -95.38) < 50
