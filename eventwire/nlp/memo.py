@@ -43,11 +43,14 @@ class _Wrapped:
 
 
 class MemoLemmatizer(_Wrapped):
-    """spaCy's rule lemmatizer with each (word, POS, morphology)'s lemma kept."""
+    """spaCy's rule lemmatizer with each (word, POS, morphology)'s lemma kept, and a new one
+    found as spaCy's `rule_lemmatize` finds it but with its word lists as sets (spaCy tests a
+    candidate form against the list of 57,000 nouns one by one)."""
 
     def __init__(self, proc) -> None:
         super().__init__(proc)
         self.lemmas: dict[tuple[int, int, int], int] = {}
+        self.tables: dict[str, Optional[tuple]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -61,10 +64,55 @@ class MemoLemmatizer(_Wrapped):
             key = (orth, pos, morph)
             value = known.get(key)
             if value is None:
-                value = known[key] = strings.add(self.proc.lemmatize(doc[i])[0])
+                value = known[key] = strings.add(self.lemma(doc[i]))
             lemmas[i] = value
         doc.from_array([LEMMA], lemmas)
         return doc
+
+    def lemma(self, token) -> str:
+        """`rule_lemmatize(token)[0]`, step for step."""
+        univ_pos = token.pos_.lower()
+        if univ_pos in ("", "eol", "space"):
+            return self.proc.rule_lemmatize(token)[0]  # with spaCy's warning for a missing POS
+        string = token.text
+        if self.proc.is_base_form(token):
+            return string.lower()
+        if univ_pos not in self.tables:
+            self.tables[univ_pos] = self._tables(univ_pos)
+        tables = self.tables[univ_pos]
+        if tables is None:
+            return string if univ_pos == "propn" else string.lower()
+        index, exceptions, rules = tables
+        orig, string = string, string.lower()
+        forms, oov_forms = [], []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    pass
+                elif form in index or not form.isalpha():
+                    if form in index:
+                        forms.insert(0, form)
+                    else:
+                        forms.append(form)
+                else:
+                    oov_forms.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        if not forms:
+            forms.extend(oov_forms)
+        return forms[0] if forms else orig
+
+    def _tables(self, univ_pos: str) -> Optional[tuple]:
+        lookups = self.proc.lookups
+        index = lookups.get_table("lemma_index", {}).get(univ_pos)
+        exceptions = lookups.get_table("lemma_exc", {}).get(univ_pos)
+        rules = lookups.get_table("lemma_rules", {}).get(univ_pos)
+        if not any((index, exceptions, rules)):
+            return None
+        return frozenset(index or ()), exceptions or {}, rules or []
 
 
 class MemoAttributeRuler(_Wrapped):
