@@ -10,6 +10,8 @@ so the tokens come out exactly as the plain model leaves them (`tests/test_nlp_m
 """
 from __future__ import annotations
 
+import re
+
 from typing import Iterable, Iterator, Optional
 
 import numpy
@@ -135,6 +137,8 @@ class MemoAttributeRuler(_Wrapped):
                 self.index[proc.vocab.strings[key]] = rule.get("index", 0)
             if any(attr.upper() not in TESTED for p in rule["patterns"] for tok in p for attr in tok):
                 self.usable = False  # a rule reads more than the key holds: never memoise
+        self.tests = _lower_tests(proc.patterns)
+        self.classes: dict[int, object] = {}  # LOWER -> which of the rules' tests it passes
         self.written = [IDS[a] for a in WRITTEN]
         if not {attr for attrs in proc.attrs for attr in attrs} <= set(self.written):
             self.usable = False
@@ -144,7 +148,14 @@ class MemoAttributeRuler(_Wrapped):
         longer = self._set_by_longer(doc) if self.usable and len(doc) else None
         if longer is None:
             return self.proc(doc)
-        rows = [tuple(row) for row in doc.to_array(self.read).tolist()]
+        state, classes = len(self.written), self.classes
+        rows = []
+        for row in doc.to_array(self.read).tolist():
+            lower = row[state]
+            cls = classes.get(lower)
+            if cls is None:
+                cls = classes[lower] = self._class(doc.vocab.strings[lower])
+            rows.append((*row[:state], cls, *row[state + 1:]))
         known = self.outcomes
         new = {row: i for i, row in enumerate(rows) if row not in known}
         if new:
@@ -156,6 +167,13 @@ class MemoAttributeRuler(_Wrapped):
             after[i] = tuple(alone.to_array(self.written)[i - start].tolist())
         doc.from_array(self.written, numpy.array(after, dtype="uint64"))
         return doc
+
+    def _class(self, lower: str) -> object:
+        """What of a word's lower case the rules can tell apart: the tests it passes (the
+        word itself should a rule test it in a way not known here)."""
+        if self.tests is None:
+            return lower
+        return tuple(test(lower) for test in self.tests)
 
     def _set_by_longer(self, doc: Doc) -> Optional[dict[int, tuple[int, int]]]:
         """Tokens a longer rule sets, each with the stretch all such matches on it cover."""
@@ -190,6 +208,31 @@ class MemoAttributeRuler(_Wrapped):
         state = len(self.written)
         alone.from_array(self.written, numpy.array([row[:state] for row, _ in items], dtype="uint64"))
         return alone
+
+
+def _lower_tests(patterns: list[dict]) -> Optional[list]:
+    """The rules' tests of a token's LOWER, as the Matcher applies them; None if one is of a
+    kind not known here."""
+    tests: list = []
+    for rule in patterns:
+        for pattern in rule["patterns"]:
+            for tok in pattern:
+                for attr, value in tok.items():
+                    if attr.upper() != "LOWER":
+                        continue
+                    if isinstance(value, str):
+                        tests.append(value.__eq__)
+                    elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN", "REGEX"}:
+                        for op, arg in value.items():
+                            if op == "REGEX":
+                                tests.append(lambda s, rx=re.compile(arg): bool(rx.search(s)))
+                            else:
+                                words = frozenset(arg)
+                                tests.append(words.__contains__ if op == "IN" else
+                                             (lambda s, w=words: s not in w))
+                    else:
+                        return None
+    return tests
 
 
 def memoise(nlp: Language) -> None:
