@@ -34,6 +34,8 @@ def lexicon() -> dict:
     for words in actor_dictionary()["nouns"].values():
         nouns.update(words)
     data["people_nouns"] = nouns
+    # every ending of a vague number: a phrase can only end with a token that is one
+    data["vague_ends"] = {str(v)[i:] for v in data["vague"] for i in range(len(str(v)))}
     return data
 
 
@@ -60,7 +62,8 @@ def number_value(text: str) -> Optional[int]:
 def _number_phrase(doc: Doc, tok: Token) -> Optional[tuple[int, int, int, str]]:
     """(start, end, value, qualifier-default) of the number phrase whose last token is `tok`."""
     vague = lexicon()["vague"]
-    for n in (3, 2, 1):  # multiword vague numbers first: "tens of thousands", "a dozen"
+    for n in (3, 2, 1) if tok.text.lower() in lexicon()["vague_ends"] else ():
+        # multiword vague numbers first: "tens of thousands", "a dozen"
         start = tok.i - n + 1
         if start >= 0:
             text = doc[start:tok.i + 1].text.lower()

