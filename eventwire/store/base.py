@@ -246,6 +246,12 @@ class Store(ABC):
                          f"WHERE {column} IS NOT NULL")
         if migration.backfill:
             self.retally()
+        if migration.text_index_by_batch:
+            self.text_index_by_batch()
+
+    def text_index_by_batch(self) -> None:
+        """From now on `insert` writes the full-text index of the rows it inserts (a backend
+        whose index is per row, kept by a trigger, drops the trigger)."""
 
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -466,8 +472,10 @@ class Store(ABC):
         blocks: dict[tuple, list[Mention]] = {}
         for m in mentions:
             blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
-        keys = [(kind, country, precision, *_start_range(precision, lo, hi), lo.isoformat(), *_nearby(ms))
-                for (kind, country, _), ms, lo, hi in _spans(blocks) for precision in SPAN_DAYS]
+        keys = []
+        for (kind, country, _), ms, lo, hi in _spans(blocks):
+            end_lo, near = lo.isoformat(), _nearby(ms)
+            keys += [(kind, country, precision, *_start_range(precision, lo, hi), end_lo, *near) for precision in SPAN_DAYS]
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
             rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
