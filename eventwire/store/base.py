@@ -42,13 +42,27 @@ CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "admin1", "admin2", "geonameid", "parties", "canonical_id"))
 # Candidates are read by the index (type, country, date_precision, date_start, date_end, place
 # columns; migration 3), whose place columns filter them without reading rows, for a whole
-# batch in one query: a table of the batch's keys (a type, a country, a precision and the
-# days around the batch's events there) joined to the events. An event of a precision lasts
-# at most SPAN_DAYS, which bounds how far before the range its start can lie.
+# batch in one query: a table of the batch's keys (a type, a country, a place and the days
+# around the batch's events there), times the precisions, joined to the events. An event of
+# a precision lasts at most SPAN_DAYS, which bounds how far before the range its start can lie.
 SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
-KEY_COLUMNS = ("type", "country", "date_precision", "start_lo", "start_hi", "end_lo", "admin1", "lat0", "lat1",
-               "lon0", "lon1")
-KEYS_PER_QUERY = 2500  # 11 parameters each, under both databases' limits
+DATED = tuple(p for p in SPAN_DAYS if p != "reported")
+KEY_COLUMNS = ("type", "country", "admin1", "lat0", "lat1", "lon0", "lon1", "end_lo", "start_hi", "reported_hi",
+               *(f"start_{p}" for p in DATED))
+KEYS_PER_QUERY = 2000  # 15 parameters each, under both databases' limits
+_START_LO = "CASE p.date_precision " + " ".join(f"WHEN '{p}' THEN k.start_{p}" for p in DATED) + " ELSE k.end_lo END"
+CANDIDATES_SQL = (
+    "WITH k ({keys}) AS ({rows}), p (date_precision) AS (VALUES "
+    + ", ".join(f"('{p}')" for p in SPAN_DAYS) + ") "
+    f"SELECT {CANDIDATE_COLUMNS} FROM k CROSS JOIN p JOIN events e ON e.type = k.type AND e.country = k.country "
+    "AND e.date_precision = p.date_precision "
+    # a dated event starts at most SPAN_DAYS before the span; one dated by its report, within
+    # the lookback after it
+    f"AND e.date_start BETWEEN {_START_LO} "
+    "AND CASE p.date_precision WHEN 'reported' THEN k.reported_hi ELSE k.start_hi END "
+    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
+    "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
+    "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
 TOTALS = {"day": "date_start", "type": "type", "admin1": "admin1", "country": "country",
@@ -128,12 +142,12 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
                 run, end = [m], m.window()[1]
 
 
-def _start_range(precision: str, lo: date, hi: date) -> tuple[str, str]:
-    """The starts of stored events of `precision` whose windows can meet [lo, hi]: a dated one
-    lasts at most SPAN_DAYS; one dated by its report happened in the days before it."""
-    if precision == "reported":
-        return lo.isoformat(), (hi + timedelta(days=REPORTED_LOOKBACK_DAYS)).isoformat()
-    return (lo - timedelta(days=SPAN_DAYS[precision])).isoformat(), hi.isoformat()
+def _key(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> tuple:
+    """One row of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms`: where,
+    and the starts stored events of each precision may have to meet it."""
+    return (kind, country, *_nearby(ms), lo.isoformat(), hi.isoformat(),
+            (hi + timedelta(days=REPORTED_LOOKBACK_DAYS)).isoformat(),
+            *((lo - timedelta(days=SPAN_DAYS[p])).isoformat() for p in DATED))
 
 
 class Store(ABC):
@@ -246,12 +260,13 @@ class Store(ABC):
                          f"WHERE {column} IS NOT NULL")
         if migration.backfill:
             self.retally()
-        if migration.text_index_by_batch:
-            self.text_index_by_batch()
+        if migration.cheaper_text_indexes:
+            self.cheapen_text_indexes()
 
-    def text_index_by_batch(self) -> None:
-        """From now on `insert` writes the full-text index of the rows it inserts (a backend
-        whose index is per row, kept by a trigger, drops the trigger)."""
+    def cheapen_text_indexes(self) -> None:
+        """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
+        indexes what it inserts in one statement, no trigger per row; no index that no reader
+        searches."""
 
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -472,20 +487,11 @@ class Store(ABC):
         blocks: dict[tuple, list[Mention]] = {}
         for m in mentions:
             blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
-        keys = []
-        for (kind, country, _), ms, lo, hi in _spans(blocks):
-            end_lo, near = lo.isoformat(), _nearby(ms)
-            keys += [(kind, country, precision, *_start_range(precision, lo, hi), end_lo, *near) for precision in SPAN_DAYS]
+        keys = [_key(kind, country, ms, lo, hi) for (kind, country, _), ms, lo, hi in _spans(blocks)]
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
             rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
-            for r in self.query(
-                    f"WITH k ({', '.join(KEY_COLUMNS)}) AS ({rows}) SELECT {CANDIDATE_COLUMNS} "
-                    "FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
-                    "AND e.date_precision = k.date_precision AND e.date_start BETWEEN k.start_lo AND k.start_hi "
-                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
-                    "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
-                    "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))", params):
+            for r in self.query(CANDIDATES_SQL.format(keys=", ".join(KEY_COLUMNS), rows=rows), params):
                 out[r["id"]] = r
         return [out[i] for i in sorted(out)]
 

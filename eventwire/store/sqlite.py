@@ -161,7 +161,8 @@ class SQLiteStore(Store):
             self.db.execute(trigger.replace(f"AFTER UPDATE ON [{table.name}]",
                                             f"AFTER UPDATE OF {cols} ON [{table.name}]", 1))
 
-    def text_index_by_batch(self) -> None:
+    def cheapen_text_indexes(self) -> None:
+        # article texts stay indexed here: datasette's search box over documents reads it
         for table in FTS_COLUMNS:
             self.db.execute(f"DROP TRIGGER IF EXISTS [{table}_ai]")
 
