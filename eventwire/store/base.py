@@ -177,7 +177,7 @@ class Store(ABC):
         evidence sentences; the words are data, never FTS syntax."""
 
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
-        """A query yielding `rows` (tuples of text and floats, alike), for a join: a VALUES
+        """A query yielding `rows` (tuples of text, ints and floats, alike), for a join: a VALUES
         list here; a backend may pass them more cheaply."""
         return "VALUES " + ", ".join([f"({', '.join('?' * len(rows[0]))})"] * len(rows)), [v for r in rows for v in r]
 
@@ -359,10 +359,12 @@ class Store(ABC):
             if not counts:
                 continue
             names = ", ".join(keys)
-            self.executemany(
-                f"INSERT INTO {table} ({names}, events, killed) VALUES ({', '.join('?' * (len(keys) + 2))}) "
-                f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
-                f"killed = {table}.killed + excluded.killed", [(*k, *v) for k, v in sorted(counts.items())])
+            rows = [(*k, *v) for k, v in sorted(counts.items())]
+            for i in range(0, len(rows), KEYS_PER_QUERY):  # one statement per thousands of keys
+                values, params = self.rows_table(rows[i:i + KEYS_PER_QUERY])
+                self.execute(f"INSERT INTO {table} ({names}, events, killed) SELECT * FROM ({values}) AS v WHERE true "
+                             f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
+                             f"killed = {table}.killed + excluded.killed", params)
             if sign < 0:
                 self.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)} AND events <= 0",
                                  sorted(counts))

@@ -100,7 +100,7 @@ class PostgresStore(Store):
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
         # one JSON parameter: thousands of placeholders, or text arrays, cost psycopg more in
         # Python than the query costs the server (arrays: 3 s of quoting per 10,000 events)
-        kinds = ["::float8" if isinstance(v, float) else "" for v in rows[0]]
+        kinds = ["::float8" if isinstance(v, float) else "::int8" if isinstance(v, int) else "" for v in rows[0]]
         columns = ", ".join(f"(r->>{i}){kind}" for i, kind in enumerate(kinds))
         return f"SELECT {columns} FROM json_array_elements(?::json) AS r", [json.dumps(rows)]
 
