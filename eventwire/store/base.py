@@ -435,8 +435,9 @@ class Store(ABC):
         with `doc_date`; their `canonical_id` is set here), with the stored events they report;
         returns how many canonical events were written.
 
-        Incremental: the groups of stored events related to these (and, in turn, to those
-        groups) are regrouped with them; nothing else is read. Canonical ids are stable
+        Incremental: only the stored groups whose grouping these events can change are read
+        and regrouped (`_affected`), with the stored events the vague reports among them may
+        report as context; nothing else is read. Canonical ids are stable
         (`dedup.canonical_id`), so only the events whose group changed are written."""
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
             f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL"))}
@@ -444,30 +445,27 @@ class Store(ABC):
         todo.update((i, Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
             return 0
-        frontier = [m for m in todo.values() if m.locatable]
         touched: set[str] = set()
-        while frontier:  # closure: every stored group whose grouping these events could change
-            found: set[str] = set()
-            near = {}
-            for m in frontier:
-                near.setdefault((m.type, m.country), []).append(m)
-            near = {k: Neighbours(ms) for k, ms in near.items()}
-            for r in self._candidates(frontier):
-                if r["canonical_id"] not in touched and r["id"] not in todo:
-                    c = Mention.from_row(r)
-                    if any(related(m, c) for m in near[(c.type, c.country)].around(c)):
-                        found.add(r["canonical_id"])
-            frontier = []
-            fresh = sorted(found - touched)
-            touched.update(fresh)
-            for i in range(0, len(fresh), 500):
-                chunk = fresh[i:i + 500]
-                for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
-                                    f"({', '.join('?' * len(chunk))})", chunk):
-                    m = todo[r["id"]] = Mention.from_row(r)
-                    if m.locatable:
-                        frontier.append(m)
-        groups = group(list(todo.values()))
+        context: dict[str, Mention] = {}
+        found = self._related([m for m in todo.values() if m.locatable], todo, touched)
+        first = self._read_groups({c.row["canonical_id"] for c, _ in found.values()}, todo, touched)
+        self._affected(first, {c.row["canonical_id"] for c, precise in found.values() if precise}, todo, touched,
+                       context)
+        while True:
+            context = {i: m for i, m in context.items() if i not in todo}  # read whole since
+            groups = group(list(todo.values()) + list(context.values()),
+                           fixed={i: m.row["canonical_id"] for i, m in context.items()})
+            # a stored event of the context joined another group: the store's groups are not
+            # those a grouping from scratch makes (a bulk load wrote them); read its group too
+            mixed = [g for g in groups if any(m.id in context for m in g) and any(m.id not in context for m in g)]
+            if not mixed:
+                break
+            stray = {m.row["canonical_id"] for g in mixed for m in g if m.id in context}
+            context = {i: m for i, m in context.items() if m.row["canonical_id"] not in stray}
+            more = self._read_groups(stray, todo, touched)
+            joined = stray | {m.row.get("canonical_id") for g in mixed for m in g if m.id not in context}
+            self._affected(more + [m for g in mixed for m in g if m.id in todo], joined, todo, touched, context)
+        groups = [g for g in groups if g[0].id not in context]
         rows = [canonical_event(g) for g in groups]
         old = {m.id: m.row.get("canonical_id") for m in todo.values() if m.id not in unstored}
         self._delete_canonical(sorted(touched | {c for c in old.values() if c}))
@@ -481,6 +479,69 @@ class Store(ABC):
                     changed.append((row["id"], m.id))
         self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", changed)
         return len(rows)
+
+    def _affected(self, first: list[Mention], joined: set[str], todo: dict[str, Mention], touched: set[str],
+                  context: dict[str, Mention]) -> None:
+        """Read into `todo` the stored groups that grouping it can change, given `first`, the
+        groups related to its new (or ungrouped) events, of which `joined` (canonical ids) are
+        precise groups that a new precise event joins; put into `context` the events their
+        vague reports are decided against.
+
+        In `dedup.group` precisely dated reports group by their own relation alone, and a vague
+        report's choice depends only on the precise groups it may report. So what can change
+        is: (1) the groups related to a new event; (2) the groups of vague reports that may
+        report a member of a precise group a new event joins (their best fit may change);
+        (3) groups of vague reports left unmatched, which a vague report of (1) or (2) may
+        pair with. The precise events that the vague reports of (1)-(3) may report, in no
+        group read, are the context: grouped as stored, never rewritten. One query per step
+        for the whole batch, however large the store or a busy place's history."""
+        found = self._related([m for m in first if m.precise and m.row.get("canonical_id") in joined and m.locatable],
+                              todo, touched)
+        second = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched)
+        found = self._related([m for m in first + second if not m.precise and m.locatable], todo, touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        third = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched,
+                                  vague_only=True)
+        found = self._related([m for m in third if m.locatable], todo, touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+
+    def _related(self, frontier: list[Mention], todo: dict[str, Mention],
+                 touched: set[str]) -> dict[str, tuple[Mention, bool]]:
+        """Stored events, in none of the groups read, related to one of `frontier`; with each,
+        whether it is precisely dated and the same event as a precisely dated one of them."""
+        near: dict[tuple, list[Mention]] = {}
+        for m in frontier:
+            near.setdefault((m.type, m.country), []).append(m)
+        near = {k: Neighbours(ms) for k, ms in near.items()}
+        out: dict[str, tuple[Mention, bool]] = {}
+        for r in self._candidates(frontier) if frontier else ():
+            if r["canonical_id"] not in touched and r["id"] not in todo:
+                c = Mention.from_row(r)
+                hits = [m for m in near[(c.type, c.country)].around(c) if related(m, c)]
+                if hits:
+                    out[c.id] = (c, c.precise and any(m.precise for m in hits))
+        return out
+
+    def _read_groups(self, canonical_ids: set[str], todo: dict[str, Mention], touched: set[str],
+                     vague_only: bool = False) -> list[Mention]:
+        """Every member of these stored groups (with `vague_only`, of those with no precisely
+        dated member), added to `todo` and their ids to `touched`; returns the members read."""
+        fresh = sorted(canonical_ids - touched)
+        members: dict[str, list[Mention]] = {}
+        for i in range(0, len(fresh), 500):
+            chunk = fresh[i:i + 500]
+            for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
+                                f"({', '.join('?' * len(chunk))})", chunk):
+                members.setdefault(r["canonical_id"], []).append(Mention.from_row(r))
+        out = []
+        for cid, ms in members.items():
+            if vague_only and any(m.precise for m in ms):
+                continue
+            touched.add(cid)
+            for m in ms:
+                todo[m.id] = m
+                out.append(m)
+        return out
 
     def _candidates(self, mentions: list[Mention]) -> list[dict]:
         """Stored, grouped events of the type and country of one of `mentions` whose dates and
