@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
-from ..models import Document, DocumentRecord
+from ..models import COUNT_KINDS, Document, DocumentRecord
 from ..resolve.dedup import (
     REPORTED_LOOKBACK_DAYS,
     SLACK_DAYS,
@@ -40,6 +40,13 @@ EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_tit
 CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
     "admin1", "admin2", "geonameid", "parties", "canonical_id"))
+# What resolve reads of the events it regroups: what `dedup.canonical_event` votes on, not the
+# whole record (a kilobyte of JSON per event).
+RESOLVE_COLUMNS = ", ".join(f"e.{c}" for c in (
+    "id", "doc_hash", "type", "event_type", "sub_event_type", "date_start", "date_end", "date_precision", "place",
+    "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2", *COUNT_KINDS, "actor1", "actor2",
+    "claim_status", "historical", "summary", "parties", "canonical_id")) + ", d.date AS doc_date"
+RESOLVE_FROM = "events e JOIN documents d ON d.hash = e.doc_hash"
 # Candidates are read by the index (type, country, date_precision, date_start, date_end, place
 # columns; migration 3), whose place columns filter them without reading rows, for a whole
 # batch in one query: a table of the batch's keys (a type, a country, a place and the days
@@ -440,7 +447,7 @@ class Store(ABC):
         report as context; nothing else is read. Canonical ids are stable
         (`dedup.canonical_id`), so only the events whose group changed are written."""
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL"))}
+            f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IS NULL"))}
         unstored = {r["id"]: r for r in new_rows}
         todo.update((i, Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
@@ -530,7 +537,7 @@ class Store(ABC):
         members: dict[str, list[Mention]] = {}
         for i in range(0, len(fresh), 500):
             chunk = fresh[i:i + 500]
-            for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
+            for r in self.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IN "
                                 f"({', '.join('?' * len(chunk))})", chunk):
                 members.setdefault(r["canonical_id"], []).append(Mention.from_row(r))
         out = []
