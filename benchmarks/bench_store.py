@@ -103,6 +103,7 @@ def main() -> None:
     ap.add_argument("--ingest-into", metavar="URL", action="append", default=[],
                     help="only time `add` of --events events (and a week's news) on top of this existing store, "
                          "e.g. one filled through `add` itself; it is changed (repeatable)")
+    ap.add_argument("--seed", type=int, default=4, help="synthetic events of --ingest-into (another seed: other events)")
     args = ap.parse_args()
     if args.ingest_into:
         print("extracting the real articles the synthetic events are made from ...", flush=True)
@@ -111,9 +112,9 @@ def main() -> None:
             store = open_store(url, create=False)
             print(f"{store.url}: {store.stats()['events']:,} events")
             store.close()
-            more, n = ingest(url, base, args.events, seed=4)
+            more, n = ingest(url, base, args.events, seed=args.seed)
             print(f"  {n:,} more events through `add` (dedup included): {more:,.0f} events/s")
-            news, _ = ingest(url, base, 2000, seed=3, spread=3)
+            news, _ = ingest(url, base, 2000, seed=args.seed + 1000, spread=3)
             print(f"  one week's news (2,000 events dated within 3 days of each other): {news:,.0f} events/s")
         return
     if args.latency_of:
