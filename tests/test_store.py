@@ -244,18 +244,16 @@ def test_newer_schema_is_refused(tmp_path):
         open_store(str(path))
 
 
-def test_a_version_5_store_is_migrated_on_open(tmp_path, sample_records):
+def test_full_text_written_per_batch_after_migration_6(tmp_path, sample_records):
     """A store made before migration 6 (a trigger indexes each row) is migrated on open: the
     trigger goes, the rows stored before stay searchable, the rows added after are indexed
-    once by the batch's insert, not twice; the events stored before get their map cells."""
+    once by the batch's insert, not twice."""
     path = tmp_path / "v5.db"
     half = len(sample_records) // 2
     with open_store(str(path)) as s:
         s.add(sample_records[:half])
-    conn = sqlite3.connect(path)  # back to version 5, with its per-row trigger and no cells
+    conn = sqlite3.connect(path)  # back to version 5, with its per-row trigger
     conn.execute("DELETE FROM schema_version WHERE version >= 6")
-    conn.execute("DROP INDEX idx_events_type_country_cell_date_precision_date_start_date_end_lat_lon")
-    conn.execute("ALTER TABLE events DROP COLUMN cell")
     conn.execute("CREATE TRIGGER [events_ai] AFTER INSERT ON [events] BEGIN INSERT INTO [events_fts] "
                  "(rowid, [summary]) VALUES (new.rowid, new.[summary]); END")
     conn.commit()
@@ -263,8 +261,6 @@ def test_a_version_5_store_is_migrated_on_open(tmp_path, sample_records):
     with open_store(str(path)) as s:
         assert s.schema_version == LATEST
         assert not s.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_ai'")
-        placed = s.query("SELECT count(*) AS n FROM events WHERE lat IS NOT NULL AND feature IS NOT NULL")[0]["n"]
-        assert placed and s.query("SELECT count(*) AS n FROM events WHERE cell IS NOT NULL")[0]["n"] == placed
         s.add(sample_records[half:])
         for word in ("killed", "shelling", "police"):
             indexed = s.query("SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ?", [word])[0]["n"]

@@ -27,7 +27,7 @@ from ..resolve.dedup import (
     related,
 )
 from .query import EventQuery, decode_cursor, encode_cursor, where_clause
-from .rows import COARSE_CELL, CELL_DEGREES, cell, document_rows
+from .rows import document_rows
 from .schema import CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
 
 BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
@@ -56,7 +56,7 @@ SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
 DATED = tuple(p for p in SPAN_DAYS if p != "reported")
 KEY_COLUMNS = ("type", "country", "admin1", "lat0", "lat1", "lon0", "lon1", "end_lo", "start_hi", "reported_hi",
                *(f"start_{p}" for p in DATED))
-KEYS_PER_QUERY = 2000  # 16 parameters at most each, under both databases' limits
+KEYS_PER_QUERY = 2000  # 15 parameters each, under both databases' limits
 _START_LO = "CASE p.date_precision " + " ".join(f"WHEN '{p}' THEN k.start_{p}" for p in DATED) + " ELSE k.end_lo END"
 CANDIDATES_SQL = (
     "WITH k ({keys}) AS ({rows}), p (date_precision) AS (VALUES "
@@ -70,9 +70,6 @@ CANDIDATES_SQL = (
     "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
     "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
     "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
-# A point's candidates: the cells its box meets, and the regions and countries (COARSE_CELL).
-CELL_KEY_COLUMNS = (*KEY_COLUMNS, "cell")
-CELL_CANDIDATES_SQL = CANDIDATES_SQL.replace("AND e.country = k.country ", "AND e.country = k.country AND e.cell = k.cell ")
 AREA_DEGREES = 0.5
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
 TOTALS = {"day": "date_start", "type": "type", "admin1": "admin1", "country": "country",
@@ -272,17 +269,6 @@ class Store(ABC):
             self.retally()
         if migration.cheaper_text_indexes:
             self.cheapen_text_indexes()
-        if migration.cells:
-            self._fill_cells()
-
-    def _fill_cells(self) -> None:
-        """`events.cell` of the events stored before migration 7, in slices of the key."""
-        last = ""
-        while rows := self.query("SELECT id, lat, lon, feature FROM events WHERE id > ? ORDER BY id LIMIT 20000", [last]):
-            self.executemany("UPDATE events SET cell = ? WHERE id = ?",
-                             [(cell(r["lat"], r["lon"], r["feature"]), r["id"]) for r in rows
-                              if cell(r["lat"], r["lon"], r["feature"]) is not None])
-            last = rows[-1]["id"]
 
     def cheapen_text_indexes(self) -> None:
         """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
@@ -571,23 +557,12 @@ class Store(ABC):
         blocks: dict[tuple, list[Mention]] = {}
         for m in mentions:
             blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
-        keys, cell_keys = [], []
-        for (kind, country, area), ms, lo, hi in _spans(blocks):
-            key = _key(kind, country, ms, lo, hi)
-            if area[0] not in ("country", "region"):  # points: the cells of their box, regions and countries
-                _, _, _, lat0, lat1, lon0, lon1 = key[:7]
-                cell_keys += [(*key, c) for c in [COARSE_CELL] + [
-                    (y + 180) * 1000 + x + 360
-                    for y in range(math.floor(lat0 / CELL_DEGREES), math.floor(lat1 / CELL_DEGREES) + 1)
-                    for x in range(math.floor(lon0 / CELL_DEGREES), math.floor(lon1 / CELL_DEGREES) + 1)]]
-            else:  # a region or a country: every point in it may be the same place
-                keys.append(key)
+        keys = [_key(kind, country, ms, lo, hi) for (kind, country, _), ms, lo, hi in _spans(blocks)]
         out: dict[str, dict] = {}
-        for sql, columns, todo in ((CANDIDATES_SQL, KEY_COLUMNS, keys), (CELL_CANDIDATES_SQL, CELL_KEY_COLUMNS, cell_keys)):
-            for i in range(0, len(todo), KEYS_PER_QUERY):
-                rows, params = self.rows_table(todo[i:i + KEYS_PER_QUERY])
-                for r in self.query(sql.format(keys=", ".join(columns), rows=rows), params):
-                    out[r["id"]] = r
+        for i in range(0, len(keys), KEYS_PER_QUERY):
+            rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
+            for r in self.query(CANDIDATES_SQL.format(keys=", ".join(KEY_COLUMNS), rows=rows), params):
+                out[r["id"]] = r
         return [out[i] for i in sorted(out)]
 
     def _delete_canonical(self, canonical_ids: list[str]) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 from datetime import datetime, timezone
 from typing import Iterator, Optional
 
@@ -29,21 +28,6 @@ def _place_row(doc_hash: str, seq: int, p: Place) -> dict:
     return {"doc_hash": doc_hash, "seq": seq, "name": p.name, "text": p.text, "geonameid": p.geonameid,
             "lat": p.lat, "lon": p.lon, "feature": p.feature, "country": p.country, "admin1": admin1,
             "admin2": admin2, "span_start": p.span.start, "span_end": p.span.end}
-
-
-CELL_DEGREES = 0.5
-COARSE = ("admin1", "admin2", "country")
-COARSE_CELL = -1  # every region and country: one cell of their own
-
-
-def cell(lat: Optional[float], lon: Optional[float], feature: Optional[str]) -> Optional[int]:
-    """The square of the map (CELL_DEGREES a side) a point lies in, COARSE_CELL for a region or
-    a country, None unplaced: what dedup reads its candidates by (an index on it)."""
-    if lat is None or lon is None or feature is None:
-        return None
-    if feature in COARSE:
-        return COARSE_CELL
-    return (math.floor(lat / CELL_DEGREES) + 180) * 1000 + math.floor(lon / CELL_DEGREES) + 360
 
 
 def _quote(text: str, span: Span) -> str:
@@ -79,7 +63,6 @@ def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
         "summary": summary(text, event), "parties": parties(event), "record": event.model_dump_json(),
         "canonical_id": None,
     }
-    row["cell"] = cell(row["lat"], row["lon"], row["feature"])
     for kind in COUNT_KINDS:
         count = getattr(event.counts, kind)
         row[kind] = count.value if count else None

@@ -33,7 +33,6 @@ class Migration:
     backfill: bool = False  # the summary tables recounted from the events stored before it
     # full-text indexes made cheaper to write (`Store.cheapen_text_indexes`)
     cheaper_text_indexes: bool = False
-    cells: bool = False  # events.cell filled for the events stored before it (`rows.cell`)
 
 
 PLACE_COLUMNS = (
@@ -163,12 +162,6 @@ MIGRATIONS: tuple[Migration, ...] = (
               set_indexes=(("events", "review_status"),), backfill=True),
     Migration(6, "full-text indexes written per batch of inserted rows (SQLite); none over article texts "
                  "(PostgreSQL)", cheaper_text_indexes=True),
-    # dedup reads a point's candidates in the squares of the map around it, not in every place
-    # of its country over the days (a report dated by its year read a year of the country's events)
-    Migration(7, "events.cell: the square of the map an event lies in; dedup candidates by type, country, cell, "
-                 "precision and date", add_columns=(("events", "cell", "int"),),
-              indexes=(("events", ("type", "country", "cell", "date_precision", "date_start", "date_end", "lat", "lon")),),
-              cells=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
