@@ -7,7 +7,9 @@ bare table: what the database alone costs).
 
 Targets (issue 13): >= 10,000 events/s into an empty store, >= 5,000 events/s into a store of
 10M events; p95 <= 50 ms for a filtered page. `--bulk-fill` fills the large store by bulk insert
-(as bench_api does) so that `add` is timed on top of it without hours of filling.
+(as bench_api does) so that `add` is timed on top of it without hours of filling; its events
+are never grouped, so the first batches through `add` also repair the groups around them. A
+store filled through `add` itself is measured with `--ingest-into URL`.
 """
 from __future__ import annotations
 
@@ -36,12 +38,15 @@ def _batches(items, size):
 
 
 def ingest(url: str, base, n_events: int, seed: int, batch: int = 200, spread: int = 1800) -> tuple[float, int]:
+    """Events per second through `add`, and how many; the rate per second of this process's CPU
+    is printed beside it (the machine may be shared: SQLite works in this process)."""
     store = open_store(url)
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     done = 0
     for chunk in _batches(synthetic_records(base, n_events, seed=seed, spread_days=spread), batch):
         done += store.add(chunk).events
     elapsed = time.perf_counter() - t0
+    print(f"    ({done / (time.process_time() - cpu):,.0f} events per second of this process's CPU)", flush=True)
     store.close()
     return done / elapsed, done
 
@@ -95,7 +100,23 @@ def main() -> None:
     ap.add_argument("--pg", help="PostgreSQL admin URL (a scratch database is created and dropped)")
     ap.add_argument("--latency-of", metavar="URL", action="append", default=[],
                     help="only measure page latency on this existing store (repeatable)")
+    ap.add_argument("--ingest-into", metavar="URL", action="append", default=[],
+                    help="only time `add` of --events events (and a week's news) on top of this existing store, "
+                         "e.g. one filled through `add` itself; it is changed (repeatable)")
+    ap.add_argument("--seed", type=int, default=4, help="synthetic events of --ingest-into (another seed: other events)")
     args = ap.parse_args()
+    if args.ingest_into:
+        print("extracting the real articles the synthetic events are made from ...", flush=True)
+        base = real_records()
+        for url in args.ingest_into:
+            store = open_store(url, create=False)
+            print(f"{store.url}: {store.stats()['events']:,} events")
+            store.close()
+            more, n = ingest(url, base, args.events, seed=args.seed)
+            print(f"  {n:,} more events through `add` (dedup included): {more:,.0f} events/s")
+            news, _ = ingest(url, base, 2000, seed=args.seed + 1000, spread=3)
+            print(f"  one week's news (2,000 events dated within 3 days of each other): {news:,.0f} events/s")
+        return
     if args.latency_of:
         for url in args.latency_of:
             store = open_store(url, create=False)

@@ -244,6 +244,36 @@ def test_newer_schema_is_refused(tmp_path):
         open_store(str(path))
 
 
+def test_full_text_written_per_batch_after_migration_6(tmp_path, sample_records):
+    """A store made before migration 6 (a trigger indexes each row) is migrated on open: the
+    trigger goes, the rows stored before stay searchable, the rows added after are indexed
+    once by the batch's insert, not twice."""
+    path = tmp_path / "v5.db"
+    half = len(sample_records) // 2
+    with open_store(str(path)) as s:
+        s.add(sample_records[:half])
+    conn = sqlite3.connect(path)  # back to version 5, with its per-row trigger
+    conn.execute("DELETE FROM schema_version WHERE version >= 6")
+    conn.execute("CREATE TRIGGER [events_ai] AFTER INSERT ON [events] BEGIN INSERT INTO [events_fts] "
+                 "(rowid, [summary]) VALUES (new.rowid, new.[summary]); END")
+    conn.commit()
+    conn.close()
+    with open_store(str(path)) as s:
+        assert s.schema_version == LATEST
+        assert not s.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_ai'")
+        s.add(sample_records[half:])
+        for word in ("killed", "shelling", "police"):
+            indexed = s.query("SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ?", [word])[0]["n"]
+            matching = s.query("SELECT count(*) AS n FROM events e WHERE e.rowid IN "
+                               "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [word])[0]["n"]
+            assert indexed == matching  # no row indexed twice
+        stems = {r["doc_hash"] for r in s.events(EventQuery(text="killed"))}
+        hashes = {r["doc_hash"] for r in s.query("SELECT doc_hash FROM events WHERE lower(summary) LIKE '%killed%'")}
+        assert hashes and hashes <= stems  # before and after the migration
+        documents = s.query("SELECT count(*) AS n FROM documents_fts")[0]["n"]
+        assert documents == len(sample_records)
+
+
 def test_json_columns_hold_spec_events(store):
     from eventwire.models import Event
 

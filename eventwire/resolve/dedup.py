@@ -332,11 +332,12 @@ def _voted(members: list[Mention]) -> dict:
     return row
 
 
-def group(mentions: list[Mention]) -> list[list[Mention]]:
+def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> list[list[Mention]]:
     """Groups of `mentions`: precisely dated reports by connected components of `same_event`;
     a vague report joins the group it fits best (`fit_score`, by a margin; else it stays
     alone), and joins the vague reports it pairs with (`vague_pair`) when it fits none (so no
-    vague report chains two events)."""
+    vague report chains two events). `fixed` puts mentions (by id) of one key in one group
+    from the start: parts of groups known to be whole, given for the vague reports to fit."""
     uf = UnionFind()
     index = {m.id: m for m in mentions}
     by_block: dict[tuple, list[Mention]] = {}
@@ -344,6 +345,9 @@ def group(mentions: list[Mention]) -> list[list[Mention]]:
         uf.find(m.id)
         if m.locatable:
             by_block.setdefault((m.type, m.country), []).append(m)
+    first: dict[str, str] = {}
+    for i, key in sorted((fixed or {}).items()):
+        uf.union(first.setdefault(key, i), i)
     for block in by_block.values():
         precise = Neighbours([m for m in block if m.precise])
         for _, _, _, a in precise.items:

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
-from ..models import Document, DocumentRecord
+from ..models import COUNT_KINDS, Document, DocumentRecord
 from ..resolve.dedup import (
     REPORTED_LOOKBACK_DAYS,
     SLACK_DAYS,
@@ -40,15 +40,36 @@ EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_tit
 CANDIDATE_COLUMNS = ", ".join(f"e.{c}" for c in (
     "id", "doc_hash", "type", "date_start", "date_end", "date_precision", "lat", "lon", "feature", "country",
     "admin1", "admin2", "geonameid", "parties", "canonical_id"))
+# What resolve reads of the events it regroups: what `dedup.canonical_event` votes on, not the
+# whole record (a kilobyte of JSON per event).
+RESOLVE_COLUMNS = ", ".join(f"e.{c}" for c in (
+    "id", "doc_hash", "type", "event_type", "sub_event_type", "date_start", "date_end", "date_precision", "place",
+    "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2", *COUNT_KINDS, "actor1", "actor2",
+    "claim_status", "historical", "summary", "parties", "canonical_id")) + ", d.date AS doc_date"
+RESOLVE_FROM = "events e JOIN documents d ON d.hash = e.doc_hash"
 # Candidates are read by the index (type, country, date_precision, date_start, date_end, place
 # columns; migration 3), whose place columns filter them without reading rows, for a whole
-# batch in one query: a table of the batch's keys (a type, a country, a precision and the
-# days around the batch's events there) joined to the events. An event of a precision lasts
-# at most SPAN_DAYS, which bounds how far before the range its start can lie.
+# batch in one query: a table of the batch's keys (a type, a country, a place and the days
+# around the batch's events there), times the precisions, joined to the events. An event of
+# a precision lasts at most SPAN_DAYS, which bounds how far before the range its start can lie.
 SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
-KEY_COLUMNS = ("type", "country", "date_precision", "start_lo", "start_hi", "end_lo", "admin1", "lat0", "lat1",
-               "lon0", "lon1")
-KEYS_PER_QUERY = 2500  # 11 parameters each, under both databases' limits
+DATED = tuple(p for p in SPAN_DAYS if p != "reported")
+KEY_COLUMNS = ("type", "country", "admin1", "lat0", "lat1", "lon0", "lon1", "end_lo", "start_hi", "reported_hi",
+               *(f"start_{p}" for p in DATED))
+KEYS_PER_QUERY = 2000  # 15 parameters each, under both databases' limits
+_START_LO = "CASE p.date_precision " + " ".join(f"WHEN '{p}' THEN k.start_{p}" for p in DATED) + " ELSE k.end_lo END"
+CANDIDATES_SQL = (
+    "WITH k ({keys}) AS ({rows}), p (date_precision) AS (VALUES "
+    + ", ".join(f"('{p}')" for p in SPAN_DAYS) + ") "
+    f"SELECT {CANDIDATE_COLUMNS} FROM k CROSS JOIN p JOIN events e ON e.type = k.type AND e.country = k.country "
+    "AND e.date_precision = p.date_precision "
+    # a dated event starts at most SPAN_DAYS before the span; one dated by its report, within
+    # the lookback after it
+    f"AND e.date_start BETWEEN {_START_LO} "
+    "AND CASE p.date_precision WHEN 'reported' THEN k.reported_hi ELSE k.start_hi END "
+    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
+    "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
+    "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
 TOTALS = {"day": "date_start", "type": "type", "admin1": "admin1", "country": "country",
@@ -128,12 +149,12 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
                 run, end = [m], m.window()[1]
 
 
-def _start_range(precision: str, lo: date, hi: date) -> tuple[str, str]:
-    """The starts of stored events of `precision` whose windows can meet [lo, hi]: a dated one
-    lasts at most SPAN_DAYS; one dated by its report happened in the days before it."""
-    if precision == "reported":
-        return lo.isoformat(), (hi + timedelta(days=REPORTED_LOOKBACK_DAYS)).isoformat()
-    return (lo - timedelta(days=SPAN_DAYS[precision])).isoformat(), hi.isoformat()
+def _key(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> tuple:
+    """One row of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms`: where,
+    and the starts stored events of each precision may have to meet it."""
+    return (kind, country, *_nearby(ms), lo.isoformat(), hi.isoformat(),
+            (hi + timedelta(days=REPORTED_LOOKBACK_DAYS)).isoformat(),
+            *((lo - timedelta(days=SPAN_DAYS[p])).isoformat() for p in DATED))
 
 
 class Store(ABC):
@@ -163,7 +184,7 @@ class Store(ABC):
         evidence sentences; the words are data, never FTS syntax."""
 
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
-        """A query yielding `rows` (tuples of text and floats, alike), for a join: a VALUES
+        """A query yielding `rows` (tuples of text, ints and floats, alike), for a join: a VALUES
         list here; a backend may pass them more cheaply."""
         return "VALUES " + ", ".join([f"({', '.join('?' * len(rows[0]))})"] * len(rows)), [v for r in rows for v in r]
 
@@ -246,6 +267,13 @@ class Store(ABC):
                          f"WHERE {column} IS NOT NULL")
         if migration.backfill:
             self.retally()
+        if migration.cheaper_text_indexes:
+            self.cheapen_text_indexes()
+
+    def cheapen_text_indexes(self) -> None:
+        """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
+        indexes what it inserts in one statement, no trigger per row; no index that no reader
+        searches."""
 
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -338,10 +366,12 @@ class Store(ABC):
             if not counts:
                 continue
             names = ", ".join(keys)
-            self.executemany(
-                f"INSERT INTO {table} ({names}, events, killed) VALUES ({', '.join('?' * (len(keys) + 2))}) "
-                f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
-                f"killed = {table}.killed + excluded.killed", [(*k, *v) for k, v in sorted(counts.items())])
+            rows = [(*k, *v) for k, v in sorted(counts.items())]
+            for i in range(0, len(rows), KEYS_PER_QUERY):  # one statement per thousands of keys
+                values, params = self.rows_table(rows[i:i + KEYS_PER_QUERY])
+                self.execute(f"INSERT INTO {table} ({names}, events, killed) SELECT * FROM ({values}) AS v WHERE true "
+                             f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
+                             f"killed = {table}.killed + excluded.killed", params)
             if sign < 0:
                 self.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)} AND events <= 0",
                                  sorted(counts))
@@ -412,39 +442,37 @@ class Store(ABC):
         with `doc_date`; their `canonical_id` is set here), with the stored events they report;
         returns how many canonical events were written.
 
-        Incremental: the groups of stored events related to these (and, in turn, to those
-        groups) are regrouped with them; nothing else is read. Canonical ids are stable
+        Incremental: only the stored groups whose grouping these events can change are read
+        and regrouped (`_affected`), with the stored events the vague reports among them may
+        report as context; nothing else is read. Canonical ids are stable
         (`dedup.canonical_id`), so only the events whose group changed are written."""
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IS NULL"))}
+            f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IS NULL"))}
         unstored = {r["id"]: r for r in new_rows}
         todo.update((i, Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
             return 0
-        frontier = [m for m in todo.values() if m.locatable]
         touched: set[str] = set()
-        while frontier:  # closure: every stored group whose grouping these events could change
-            found: set[str] = set()
-            near = {}
-            for m in frontier:
-                near.setdefault((m.type, m.country), []).append(m)
-            near = {k: Neighbours(ms) for k, ms in near.items()}
-            for r in self._candidates(frontier):
-                if r["canonical_id"] not in touched and r["id"] not in todo:
-                    c = Mention.from_row(r)
-                    if any(related(m, c) for m in near[(c.type, c.country)].around(c)):
-                        found.add(r["canonical_id"])
-            frontier = []
-            fresh = sorted(found - touched)
-            touched.update(fresh)
-            for i in range(0, len(fresh), 500):
-                chunk = fresh[i:i + 500]
-                for r in self.query(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.canonical_id IN "
-                                    f"({', '.join('?' * len(chunk))})", chunk):
-                    m = todo[r["id"]] = Mention.from_row(r)
-                    if m.locatable:
-                        frontier.append(m)
-        groups = group(list(todo.values()))
+        context: dict[str, Mention] = {}
+        found = self._related([m for m in todo.values() if m.locatable], todo, touched)
+        first = self._read_groups({c.row["canonical_id"] for c, _ in found.values()}, todo, touched)
+        self._affected(first, {c.row["canonical_id"] for c, precise in found.values() if precise}, todo, touched,
+                       context)
+        while True:
+            context = {i: m for i, m in context.items() if i not in todo}  # read whole since
+            groups = group(list(todo.values()) + list(context.values()),
+                           fixed={i: m.row["canonical_id"] for i, m in context.items()})
+            # a stored event of the context joined another group: the store's groups are not
+            # those a grouping from scratch makes (a bulk load wrote them); read its group too
+            mixed = [g for g in groups if any(m.id in context for m in g) and any(m.id not in context for m in g)]
+            if not mixed:
+                break
+            stray = {m.row["canonical_id"] for g in mixed for m in g if m.id in context}
+            context = {i: m for i, m in context.items() if m.row["canonical_id"] not in stray}
+            more = self._read_groups(stray, todo, touched)
+            joined = stray | {m.row.get("canonical_id") for g in mixed for m in g if m.id not in context}
+            self._affected(more + [m for g in mixed for m in g if m.id in todo], joined, todo, touched, context)
+        groups = [g for g in groups if g[0].id not in context]
         rows = [canonical_event(g) for g in groups]
         old = {m.id: m.row.get("canonical_id") for m in todo.values() if m.id not in unstored}
         self._delete_canonical(sorted(touched | {c for c in old.values() if c}))
@@ -459,6 +487,69 @@ class Store(ABC):
         self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", changed)
         return len(rows)
 
+    def _affected(self, first: list[Mention], joined: set[str], todo: dict[str, Mention], touched: set[str],
+                  context: dict[str, Mention]) -> None:
+        """Read into `todo` the stored groups that grouping it can change, given `first`, the
+        groups related to its new (or ungrouped) events, of which `joined` (canonical ids) are
+        precise groups that a new precise event joins; put into `context` the events their
+        vague reports are decided against.
+
+        In `dedup.group` precisely dated reports group by their own relation alone, and a vague
+        report's choice depends only on the precise groups it may report. So what can change
+        is: (1) the groups related to a new event; (2) the groups of vague reports that may
+        report a member of a precise group a new event joins (their best fit may change);
+        (3) groups of vague reports left unmatched, which a vague report of (1) or (2) may
+        pair with. The precise events that the vague reports of (1)-(3) may report, in no
+        group read, are the context: grouped as stored, never rewritten. One query per step
+        for the whole batch, however large the store or a busy place's history."""
+        found = self._related([m for m in first if m.precise and m.row.get("canonical_id") in joined and m.locatable],
+                              todo, touched)
+        second = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched)
+        found = self._related([m for m in first + second if not m.precise and m.locatable], todo, touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        third = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched,
+                                  vague_only=True)
+        found = self._related([m for m in third if m.locatable], todo, touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+
+    def _related(self, frontier: list[Mention], todo: dict[str, Mention],
+                 touched: set[str]) -> dict[str, tuple[Mention, bool]]:
+        """Stored events, in none of the groups read, related to one of `frontier`; with each,
+        whether it is precisely dated and the same event as a precisely dated one of them."""
+        near: dict[tuple, list[Mention]] = {}
+        for m in frontier:
+            near.setdefault((m.type, m.country), []).append(m)
+        near = {k: Neighbours(ms) for k, ms in near.items()}
+        out: dict[str, tuple[Mention, bool]] = {}
+        for r in self._candidates(frontier) if frontier else ():
+            if r["canonical_id"] not in touched and r["id"] not in todo:
+                c = Mention.from_row(r)
+                hits = [m for m in near[(c.type, c.country)].around(c) if related(m, c)]
+                if hits:
+                    out[c.id] = (c, c.precise and any(m.precise for m in hits))
+        return out
+
+    def _read_groups(self, canonical_ids: set[str], todo: dict[str, Mention], touched: set[str],
+                     vague_only: bool = False) -> list[Mention]:
+        """Every member of these stored groups (with `vague_only`, of those with no precisely
+        dated member), added to `todo` and their ids to `touched`; returns the members read."""
+        fresh = sorted(canonical_ids - touched)
+        members: dict[str, list[Mention]] = {}
+        for i in range(0, len(fresh), 500):
+            chunk = fresh[i:i + 500]
+            for r in self.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IN "
+                                f"({', '.join('?' * len(chunk))})", chunk):
+                members.setdefault(r["canonical_id"], []).append(Mention.from_row(r))
+        out = []
+        for cid, ms in members.items():
+            if vague_only and any(m.precise for m in ms):
+                continue
+            touched.add(cid)
+            for m in ms:
+                todo[m.id] = m
+                out.append(m)
+        return out
+
     def _candidates(self, mentions: list[Mention]) -> list[dict]:
         """Stored, grouped events of the type and country of one of `mentions` whose dates and
         places may meet theirs (`_area`, `_nearby`; parties are compared by the caller), read
@@ -466,18 +557,11 @@ class Store(ABC):
         blocks: dict[tuple, list[Mention]] = {}
         for m in mentions:
             blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
-        keys = [(kind, country, precision, *_start_range(precision, lo, hi), lo.isoformat(), *_nearby(ms))
-                for (kind, country, _), ms, lo, hi in _spans(blocks) for precision in SPAN_DAYS]
+        keys = [_key(kind, country, ms, lo, hi) for (kind, country, _), ms, lo, hi in _spans(blocks)]
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
             rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
-            for r in self.query(
-                    f"WITH k ({', '.join(KEY_COLUMNS)}) AS ({rows}) SELECT {CANDIDATE_COLUMNS} "
-                    "FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
-                    "AND e.date_precision = k.date_precision AND e.date_start BETWEEN k.start_lo AND k.start_hi "
-                    "AND e.date_end >= k.end_lo WHERE e.canonical_id IS NOT NULL "
-                    "AND (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
-                    "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))", params):
+            for r in self.query(CANDIDATES_SQL.format(keys=", ".join(KEY_COLUMNS), rows=rows), params):
                 out[r["id"]] = r
         return [out[i] for i in sorted(out)]
 

@@ -31,6 +31,8 @@ class Migration:
     # table, column: an index of the rows where the column is set (new rows cost it nothing)
     set_indexes: tuple[tuple[str, str], ...] = ()
     backfill: bool = False  # the summary tables recounted from the events stored before it
+    # full-text indexes made cheaper to write (`Store.cheapen_text_indexes`)
+    cheaper_text_indexes: bool = False
 
 
 PLACE_COLUMNS = (
@@ -158,5 +160,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                             ("canonical_events", ("type", "date_start")), ("canonical_events", ("country", "date_start")),
                             ("canonical_events", ("lat", "lon"))),
               set_indexes=(("events", "review_status"),), backfill=True),
+    Migration(6, "full-text indexes written per batch of inserted rows (SQLite); none over article texts "
+                 "(PostgreSQL)", cheaper_text_indexes=True),
 )
+# Tables under full-text search, and the columns it reads.
+FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
 LATEST = MIGRATIONS[-1].version

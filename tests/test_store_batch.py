@@ -1,0 +1,73 @@
+"""A batch stored at once is grouped as the same documents stored one by one: the batch's
+candidates are read in one query and its groups written at once, stored groups regrouped only
+where the new events change them."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from eventwire.ingest import read_paths
+from eventwire.store import open_store
+
+from .conftest import DATA
+
+
+def _shift(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def reports(nlp):
+    """The real overlapping articles of tests/data/dedup, each also retold by two other
+    (copied) articles a day or two later or earlier: many reports of one event across
+    documents, precisely and vaguely dated, so that later documents join and merge groups
+    stored by earlier ones."""
+    from eventwire.core import extract
+
+    documents = list(read_paths(sorted((DATA / "dedup").glob("*.txt"))))
+    pairs = list(zip(documents, extract(documents, nlp=nlp)))
+    rng = random.Random(5)
+    out = list(pairs)
+    for copy in (1, 2):
+        for document, record in pairs:
+            days = rng.choice((-1, 0, 1, 2))
+            doc_id = f"{record.doc_id}-retold{copy}"
+            events = [e.model_copy(update={"id": f"{doc_id}:{n}", "date": e.date.model_copy(update={
+                "start": _shift(e.date.start, days), "end": _shift(e.date.end, days)})})
+                for n, e in enumerate(record.events, 1)]
+            out.append((document.model_copy(update={"id": doc_id, "text": f"{document.text}\n[retold {copy}]"}),
+                        record.model_copy(update={"doc_id": doc_id, "events": events})))
+    rng.shuffle(out)
+    return out
+
+
+def _grouping(url: str, pairs: list, batch: int) -> tuple[set, list]:
+    with open_store(url) as store:
+        for i in range(0, len(pairs), batch):
+            store.add(pairs[i:i + batch])
+        members: dict[str, set] = {}
+        for row in store.query("SELECT id, canonical_id FROM events"):
+            members.setdefault(row["canonical_id"], set()).add(row["id"])
+        return {frozenset(ids) for ids in members.values()}, store.canonical_events()
+
+
+@pytest.fixture(scope="module")
+def stored_at_once(reports, tmp_path_factory):
+    return _grouping(str(tmp_path_factory.mktemp("once") / "once.db"), reports, len(reports))
+
+
+@pytest.mark.parametrize("batch", [1, 7, 0])
+def test_a_batch_is_grouped_as_its_documents_stored_one_by_one(reports, stored_at_once, store_url, batch):
+    """Compared with one SQLite store filled in one batch: batches of 1 and 7 documents on
+    both databases, and PostgreSQL in one batch."""
+    at_once, canonical = stored_at_once
+    assert max(len(g) for g in at_once) >= 3  # the subject: events reported by several documents
+    assert sum(len(g) > 1 for g in at_once) >= 10
+    assert len(canonical) == len(at_once)
+    if batch == 0 and not store_url.startswith("postgresql"):
+        pytest.skip("the reference itself")
+    grouping, rows = _grouping(store_url, reports, batch or len(reports))
+    assert grouping == at_once
+    assert rows == canonical
