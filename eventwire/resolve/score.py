@@ -32,7 +32,8 @@ class PairScore:
 
 
 def assign(entries: list[dict], events: list[dict], texts: dict[str, str]) -> dict[str, Optional[str]]:
-    """Stored event id -> id of the hand-listed event of its type whose quote its evidence covers.
+    """Stored event id -> id of the hand-listed event of its type whose quotes its evidence covers
+    most often.
 
     `events` are store rows (with `doc_source`, `record`); `texts` maps a source to its text."""
     quotes: dict[str, list[tuple[int, int, str, set]]] = {}
@@ -47,7 +48,8 @@ def assign(entries: list[dict], events: list[dict], texts: dict[str, str]) -> di
         spans = Event.model_validate_json(row["record"]).evidence
         hits = [eid for s, e, eid, types in quotes.get(row["doc_source"], ())
                 if row["type"] in types and any(sp.start < e and s < sp.end for sp in spans)]
-        out[row["id"]] = hits[0] if hits else None
+        # the event its evidence quotes most (a sentence may name two events; first listed wins ties)
+        out[row["id"]] = max(hits, key=lambda h: (hits.count(h), -hits.index(h))) if hits else None
     return out
 
 
