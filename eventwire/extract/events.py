@@ -207,7 +207,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
                 not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
             return None  # "met his counterpart", "met with X"; not "was met with applause"
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs) \
-                and not obj_lemmas & (set(ontology()["targets"]) | set(lex["territory"])) \
+                and not obj_lemmas & _targets() \
                 and not _children_lemmas(tok, ("nsubj",)) & set(ontology()["mode_single"]):
             return None  # "missiles hit a power station": a weapon as subject is enough
         if entry.get("needs_cause") and not violent(tok.sent):
@@ -606,13 +606,24 @@ def make_trigger(doc: Doc, args: "Arguments", tok: Token, entry: dict) -> Option
 
 
 @lru_cache(maxsize=1)
+def _targets() -> frozenset:
+    """What can be hit or captured: things ("a power station") and ground ("a stronghold")."""
+    return frozenset(ontology()["targets"]) | frozenset(triggers()["territory"])
+
+
+@lru_cache(maxsize=1)
+def _unidentified() -> frozenset:
+    return frozenset(vocab.load("actors")["nouns"]["UNK"])
+
+
+@lru_cache(maxsize=1)
 def _armed() -> frozenset:
     return frozenset(vocab.load("acled")["armed_sectors"])
 
 
 def _unidentified_armed(actor: Actor) -> bool:
     """Unnamed attackers ("multiple assailants", "the gunmen"): armed, though of no known side."""
-    words = set(vocab.load("actors")["nouns"]["UNK"])
+    words = _unidentified()
     return actor.sector == "UNK" and any(w.lower() in words or w.lower().rstrip("s") in words for w in actor.text.split())
 
 
