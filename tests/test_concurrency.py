@@ -57,7 +57,7 @@ open_store(sys.argv[1]).close()
 
 def test_a_new_store_opened_by_several_processes_at_once(store_url):
     start = str(time.time() + 3)  # after every process has imported eventwire
-    outcomes = _finish([_python(OPENER, store_url, start) for _ in range(4)])
+    outcomes = _finish([_python(OPENER, store_url, start) for _ in range(6)])
     assert all(code == 0 for code, _ in outcomes), [err for _, err in outcomes]
     with open_store(store_url, create=False) as store:
         # each migration applied once

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -37,19 +38,7 @@ class SQLiteStore(Store):
                 # process's POSIX locks, and another process then deletes the WAL under us
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a second writer waits instead of failing
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
-                self.db.enable_wal()
-                # in WAL mode NORMAL loses no committed transaction on a crash of the process,
-                # only (at worst) the last ones on a power cut, and spares an fsync per commit
-                self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA cache_size = -65536")  # 64 MB: the indexes of a large store
-            self.migrate()
-            # table statistics for the planner (else it may walk a whole type to find one
-            # country); bounded work, as SQLite advises for connections it keeps open
-            self.db.execute("PRAGMA analysis_limit = 1000")
-            self.db.execute("PRAGMA optimize = 0x10002")
+            self._settle()
         except sqlite3.DatabaseError as exc:
             if busy(exc):
                 raise StoreError(f"{self.path}: busy: another process kept the store locked for over "
@@ -57,6 +46,35 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from exc
+
+    def _settle(self) -> None:
+        """Set the connection up and migrate, retrying while other processes do the same: a new
+        file's switch to WAL answers "locked" at once, without waiting out the busy timeout,
+        while another connection is open on it. Every step is idempotent."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._setup()
+                return
+            except sqlite3.OperationalError as exc:
+                if not busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _setup(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a second writer waits instead of failing
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+            # in WAL mode NORMAL loses no committed transaction on a crash of the process,
+            # only (at worst) the last ones on a power cut, and spares an fsync per commit
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA cache_size = -65536")  # 64 MB: the indexes of a large store
+        self.migrate()
+        # table statistics for the planner (else it may walk a whole type to find one
+        # country); bounded work, as SQLite advises for connections it keeps open
+        self.db.execute("PRAGMA analysis_limit = 1000")
+        self.db.execute("PRAGMA optimize = 0x10002")
 
     def query(self, sql: str, params: Sequence = ()) -> list[dict]:
         cursor = self.db.execute(sql, list(params))
