@@ -101,6 +101,15 @@ class Page:
             assert time.monotonic() < deadline, f"timed out waiting for {script}"
             time.sleep(0.1)
 
+    def eventually(self, check, timeout: float = 15.0):
+        """Poll a Python check of the page (a busy machine draws late; a fixed wait is a guess)."""
+        deadline = time.monotonic() + timeout
+        while not (value := check()):
+            if time.monotonic() > deadline:
+                return value
+            time.sleep(0.1)
+        return value
+
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
@@ -172,7 +181,7 @@ def test_markers_for_the_seed_at_their_places(page, server):
     page.until("() => !document.querySelector('.leaflet-zoom-anim')")
     time_ok = page.until("([pts]) => ewDebug.map.getBounds().contains(pts[0])", [places])
     assert time_ok
-    page.page.wait_for_timeout(500)
+    page.eventually(lambda: page.js(MARKS_AT, [places]) == [True] * len(places))
     assert page.js(MARKS_AT, [places]) == [True] * len(places), places
     colours = page.js("""() => [...document.querySelectorAll('path.ew-marker')].map(
         (p) => [p.getAttribute('data-type'), p.getAttribute('fill')])""")
@@ -312,6 +321,7 @@ def names(page, kind: str) -> set[str]:
 def test_basemap_names_and_admin1_boundaries_appear_by_zoom(page):
     page.open()
     set_view(page, 50.0, 33.0, 3)
+    page.eventually(lambda: {"Ukraine", "Russia", "Kazakhstan"} <= names(page, "country"))
     page.shot("labels-zoom3")
     assert {"Ukraine", "Russia", "Kazakhstan"} <= names(page, "country")
     assert "Moscow" in names(page, "city")  # capitals and the largest cities first
@@ -320,7 +330,8 @@ def test_basemap_names_and_admin1_boundaries_appear_by_zoom(page):
 
     set_view(page, 50.3, 36.9, 7)  # the seed's Belgorod Oblast, on the Ukrainian border
     page.until("() => ['ru', 'ua'].every((cc) => ewBasemap.loaded().includes(cc))")
-    page.page.wait_for_timeout(300)
+    page.eventually(lambda: {"Belgorod", "Kharkiv"} <= names(page, "city")
+                    and {"Kharkiv", "Voronezh", "Sumy"} <= names(page, "region"))
     page.shot("labels-zoom7")
     assert {"Belgorod", "Kharkiv"} <= names(page, "city")
     assert {"Kharkiv", "Voronezh", "Sumy"} <= names(page, "region")  # oblast names
@@ -330,6 +341,7 @@ def test_basemap_names_and_admin1_boundaries_appear_by_zoom(page):
     assert "Shebekino" not in names(page, "town")  # 45,000 people: named further in
 
     set_view(page, 50.41, 36.9, 10)
+    page.eventually(lambda: {"Shebekino", "Vovchans’k", "Novaya Tavolzhanka"} <= names(page, "town"))
     page.shot("labels-zoom10")
     assert {"Shebekino", "Vovchans’k", "Novaya Tavolzhanka"} <= names(page, "town")
     assert "Belgorod" in names(page, "region")
@@ -417,10 +429,12 @@ def test_events_at_one_point_are_spread_at_full_zoom(page, server):
     assert max(map(int, page.js("() => [...document.querySelectorAll('.marker-cluster')].map((e) => e.textContent)"))) >= len(ids)
     set_view(page, lat, lon, page.js("() => ewDebug.map.getMaxZoom()"))
     page.until("(ids) => ids.every((id) => document.querySelector(`path.ew-marker[data-id='${id}']`))", ids)
-    page.page.wait_for_timeout(500)  # the spider's legs grow out
-    centres = page.js("""(ids) => ids.map((id) => {
+    centres_js = """(ids) => ids.map((id) => {
         const r = document.querySelector(`path.ew-marker[data-id="${id}"]`).getBoundingClientRect();
-        return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]; })""", ids)
+        return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]; })"""
+    # the spider's legs grow out
+    page.eventually(lambda: len(set(map(tuple, page.js(centres_js, ids)))) == len(ids))
+    centres = page.js(centres_js, ids)
     assert len(set(map(tuple, centres))) == len(ids), centres  # each one apart from the others
     spread = max(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a in centres for b in centres)
     assert spread > 40
@@ -435,9 +449,10 @@ def test_markers_coloured_and_shaped_by_plover_family(page):
     page.open()
     set_view(page, 35, 20, 2)
     page.js("() => ewDebug.map.fitBounds(ewDebug.points().map((p) => [p[1], p[2]]), {animate: false})")
-    page.page.wait_for_timeout(400)
-    drawn = page.js("""() => [...document.querySelectorAll('path.ew-marker')].map((p) =>
-        [p.getAttribute('data-type'), p.getAttribute('data-family'), p.getAttribute('fill'), p.getAttribute('d')])""")
+    drawn_js = """() => [...document.querySelectorAll('path.ew-marker')].map((p) =>
+        [p.getAttribute('data-type'), p.getAttribute('data-family'), p.getAttribute('fill'), p.getAttribute('d')])"""
+    page.eventually(lambda: len({t for t, *_ in page.js(drawn_js)}) >= 3)
+    drawn = page.js(drawn_js)
     assert len({t for t, *_ in drawn}) >= 3, drawn
     for type_, family, fill, d in drawn:
         assert (family, fill) == (TYPE_STYLE[type_][0], TYPE_STYLE[type_][2]), (type_, family, fill)
