@@ -1669,8 +1669,8 @@ def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
     trigger first; coordinated places of that level ("the Shebekino and Volokonovsky
     districts") are one event each, so all are returned. Vague references ("the city") are
     place mentions resolved to what they refer to, so they count like names. With nothing
-    in the sentence, `[fallback]` (the article's place, chosen by the caller) and
-    from_text=False; `([], False)` without one.
+    in the sentence but a river or sea of several countries, `[fallback]` (the article's
+    place, chosen by the caller) and from_text=False; `([], False)` without one.
     """
     if speech is None:
         speech = set(config()["speech_verbs"])
@@ -1679,7 +1679,8 @@ def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
     cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
              and not (set(range(p.span.start, p.span.end)) & excluded)
              and not p.span.root.ent_id_ and not _said_at(p, trigger, speech)]
-    if not cands:
+    if all(p.place.country is None for p in cands):
+        # a river or sea of several countries is a line, not where the act was
         return ([fallback], False) if fallback is not None else ([], False)
     head = _clause_head(trigger.root)
     inside = {t.i for t in head.subtree}
@@ -1697,3 +1698,31 @@ def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
             seen.add(p.place.name)
             uniq.append(p)
     return uniq, True
+
+
+# places this close to the article's main place are the same scene (a mall, a park of the city)
+SCENE_KM = 50.0
+
+
+def article_place(doc: Doc, main: Optional[PlaceSpan]) -> Optional[PlaceSpan]:
+    """The place for an event whose sentence names none: the article's main place `main`, or
+    the first mention of its country where the article is about the country, not the town:
+    the country is named more often than the town, and no other place of the town's scene
+    (a site in it, its province) is named. A story of a stabbing in Reading names the park and
+    the river; one of a country's politics names its capital once or twice."""
+    if main is None or main.place.feature == "country" or not main.place.country:
+        return main
+    here = main.place
+    places = [p for p in doc._.places or () if not p.metonymic]
+    country = [p for p in places if p.place.feature == "country" and p.place.country == here.country]
+    if len(country) <= sum(p.place.name == here.name for p in places):
+        return main
+    for p in places:
+        o = p.place
+        if o.name == here.name or o.feature in ("country", "other") or o.country != here.country:
+            continue
+        if o.name in (here.admin1, here.admin2) or here.name in (o.admin1, o.admin2):
+            return main
+        if None not in (o.lat, o.lon, here.lat, here.lon) and km(o.lat, o.lon, here.lat, here.lon) <= SCENE_KM:
+            return main
+    return country[0]
