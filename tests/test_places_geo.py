@@ -130,3 +130,31 @@ def test_a_large_citys_region_is_the_city(nlp):
     # "the Houston region": no province is called Houston; the city, not Houston County, Alabama
     p = at(run(nlp, "geovirus-73"), "Houston").place
     assert p.country == "US" and km(p, 29.76, -95.38) < 50
+
+
+def test_a_cue_reads_the_whole_name_after_it(nlp):
+    # "city of Port-au-Prince": the hyphenated name whole; "East Java province": a direction
+    # word opens a known name
+    pap = at(run(nlp, "geovirus-80"), "Port-au-Prince").place
+    assert (pap.feature, pap.country) == ("city", "HT") and km(pap, 18.54, -72.34) < 25
+    ej = at(run(nlp, "geovirus-14"), "East Java").place
+    assert (ej.feature, ej.country) == ("admin1", "ID")
+
+
+def test_the_town_of_a_name_that_is_also_its_county(nlp):
+    # "the north eastern town of Garissa": the town, though Garissa is a county too
+    garissa = at(run(nlp, "geovirus-50"), "Garissa").place
+    assert (garissa.feature, garissa.country) == ("city", "KE") and km(garissa, -0.4532, 39.6461) < 25
+
+
+def test_a_large_city_opening_a_sentence_before_its_feature_word(nlp):
+    # "Heze city alone has registered": the model tags no entity; the word "city" and the
+    # name of a city of a million say it is the place
+    heze = at(run(nlp, "geovirus-201"), "Heze").place
+    assert (heze.feature, heze.country) == ("city", "CN")
+
+
+def test_a_name_coordinated_with_a_place_of_the_articles_country(nlp):
+    # "Kisumu and Rift Valley" after "Kenya's capital Nairobi": the model says ORG
+    kisumu = at(run(nlp, "geovirus-198"), "Kisumu").place
+    assert (kisumu.feature, kisumu.country) == ("city", "KE")

@@ -350,8 +350,10 @@ class Finder:
         return s, e
 
     def _whole_place(self, text: str) -> bool:
-        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text)
-                                   or self._unit_named(text))
+        return self._country_or_region(text) or bool(text) and self._unit_named(text)
+
+    def _country_or_region(self, text: str) -> bool:
+        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
 
     def _unit_named(self, text: str) -> bool:
         """A first-order unit's main name, written whole ("Uttar Pradesh", "KwaZulu-Natal")."""
@@ -439,8 +441,10 @@ class Finder:
             j -= 1
         if j == end or any(t in self.blocked for t in range(j, end)):
             return None
-        # a sentence-initial capital is only a name if it is a proper noun
-        while j < end and doc[j].is_sent_start and doc[j].pos_ != "PROPN" and doc[j].lower_ not in ("new",):
+        # a sentence-initial capital is only a name if it is a proper noun or a strong place
+        # name ("Heze city alone has ...")
+        while j < end and doc[j].is_sent_start and doc[j].pos_ != "PROPN" and doc[j].lower_ not in ("new",) \
+                and not self._strong_name(doc[j:end].text):
             j += 1
         return (j, end) if j < end else None
 
@@ -454,7 +458,7 @@ class Finder:
             k += 1
         if k == j or any(t in self.blocked for t in range(j, k)):
             return None
-        return (j, k)
+        return self._hyphenated(j, k)     # "the city of Port-au-Prince"
 
     def _cue_mentions(self) -> None:
         for tok in self.doc:
@@ -468,7 +472,9 @@ class Finder:
         if low not in of_level or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of" or _is_cap(tok):
             return
         chunk = self._chunk_right(tok.i + 2)
-        if chunk is not None and not self._whole_place(doc[chunk[0]:chunk[1]].text):
+        # "the capital of France" names France; "the town of Garissa" the town, not its county
+        whole = self._whole_place if low == "capital" or of_level[low] != "city" else self._country_or_region
+        if chunk is not None and not whole(doc[chunk[0]:chunk[1]].text):
             level = None if low == "capital" else of_level[low]   # "the capital of France"
             self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
 
@@ -990,7 +996,8 @@ class Resolver:
             return
         if m.source == "weak" and k not in self.place_texts and not self._weak_ok(m):
             return
-        if m.source == "cue" and (text in self.w["stop_names"] or doc[m.start].text in self.w["stop_names"]):
+        if m.source == "cue" and (text in self.w["stop_names"] or doc[m.start].text in self.w["stop_names"]
+                                  and not self.gz.known(text)):    # "Port-au-Prince", "East Java"
             return
         within = self._within(m)
         key = (k, level, within.key if within is not None else None)
@@ -1265,8 +1272,9 @@ class Resolver:
         """Is `e` of a country where most of the places listed with `m` lie ("Suba, Migori,
         Homa Bay, Rongo, Siaya, Kisumu ..." in Kenya)?"""
         read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
-        return len(read) >= 2 and bool(e.country) and e.feature != "country" \
-            and 2 * sum(r.country == e.country for r in read) > len(read)
+        # one mate will do in the country the article is about ("Kisumu and Rift Valley")
+        return (len(read) >= 2 or len(read) == 1 and self._in_context(e.country)) and bool(e.country) \
+            and e.feature != "country" and 2 * sum(r.country == e.country for r in read) > len(read)
 
     def _weak_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
         if m.level or within is not None and _inside(e, within) or self._listed_with(m, e):
