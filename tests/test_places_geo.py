@@ -108,8 +108,12 @@ def test_a_unit_abbreviated_after_its_town(nlp):
 
 def test_an_unknown_district_of_a_named_region_lies_there(nlp):
     # the gazetteer lacks the Kabanjahe district; it lies in Sumatra, not in Atlanta named later
-    kb = at(run(nlp, "geovirus-105/lead"), "Kabanjahe").place
+    doc = run(nlp, "geovirus-105/lead")
+    kb = at(doc, "Kabanjahe").place
     assert kb.country == "ID" and km(kb, 3.1, 98.5) < 1000
+    # named after its town, which the gazetteer has; the second mention is the same place
+    assert km(kb, 3.1, 98.49) < 25
+    assert at(doc, "Kabanjahe", 1).place.lat == kb.lat
 
 
 def test_a_city_named_after_one_of_its_parts(nlp):
@@ -158,3 +162,9 @@ def test_a_name_coordinated_with_a_place_of_the_articles_country(nlp):
     # "Kisumu and Rift Valley" after "Kenya's capital Nairobi": the model says ORG
     kisumu = at(run(nlp, "geovirus-198"), "Kisumu").place
     assert (kisumu.feature, kisumu.country) == ("city", "KE")
+
+
+def test_a_county_lies_at_its_namesake_town_not_a_longer_name(nlp):
+    # Santa Clara County at Santa Clara, not at Santa Clarita (a larger town, 450 km south)
+    scc = at(run(nlp, "geovirus-204"), "Santa Clara County").place
+    assert (scc.feature, scc.country) == ("admin2", "US") and km(scc, 37.35, -121.96) < 25

@@ -1107,6 +1107,10 @@ class Resolver:
                 f = gz.feature_named(text)
                 if f is not None:
                     cands = [(f, True)]
+            if not cands:
+                # "the Kabanjahe district" in an Indonesian story: a unit the gazetteer lacks,
+                # named after its town
+                cands = [(e, True) for e, p in gz.cities_named(text) if p and self._in_context(e.country)]
             return cands
         if level == "city":
             cands = gz.cities_named(text)
@@ -1407,6 +1411,11 @@ class Resolver:
         text, doc = m.text, self.doc
         first = doc[m.start]
         k = nkey(text)
+        earlier = next((o for o in self.mentions if o.start < m.start and o.entry is not None
+                        and o.source == m.source and o.text == text and o.feature == "other"), None)
+        if earlier is not None:     # one place per name: not the city named just before the second
+            m.entry, m.name, m.feature = earlier.entry, earlier.name, earlier.feature
+            return
         # (a name with no Latin form, k == "", counts as a person's when the text names nobody)
         if text.isupper() or k in self.person_tokens or not (k or self.person_tokens) \
                 or first.pos_ != "PROPN" or not _is_cap(first) or text in self.w["stop_names"] \
