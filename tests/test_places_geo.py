@@ -168,3 +168,15 @@ def test_a_county_lies_at_its_namesake_town_not_a_longer_name(nlp):
     # Santa Clara County at Santa Clara, not at Santa Clarita (a larger town, 450 km south)
     scc = at(run(nlp, "geovirus-204"), "Santa Clara County").place
     assert (scc.feature, scc.country) == ("admin2", "US") and km(scc, 37.35, -121.96) < 25
+
+
+def test_a_provinces_own_name_before_a_unit_word(nlp):
+    # "the Artibonite region": the model calls the name NORP (it ends like "Israelite")
+    art = at(run(nlp, "geovirus-80/region"), "Artibonite").place
+    assert (art.feature, art.country) == ("admin1", "HT")
+
+
+def test_a_region_after_a_lower_case_direction(nlp):
+    # "in Kenya, east Africa": the region, though the direction is written small
+    ea = at(run(nlp, "geovirus-41"), "Africa").place
+    assert ea.feature == "other" and km(ea, -1.0, 36.0) < 1500

@@ -495,8 +495,10 @@ class Finder:
         # "the Western District Court", "Region Police": part of an organisation's name
         if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
             return
-        # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level
-        if self._whole_place(doc[chunk[0]:chunk[1]].text):
+        # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level; "the
+        # Artibonite region" is one
+        whole = doc[chunk[0]:chunk[1]].text
+        if self._whole_place(whole) and not (level == "admin1" and not self._country_or_region(whole)):
             return
         if self._is_org_run(tok.i + 1):
             return
@@ -982,7 +984,8 @@ class Resolver:
         text = m.text
         level = m.level
         doc = self.doc
-        if not (_is_cap(doc[m.start]) or (m.char_start is not None and text[:1].isupper())):
+        if not (_is_cap(doc[m.start]) or (m.char_start is not None and text[:1].isupper())
+                or self._direction_before_name(m)):
             return          # "west coast", "vada": no name
         variants = self._variants(text)
         # a country, a sea, a river, a region
@@ -1049,9 +1052,14 @@ class Resolver:
                                       or self._home_unit_reading(text, c.country)):
                 return c
         f = self.gz.feature_named(text)
-        if f is not None and _is_cap(doc[m.start]):
+        if f is not None and (_is_cap(doc[m.start]) or self._direction_before_name(m)):
             return f
         return None
+
+    def _direction_before_name(self, m: Mention) -> bool:
+        """A lower-case direction word before a name ("east Africa")."""
+        doc = self.doc
+        return m.end - m.start > 1 and doc[m.start].lower_ in self.w["directions"] and _is_cap(doc[m.start + 1])
 
     def _town_before(self, m: Mention) -> Optional[Mention]:
         """X of "X, m" ("Atlanta, Georgia", "Queens, New York")."""
