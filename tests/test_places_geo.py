@@ -180,3 +180,18 @@ def test_a_region_after_a_lower_case_direction(nlp):
     # "in Kenya, east Africa": the region, though the direction is written small
     ea = at(run(nlp, "geovirus-41"), "Africa").place
     assert ea.feature == "other" and km(ea, -1.0, 36.0) < 1500
+
+
+def test_a_name_runs_across_a_small_word_inside_it(nlp):
+    # "Rio Grande do Sul" is the Brazilian state, not the river "Rio Grande"
+    rgs = at(run(nlp, "geovirus-187"), "Rio Grande do Sul").place
+    assert (rgs.feature, rgs.country, rgs.span.end - rgs.span.start) == ("admin1", "BR", len("Rio Grande do Sul"))
+
+
+def test_a_small_town_pinned_by_its_county_and_state(nlp):
+    # "Austin, in Scott County, Indiana": the town of 4,000 there, not the capital of Texas;
+    # the bare "Austin" of the next sentence is the same town
+    doc = run(nlp, "geovirus-130")
+    first, later = at(doc, "Austin").place, at(doc, "Austin", 1).place
+    assert first.admin1 == "Indiana" and km(first, 38.758, -85.808) < 25
+    assert later.lat == first.lat

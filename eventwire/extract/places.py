@@ -108,6 +108,7 @@ def word_lists(cfg: dict) -> dict:
         "not_places": {nkey(w) for w in cfg["not_places"]},
         "titles": {w.lower() for w in cfg["person_titles"]},
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
+        "particles": frozenset(cfg["name_particles"]),
         "speech_verbs": set(cfg["speech_verbs"]),
         "polity_heads": {w.lower() for w in cfg["polity_heads"]},
         "strong_city_population": int(cfg["strong_city_population"]),
@@ -725,10 +726,24 @@ class Finder:
             return
         if source != "anaphor" and any(t in self.blocked for t in range(start, end)):
             return
+        if text is None and source != "anaphor":
+            end = self._across_particles(start, end)
         self.mentions.append(Mention(
             start=start, end=end, text=text if text is not None else self.doc[start:end].text,
             source=source, label=label, level=level, locative=locative, head=head,
             anaphor=anaphor, ctx_level=level))
+
+    def _across_particles(self, start: int, end: int) -> int:
+        """The end of "Rio Grande do Sul" from that of "Rio Grande", when the gazetteer has it."""
+        doc = self.doc
+        k = end
+        while k + 1 < len(doc) and doc[k].lower_ in self.w["particles"] and _is_cap(doc[k + 1]):
+            k += 2
+            while k < len(doc) and _is_cap(doc[k]):
+                k += 1
+            if not any(t in self.blocked for t in range(end, k)) and self.gz.known(doc[start:k].text):
+                end = k
+        return end
 
     def _annotate(self, m: Mention) -> None:
         """Cues around a mention: a locative preposition, a feature word after it, a governor,
@@ -765,9 +780,12 @@ class Finder:
         if root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN") \
                 and not (m.start <= root.head.i < m.end):
             m.modifier = True
-        # "El Paso, Texas": Y right after a comma
+        # "El Paso, Texas": Y right after a comma; "Austin, in Scott County"
         if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and _is_cap(doc[m.end + 1]):
             m.within_end = m.end + 1
+        elif nxt is not None and nxt.text == "," and m.end + 2 < len(doc) and doc[m.end + 1].lower_ == "in" \
+                and _is_cap(doc[m.end + 2]):
+            m.within_end = m.end + 2
 
 
 # ============================================================================ resolution
@@ -837,6 +855,7 @@ class Resolver:
         self.sense, self.sticky, self.place_texts = {}, {}, set()
         self._resolve_names()
         self._propagate()
+        self._follow_pinned()
         for m in self.mentions:
             if m.entry is not None:
                 m.metonymic = self._metonymic(m)
@@ -858,6 +877,21 @@ class Resolver:
             for m in self.mentions:
                 if m.source in sources:
                     self._resolve_name(m)
+
+    def _follow_pinned(self) -> None:
+        """One town per name: a bare "Austin" is the Austin that "Austin, in Scott County,
+        Indiana" pinned down, wherever in the text either stands."""
+        pinned: dict[str, Entry] = {}
+        for m in self.mentions:
+            if m.entry is not None and m.entry.feature == "city" and m.level is None:
+                within = self._within(m)
+                if within is not None and _inside(m.entry, within):
+                    pinned.setdefault(nkey(m.text), m.entry)
+        for m in self.mentions:
+            e = pinned.get(nkey(m.text))
+            if e is not None and m.entry is not None and m.entry.feature == "city" and m.within_end is None \
+                    and m.level is None:
+                m.entry = e
 
     def _propagate(self) -> None:
         """One sense per name: a capitalised word the model missed ("as Reading resident")
@@ -1004,6 +1038,9 @@ class Resolver:
             return
         within = self._within(m)
         key = (k, level, within.key if within is not None else None)
+        if key not in self.sense and within is None:
+            # "Austin" after "Austin, in Scott County, Indiana": the place the text pinned down
+            key = next((s for s in self.sense if s[:2] == key[:2] and s[2] is not None), key)
         if key in self.sense:
             self._note(m, self.sense[key])
             return
@@ -1157,7 +1194,12 @@ class Resolver:
         if not cands:
             return None
         if within is not None:
-            inside = [c for c in cands if _inside(c[0], within)]
+            inside = [c for c in cands if _inside(c[0], within) and (
+                within.feature != "admin2" or c[0].admin1_key == within.admin1_key)]
+            if not inside:
+                # "Austin, in Scott County, Indiana": the small town of that unit, not the capital of Texas
+                inside = [(e, True) for e in self.gz.small_places_named(text) if _inside(e, within) and (
+                    within.feature != "admin2" or e.admin1_key == within.admin1_key and e.admin2 == within.name)]
             if inside:
                 cands = inside
         orig = {e.key: p for e, p in cands}
