@@ -195,3 +195,12 @@ def test_a_small_town_pinned_by_its_county_and_state(nlp):
     first, later = at(doc, "Austin").place, at(doc, "Austin", 1).place
     assert first.admin1 == "Indiana" and km(first, 38.758, -85.808) < 25
     assert later.lat == first.lat
+
+
+def test_each_name_after_a_plural_unit_word_and_of(nlp):
+    # "the Zimbabwean provinces of Mashonaland West and Midlands": both provinces, the first
+    # one whole (the model tags "Mashonaland" alone)
+    doc = run(nlp, "geovirus-84")
+    mw, mid = at(doc, "Mashonaland West").place, at(doc, "Midlands").place
+    assert (mw.feature, mw.country, mw.text) == ("admin1", "ZW", "Mashonaland West")
+    assert (mid.feature, mid.country) == ("admin1", "ZW")

@@ -470,6 +470,10 @@ class Finder:
         """"the region of Belgorod", "the village of Novaya Tavolzhanka"."""
         doc, of_level = self.doc, self.w["of_level"]
         low = tok.lower_
+        if low in self.w["plural_features"] and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" \
+                and not _is_cap(tok):
+            self._plural_of_cue(tok)
+            return
         if low not in of_level or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of" or _is_cap(tok):
             return
         chunk = self._chunk_right(tok.i + 2)
@@ -478,6 +482,32 @@ class Finder:
         if chunk is not None and not whole(doc[chunk[0]:chunk[1]].text):
             level = None if low == "capital" else of_level[low]   # "the capital of France"
             self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
+
+    def _plural_of_cue(self, tok: Token) -> None:
+        """"the Zimbabwean provinces of Mashonaland West and Midlands": each name listed."""
+        doc = self.doc
+        low = tok.lower_
+        single = low[:-3] + "y" if low.endswith("ies") else low[:-1]
+        level = self.w["of_level"].get(single)
+        if level is None or level != self.w["feature_level"].get(single):
+            return
+        j = tok.i + 2
+        while j < len(doc):
+            chunk = self._chunk_right(j)
+            if chunk is None:
+                return
+            name = doc[chunk[0]:chunk[1]].text
+            # "North Eastern", "Western" (Kenya's old provinces): words the model and the
+            # resolver read better than a cue of today's units
+            if not (self._country_or_region(name) or self._plain_word(doc[chunk[0]].text)):
+                self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
+            j = chunk[1]
+            if j < len(doc) and doc[j].text == ",":
+                j += 1
+            if j < len(doc) and doc[j].lower_ in ("and", "or"):
+                j += 1
+            elif j == chunk[1] or j >= len(doc) or not _is_cap(doc[j]):
+                return
 
     def _feature_cue(self, tok: Token) -> None:
         """"Belgorod region", "the Shebekino and Volokonovsky districts", "Donetsk, Luhansk and
