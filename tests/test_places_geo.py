@@ -204,3 +204,9 @@ def test_each_name_after_a_plural_unit_word_and_of(nlp):
     mw, mid = at(doc, "Mashonaland West").place, at(doc, "Midlands").place
     assert (mw.feature, mw.country, mw.text) == ("admin1", "ZW", "Mashonaland West")
     assert (mid.feature, mid.country) == ("admin1", "ZW")
+
+
+def test_the_island_of_a_name(nlp):
+    # "the central Philippine island of Bohol": the model calls Bohol a PERSON
+    bohol = at(run(nlp, "geovirus-216"), "Bohol").place
+    assert bohol.country == "PH" and km(bohol, 9.85, 124.17) < 50

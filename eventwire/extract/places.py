@@ -480,7 +480,8 @@ class Finder:
         # "the capital of France" names France; "the town of Garissa" the town, not its county
         whole = self._whole_place if low == "capital" or of_level[low] != "city" else self._country_or_region
         if chunk is not None and not whole(doc[chunk[0]:chunk[1]].text):
-            level = None if low == "capital" else of_level[low]   # "the capital of France"
+            # "the capital of France", "the island of Bohol": a name of any level
+            level = None if low == "capital" or of_level[low] == "any" else of_level[low]
             self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
 
     def _plural_of_cue(self, tok: Token) -> None:
