@@ -210,3 +210,15 @@ def test_the_island_of_a_name(nlp):
     # "the central Philippine island of Bohol": the model calls Bohol a PERSON
     bohol = at(run(nlp, "geovirus-216"), "Bohol").place
     assert bohol.country == "PH" and km(bohol, 9.85, 124.17) < 50
+
+
+def test_a_name_without_the_common_noun_the_model_took_in(nlp):
+    # "along the Indian Ocean coast": the model's entity ends in "coast"
+    io = at(run(nlp, "geovirus-179/coast"), "Indian Ocean").place
+    assert io.feature == "other" and io.text == "Indian Ocean"
+
+
+def test_a_unit_whose_name_holds_its_unit_word(nlp):
+    # "Residents of Jefferson Parish": the model reads a person; "Parish" is Louisiana's county
+    jp = at(run(nlp, "geovirus-207"), "Jefferson Parish").place
+    assert (jp.feature, jp.admin1) == ("admin2", "Louisiana")

@@ -522,7 +522,11 @@ class Finder:
         if chunk is None:
             return
         # "United States", "Mexico City", "Gaza Strip": the word is part of a name
-        if _is_cap(tok) and self.gz.known(doc[chunk[0]:tok.i + 1].text):
+        named = doc[chunk[0]:tok.i + 1].text
+        if _is_cap(tok) and self.gz.known(named):
+            if level in ("admin1", "admin2") and self.gz.admins_named(named, 1 if level == "admin1" else 2) \
+                    and not any(t.ent_type_ in NAME_LABELS for t in doc[chunk[0]:tok.i + 1]):
+                self._add(chunk[0], tok.i + 1, "cue", level=level)   # "Jefferson Parish", read as a person
             return
         # "the Western District Court", "Region Police": part of an organisation's name
         if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
@@ -591,6 +595,12 @@ class Finder:
             label = ent.label_
             if label in NAME_LABELS:
                 s, e = self._hyphenated(s, e)
+                # "the Indian Ocean coast": the name without the common noun the model took in
+                k = e
+                while k - s > 1 and doc[k - 1].is_alpha and doc[k - 1].is_lower:
+                    k -= 1
+                if k < e and self._whole_place(doc[s:k].text):
+                    e = k
             commas = [t.i for t in doc[s:e] if t.text == ","]
             if commas and label in NAME_LABELS:
                 # "Shelby, North Carolina" read as one entity
