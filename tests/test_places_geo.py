@@ -222,3 +222,10 @@ def test_a_unit_whose_name_holds_its_unit_word(nlp):
     # "Residents of Jefferson Parish": the model reads a person; "Parish" is Louisiana's county
     jp = at(run(nlp, "geovirus-207"), "Jefferson Parish").place
     assert (jp.feature, jp.admin1) == ("admin2", "Louisiana")
+
+
+def test_a_town_the_gazetteer_lacks_stays_in_the_province_named_after_it(nlp):
+    # "a Bradford, Ontario court": no Bradford of Ontario is known; it is somewhere in
+    # Ontario, not Bradford in England
+    bradford = at(run(nlp, "geovirus-217"), "Bradford").place
+    assert bradford.country == "CA" and bradford.name == "Bradford" and bradford.feature == "admin1"

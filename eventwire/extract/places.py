@@ -1243,6 +1243,12 @@ class Resolver:
                     within.feature != "admin2" or e.admin1_key == within.admin1_key and e.admin2 == within.name)]
             if inside:
                 cands = inside
+            elif within.feature in ("admin1", "admin2") and level is None:
+                # "Bradford, Ontario" with no Bradford of Ontario known: somewhere in Ontario,
+                # not Bradford, England (like a district the gazetteer lacks)
+                m.name, m.feature, m.primary = text, _point_feature(within, "other"), True
+                m.score = 7.0
+                return within
         orig = {e.key: p for e, p in cands}
         if not any(p for e, p in cands):
             # an exonym only ("Raqqa", "Mokha"): no penalty where the article is
