@@ -108,8 +108,12 @@ def test_a_unit_abbreviated_after_its_town(nlp):
 
 def test_an_unknown_district_of_a_named_region_lies_there(nlp):
     # the gazetteer lacks the Kabanjahe district; it lies in Sumatra, not in Atlanta named later
-    kb = at(run(nlp, "geovirus-105/lead"), "Kabanjahe").place
+    doc = run(nlp, "geovirus-105/lead")
+    kb = at(doc, "Kabanjahe").place
     assert kb.country == "ID" and km(kb, 3.1, 98.5) < 1000
+    # named after its town, which the gazetteer has; the second mention is the same place
+    assert km(kb, 3.1, 98.49) < 25
+    assert at(doc, "Kabanjahe", 1).place.lat == kb.lat
 
 
 def test_a_city_named_after_one_of_its_parts(nlp):
@@ -130,3 +134,98 @@ def test_a_large_citys_region_is_the_city(nlp):
     # "the Houston region": no province is called Houston; the city, not Houston County, Alabama
     p = at(run(nlp, "geovirus-73"), "Houston").place
     assert p.country == "US" and km(p, 29.76, -95.38) < 50
+
+
+def test_a_cue_reads_the_whole_name_after_it(nlp):
+    # "city of Port-au-Prince": the hyphenated name whole; "East Java province": a direction
+    # word opens a known name
+    pap = at(run(nlp, "geovirus-80"), "Port-au-Prince").place
+    assert (pap.feature, pap.country) == ("city", "HT") and km(pap, 18.54, -72.34) < 25
+    ej = at(run(nlp, "geovirus-14"), "East Java").place
+    assert (ej.feature, ej.country) == ("admin1", "ID")
+
+
+def test_the_town_of_a_name_that_is_also_its_county(nlp):
+    # "the north eastern town of Garissa": the town, though Garissa is a county too
+    garissa = at(run(nlp, "geovirus-50"), "Garissa").place
+    assert (garissa.feature, garissa.country) == ("city", "KE") and km(garissa, -0.4532, 39.6461) < 25
+
+
+def test_a_large_city_opening_a_sentence_before_its_feature_word(nlp):
+    # "Heze city alone has registered": the model tags no entity; the word "city" and the
+    # name of a city of a million say it is the place
+    heze = at(run(nlp, "geovirus-201"), "Heze").place
+    assert (heze.feature, heze.country) == ("city", "CN")
+
+
+def test_a_name_coordinated_with_a_place_of_the_articles_country(nlp):
+    # "Kisumu and Rift Valley" after "Kenya's capital Nairobi": the model says ORG
+    kisumu = at(run(nlp, "geovirus-198"), "Kisumu").place
+    assert (kisumu.feature, kisumu.country) == ("city", "KE")
+
+
+def test_a_county_lies_at_its_namesake_town_not_a_longer_name(nlp):
+    # Santa Clara County at Santa Clara, not at Santa Clarita (a larger town, 450 km south)
+    scc = at(run(nlp, "geovirus-204"), "Santa Clara County").place
+    assert (scc.feature, scc.country) == ("admin2", "US") and km(scc, 37.35, -121.96) < 25
+
+
+def test_a_provinces_own_name_before_a_unit_word(nlp):
+    # "the Artibonite region": the model calls the name NORP (it ends like "Israelite")
+    art = at(run(nlp, "geovirus-80/region"), "Artibonite").place
+    assert (art.feature, art.country) == ("admin1", "HT")
+
+
+def test_a_region_after_a_lower_case_direction(nlp):
+    # "in Kenya, east Africa": the region, though the direction is written small
+    ea = at(run(nlp, "geovirus-41"), "Africa").place
+    assert ea.feature == "other" and km(ea, -1.0, 36.0) < 1500
+
+
+def test_a_name_runs_across_a_small_word_inside_it(nlp):
+    # "Rio Grande do Sul" is the Brazilian state, not the river "Rio Grande"
+    rgs = at(run(nlp, "geovirus-187"), "Rio Grande do Sul").place
+    assert (rgs.feature, rgs.country, rgs.span.end - rgs.span.start) == ("admin1", "BR", len("Rio Grande do Sul"))
+
+
+def test_a_small_town_pinned_by_its_county_and_state(nlp):
+    # "Austin, in Scott County, Indiana": the town of 4,000 there, not the capital of Texas;
+    # the bare "Austin" of the next sentence is the same town
+    doc = run(nlp, "geovirus-130")
+    first, later = at(doc, "Austin").place, at(doc, "Austin", 1).place
+    assert first.admin1 == "Indiana" and km(first, 38.758, -85.808) < 25
+    assert later.lat == first.lat
+
+
+def test_each_name_after_a_plural_unit_word_and_of(nlp):
+    # "the Zimbabwean provinces of Mashonaland West and Midlands": both provinces, the first
+    # one whole (the model tags "Mashonaland" alone)
+    doc = run(nlp, "geovirus-84")
+    mw, mid = at(doc, "Mashonaland West").place, at(doc, "Midlands").place
+    assert (mw.feature, mw.country, mw.text) == ("admin1", "ZW", "Mashonaland West")
+    assert (mid.feature, mid.country) == ("admin1", "ZW")
+
+
+def test_the_island_of_a_name(nlp):
+    # "the central Philippine island of Bohol": the model calls Bohol a PERSON
+    bohol = at(run(nlp, "geovirus-216"), "Bohol").place
+    assert bohol.country == "PH" and km(bohol, 9.85, 124.17) < 50
+
+
+def test_a_name_without_the_common_noun_the_model_took_in(nlp):
+    # "along the Indian Ocean coast": the model's entity ends in "coast"
+    io = at(run(nlp, "geovirus-179/coast"), "Indian Ocean").place
+    assert io.feature == "other" and io.text == "Indian Ocean"
+
+
+def test_a_unit_whose_name_holds_its_unit_word(nlp):
+    # "Residents of Jefferson Parish": the model reads a person; "Parish" is Louisiana's county
+    jp = at(run(nlp, "geovirus-207"), "Jefferson Parish").place
+    assert (jp.feature, jp.admin1) == ("admin2", "Louisiana")
+
+
+def test_a_town_the_gazetteer_lacks_stays_in_the_province_named_after_it(nlp):
+    # "a Bradford, Ontario court": no Bradford of Ontario is known; it is somewhere in
+    # Ontario, not Bradford in England
+    bradford = at(run(nlp, "geovirus-217"), "Bradford").place
+    assert bradford.country == "CA" and bradford.name == "Bradford" and bradford.feature == "admin1"

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Count, Span as CharSpan
 from . import dating, vocab
 from .claims import claim_for
-from .places import event_place
+from .places import article_place, event_place
 from .counts import lexicon as count_lexicon
 from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, listed_with, main_place,
                      make_trigger, modes_for, violent)
@@ -252,7 +252,7 @@ def confidence(draft: EventDraft) -> float:
 
 def assemble(doc: Doc) -> list[EventDraft]:
     args = Arguments(doc)
-    main = main_place(doc)
+    main = article_place(doc, main_place(doc))
     drafts = [d for t in doc._.triggers or () for d in build(doc, args, t, main)]
     drafts += implied_by_counts(doc, args, drafts, main)
     for d in drafts:

@@ -333,15 +333,16 @@ class Source:
             cores = {core(n) for n in s["names"]} - {""}
             keys = {nkey(n) for n in s["names"]}
             if len(a1code) >= 2:
-                best = None
+                best, rank = None, None
                 for gid in self._admin1_cities.get((a1code[0], a1code[1]), ()):
                     c = self._cities[gid]
                     cc = core(c["name"])
-                    if cc in cores or nkey(c["name"]) in keys or any(
-                            len(x) >= 5 and cc.startswith(x) and len(cc) - len(x) <= 2
-                            for x in cores):
-                        if best is None or c["population"] > best["population"]:
-                            best = c
+                    # the name itself before a longer form of it: Santa Clara, not Santa Clarita
+                    exact = cc in cores or nkey(c["name"]) in keys
+                    if exact or any(len(x) >= 5 and cc.startswith(x) and len(cc) - len(x) <= 2 for x in cores):
+                        r = (exact, c["population"])
+                        if rank is None or r > rank:
+                            best, rank = c, r
                 if best is not None:
                     return (best["latitude"], best["longitude"])
             pts = self._admin2_points(s["code"])

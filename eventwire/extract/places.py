@@ -108,6 +108,7 @@ def word_lists(cfg: dict) -> dict:
         "not_places": {nkey(w) for w in cfg["not_places"]},
         "titles": {w.lower() for w in cfg["person_titles"]},
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
+        "particles": frozenset(cfg["name_particles"]),
         "speech_verbs": set(cfg["speech_verbs"]),
         "polity_heads": {w.lower() for w in cfg["polity_heads"]},
         "strong_city_population": int(cfg["strong_city_population"]),
@@ -350,8 +351,10 @@ class Finder:
         return s, e
 
     def _whole_place(self, text: str) -> bool:
-        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text)
-                                   or self._unit_named(text))
+        return self._country_or_region(text) or bool(text) and self._unit_named(text)
+
+    def _country_or_region(self, text: str) -> bool:
+        return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
 
     def _unit_named(self, text: str) -> bool:
         """A first-order unit's main name, written whole ("Uttar Pradesh", "KwaZulu-Natal")."""
@@ -439,8 +442,10 @@ class Finder:
             j -= 1
         if j == end or any(t in self.blocked for t in range(j, end)):
             return None
-        # a sentence-initial capital is only a name if it is a proper noun
-        while j < end and doc[j].is_sent_start and doc[j].pos_ != "PROPN" and doc[j].lower_ not in ("new",):
+        # a sentence-initial capital is only a name if it is a proper noun or a strong place
+        # name ("Heze city alone has ...")
+        while j < end and doc[j].is_sent_start and doc[j].pos_ != "PROPN" and doc[j].lower_ not in ("new",) \
+                and not self._strong_name(doc[j:end].text):
             j += 1
         return (j, end) if j < end else None
 
@@ -454,7 +459,7 @@ class Finder:
             k += 1
         if k == j or any(t in self.blocked for t in range(j, k)):
             return None
-        return (j, k)
+        return self._hyphenated(j, k)     # "the city of Port-au-Prince"
 
     def _cue_mentions(self) -> None:
         for tok in self.doc:
@@ -465,12 +470,45 @@ class Finder:
         """"the region of Belgorod", "the village of Novaya Tavolzhanka"."""
         doc, of_level = self.doc, self.w["of_level"]
         low = tok.lower_
+        if low in self.w["plural_features"] and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" \
+                and not _is_cap(tok):
+            self._plural_of_cue(tok)
+            return
         if low not in of_level or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of" or _is_cap(tok):
             return
         chunk = self._chunk_right(tok.i + 2)
-        if chunk is not None and not self._whole_place(doc[chunk[0]:chunk[1]].text):
-            level = None if low == "capital" else of_level[low]   # "the capital of France"
+        # "the capital of France" names France; "the town of Garissa" the town, not its county
+        whole = self._whole_place if low == "capital" or of_level[low] != "city" else self._country_or_region
+        if chunk is not None and not whole(doc[chunk[0]:chunk[1]].text):
+            # "the capital of France", "the island of Bohol": a name of any level
+            level = None if low == "capital" or of_level[low] == "any" else of_level[low]
             self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
+
+    def _plural_of_cue(self, tok: Token) -> None:
+        """"the Zimbabwean provinces of Mashonaland West and Midlands": each name listed."""
+        doc = self.doc
+        low = tok.lower_
+        single = low[:-3] + "y" if low.endswith("ies") else low[:-1]
+        level = self.w["of_level"].get(single)
+        if level is None or level != self.w["feature_level"].get(single):
+            return
+        j = tok.i + 2
+        while j < len(doc):
+            chunk = self._chunk_right(j)
+            if chunk is None:
+                return
+            name = doc[chunk[0]:chunk[1]].text
+            # "North Eastern", "Western" (Kenya's old provinces): words the model and the
+            # resolver read better than a cue of today's units
+            if not (self._country_or_region(name) or self._plain_word(doc[chunk[0]].text)):
+                self._add(chunk[0], chunk[1], "cue", level=level, locative=True)
+            j = chunk[1]
+            if j < len(doc) and doc[j].text == ",":
+                j += 1
+            if j < len(doc) and doc[j].lower_ in ("and", "or"):
+                j += 1
+            elif j == chunk[1] or j >= len(doc) or not _is_cap(doc[j]):
+                return
 
     def _feature_cue(self, tok: Token) -> None:
         """"Belgorod region", "the Shebekino and Volokonovsky districts", "Donetsk, Luhansk and
@@ -484,13 +522,19 @@ class Finder:
         if chunk is None:
             return
         # "United States", "Mexico City", "Gaza Strip": the word is part of a name
-        if _is_cap(tok) and self.gz.known(doc[chunk[0]:tok.i + 1].text):
+        named = doc[chunk[0]:tok.i + 1].text
+        if _is_cap(tok) and self.gz.known(named):
+            if level in ("admin1", "admin2") and self.gz.admins_named(named, 1 if level == "admin1" else 2) \
+                    and not any(t.ent_type_ in NAME_LABELS for t in doc[chunk[0]:tok.i + 1]):
+                self._add(chunk[0], tok.i + 1, "cue", level=level)   # "Jefferson Parish", read as a person
             return
         # "the Western District Court", "Region Police": part of an organisation's name
         if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
             return
-        # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level
-        if self._whole_place(doc[chunk[0]:chunk[1]].text):
+        # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level; "the
+        # Artibonite region" is one
+        whole = doc[chunk[0]:chunk[1]].text
+        if self._whole_place(whole) and not (level == "admin1" and not self._country_or_region(whole)):
             return
         if self._is_org_run(tok.i + 1):
             return
@@ -551,6 +595,12 @@ class Finder:
             label = ent.label_
             if label in NAME_LABELS:
                 s, e = self._hyphenated(s, e)
+                # "the Indian Ocean coast": the name without the common noun the model took in
+                k = e
+                while k - s > 1 and doc[k - 1].is_alpha and doc[k - 1].is_lower:
+                    k -= 1
+                if k < e and self._whole_place(doc[s:k].text):
+                    e = k
             commas = [t.i for t in doc[s:e] if t.text == ","]
             if commas and label in NAME_LABELS:
                 # "Shelby, North Carolina" read as one entity
@@ -717,10 +767,24 @@ class Finder:
             return
         if source != "anaphor" and any(t in self.blocked for t in range(start, end)):
             return
+        if text is None and source != "anaphor":
+            end = self._across_particles(start, end)
         self.mentions.append(Mention(
             start=start, end=end, text=text if text is not None else self.doc[start:end].text,
             source=source, label=label, level=level, locative=locative, head=head,
             anaphor=anaphor, ctx_level=level))
+
+    def _across_particles(self, start: int, end: int) -> int:
+        """The end of "Rio Grande do Sul" from that of "Rio Grande", when the gazetteer has it."""
+        doc = self.doc
+        k = end
+        while k + 1 < len(doc) and doc[k].lower_ in self.w["particles"] and _is_cap(doc[k + 1]):
+            k += 2
+            while k < len(doc) and _is_cap(doc[k]):
+                k += 1
+            if not any(t in self.blocked for t in range(end, k)) and self.gz.known(doc[start:k].text):
+                end = k
+        return end
 
     def _annotate(self, m: Mention) -> None:
         """Cues around a mention: a locative preposition, a feature word after it, a governor,
@@ -757,9 +821,12 @@ class Finder:
         if root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN") \
                 and not (m.start <= root.head.i < m.end):
             m.modifier = True
-        # "El Paso, Texas": Y right after a comma
+        # "El Paso, Texas": Y right after a comma; "Austin, in Scott County"
         if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and _is_cap(doc[m.end + 1]):
             m.within_end = m.end + 1
+        elif nxt is not None and nxt.text == "," and m.end + 2 < len(doc) and doc[m.end + 1].lower_ == "in" \
+                and _is_cap(doc[m.end + 2]):
+            m.within_end = m.end + 2
 
 
 # ============================================================================ resolution
@@ -829,6 +896,7 @@ class Resolver:
         self.sense, self.sticky, self.place_texts = {}, {}, set()
         self._resolve_names()
         self._propagate()
+        self._follow_pinned()
         for m in self.mentions:
             if m.entry is not None:
                 m.metonymic = self._metonymic(m)
@@ -850,6 +918,21 @@ class Resolver:
             for m in self.mentions:
                 if m.source in sources:
                     self._resolve_name(m)
+
+    def _follow_pinned(self) -> None:
+        """One town per name: a bare "Austin" is the Austin that "Austin, in Scott County,
+        Indiana" pinned down, wherever in the text either stands."""
+        pinned: dict[str, Entry] = {}
+        for m in self.mentions:
+            if m.entry is not None and m.entry.feature == "city" and m.level is None:
+                within = self._within(m)
+                if within is not None and _inside(m.entry, within):
+                    pinned.setdefault(nkey(m.text), m.entry)
+        for m in self.mentions:
+            e = pinned.get(nkey(m.text))
+            if e is not None and m.entry is not None and m.entry.feature == "city" and m.within_end is None \
+                    and m.level is None:
+                m.entry = e
 
     def _propagate(self) -> None:
         """One sense per name: a capitalised word the model missed ("as Reading resident")
@@ -976,7 +1059,8 @@ class Resolver:
         text = m.text
         level = m.level
         doc = self.doc
-        if not (_is_cap(doc[m.start]) or (m.char_start is not None and text[:1].isupper())):
+        if not (_is_cap(doc[m.start]) or (m.char_start is not None and text[:1].isupper())
+                or self._direction_before_name(m)):
             return          # "west coast", "vada": no name
         variants = self._variants(text)
         # a country, a sea, a river, a region
@@ -990,10 +1074,14 @@ class Resolver:
             return
         if m.source == "weak" and k not in self.place_texts and not self._weak_ok(m):
             return
-        if m.source == "cue" and (text in self.w["stop_names"] or doc[m.start].text in self.w["stop_names"]):
+        if m.source == "cue" and (text in self.w["stop_names"] or doc[m.start].text in self.w["stop_names"]
+                                  and not self.gz.known(text)):    # "Port-au-Prince", "East Java"
             return
         within = self._within(m)
         key = (k, level, within.key if within is not None else None)
+        if key not in self.sense and within is None:
+            # "Austin" after "Austin, in Scott County, Indiana": the place the text pinned down
+            key = next((s for s in self.sense if s[:2] == key[:2] and s[2] is not None), key)
         if key in self.sense:
             self._note(m, self.sense[key])
             return
@@ -1042,9 +1130,14 @@ class Resolver:
                                       or self._home_unit_reading(text, c.country)):
                 return c
         f = self.gz.feature_named(text)
-        if f is not None and _is_cap(doc[m.start]):
+        if f is not None and (_is_cap(doc[m.start]) or self._direction_before_name(m)):
             return f
         return None
+
+    def _direction_before_name(self, m: Mention) -> bool:
+        """A lower-case direction word before a name ("east Africa")."""
+        doc = self.doc
+        return m.end - m.start > 1 and doc[m.start].lower_ in self.w["directions"] and _is_cap(doc[m.start + 1])
 
     def _town_before(self, m: Mention) -> Optional[Mention]:
         """X of "X, m" ("Atlanta, Georgia", "Queens, New York")."""
@@ -1100,6 +1193,10 @@ class Resolver:
                 f = gz.feature_named(text)
                 if f is not None:
                     cands = [(f, True)]
+            if not cands:
+                # "the Kabanjahe district" in an Indonesian story: a unit the gazetteer lacks,
+                # named after its town
+                cands = [(e, True) for e, p in gz.cities_named(text) if p and self._in_context(e.country)]
             return cands
         if level == "city":
             cands = gz.cities_named(text)
@@ -1138,9 +1235,20 @@ class Resolver:
         if not cands:
             return None
         if within is not None:
-            inside = [c for c in cands if _inside(c[0], within)]
+            inside = [c for c in cands if _inside(c[0], within) and (
+                within.feature != "admin2" or c[0].admin1_key == within.admin1_key)]
+            if not inside:
+                # "Austin, in Scott County, Indiana": the small town of that unit, not the capital of Texas
+                inside = [(e, True) for e in self.gz.small_places_named(text) if _inside(e, within) and (
+                    within.feature != "admin2" or e.admin1_key == within.admin1_key and e.admin2 == within.name)]
             if inside:
                 cands = inside
+            elif within.feature in ("admin1", "admin2") and level is None:
+                # "Bradford, Ontario" with no Bradford of Ontario known: somewhere in Ontario,
+                # not Bradford, England (like a district the gazetteer lacks)
+                m.name, m.feature, m.primary = text, _point_feature(within, "other"), True
+                m.score = 7.0
+                return within
         orig = {e.key: p for e, p in cands}
         if not any(p for e, p in cands):
             # an exonym only ("Raqqa", "Mokha"): no penalty where the article is
@@ -1265,8 +1373,9 @@ class Resolver:
         """Is `e` of a country where most of the places listed with `m` lie ("Suba, Migori,
         Homa Bay, Rongo, Siaya, Kisumu ..." in Kenya)?"""
         read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
-        return len(read) >= 2 and bool(e.country) and e.feature != "country" \
-            and 2 * sum(r.country == e.country for r in read) > len(read)
+        # one mate will do in the country the article is about ("Kisumu and Rift Valley")
+        return (len(read) >= 2 or len(read) == 1 and self._in_context(e.country)) and bool(e.country) \
+            and e.feature != "country" and 2 * sum(r.country == e.country for r in read) > len(read)
 
     def _weak_accept(self, m: Mention, e: Entry, within: Optional[Entry]) -> bool:
         if m.level or within is not None and _inside(e, within) or self._listed_with(m, e):
@@ -1399,6 +1508,11 @@ class Resolver:
         text, doc = m.text, self.doc
         first = doc[m.start]
         k = nkey(text)
+        earlier = next((o for o in self.mentions if o.start < m.start and o.entry is not None
+                        and o.source == m.source and o.text == text and o.feature == "other"), None)
+        if earlier is not None:     # one place per name: not the city named just before the second
+            m.entry, m.name, m.feature = earlier.entry, earlier.name, earlier.feature
+            return
         # (a name with no Latin form, k == "", counts as a person's when the text names nobody)
         if text.isupper() or k in self.person_tokens or not (k or self.person_tokens) \
                 or first.pos_ != "PROPN" or not _is_cap(first) or text in self.w["stop_names"] \
@@ -1669,8 +1783,8 @@ def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
     trigger first; coordinated places of that level ("the Shebekino and Volokonovsky
     districts") are one event each, so all are returned. Vague references ("the city") are
     place mentions resolved to what they refer to, so they count like names. With nothing
-    in the sentence, `[fallback]` (the article's place, chosen by the caller) and
-    from_text=False; `([], False)` without one.
+    in the sentence but a river or sea of several countries, `[fallback]` (the article's
+    place, chosen by the caller) and from_text=False; `([], False)` without one.
     """
     if speech is None:
         speech = set(config()["speech_verbs"])
@@ -1679,7 +1793,8 @@ def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
     cands = [p for p in doc._.places or () if not p.metonymic and sent.start <= p.span.start < sent.end
              and not (set(range(p.span.start, p.span.end)) & excluded)
              and not p.span.root.ent_id_ and not _said_at(p, trigger, speech)]
-    if not cands:
+    if all(p.place.country is None for p in cands):
+        # a river or sea of several countries is a line, not where the act was
         return ([fallback], False) if fallback is not None else ([], False)
     head = _clause_head(trigger.root)
     inside = {t.i for t in head.subtree}
@@ -1697,3 +1812,31 @@ def event_place(doc: Doc, trigger: Span, exclude: Iterable[int] = (),
             seen.add(p.place.name)
             uniq.append(p)
     return uniq, True
+
+
+# places this close to the article's main place are the same scene (a mall, a park of the city)
+SCENE_KM = 50.0
+
+
+def article_place(doc: Doc, main: Optional[PlaceSpan]) -> Optional[PlaceSpan]:
+    """The place for an event whose sentence names none: the article's main place `main`, or
+    the first mention of its country where the article is about the country, not the town:
+    the country is named more often than the town, and no other place of the town's scene
+    (a site in it, its province) is named. A story of a stabbing in Reading names the park and
+    the river; one of a country's politics names its capital once or twice."""
+    if main is None or main.place.feature == "country" or not main.place.country:
+        return main
+    here = main.place
+    places = [p for p in doc._.places or () if not p.metonymic]
+    country = [p for p in places if p.place.feature == "country" and p.place.country == here.country]
+    if len(country) <= sum(p.place.name == here.name for p in places):
+        return main
+    for p in places:
+        o = p.place
+        if o.name == here.name or o.feature in ("country", "other") or o.country != here.country:
+            continue
+        if o.name in (here.admin1, here.admin2) or here.name in (o.admin1, o.admin2):
+            return main
+        if None not in (o.lat, o.lon, here.lat, here.lon) and km(o.lat, o.lon, here.lat, here.lon) <= SCENE_KM:
+            return main
+    return country[0]
