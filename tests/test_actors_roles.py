@@ -120,12 +120,12 @@ def test_office_in_a_relative_clause_and_whose_office_it_is(article):
 
 
 def test_verdict_on_the_decision_has_its_maker_as_recipient(article):
-    # wn-027: "the decision" is the announced withdrawal of US troops, the story's lead act; the
-    # one who criticises it is not its maker
+    # wn-027: "the decision" is the announced withdrawal of US troops (Trump's), the last decided
+    # act told before it; the one who criticises it (an envoy of the same government) is not its maker
     text, events = article("wn-027.txt")
     for e in _stated(text, events, "criticized the decision", "ACCUSE"):
-        assert {c for c, _ in _codes(e.recipients)} == {"USA"}
-        assert not _codes(e.recipients) & _codes(e.actors)
+        assert _codes(e.recipients) == {("USA", "GOV")}
+        assert not {a.name for a in e.recipients} & {a.name for a in e.actors}
 
 
 def test_retaken_from_a_party_makes_it_the_recipient(article):
@@ -240,3 +240,44 @@ def test_a_suspension_is_a_sanction_only_of_relations(extract_text):
     # "seek suspension of their imprisonment" suspends a sentence, not relations with anyone
     assert not [e for e in _corpus(extract_text, "wn-bench-00023") if e.type == "SANCTION"]
     assert "SANCTION" in [e.type for e in _sentence(extract_text, "PLOVER-GSR01-SANCTION-0001")]  # "air links"
+
+
+# ---------------------------------------------------------------- review leftovers
+def test_an_attempt_that_was_thwarted_did_not_happen(extract_text):
+    # "An attempt to assassinate ... was thwarted ...": the act keeps its type, framed as negated
+    [e] = [e for e in _sentence(extract_text, "PLOVER-GSR01-ASSAULT-0014") if e.type == "ASSAULT"]
+    assert e.claim.status == "negated"
+
+
+def test_an_attempt_is_not_a_plain_occurrence(extract_text):
+    # "North Korea has tried to hack into ...": attempted, not stated as done
+    events = [e for e in _sentence(extract_text, "PLOVER-GSR01-COERCE-0014") if e.type == "COERCE"]
+    assert events and all(e.claim.status == "planned" for e in events)
+    # wn-bench-00169: "allegations Trump tried to pressure the Ukrainian government to launch ..."
+    pressed = [e for e in _corpus(extract_text, "wn-bench-00169") if e.type == "REQUEST"]
+    assert pressed and all(e.claim.status == "planned" for e in pressed)
+
+
+def test_a_phone_call_is_no_demand(extract_text):
+    # wn-bench-00118 / 00123: "the call with Zelensky", "Trump's call with ... Zelensky"
+    for key in ("wn-bench-00118", "wn-bench-00123"):
+        assert not [e for e in _corpus(extract_text, key) if e.type == "REQUEST"]
+
+
+def test_a_call_for_something_is_still_a_demand(extract_text):
+    # "Berlin rejected recent calls by Belarus's rulers for immediate economic aid": the calls are
+    # what is rejected (REJECT with the demand's mode), so the noun still reads as an appeal
+    events = _sentence(extract_text, "PLOVER-GSR01-REJECT-0007")
+    assert [e for e in events if e.type == "REJECT"]
+
+
+def test_the_move_is_the_last_act_told_before_it(extract_text):
+    # wn-bench-00258: the paragraph opens with Seattle clearing CHAZ and a police killing; "the
+    # move" Biden criticised is Trump's sending of officers, told just before it
+    events = _corpus(extract_text, "wn-bench-00258")
+    text = CORPUS["wn-bench-00258"]["text"]
+    sent = _stated(text, events, "Homeland Security officers", "MOBILIZE")
+    assert all(("USA", "GOV") in _codes(e.actors) for e in sent)
+    for e in _stated(text, events, "Biden criticized the move", "ACCUSE"):
+        assert {a.name for a in e.recipients} == {a.name for a in sent[0].actors}
+        assert ("USA", "COP") not in _codes(e.recipients)

@@ -232,11 +232,19 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None  # "the suspension of air links"; not "a suspension of three months"
         if mods & set(entry.get("modifier_not", ())):
             return None
+        if "prep" in entry and not _noun_links(tok) & set(_as_list(entry["prep"])):
+            return None  # "a call for calm", "calls on Russia to", "calls to end"; not a phone call
         if "needs_modifier" in entry:
             if not mods & set(entry["needs_modifier"]) and not any(c.ent_type_ in ("NORP", "GPE") for c in tok.children):
                 return None
         return entry
     return None
+
+
+def _noun_links(tok: Token) -> set[str]:
+    """The prepositions and infinitive markers that join a noun to its complements."""
+    return {c.lower_ for c in tok.children if c.dep_ == "prep"} | {
+        a.lower_ for c in tok.children if c.dep_ == "acl" for a in c.children if a.dep_ == "aux"}
 
 
 # ---------------------------------------------------------------- arguments

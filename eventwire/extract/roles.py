@@ -24,9 +24,10 @@ from .mentions import ActorSpan, char_span
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     d = dictionary()
-    return {"implied": d["implied"], "anaphors": set(d["anaphors"]), "first_person": set(d["first_person"]),
-            "referents": set(d["referents"]), "verdicts": set(d["verdicts"]),
-            "policies": set(d["policies"]), "protest_preps": set(d["protest_preps"])}
+    sets = ("anaphors", "first_person", "verdicts", "policies", "protest_preps", "anaphor_dets",
+            "referent_dets", "verdict_preps")
+    return {"implied": d["implied"], "referents": {k: set(v) for k, v in d["referents"].items()},
+            **{k: set(d[k]) for k in sets}}
 
 
 def _paragraph_start(doc: Doc, i: int) -> int:
@@ -41,7 +42,7 @@ def antecedent(doc: Doc, mention: ActorSpan, mentions: list[ActorSpan]) -> Optio
     """The named party "the group" / "the ministry" refers back to, if any."""
     root = mention.span.root
     if root.lemma_.lower() not in lexicon()["anaphors"] or not any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "these") for c in root.children):
+            c.dep_ == "det" and c.lower_ in lexicon()["anaphor_dets"] for c in root.children):
         return None
     if any(c.dep_ in ("amod", "compound") for c in root.children):
         return None  # "the Ukrainian military" names its own party
@@ -122,28 +123,31 @@ def speaker_is_doer(draft, args) -> bool:
 def judged_party(draft, drafts: list, args) -> list[Actor]:
     """Whose act a verdict is about ("criticized the decision", "opposed the withdrawal", "called
     the strike justified"): the doers of the act its object names, that act's own mention, the
-    owner of "Trump's decision", or for "the decision" alone the story's lead act: the first one
-    told, by named doers of another side, that is no verdict itself."""
+    owner of "Trump's decision", or for "the decision" alone the act it refers back to: the last
+    one told before it of a type the noun can stand for (`referents`), by named doers other than
+    the judge (an official may criticise his own government's decision)."""
     tok = draft.trigger.root
     objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-    objs += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "against", "to")
+    objs += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in lexicon()["verdict_preps"]
              for p in c.children if p.dep_ == "pobj"]
     mine = {(a.country, a.sector) for a in draft.actors}
     for obj in objs:
         for other in drafts:
             if other is not draft and obj.i in {t.root.i for t in [other.trigger, *other.mentions]}:
                 return [a for a in other.actors if (a.country, a.sector) not in mine]
-        if obj.lemma_.lower() not in lexicon()["referents"]:
+        kinds = lexicon()["referents"].get(obj.lemma_.lower())
+        if kinds is None:
             continue
         owners = [a for c in obj.children if c.dep_ == "poss" for a in args.actors_of(c)]
         if owners:
             return owners
-        if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in obj.children):
+        if any(c.dep_ == "det" and c.lower_ in lexicon()["referent_dets"] for c in obj.children):
             named = lambda d: [a for a in d.actors if a.text != d.trigger.text]  # not an implied party
-            earlier = [d for d in drafts if d is not draft and d.trigger.start < tok.i and named(d)
-                       and d.type not in lexicon()["verdicts"] and not {(a.country, a.sector) for a in d.actors} & mine]
+            judges = {a.name for a in draft.actors}
+            earlier = [d for d in drafts if d is not draft and d.trigger.start < tok.i and d.type in kinds
+                       and named(d) and not {a.name for a in d.actors} & judges]
             if earlier:
-                return named(min(earlier, key=lambda d: d.trigger.start))
+                return named(max(earlier, key=lambda d: d.trigger.start))
     return []
 
 

@@ -179,7 +179,8 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
     """A reported clause saying another party must or should act is a demand (CAMEO 10, PLOVER
     REQUEST) whatever the act ("Russia said Sudan must return the helicopter"): the clause's verb
     as a REQUEST trigger where no trigger of ours sits on it."""
-    table, speech = intents(), set(vocab.load("claims")["reporting"]) | {"conclude", "insist"}
+    claims = vocab.load("claims")
+    table, speech = intents(), set(claims["reporting"]) | set(claims["demanding_speech"])
     out: dict[int, dict] = {}
     for tok in doc:
         if tok.lemma_.lower() not in speech or tok.pos_ not in ("VERB", "AUX"):
@@ -188,7 +189,7 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
             if c.dep_ != "ccomp" or c.pos_ not in ("VERB", "AUX") or c.i in trigger_at:
                 continue
             subj = [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
-            if not subj or subj[0].lower_ in ("we", "i", "it", "this", "that"):
+            if not subj or subj[0].lower_ in claims["own_resolve"]:
                 continue  # the speaker's own resolve, or a judgement, is no demand on another
             if {a.lower_ for a in c.children if a.dep_ == "aux"} & table["demand_aux"]:
                 out[c.i] = {"type": "REQUEST", "confidence": 0.4, "cameo": "10"}
@@ -213,7 +214,8 @@ class VerbSenses:
 def intents() -> dict:
     data = vocab.load("verbs_plover")["intents"]
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
-    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive", "ultimatum_marks", "readiness")})
+    out.update({k: set(data[k]) for k in ("demand_aux", "commissive", "ultimatum_marks", "readiness")})
+    out["future_aux"] = set(vocab.load("claims")["future_aux"])
     out["threat_modes"] = data["threat_modes"]
     return out
 
