@@ -281,3 +281,46 @@ def test_the_move_is_the_last_act_told_before_it(extract_text):
     for e in _stated(text, events, "Biden criticized the move", "ACCUSE"):
         assert {a.name for a in e.recipients} == {a.name for a in sent[0].actors}
         assert ("USA", "COP") not in _codes(e.recipients)
+
+
+# ---------------------------------------------------------------- PLOVER classes by their general cause
+@pytest.mark.parametrize("key", ["PLOVER-GSR01-PROTEST-0003", "PLOVER-GSR01-PROTEST-0018", "PLOVER-GSR01-PROTEST-0022"])
+def test_a_protests_demand_is_the_protest(extract_text, key):
+    # "blocked roads ... demanding that he be reinstated", "to demand democratic reforms",
+    # "staged rallies ..., saying he must resign": PLOVER codes the protest alone
+    types = {e.type for e in _sentence(extract_text, key)}
+    assert types == {"PROTEST"}
+
+
+def test_a_threats_aim_is_part_of_the_threat(extract_text):
+    # "farmers said they would blockade Paris ... to demand an end to the ... farm reform"
+    types = {e.type for e in _sentence(extract_text, "PLOVER-GSR01-THREATEN-0015")}
+    assert types == {"THREATEN"}
+
+
+def test_a_demand_of_its_own_stays(extract_text):
+    # "The rebel Kurdistan Workers' Party issued a declaration demanding that the Turkish government provide ..."
+    assert "REQUEST" in {e.type for e in _sentence(extract_text, "PLOVER-GSR01-DEMAND-0007")}
+
+
+def test_a_forces_machines_are_the_force_and_its_demolitions_coerce(extract_text):
+    # "Israeli army bulldozers demolished Palestinian homes ...": the Israeli army, COERCE (CAMEO 1712)
+    [e] = _sentence(extract_text, "PLOVER-GSR01-COERCE-0006")
+    assert e.type == "COERCE" and _codes(e.actors) == {("ISR", "MIL")}
+
+
+def test_upgraded_ties_are_support(extract_text):
+    # "Czechia and Albania have upgraded their diplomatic ties ..." (CAMEO 050/054)
+    [e] = [e for e in _sentence(extract_text, "PLOVER-GSR01-SUPPORT-0001") if e.type == "SUPPORT"]
+    assert _codes(e.actors) == {("CZE", "GOV"), ("ALB", "GOV")}
+
+
+def test_ordered_patrols_mobilise_the_forces(extract_text):
+    # "The government of Sindh province has ordered patrols by police and paramilitary soldiers ..."
+    events = [e for e in _sentence(extract_text, "PLOVER-GSR01-MOBILIZE-0004") if e.type == "MOBILIZE"]
+    assert events and any(a.sector == "COP" for e in events for a in e.actors)
+
+
+def test_a_summit_only_offered_is_no_meeting(extract_text):
+    # "Arafat ... rejected a US offer to host a summit in mid-July": the summit is the offer's content
+    assert "CONSULT" not in {e.type for e in _sentence(extract_text, "PLOVER-GSR01-REJECT-0027")}

@@ -31,7 +31,7 @@ def dictionary() -> dict:
     data["noun_sector"] = {w: sector for sector, words in data["nouns"].items() for w in words}
     data["modifier_sector"] = {w: sector for sector, words in data["modifiers"].items() for w in words}
     data["by_name"] = {g["name"]: g for g in data["groups"]}
-    for key in ("locative_preps", "feminine", "relative_persons", "populace", "office_of"):
+    for key in ("locative_preps", "feminine", "relative_persons", "populace", "office_of", "instruments"):
         data[key] = set(data[key])
     return data
 
@@ -340,6 +340,10 @@ class ActorFinder:
 
     def generic(self, head: Token) -> Optional[Actor]:
         sector = self.d["noun_sector"].get(head.lemma_.lower()) or self.d["noun_sector"].get(head.lower_)
+        if sector is None and head.lemma_.lower() in self.d["instruments"]:
+            # "Israeli army bulldozers": the force whose machines they are
+            sector = next((self.d["noun_sector"][c.lemma_.lower()] for c in head.children
+                           if c.dep_ == "compound" and c.lemma_.lower() in self.d["noun_sector"]), None)
         if sector is None:
             # Phoenix's generic agents ("farmers", "riot police"); their unidentified armed
             # forces stay out: a noun alone names no party

@@ -568,7 +568,7 @@ def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     node = tok
     takers = ontology()["content_takers"]
     for _ in range(CONTENT_DEPTH):
-        if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl") or node.head == node:
+        if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl", "acl", "compound") or node.head == node:
             return False
         node = node.head
         entry = trigger_at.get(node.i)

@@ -217,6 +217,7 @@ def intents() -> dict:
     out.update({k: set(data[k]) for k in ("demand_aux", "commissive", "ultimatum_marks", "readiness")})
     out["future_aux"] = set(vocab.load("claims")["future_aux"])
     out["threat_modes"] = data["threat_modes"]
+    out["aims_of"], out["aim_links"] = set(data["aims_of"]), set(data["aim_links"])
     return out
 
 
@@ -276,6 +277,23 @@ def _demanded(draft) -> bool:
     return not speakers or not speakers & {(a.country, a.sector) for a in draft.actors}
 
 
+def is_aim(draft, at: dict) -> bool:
+    """Whether a REQUEST is the stated aim of a protest or threat above it in its sentence."""
+    table = intents()
+    if draft.type != "REQUEST":
+        return False
+    node = draft.trigger.root
+    for _ in range(3):
+        if node.dep_ not in table["aim_links"] or node.head is node:
+            return False
+        node = node.head
+        # the act itself, or the noun that names it as the verb's object ("staged rallies")
+        acts = [at.get(node.i)] + [at.get(c.i) for c in node.children if c.dep_ == "dobj"]
+        if any(o is not None and o is not draft and o.type in table["aims_of"] for o in acts):
+            return True
+    return False
+
+
 @Language.factory("eventwire_intents", assigns=["doc._.events"], requires=["doc._.events"])
 def make_intents(nlp: Language, name: str) -> "Intents":
     return Intents()
@@ -300,4 +318,6 @@ class Intents:
             if new in ("REJECT", "MOBILIZE"):  # the refusal or the readying itself has happened
                 draft.claim = draft.claim.model_copy(update={"status": "claimed" if draft.claim.claimants else "reported"})
             draft.type, draft.mode = new, [mode] if mode else []
+        at = {t.root.i: d for d in doc._.events or () for t in (d.trigger, *d.mentions)}
+        doc._.events = [d for d in doc._.events or () if d.mentions or not is_aim(d, at)]
         return doc
