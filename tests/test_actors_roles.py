@@ -324,3 +324,19 @@ def test_ordered_patrols_mobilise_the_forces(extract_text):
 def test_a_summit_only_offered_is_no_meeting(extract_text):
     # "Arafat ... rejected a US offer to host a summit in mid-July": the summit is the offer's content
     assert "CONSULT" not in {e.type for e in _sentence(extract_text, "PLOVER-GSR01-REJECT-0027")}
+
+
+def test_the_subject_next_to_the_verb_is_its_doer(article):
+    # wn-018: "According to the El Paso mayor, Dee Margo, during the weekend, police were
+    # investigating whether a manifesto ...": the parser gives the verb two subjects
+    text, events = article("../wn-018.txt")
+    for e in _stated(text, events, "police were investigating", "ACCUSE"):
+        assert _codes(e.actors) == {("USA", "COP")}
+
+
+def test_a_regional_party_is_of_no_one_country(article):
+    # wn-027: "... captured ISIS fighters which, the statement said, European nations have refused
+    # to repatriate": governments, of no single country (not Turkey, named in the sentence)
+    text, events = article("wn-027.txt")
+    for e in _stated(text, events, "European nations have refused", "REJECT"):
+        assert _codes(e.actors) == {(None, "GOV")}

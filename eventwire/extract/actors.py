@@ -31,7 +31,7 @@ def dictionary() -> dict:
     data["noun_sector"] = {w: sector for sector, words in data["nouns"].items() for w in words}
     data["modifier_sector"] = {w: sector for sector, words in data["modifiers"].items() for w in words}
     data["by_name"] = {g["name"]: g for g in data["groups"]}
-    for key in ("locative_preps", "feminine", "relative_persons", "populace", "office_of", "instruments"):
+    for key in ("locative_preps", "feminine", "relative_persons", "populace", "office_of", "instruments", "regional"):
         data[key] = set(data[key])
     return data
 
@@ -356,7 +356,9 @@ class ActorFinder:
         if head.lower_ in self.d["populace"] and mod_sector:
             mod_sector = None  # "Ukrainian people" are civilians, whatever else modifies them
         sector = mod_sector or sector
-        if country is None and sector in ("GOV", "COP"):
+        if any(t.lower_ in self.d["regional"] for t in tokens):
+            pass  # "European nations": of no one country
+        elif country is None and sector in ("GOV", "COP"):
             # "The foreign minister said Mexico would ...": an office of the state named beside it
             country = self._sentence_country(head) or self.home
         elif country is None and sector == "CVL":
@@ -425,7 +427,8 @@ class ActorFinder:
         out.extend(self.pronouns(out))
         out.sort(key=lambda a: a.span.start)
         for a in out:  # the article's setting is the best guess for local, unnamed parties
-            if a.actor.country is None and a.actor.sector not in ("IGO", "NGO") and a.span.ent_id_ == "":
+            if a.actor.country is None and a.actor.sector not in ("IGO", "NGO") and a.span.ent_id_ == "" \
+                    and not any(t.lower_ in self.d["regional"] for t in a.span):
                 a.actor.country = self.home
         return out
 

@@ -360,7 +360,10 @@ class Arguments:
         node = verb
         for _ in range(4):
             found = [i for d in SUBJECT_DEPS for i in kids(node).get(d, ())]
-            subj = self.doc[min(found)] if found else None
+            # two subjects are a misparse of an aside ("the mayor, Dee Margo, ..., police were
+            # investigating"): the one next to the verb is its subject
+            before = [i for i in found if i < node.i]
+            subj = self.doc[max(before) if before else min(found)] if found else None
             if subj is not None:
                 if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                     return node.head
