@@ -340,3 +340,43 @@ def test_a_regional_party_is_of_no_one_country(article):
     text, events = article("wn-027.txt")
     for e in _stated(text, events, "European nations have refused", "REJECT"):
         assert _codes(e.actors) == {(None, "GOV")}
+
+
+# ---------------------------------------------------------------- ACLED actor columns on real articles
+def _columns(text, events, words, type_):
+    from eventwire.export.acled_actors import actor_columns
+
+    return [actor_columns(e) for e in _stated(text, events, words, type_)]
+
+
+def test_acled_protesters_named_by_the_place_with_their_organisation(article):
+    # wn-040: "A Black Lives Matter protest had taken place in Forbury Gardens": the group has no
+    # country of its own; ACLED names protesters by the country and associates the organisation
+    text, events = article("../wn-040.txt")
+    for cols in _columns(text, events, "Black Lives Matter protest", "PROTEST"):
+        assert cols["actor1"] == "Protesters (United Kingdom)" and cols["inter1"] == 6
+        assert cols["assoc_actor_1"] == "Black Lives Matter" and cols["interaction"] == 60
+
+
+def test_acled_civilian_attacker_is_an_unidentified_armed_group(article):
+    # wn-040: a man stabbed people in Reading: ACLED has no civilian attackers (no interaction 77)
+    text, events = article("../wn-040.txt")
+    attacks = [c for c in (_columns(text, events, "", "ASSAULT")) if c["inter2"] == 7]
+    assert attacks and all(c["inter1"] != 7 and c["interaction"] != 77 for c in attacks)
+
+
+def test_acled_state_violence_by_its_military_and_no_repeated_associates(article):
+    # seed: "Russia, which launched a full-scale invasion of Ukraine": Military Forces of Russia
+    text, events = article("../seed.txt")
+    for cols in _columns(text, events, "launched a full-scale invasion", "ASSAULT"):
+        assert cols["actor1"] == "Military Forces of Russia (2000-)"
+    for e in events:
+        from eventwire.export.acled_actors import actor_columns
+
+        cols = actor_columns(e)
+        for main, assoc in (("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")):
+            assert cols[main] is None or cols[main] not in (cols[assoc] or "").split("; ")
+        # an unnamed armed group is one actor type, whatever sector it was found under
+        for n, i in (("actor1", "inter1"), ("actor2", "inter2")):
+            if (cols[n] or "").startswith("Unidentified Armed Group"):
+                assert cols[i] == 3
