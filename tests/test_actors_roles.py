@@ -380,3 +380,13 @@ def test_acled_state_violence_by_its_military_and_no_repeated_associates(article
         for n, i in (("actor1", "inter1"), ("actor2", "inter2")):
             if (cols[n] or "").startswith("Unidentified Armed Group"):
                 assert cols[i] == 3
+
+
+def test_a_stance_toward_no_party_is_no_support_event(article):
+    # wn-039: "Al-Quaety, who contributed to Agence France-Presse ..., openly supported independence
+    # for South Yemen": the journalist's stance, no act toward another party; the praise of his
+    # work further on names its party and stays
+    text, events = article("wn-039.txt")
+    assert not [e for e in events if e.type == "SUPPORT" and any(
+        "openly supported independence" in text[s.start:s.end] for s in e.evidence)]
+    assert _stated(text, events, "Chetwynd also praised", "SUPPORT")

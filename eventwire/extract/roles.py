@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from ..models import Actor
 from .events import Arguments
+from . import vocab
 from .actors import alpha2_to_alpha3, country_of_text, dictionary, dominant_country
 from .mentions import ActorSpan, char_span
 
@@ -151,6 +152,24 @@ def judged_party(draft, drafts: list, args) -> list[Actor]:
     return []
 
 
+def stance_only(draft, drafts: list, args) -> bool:
+    """A SUPPORT whose object names no party, act, policy or statement ("openly supported independence
+    for South Yemen"): a stance, not an act toward another party (PLOVER's SUPPORT has a recipient).
+    Parties that act together ("Czechia and Albania have upgraded their diplomatic ties") act
+    toward each other."""
+    tok = draft.trigger.root
+    if draft.type != "SUPPORT" or draft.recipients or len(draft.actors) > 1 or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not objs:
+        return False
+    acts = {t.root.i for d in drafts if d is not draft for t in [d.trigger, *d.mentions]}
+    words = lexicon()["referents"].keys() | lexicon()["policies"] | set(vocab.load("claims")["documents"])
+    return not any(args.actors_of(t) or t.i in acts or t.lemma_.lower() in words
+                   or t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "LAW")
+                   for o in objs for t in o.subtree)
+
+
 def protested_government(doc: Doc, draft) -> Optional[Actor]:
     """A protest against a law, bill or policy targets the government that makes it, the one
     where the protest is ("weeks of protests against a proposed change to the extradition law")."""
@@ -215,4 +234,5 @@ class Roles:
         args = Arguments(doc)
         for draft in doc._.events or ():
             complete(doc, draft, mentions, args, doc._.events)
+        doc._.events = [d for d in doc._.events or () if not stance_only(d, doc._.events, args)]
         return doc
