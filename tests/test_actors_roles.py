@@ -120,12 +120,12 @@ def test_office_in_a_relative_clause_and_whose_office_it_is(article):
 
 
 def test_verdict_on_the_decision_has_its_maker_as_recipient(article):
-    # wn-027: "the decision" is the announced withdrawal of US troops, the story's lead act; the
-    # one who criticises it is not its maker
+    # wn-027: "the decision" is the announced withdrawal of US troops (Trump's), the last decided
+    # act told before it; the one who criticises it (an envoy of the same government) is not its maker
     text, events = article("wn-027.txt")
     for e in _stated(text, events, "criticized the decision", "ACCUSE"):
-        assert {c for c, _ in _codes(e.recipients)} == {"USA"}
-        assert not _codes(e.recipients) & _codes(e.actors)
+        assert _codes(e.recipients) == {("USA", "GOV")}
+        assert not {a.name for a in e.recipients} & {a.name for a in e.actors}
 
 
 def test_retaken_from_a_party_makes_it_the_recipient(article):
@@ -240,3 +240,153 @@ def test_a_suspension_is_a_sanction_only_of_relations(extract_text):
     # "seek suspension of their imprisonment" suspends a sentence, not relations with anyone
     assert not [e for e in _corpus(extract_text, "wn-bench-00023") if e.type == "SANCTION"]
     assert "SANCTION" in [e.type for e in _sentence(extract_text, "PLOVER-GSR01-SANCTION-0001")]  # "air links"
+
+
+# ---------------------------------------------------------------- review leftovers
+def test_an_attempt_that_was_thwarted_did_not_happen(extract_text):
+    # "An attempt to assassinate ... was thwarted ...": the act keeps its type, framed as negated
+    [e] = [e for e in _sentence(extract_text, "PLOVER-GSR01-ASSAULT-0014") if e.type == "ASSAULT"]
+    assert e.claim.status == "negated"
+
+
+def test_an_attempt_is_not_a_plain_occurrence(extract_text):
+    # "North Korea has tried to hack into ...": attempted, not stated as done
+    events = [e for e in _sentence(extract_text, "PLOVER-GSR01-COERCE-0014") if e.type == "COERCE"]
+    assert events and all(e.claim.status == "planned" for e in events)
+    # wn-bench-00169: "allegations Trump tried to pressure the Ukrainian government to launch ..."
+    pressed = [e for e in _corpus(extract_text, "wn-bench-00169") if e.type == "REQUEST"]
+    assert pressed and all(e.claim.status == "planned" for e in pressed)
+
+
+def test_a_phone_call_is_no_demand(extract_text):
+    # wn-bench-00118 / 00123: "the call with Zelensky", "Trump's call with ... Zelensky"
+    for key in ("wn-bench-00118", "wn-bench-00123"):
+        assert not [e for e in _corpus(extract_text, key) if e.type == "REQUEST"]
+
+
+def test_a_call_for_something_is_still_a_demand(extract_text):
+    # "Berlin rejected recent calls by Belarus's rulers for immediate economic aid": the calls are
+    # what is rejected (REJECT with the demand's mode), so the noun still reads as an appeal
+    events = _sentence(extract_text, "PLOVER-GSR01-REJECT-0007")
+    assert [e for e in events if e.type == "REJECT"]
+
+
+def test_the_move_is_the_last_act_told_before_it(extract_text):
+    # wn-bench-00258: the paragraph opens with Seattle clearing CHAZ and a police killing; "the
+    # move" Biden criticised is Trump's sending of officers, told just before it
+    events = _corpus(extract_text, "wn-bench-00258")
+    text = CORPUS["wn-bench-00258"]["text"]
+    sent = _stated(text, events, "Homeland Security officers", "MOBILIZE")
+    assert all(("USA", "GOV") in _codes(e.actors) for e in sent)
+    for e in _stated(text, events, "Biden criticized the move", "ACCUSE"):
+        assert {a.name for a in e.recipients} == {a.name for a in sent[0].actors}
+        assert ("USA", "COP") not in _codes(e.recipients)
+
+
+# ---------------------------------------------------------------- PLOVER classes by their general cause
+@pytest.mark.parametrize("key", ["PLOVER-GSR01-PROTEST-0003", "PLOVER-GSR01-PROTEST-0018", "PLOVER-GSR01-PROTEST-0022"])
+def test_a_protests_demand_is_the_protest(extract_text, key):
+    # "blocked roads ... demanding that he be reinstated", "to demand democratic reforms",
+    # "staged rallies ..., saying he must resign": PLOVER codes the protest alone
+    types = {e.type for e in _sentence(extract_text, key)}
+    assert types == {"PROTEST"}
+
+
+def test_a_threats_aim_is_part_of_the_threat(extract_text):
+    # "farmers said they would blockade Paris ... to demand an end to the ... farm reform"
+    types = {e.type for e in _sentence(extract_text, "PLOVER-GSR01-THREATEN-0015")}
+    assert types == {"THREATEN"}
+
+
+def test_a_demand_of_its_own_stays(extract_text):
+    # "The rebel Kurdistan Workers' Party issued a declaration demanding that the Turkish government provide ..."
+    assert "REQUEST" in {e.type for e in _sentence(extract_text, "PLOVER-GSR01-DEMAND-0007")}
+
+
+def test_a_forces_machines_are_the_force_and_its_demolitions_coerce(extract_text):
+    # "Israeli army bulldozers demolished Palestinian homes ...": the Israeli army, COERCE (CAMEO 1712)
+    [e] = _sentence(extract_text, "PLOVER-GSR01-COERCE-0006")
+    assert e.type == "COERCE" and _codes(e.actors) == {("ISR", "MIL")}
+
+
+def test_upgraded_ties_are_support(extract_text):
+    # "Czechia and Albania have upgraded their diplomatic ties ..." (CAMEO 050/054)
+    [e] = [e for e in _sentence(extract_text, "PLOVER-GSR01-SUPPORT-0001") if e.type == "SUPPORT"]
+    assert _codes(e.actors) == {("CZE", "GOV"), ("ALB", "GOV")}
+
+
+def test_ordered_patrols_mobilise_the_forces(extract_text):
+    # "The government of Sindh province has ordered patrols by police and paramilitary soldiers ..."
+    events = [e for e in _sentence(extract_text, "PLOVER-GSR01-MOBILIZE-0004") if e.type == "MOBILIZE"]
+    assert events and any(a.sector == "COP" for e in events for a in e.actors)
+
+
+def test_a_summit_only_offered_is_no_meeting(extract_text):
+    # "Arafat ... rejected a US offer to host a summit in mid-July": the summit is the offer's content
+    assert "CONSULT" not in {e.type for e in _sentence(extract_text, "PLOVER-GSR01-REJECT-0027")}
+
+
+def test_the_subject_next_to_the_verb_is_its_doer(article):
+    # wn-018: "According to the El Paso mayor, Dee Margo, during the weekend, police were
+    # investigating whether a manifesto ...": the parser gives the verb two subjects
+    text, events = article("../wn-018.txt")
+    for e in _stated(text, events, "police were investigating", "ACCUSE"):
+        assert _codes(e.actors) == {("USA", "COP")}
+
+
+def test_a_regional_party_is_of_no_one_country(article):
+    # wn-027: "... captured ISIS fighters which, the statement said, European nations have refused
+    # to repatriate": governments, of no single country (not Turkey, named in the sentence)
+    text, events = article("wn-027.txt")
+    for e in _stated(text, events, "European nations have refused", "REJECT"):
+        assert _codes(e.actors) == {(None, "GOV")}
+
+
+# ---------------------------------------------------------------- ACLED actor columns on real articles
+def _columns(text, events, words, type_):
+    from eventwire.export.acled_actors import actor_columns
+
+    return [actor_columns(e) for e in _stated(text, events, words, type_)]
+
+
+def test_acled_protesters_named_by_the_place_with_their_organisation(article):
+    # wn-040: "A Black Lives Matter protest had taken place in Forbury Gardens": the group has no
+    # country of its own; ACLED names protesters by the country and associates the organisation
+    text, events = article("../wn-040.txt")
+    for cols in _columns(text, events, "Black Lives Matter protest", "PROTEST"):
+        assert cols["actor1"] == "Protesters (United Kingdom)" and cols["inter1"] == 6
+        assert cols["assoc_actor_1"] == "Black Lives Matter" and cols["interaction"] == 60
+
+
+def test_acled_civilian_attacker_is_an_unidentified_armed_group(article):
+    # wn-040: a man stabbed people in Reading: ACLED has no civilian attackers (no interaction 77)
+    text, events = article("../wn-040.txt")
+    attacks = [c for c in (_columns(text, events, "", "ASSAULT")) if c["inter2"] == 7]
+    assert attacks and all(c["inter1"] != 7 and c["interaction"] != 77 for c in attacks)
+
+
+def test_acled_state_violence_by_its_military_and_no_repeated_associates(article):
+    # seed: "Russia, which launched a full-scale invasion of Ukraine": Military Forces of Russia
+    text, events = article("../seed.txt")
+    for cols in _columns(text, events, "launched a full-scale invasion", "ASSAULT"):
+        assert cols["actor1"] == "Military Forces of Russia (2000-)"
+    for e in events:
+        from eventwire.export.acled_actors import actor_columns
+
+        cols = actor_columns(e)
+        for main, assoc in (("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")):
+            assert cols[main] is None or cols[main] not in (cols[assoc] or "").split("; ")
+        # an unnamed armed group is one actor type, whatever sector it was found under
+        for n, i in (("actor1", "inter1"), ("actor2", "inter2")):
+            if (cols[n] or "").startswith("Unidentified Armed Group"):
+                assert cols[i] == 3
+
+
+def test_a_stance_toward_no_party_is_no_support_event(article):
+    # wn-039: "Al-Quaety, who contributed to Agence France-Presse ..., openly supported independence
+    # for South Yemen": the journalist's stance, no act toward another party; the praise of his
+    # work further on names its party and stays
+    text, events = article("wn-039.txt")
+    assert not [e for e in events if e.type == "SUPPORT" and any(
+        "openly supported independence" in text[s.start:s.end] for s in e.evidence)]
+    assert _stated(text, events, "Chetwynd also praised", "SUPPORT")

@@ -28,31 +28,80 @@ def _since(iso3: str, day: str) -> str:
     return f" ({years[-1]}-)" if years else ""
 
 
+def _country_name(actor: Actor, event: Event) -> Optional[str]:
+    """The actor's country's name, or where the event happened for the parties ACLED names by place."""
+    t = table()
+    iso3 = actor.country
+    if iso3 is None and actor.sector in t["local_sectors"] and event.location is not None and event.location.country:
+        iso3 = countries().get(event.location.country, {}).get("iso3")
+    return t["country_name"].get(iso3 or "")
+
+
+def _iso3(actor: Actor, event: Event) -> str:
+    name = _country_name(actor, event)
+    return next((c for c, n in table()["country_name"].items() if n == name), "") if name else ""
+
+
+def _protester(actor: Actor, event: Event) -> bool:
+    return event.type == "PROTEST" and actor.sector in ("CVL", "PTY", "UNK")
+
+
+def _organiser(actor: Actor) -> Optional[str]:
+    """The named organisation or person behind protesters ("Black Lives Matter"), if any; not
+    a common noun that opens a sentence ("Protesters")."""
+    from ..extract.actors import dictionary
+
+    last = actor.name.split()[-1].lower() if actor.name else ""
+    common = last in dictionary()["noun_sector"] or last.rstrip("s") in dictionary()["noun_sector"]
+    return actor.group or (actor.name if actor.name[:1].isupper() and not common else None)
+
+
+def coded_sector(actor: Actor, event: Event) -> str:
+    """The sector ACLED codes the actor under in this event: the state's military for its
+    violence, an unidentified armed group for an attacker who is no state or named group."""
+    t = table()
+    if event.type == "ASSAULT" and actor in event.actors:
+        if actor.sector == "GOV":
+            return t["violence_by_state"]
+        if actor.sector not in t["inter"] or (t["inter"][actor.sector] >= 7 and not actor.group):
+            return t["attacker"]
+    return actor.sector
+
+
 def acled_name(actor: Actor, event: Event) -> str:
     t = table()
-    country = t["country_name"].get(actor.country or "")
-    if actor.group:
-        return actor.group
-    pattern = None
-    if event.type == "PROTEST" and actor.sector in ("CVL", "PTY", "UNK"):
+    country = _country_name(actor, event)
+    sector = coded_sector(actor, event)
+    if _protester(actor, event):
         pattern = t["protest"]["riot" if "riot" in event.mode else "demo"]
-    elif actor.sector in t["names"] and not (actor.sector in ("GOV", "PTY") and not country):
-        pattern = t["names"][actor.sector]
+    elif actor.group and sector not in t["state_sectors"]:
+        return actor.group
+    elif sector in t["names"] and not (sector in ("GOV", "PTY") and not country):
+        pattern = t["names"][sector]
+    else:
+        pattern = None
     if pattern is None or country is None:
-        return actor.name
-    return pattern.format(country=country, since=_since(actor.country, event.date.start))
+        return actor.group or actor.name
+    name = pattern.format(country=country, since=_since(_iso3(actor, event), event.date.start))
+    return f"{name} {actor.group}" if actor.group and sector in t["state_sectors"] else name
 
 
 def inter(actor: Optional[Actor], event: Event, role: str) -> Optional[int]:
     if actor is None:
         return None
-    if event.type == "PROTEST" and role == "actor" and actor.sector in ("CVL", "PTY", "UNK"):
+    if role == "actor" and _protester(actor, event):
         return 5 if "riot" in event.mode else 6
-    return table()["inter"].get(actor.sector)
+    sector = coded_sector(actor, event)
+    if sector == "REB" and not actor.group:
+        return table()["unnamed_rebel_inter"]
+    return table()["inter"].get(sector)
 
 
-def _names(actors: list[Actor], event: Event) -> Optional[str]:
-    return "; ".join(dict.fromkeys(acled_name(a, event) for a in actors)) or None
+def _names(actors: list[Actor], event: Event, main: Optional[str]) -> Optional[str]:
+    """The associated actors' names, each once and none repeating the main actor's; a protest's
+    organisations by their own names."""
+    names = [(_organiser(a) if _protester(a, event) else None) or acled_name(a, event) for a in actors]
+    return "; ".join(n for n in dict.fromkeys(names) if n != main) or None
 
 
 def actor_columns(event: Event) -> dict:
@@ -63,7 +112,11 @@ def actor_columns(event: Event) -> dict:
     codes = sorted(x for x in (i1, i2) if x)
     # ACLED writes a one-sided event's interaction as the code followed by 0 ("60" protesters alone)
     interaction = int("".join(map(str, codes))) if len(codes) == 2 else (codes[0] * 10 if codes else None)
-    return {"actor1": acled_name(a1, event) if a1 else None, "assoc_actor_1": _names(event.actors[1:], event),
-            "inter1": i1,
-            "actor2": acled_name(a2, event) if a2 else None, "assoc_actor_2": _names(event.recipients[1:], event),
-            "inter2": i2, "interaction": interaction}
+    n1 = acled_name(a1, event) if a1 else None
+    n2 = acled_name(a2, event) if a2 else None
+    # a protest's first organisation is associated with the protesters it names ("BLM" with
+    # "Protesters (United Kingdom)")
+    assoc1 = event.actors if a1 is not None and _protester(a1, event) and _organiser(a1) else event.actors[1:]
+    return {"actor1": n1, "assoc_actor_1": _names(assoc1, event, n1), "inter1": i1,
+            "actor2": n2, "assoc_actor_2": _names(event.recipients[1:], event, n2), "inter2": i2,
+            "interaction": interaction}

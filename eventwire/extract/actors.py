@@ -8,7 +8,6 @@ the fullest form of the name in the document.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Optional
@@ -19,13 +18,10 @@ from spacy.tokens import Doc, Span, Token
 from ..geo import countries
 from ..models import Actor
 from . import vocab
+from .gazetteer import nkey
 from .mentions import ActorSpan, char_span
 
 ROLE_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "npadvmod"}
-# "in Moscow" is where, not who.
-LOCATIVE = {"in", "at", "near", "from", "across", "inside", "outside", "into", "throughout", "around", "within", "over", "through"}
-PRONOUNS = {"he": "person", "him": "person", "she": "person", "her": "person",
-            "they": "group", "them": "group"}
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +31,8 @@ def dictionary() -> dict:
     data["noun_sector"] = {w: sector for sector, words in data["nouns"].items() for w in words}
     data["modifier_sector"] = {w: sector for sector, words in data["modifiers"].items() for w in words}
     data["by_name"] = {g["name"]: g for g in data["groups"]}
+    for key in ("locative_preps", "feminine", "relative_persons", "populace", "office_of", "instruments", "regional"):
+        data[key] = set(data[key])
     return data
 
 
@@ -45,9 +43,26 @@ def phoenix() -> dict:
         return json.load(fh)
 
 
+def unpossessed(text: str) -> str:
+    """A name without its possessive ending ("Trump's" -> "Trump")."""
+    t = text.strip()
+    for end in dictionary()["possessives"]:
+        t = t.removesuffix(end)
+    return t.strip()
+
+
+def unarticled(text: str) -> str:
+    """A name without its leading article ("the Taliban" -> "Taliban")."""
+    first, _, rest = text.strip().partition(" ")
+    return rest.strip() if rest and first.lower() in dictionary()["articles"] else text.strip()
+
+
+def bare_name(text: str) -> str:
+    return unarticled(unpossessed(text))
+
+
 def _key(text: str) -> str:
-    t = text.removesuffix("'s").removesuffix("’s").strip().lower()
-    return t[4:] if t.startswith("the ") else t
+    return bare_name(text).lower()
 
 
 def role_on(roles: list, day: Optional[str]) -> Optional[tuple[Optional[str], str]]:
@@ -104,10 +119,8 @@ def alpha2_to_alpha3() -> dict[str, str]:
 
 def country_of_text(text: str) -> Optional[str]:
     codes = country_codes()
-    t = text.strip()
-    if t.lower().startswith("the "):
-        t = t[4:]
-    for form in (t, t.rstrip("s"), t.removesuffix("'s").removesuffix("’s")):
+    t = unarticled(text)
+    for form in (t, t.rstrip("s"), unpossessed(t)):
         if form in codes:
             return codes[form]
     return None
@@ -143,7 +156,7 @@ def _token_country(doc: Doc, token: Token) -> Optional[str]:
 
 def _who(tok: Token) -> bool:
     """A name with "who" in its relative clause is a person's ("Viktar Babaryka, who was arrested")."""
-    return any(c.dep_ == "relcl" and any(w.lower_ in ("who", "whom") and w.dep_ in ("nsubj", "nsubjpass", "dobj")
+    return any(c.dep_ == "relcl" and any(w.lower_ in dictionary()["relative_persons"] and w.dep_ in ("nsubj", "nsubjpass", "dobj")
                                          for w in c.children) for c in tok.children)
 
 
@@ -166,21 +179,18 @@ def dominant_country(doc: Doc) -> Optional[str]:
     return alpha2_to_alpha3().get(votes.most_common(1)[0][0])
 
 
-class _Folded(dict):
-    """Surnames looked up without accents: "Erdogan" is the "Erdoğan" named earlier."""
-
-    @staticmethod
-    def fold(name: str) -> str:
-        return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+class _Surnames(dict):
+    """Surnames compared as the gazetteer compares names (`nkey`): "Erdogan" is the "Erdoğan"
+    named earlier."""
 
     def __setitem__(self, name: str, actor: Actor) -> None:
-        super().__setitem__(self.fold(name), actor)
+        super().__setitem__(nkey(name), actor)
 
     def get(self, name: str, default=None):
-        return super().get(self.fold(name), default)
+        return super().get(nkey(name), default)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and super().__contains__(self.fold(name))
+        return isinstance(name, str) and super().__contains__(nkey(name))
 
 
 class ActorFinder:
@@ -188,7 +198,7 @@ class ActorFinder:
         self.doc = doc
         self.d = dictionary()
         self.home = dominant_country(doc)
-        self.persons: dict[str, Actor] = _Folded()  # surname -> fullest actor
+        self.persons: dict[str, Actor] = _Surnames()  # surname -> fullest actor
 
     def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
         country = sector = None
@@ -227,7 +237,7 @@ class ActorFinder:
             appos.append(ent.root.head)
         # "McGurk, who was Trump's special envoy": an office in a relative clause on the name
         appos += [a for c in ent.root.children if c.dep_ == "relcl" and c.lemma_ == "be" for a in c.children if a.dep_ == "attr"]
-        office = ent.root.head.head if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" else None
+        office = ent.root.head.head if ent.root.dep_ == "pobj" and ent.root.head.lower_ in self.d["office_of"] else None
         if office is not None and office.lemma_.lower() in self.d["title_sector"]:
             left.append(office)  # the parser's "Minister of [Information Moammar al-Eryani]"
         for t in left + appos:
@@ -248,7 +258,7 @@ class ActorFinder:
 
     def person(self, ent: Span) -> Actor:
         sector, country, group = self._title(ent)
-        name = ent.text.removesuffix("'s").removesuffix("’s").strip()
+        name = unpossessed(ent.text)
         surname = name.split()[-1]
         known = self.persons.get(surname)
         if known is not None:
@@ -291,7 +301,7 @@ class ActorFinder:
                                           and not country_of_text(t.text) for t in ent)
 
     def organisation(self, ent: Span) -> Optional[Actor]:
-        surname = ent.text.removesuffix("'s").removesuffix("’s")
+        surname = unpossessed(ent.text)
         known = dictionary_actor(ent.text, self.doc._.pub_date, ("org", "group"))
         if known is not None and not (ent.ent_id_ and ent.ent_id_ in self.d["by_name"]):
             name, country, sector, kind = known
@@ -330,6 +340,10 @@ class ActorFinder:
 
     def generic(self, head: Token) -> Optional[Actor]:
         sector = self.d["noun_sector"].get(head.lemma_.lower()) or self.d["noun_sector"].get(head.lower_)
+        if sector is None and head.lemma_.lower() in self.d["instruments"]:
+            # "Israeli army bulldozers": the force whose machines they are
+            sector = next((self.d["noun_sector"][c.lemma_.lower()] for c in head.children
+                           if c.dep_ == "compound" and c.lemma_.lower() in self.d["noun_sector"]), None)
         if sector is None:
             # Phoenix's generic agents ("farmers", "riot police"); their unidentified armed
             # forces stay out: a noun alone names no party
@@ -339,10 +353,12 @@ class ActorFinder:
             sector = agent
         tokens = _np_tokens(head)
         country, mod_sector = self._modifier_info([t for t in tokens if t != head])
-        if head.lower_ in ("people", "civilians", "residents") and mod_sector:
+        if head.lower_ in self.d["populace"] and mod_sector:
             mod_sector = None  # "Ukrainian people" are civilians, whatever else modifies them
         sector = mod_sector or sector
-        if country is None and sector in ("GOV", "COP"):
+        if any(t.lower_ in self.d["regional"] for t in tokens):
+            pass  # "European nations": of no one country
+        elif country is None and sector in ("GOV", "COP"):
             # "The foreign minister said Mexico would ...": an office of the state named beside it
             country = self._sentence_country(head) or self.home
         elif country is None and sector == "CVL":
@@ -380,7 +396,7 @@ class ActorFinder:
             elif ent.label_ == "GPE" and _who(ent.root) and country_of_text(ent.text) is None:
                 actor = self.person(ent)  # "Amman, who was described as knife-obsessed": a man, not Jordan
             elif ent.label_ in ("GPE", "NORP") and ent.root.dep_ in ROLE_DEPS and ent.root.pos_ in ("PROPN", "NOUN") \
-                    and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in LOCATIVE):
+                    and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in self.d["locative_preps"]):
                 if ent.label_ == "GPE" or ent.root.tag_ in ("NNPS", "NNS"):
                     actor = self.state(ent)
                     if actor is not None and ent.label_ == "NORP":
@@ -411,7 +427,8 @@ class ActorFinder:
         out.extend(self.pronouns(out))
         out.sort(key=lambda a: a.span.start)
         for a in out:  # the article's setting is the best guess for local, unnamed parties
-            if a.actor.country is None and a.actor.sector not in ("IGO", "NGO") and a.span.ent_id_ == "":
+            if a.actor.country is None and a.actor.sector not in ("IGO", "NGO") and a.span.ent_id_ == "" \
+                    and not any(t.lower_ in self.d["regional"] for t in a.span):
                 a.actor.country = self.home
         return out
 
@@ -421,17 +438,17 @@ class ActorFinder:
         ordered = sorted(found, key=lambda a: a.span.start)
         female: set[str] = set()  # people "she" has referred to: "he" is someone else, "she" again them
         for tok in self.doc:
-            kind = PRONOUNS.get(tok.lower_)
-            if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ == "her":
+            kind = self.d["pronouns"].get(tok.lower_)
+            if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ in self.d["feminine"]:
                 continue
             before = [a for a in ordered if a.span.end <= tok.i]
             if kind == "person":
                 cands = [a for a in before if a.span.label_ == "PERSON" or a.span.text in self.persons]
-                if tok.lower_ in ("she", "her"):
+                if tok.lower_ in self.d["feminine"]:
                     cands = [a for a in cands if a.actor.name in female] or cands
                 else:
                     cands = [a for a in cands if a.actor.name not in female]
-                if cands and tok.lower_ in ("she", "her"):
+                if cands and tok.lower_ in self.d["feminine"]:
                     female.add(cands[-1].actor.name)
             else:
                 cands = [a for a in before if a.span.label_ != "PERSON" and (a.actor.sector != "UNK" or a.span.root.lemma_.lower() in self.d["noun_sector"])

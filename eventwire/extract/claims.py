@@ -29,6 +29,7 @@ ARGUMENT_DEPS = {"nsubj", "nsubjpass", "relcl", "appos", "acl", "poss", "dobj", 
 def lexicon() -> dict:
     data = dict(vocab.load("claims"))
     data["attribution_verbs"] = set(data["reporting"]) | set(data["attributing"])
+    data["quotes"] = set(data["quote_open"]) | set(data["quote_close"]) | set(data["quote_both"])
     data["channel_res"] = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), name) for w, name in data["channels"]]
     return data
 
@@ -41,14 +42,15 @@ def channel_of(sent: Span) -> Optional[str]:
 
 
 def _according_to(sent: Span) -> Optional[Token]:
+    according, to = lexicon()["according_to"]
     for t in sent:
-        if t.lower_ == "according":
+        if t.lower_ == according:
             for c in t.children:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         return p
             nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
-            if nxt is not None and nxt.lower_ == "to":
+            if nxt is not None and nxt.lower_ == to:
                 return next((p for p in nxt.children if p.dep_ == "pobj"), None)
     return None
 
@@ -56,6 +58,41 @@ def _according_to(sent: Span) -> Optional[Token]:
 def _conditional(node: Token) -> bool:
     marks = lexicon()["conditional_marks"]
     return node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in node.children)
+
+
+def _infinitive(node: Token) -> bool:
+    """An adverbial clause that is an infinitive (the parser hangs "sworn to fight", "in a bid to
+    seize" this way)."""
+    return node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ in lexicon()["infinitive"] for c in node.children)
+
+
+def _thwarted(node: Token) -> bool:
+    """Whether an act or attempt is said to have failed or been stopped: "was thwarted", "police
+    foiled an attempted bombing", "the failed attempt", "tried to overrun the post but were
+    repelled", "failed to take the town"."""
+    stop = lexicon()["thwarting"]
+    if any(c.dep_ in ("amod", "conj") and c.lemma_.lower() in stop for c in node.children):
+        return True
+    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "xcomp") and node.head.lemma_.lower() in stop:
+        return True
+    return False
+
+
+def _attempted(tok: Token) -> Optional[str]:
+    """The modality of an act framed as an attempt (`attempts` in data/claims.yaml): `planned`,
+    or `negated` when the attempt failed; None for an act with no such frame."""
+    attempts = lexicon()["attempts"]
+    frame = tok if any(c.dep_ in ("amod", "compound") and c.lemma_.lower() in attempts for c in tok.children) else None
+    node = tok
+    for _ in range(3):
+        if frame is not None or (node.dep_ not in ("xcomp", "acl") and not _infinitive(node)) or node.head is node:
+            break
+        node = node.head
+        if node.lemma_.lower() in attempts:
+            frame = node
+    if _thwarted(tok) or (frame is not None and _thwarted(frame)):
+        return "negated"
+    return "planned" if frame is not None else None
 
 
 def _modality(tok: Token) -> Optional[str]:
@@ -70,17 +107,19 @@ def _modality(tok: Token) -> Optional[str]:
         node = node.head
     for node in {tok, head}:
         kids = list(node.children)
-        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in kids):
+        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in lex["negation"]) for c in kids):
             return "negated"
         if any(_conditional(c) for c in kids):
             return "conditional"
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex["future_aux"] for c in kids):
             return "planned"
+    attempt = _attempted(tok)
+    if attempt is not None:
+        return attempt
     node = head
     for _ in range(3):  # "plans to attack", "threatened to strike"
-        infinitive = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
-        if (node.dep_ not in ("xcomp", "ccomp", "acl") and not infinitive) or node.head == node:
-            break  # (the parser hangs "sworn to fight" as an adverbial clause)
+        if (node.dep_ not in ("xcomp", "ccomp", "acl") and not _infinitive(node)) or node.head == node:
+            break
         node = node.head
         if node.lemma_.lower() in lex["planning"]:
             return "planned"
@@ -133,12 +172,13 @@ def quoted_attribution(sent: Span, args: Arguments, previous: list[Actor]) -> li
 def quotations(doc: Doc) -> list[tuple[int, int, Span]]:
     """(start, end) character offsets of each quotation, with the sentence it opens in."""
     lex = lexicon()
-    openers, closers = set(lex["quote_open"]), set(lex["quote_close"])
+    openers = set(lex["quote_open"]) | set(lex["quote_both"])
+    closers = set(lex["quote_close"]) | set(lex["quote_both"])
     out, start = [], None
     for i, ch in enumerate(doc.text):
-        if start is None and (ch in openers or ch in lex["quote_both"]):
+        if start is None and ch in openers:
             start = i
-        elif start is not None and (ch in closers or ch in lex["quote_both"]):
+        elif start is not None and ch in closers:
             out.append((start, i, doc.char_span(start, start + 1, alignment_mode="expand")))
             start = None
     return [(a, b, span.sent) for a, b, span in out if span is not None]

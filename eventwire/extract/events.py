@@ -232,11 +232,19 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None  # "the suspension of air links"; not "a suspension of three months"
         if mods & set(entry.get("modifier_not", ())):
             return None
+        if "prep" in entry and not _noun_links(tok) & set(_as_list(entry["prep"])):
+            return None  # "a call for calm", "calls on Russia to", "calls to end"; not a phone call
         if "needs_modifier" in entry:
             if not mods & set(entry["needs_modifier"]) and not any(c.ent_type_ in ("NORP", "GPE") for c in tok.children):
                 return None
         return entry
     return None
+
+
+def _noun_links(tok: Token) -> set[str]:
+    """The prepositions and infinitive markers that join a noun to its complements."""
+    return {c.lower_ for c in tok.children if c.dep_ == "prep"} | {
+        a.lower_ for c in tok.children if c.dep_ == "acl" for a in c.children if a.dep_ == "aux"}
 
 
 # ---------------------------------------------------------------- arguments
@@ -352,7 +360,10 @@ class Arguments:
         node = verb
         for _ in range(4):
             found = [i for d in SUBJECT_DEPS for i in kids(node).get(d, ())]
-            subj = self.doc[min(found)] if found else None
+            # two subjects are a misparse of an aside ("the mayor, Dee Margo, ..., police were
+            # investigating"): the one next to the verb is its subject
+            before = [i for i in found if i < node.i]
+            subj = self.doc[max(before) if before else min(found)] if found else None
             if subj is not None:
                 if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                     return node.head
@@ -560,7 +571,7 @@ def _suppressed(tok: Token, trigger_at: dict[int, dict]) -> bool:
     node = tok
     takers = ontology()["content_takers"]
     for _ in range(CONTENT_DEPTH):
-        if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl") or node.head == node:
+        if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl", "acl", "compound") or node.head == node:
             return False
         node = node.head
         entry = trigger_at.get(node.i)

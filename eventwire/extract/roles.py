@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from ..models import Actor
 from .events import Arguments
+from . import vocab
 from .actors import alpha2_to_alpha3, country_of_text, dictionary, dominant_country
 from .mentions import ActorSpan, char_span
 
@@ -24,9 +25,10 @@ from .mentions import ActorSpan, char_span
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     d = dictionary()
-    return {"implied": d["implied"], "anaphors": set(d["anaphors"]), "first_person": set(d["first_person"]),
-            "referents": set(d["referents"]), "verdicts": set(d["verdicts"]),
-            "policies": set(d["policies"]), "protest_preps": set(d["protest_preps"])}
+    sets = ("anaphors", "first_person", "verdicts", "policies", "protest_preps", "anaphor_dets",
+            "referent_dets", "verdict_preps")
+    return {"implied": d["implied"], "referents": {k: set(v) for k, v in d["referents"].items()},
+            **{k: set(d[k]) for k in sets}}
 
 
 def _paragraph_start(doc: Doc, i: int) -> int:
@@ -41,7 +43,7 @@ def antecedent(doc: Doc, mention: ActorSpan, mentions: list[ActorSpan]) -> Optio
     """The named party "the group" / "the ministry" refers back to, if any."""
     root = mention.span.root
     if root.lemma_.lower() not in lexicon()["anaphors"] or not any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "these") for c in root.children):
+            c.dep_ == "det" and c.lower_ in lexicon()["anaphor_dets"] for c in root.children):
         return None
     if any(c.dep_ in ("amod", "compound") for c in root.children):
         return None  # "the Ukrainian military" names its own party
@@ -122,29 +124,50 @@ def speaker_is_doer(draft, args) -> bool:
 def judged_party(draft, drafts: list, args) -> list[Actor]:
     """Whose act a verdict is about ("criticized the decision", "opposed the withdrawal", "called
     the strike justified"): the doers of the act its object names, that act's own mention, the
-    owner of "Trump's decision", or for "the decision" alone the story's lead act: the first one
-    told, by named doers of another side, that is no verdict itself."""
+    owner of "Trump's decision", or for "the decision" alone the act it refers back to: the last
+    one told before it of a type the noun can stand for (`referents`), by named doers other than
+    the judge (an official may criticise his own government's decision)."""
     tok = draft.trigger.root
     objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-    objs += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "against", "to")
+    objs += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in lexicon()["verdict_preps"]
              for p in c.children if p.dep_ == "pobj"]
     mine = {(a.country, a.sector) for a in draft.actors}
     for obj in objs:
         for other in drafts:
             if other is not draft and obj.i in {t.root.i for t in [other.trigger, *other.mentions]}:
                 return [a for a in other.actors if (a.country, a.sector) not in mine]
-        if obj.lemma_.lower() not in lexicon()["referents"]:
+        kinds = lexicon()["referents"].get(obj.lemma_.lower())
+        if kinds is None:
             continue
         owners = [a for c in obj.children if c.dep_ == "poss" for a in args.actors_of(c)]
         if owners:
             return owners
-        if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in obj.children):
+        if any(c.dep_ == "det" and c.lower_ in lexicon()["referent_dets"] for c in obj.children):
             named = lambda d: [a for a in d.actors if a.text != d.trigger.text]  # not an implied party
-            earlier = [d for d in drafts if d is not draft and d.trigger.start < tok.i and named(d)
-                       and d.type not in lexicon()["verdicts"] and not {(a.country, a.sector) for a in d.actors} & mine]
+            judges = {a.name for a in draft.actors}
+            earlier = [d for d in drafts if d is not draft and d.trigger.start < tok.i and d.type in kinds
+                       and named(d) and not {a.name for a in d.actors} & judges]
             if earlier:
-                return named(min(earlier, key=lambda d: d.trigger.start))
+                return named(max(earlier, key=lambda d: d.trigger.start))
     return []
+
+
+def stance_only(draft, drafts: list, args) -> bool:
+    """A SUPPORT whose object names no party, act, policy or statement ("openly supported independence
+    for South Yemen"): a stance, not an act toward another party (PLOVER's SUPPORT has a recipient).
+    Parties that act together ("Czechia and Albania have upgraded their diplomatic ties") act
+    toward each other."""
+    tok = draft.trigger.root
+    if draft.type != "SUPPORT" or draft.recipients or len(draft.actors) > 1 or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not objs:
+        return False
+    acts = {t.root.i for d in drafts if d is not draft for t in [d.trigger, *d.mentions]}
+    words = lexicon()["referents"].keys() | lexicon()["policies"] | set(vocab.load("claims")["documents"])
+    return not any(args.actors_of(t) or t.i in acts or t.lemma_.lower() in words
+                   or t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "LAW")
+                   for o in objs for t in o.subtree)
 
 
 def protested_government(doc: Doc, draft) -> Optional[Actor]:
@@ -211,4 +234,5 @@ class Roles:
         args = Arguments(doc)
         for draft in doc._.events or ():
             complete(doc, draft, mentions, args, doc._.events)
+        doc._.events = [d for d in doc._.events or () if not stance_only(d, doc._.events, args)]
         return doc

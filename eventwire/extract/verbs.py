@@ -179,7 +179,8 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
     """A reported clause saying another party must or should act is a demand (CAMEO 10, PLOVER
     REQUEST) whatever the act ("Russia said Sudan must return the helicopter"): the clause's verb
     as a REQUEST trigger where no trigger of ours sits on it."""
-    table, speech = intents(), set(vocab.load("claims")["reporting"]) | {"conclude", "insist"}
+    claims = vocab.load("claims")
+    table, speech = intents(), set(claims["reporting"]) | set(claims["demanding_speech"])
     out: dict[int, dict] = {}
     for tok in doc:
         if tok.lemma_.lower() not in speech or tok.pos_ not in ("VERB", "AUX"):
@@ -188,7 +189,7 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
             if c.dep_ != "ccomp" or c.pos_ not in ("VERB", "AUX") or c.i in trigger_at:
                 continue
             subj = [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
-            if not subj or subj[0].lower_ in ("we", "i", "it", "this", "that"):
+            if not subj or subj[0].lower_ in claims["own_resolve"]:
                 continue  # the speaker's own resolve, or a judgement, is no demand on another
             if {a.lower_ for a in c.children if a.dep_ == "aux"} & table["demand_aux"]:
                 out[c.i] = {"type": "REQUEST", "confidence": 0.4, "cameo": "10"}
@@ -213,8 +214,10 @@ class VerbSenses:
 def intents() -> dict:
     data = vocab.load("verbs_plover")["intents"]
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
-    out.update({k: set(data[k]) for k in ("demand_aux", "future_aux", "commissive", "ultimatum_marks", "readiness")})
+    out.update({k: set(data[k]) for k in ("demand_aux", "commissive", "ultimatum_marks", "readiness")})
+    out["future_aux"] = set(vocab.load("claims")["future_aux"])
     out["threat_modes"] = data["threat_modes"]
+    out["aims_of"], out["aim_links"] = set(data["aims_of"]), set(data["aim_links"])
     return out
 
 
@@ -274,6 +277,23 @@ def _demanded(draft) -> bool:
     return not speakers or not speakers & {(a.country, a.sector) for a in draft.actors}
 
 
+def is_aim(draft, at: dict) -> bool:
+    """Whether a REQUEST is the stated aim of a protest or threat above it in its sentence."""
+    table = intents()
+    if draft.type != "REQUEST":
+        return False
+    node = draft.trigger.root
+    for _ in range(3):
+        if node.dep_ not in table["aim_links"] or node.head is node:
+            return False
+        node = node.head
+        # the act itself, or the noun that names it as the verb's object ("staged rallies")
+        acts = [at.get(node.i)] + [at.get(c.i) for c in node.children if c.dep_ == "dobj"]
+        if any(o is not None and o is not draft and o.type in table["aims_of"] for o in acts):
+            return True
+    return False
+
+
 @Language.factory("eventwire_intents", assigns=["doc._.events"], requires=["doc._.events"])
 def make_intents(nlp: Language, name: str) -> "Intents":
     return Intents()
@@ -298,4 +318,6 @@ class Intents:
             if new in ("REJECT", "MOBILIZE"):  # the refusal or the readying itself has happened
                 draft.claim = draft.claim.model_copy(update={"status": "claimed" if draft.claim.claimants else "reported"})
             draft.type, draft.mode = new, [mode] if mode else []
+        at = {t.root.i: d for d in doc._.events or () for t in (d.trigger, *d.mentions)}
+        doc._.events = [d for d in doc._.events or () if d.mentions or not is_aim(d, at)]
         return doc
