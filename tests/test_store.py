@@ -332,3 +332,26 @@ def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_r
     store.execute("DELETE FROM event_cube")
     store.retally()
     check()
+
+
+def test_charts_of_many_days_count_by_month(store, monkeypatch):
+    from eventwire.store import base
+
+    days = len({r["date_start"] for r in store.events()})
+    assert days > 3
+    monkeypatch.setattr(base, "MAX_DAYS", 3)  # as if the events spanned decades
+    for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed")):
+        counted = _counted(store, q)
+        months: dict[str, list[int]] = {}
+        for day, n, killed in counted["by_day"]:
+            m = months.setdefault(day[:7] + "-01", [0, 0])
+            m[0] += n
+            m[1] += killed
+        agg = store.aggregates(q, top=500)
+        if len(counted["by_day"]) <= 3:
+            continue
+        assert agg["bucket"] == "month"
+        assert [(r["day"], r["events"], r["killed"]) for r in agg["by_day"]] == [(k, *v) for k, v in sorted(months.items())]
+        assert agg["total"] == counted["total"]
+    monkeypatch.setattr(base, "MAX_DAYS", 10**6)
+    assert store.aggregates()["bucket"] == "day"

@@ -275,14 +275,15 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
         rows = store.query(f"SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status "
                            f"FROM events e WHERE {where} AND e.lat IS NOT NULL "
                            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1])
-        return {"points": [[r["id"], r["lat"], r["lon"], r["type"], r["killed"], r["date_start"], r["review_status"]]
-                           for r in rows[:limit]], "truncated": len(rows) > limit}
+        # a response, not a dict: FastAPI's encoder walks each of up to 50,000 x 7 values
+        return JSONResponse({"points": [[r["id"], r["lat"], r["lon"], r["type"], r["killed"], r["date_start"],
+                                         r["review_status"]] for r in rows[:limit]], "truncated": len(rows) > limit})
 
     @app.get("/api/aggregates", tags=["events"], dependencies=read)
     def aggregates(f: EventQuery = Depends(event_filter), top: int = Query(30, ge=1, le=500)) -> dict:
         """Counts for charts: events and people killed by day, by type and by admin1."""
         store = stores.get()
-        return cache.get(("aggregates", f.model_dump_json(), top), lambda: store.aggregates(f, top))
+        return JSONResponse(cache.get(("aggregates", f.model_dump_json(), top), lambda: store.aggregates(f, top)))
 
     @app.get("/api/facets", tags=["events"], dependencies=read)
     def facets() -> dict:

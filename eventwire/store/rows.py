@@ -39,11 +39,13 @@ def summary(text: str, event: Event) -> str:
     return " … ".join(_quote(text, s).strip() for s in event.evidence)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: `dumps` with options builds one per call
+
+
 def parties(event: Event) -> str:
     """Actors and recipients as [name, country, sector] lists: what dedup compares, small enough
     to read for every candidate (the whole record is not)."""
-    return json.dumps([[[a.name, a.country, a.sector] for a in side] for side in (event.actors, event.recipients)],
-                      ensure_ascii=False)
+    return _JSON([[[a.name, a.country, a.sector] for a in side] for side in (event.actors, event.recipients)])
 
 
 def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
@@ -112,8 +114,7 @@ def spec_id(store_event_id: str, doc_id: str) -> str:
 def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> dict[str, list[dict]]:
     """All rows of one extracted document, by table, events under their store ids."""
     text = document.text
-    record = record.model_copy(update={"events": [e.model_copy(update={"id": store_id(e, doc_hash)})
-                                                  for e in record.events]})
+    events = [e.model_copy(update={"id": store_id(e, doc_hash)}) for e in record.events]
     rows: dict[str, list[dict]] = {
         "documents": [{
             "hash": doc_hash, "doc_id": record.doc_id, "date": record.date, "title": document.title,
@@ -127,7 +128,7 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
                    "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
                    "precision": t.precision} for n, t in enumerate(record.times)],
     }
-    for seq, event in enumerate(record.events):
+    for seq, event in enumerate(events):
         rows["events"].append(event_row(event, doc_hash, seq, text))
         for role, actors in (("actor", event.actors), ("recipient", event.recipients),
                              ("claimant", event.claim.claimants)):

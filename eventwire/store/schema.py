@@ -124,7 +124,7 @@ REVIEWS = Table(
 )
 
 # Whole-store aggregates kept per batch (`Store._tally`), so that charts never count the events
-# table: `event_totals` by one dimension (day, type, admin1) for the whole store, `event_cube`
+# table: `event_totals` by one dimension (day, month, type, admin1) for the whole store, `event_cube`
 # by every filter an aggregate can have without reading events (type, country, admin1, dates).
 # Missing values are '' (a key column); `events`/`killed` are sums.
 TALLY = (("events", "int"), ("killed", "int"))
@@ -162,6 +162,12 @@ MIGRATIONS: tuple[Migration, ...] = (
               set_indexes=(("events", "review_status"),), backfill=True),
     Migration(6, "full-text indexes written per batch of inserted rows (SQLite); none over article texts "
                  "(PostgreSQL)", cheaper_text_indexes=True),
+    # 7 was a map-cell column, reverted before release; a store that has it upgrades from it
+    # the map's box is answered from the index alone, the newest first: with the rows read for
+    # their dates, a box of 10k events among 1M took 145 ms
+    Migration(8, "event_totals by month: a chart of years of news in a few hundred rows; the place index "
+                 "carries the date and id", backfill=True,
+              indexes=(("events", ("lat", "lon", "date_start", "id")),), drop_indexes=(("events", ("lat", "lon")),)),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
