@@ -395,6 +395,22 @@ def test_clear_resets_the_timeline_label(page):
     page.shot("timeline-after-clear")
 
 
+def test_a_timeline_by_month_reaches_the_last_months_end(page):
+    # a store spanning many years answers its chart by month (tests/test_store.py checks the
+    # counts); the page must read each bar as a whole month, not as its first day
+    months = {"total": 8, "killed": 1, "bucket": "month", "by_type": [], "by_admin1": [],
+              "by_day": [{"day": "2021-01-01", "events": 5, "killed": 0}, {"day": "2024-02-01", "events": 3, "killed": 1}]}
+    page.page.route("**/api/aggregates*", lambda route: route.fulfill(json=months))
+    page.open()
+    page.until("() => ewDebug.timeline().days === 2")
+    hi = page.js("() => ewDebug.timeline().range.hi")
+    assert hi == page.js("() => Math.floor(Date.parse('2024-02-29T00:00:00Z') / 86400000)") + 1
+    page.page.fill("#f-since", "2023-06-01")
+    page.page.press("#f-since", "Enter")
+    page.until("() => document.getElementById('timeline-text').textContent.startsWith('showing')")
+    assert page.page.inner_text("#timeline-text").startswith("showing 2023-06-01 .. 2024-02-29")
+
+
 def test_timeline_opens_on_current_events_and_shows_the_background_on_demand(page, server):
     days = lambda **f: [d["day"] for d in api(server, "/api/aggregates", **f)["by_day"]]  # noqa: E731
     current, background = days(historical="false"), days(historical="true")

@@ -9,7 +9,7 @@
   const SVG = "http://www.w3.org/2000/svg";
   const DAY = 86400000;
   const $ = (id) => document.getElementById(id);
-  const state = { cursor: null, points: [], byDay: [], selection: null, current: null, placeChoice: undefined,
+  const state = { cursor: null, points: [], byDay: [], bucket: "day", selection: null, current: null, placeChoice: undefined,
                   config: {}, markers: new Map(), families: [] };
 
   // ------------------------------------------------------------------ helpers
@@ -215,7 +215,7 @@
     const total = state.byDay.reduce((n, d) => n + d.events, 0);
     let i = 0, before = 0;
     while (i < state.byDay.length - 1 && before + state.byDay[i].events <= total * 0.02) before += state.byDay[i++].events;
-    const lo = dayNum(state.byDay[i].day), hi = dayNum(state.byDay[state.byDay.length - 1].day);
+    const lo = dayNum(state.byDay[i].day), hi = dayNum(state.byDay[state.byDay.length - 1].last);
     return { lo: lo - 1, hi: hi + 1, first: dayNum(state.byDay[0].day), earlier: before };
   }
   const xOfDay = (n, r, w) => ((n - r.lo) / (r.hi - r.lo + 1)) * w;
@@ -231,21 +231,21 @@
     const r = timelineRange();
     if (!r) { ctx.fillStyle = "#667"; ctx.fillText("no events", 8, 20); return; }
     const plotH = h - 16, max = Math.max(...state.byDay.map((d) => d.events));
-    const barW = Math.max(1, w / (r.hi - r.lo + 1) - 0.5);
     const sel = state.selection;
     for (const d of state.byDay) {
       const n = dayNum(d.day), x = xOfDay(n, r, w);
       if (n <= r.lo) continue;
-      const inside = !sel || (n >= dayNum(sel.since) && n <= dayNum(sel.until));
+      const inside = !sel || (dayNum(d.last) >= dayNum(sel.since) && n <= dayNum(sel.until));
       ctx.fillStyle = inside ? "#37607f" : "#b7c4cf";
       const bh = Math.max(1, (d.events / max) * (plotH - 6));
-      ctx.fillRect(x, plotH - bh, barW, bh);
+      // a bar covers its whole bucket: one day, or a month on a store of many years
+      ctx.fillRect(x, plotH - bh, Math.max(1, xOfDay(dayNum(d.last) + 1, r, w) - x - 0.5), bh);
     }
     ctx.fillStyle = "#445"; ctx.font = "11px system-ui, sans-serif";
     ctx.fillText(isoDay(r.lo + 1) + (r.earlier ? ` (+${r.earlier} earlier, from ${isoDay(r.first)})` : ""), 4, h - 3);
     const last = isoDay(r.hi - 1);
     ctx.fillText(last, w - ctx.measureText(last).width - 4, h - 3);
-    ctx.fillText(`max ${max}/day`, 4, 11);
+    ctx.fillText(`max ${max}/${state.bucket}`, 4, 11);
     const span = sel ? { a: xOfDay(dayNum(sel.since), r, w), b: xOfDay(dayNum(sel.until) + 1, r, w) } : null;
     const box = brush || span;
     if (box) {
@@ -257,7 +257,10 @@
 
   async function loadTimeline() {
     const agg = await getJSON("/api/aggregates", filterParams({ noDates: true }));
-    state.byDay = agg.by_day;
+    // by month when the store spans many years: each bar then ends on its month's last day
+    state.bucket = agg.bucket || "day";
+    const monthEnd = (first) => isoDay(Date.UTC(+first.slice(0, 4), +first.slice(5, 7), 0) / DAY);  // day 0 of the next
+    state.byDay = agg.by_day.map((d) => ({ ...d, last: state.bucket === "month" ? monthEnd(d.day) : d.day }));
     drawTimeline();
   }
 
@@ -576,7 +579,7 @@
     $("filters").addEventListener("submit", (ev) => {
       ev.preventDefault();
       state.selection = $("f-since").value || $("f-until").value
-        ? { since: $("f-since").value || (state.byDay[0] || {}).day, until: $("f-until").value || (state.byDay.at(-1) || {}).day }
+        ? { since: $("f-since").value || (state.byDay[0] || {}).day, until: $("f-until").value || (state.byDay.at(-1) || {}).last }
         : null;
       showSelection();
       refresh(true);
