@@ -249,6 +249,15 @@ def test_an_attempt_that_was_thwarted_did_not_happen(extract_text):
     assert e.claim.status == "negated"
 
 
+def test_a_repelled_invasion_took_place(extract_text):
+    # AQUAINT (TempEval-3): a repelled attack was fought off, so it happened; only the exiles'
+    # aim ("failed to overthrow") did not
+    text = ("Cuban exiles failed to overthrow Castro in 1961 when the communist leader repelled their "
+            "invasion at the Bay of Pigs.")
+    assaults = [e for e in extract_text(text, "2000-01-05").events if e.type == "ASSAULT"]
+    assert assaults and all(e.claim.status != "negated" for e in assaults)
+
+
 def test_an_attempt_is_not_a_plain_occurrence(extract_text):
     # "North Korea has tried to hack into ...": attempted, not stated as done
     events = [e for e in _sentence(extract_text, "PLOVER-GSR01-COERCE-0014") if e.type == "COERCE"]

@@ -181,16 +181,16 @@ def dominant_country(doc: Doc) -> Optional[str]:
 
 class _Surnames(dict):
     """Surnames compared as the gazetteer compares names (`nkey`): "Erdogan" is the "Erdoğan"
-    named earlier."""
+    named earlier. A name `nkey` folds to nothing (not in Latin script) is its own key."""
 
     def __setitem__(self, name: str, actor: Actor) -> None:
-        super().__setitem__(nkey(name), actor)
+        super().__setitem__(nkey(name) or name, actor)
 
     def get(self, name: str, default=None):
-        return super().get(nkey(name), default)
+        return super().get(nkey(name) or name, default)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and super().__contains__(nkey(name))
+        return isinstance(name, str) and super().__contains__(nkey(name) or name)
 
 
 class ActorFinder:

@@ -68,13 +68,16 @@ def _infinitive(node: Token) -> bool:
 
 def _thwarted(node: Token) -> bool:
     """Whether an act or attempt is said to have failed or been stopped: "was thwarted", "police
-    foiled an attempted bombing", "the failed attempt", "tried to overrun the post but were
-    repelled", "failed to take the town"."""
+    foiled an attempted bombing", "the failed attempt", "failed to take the town". A repelled
+    attack still took place (a clash), and one that police "failed to prevent" happened."""
     stop = lexicon()["thwarting"]
     if any(c.dep_ in ("amod", "conj") and c.lemma_.lower() in stop for c in node.children):
         return True
-    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "xcomp") and node.head.lemma_.lower() in stop:
-        return True
+    head = node.head
+    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "xcomp") and head.lemma_.lower() in stop:
+        stopping_failed = any(c.dep_ == "neg" for c in head.children) or (
+            head.dep_ == "xcomp" and head.head.lemma_.lower() in stop)
+        return not stopping_failed
     return False
 
 

@@ -109,6 +109,7 @@ def word_lists(cfg: dict) -> dict:
         "titles": {w.lower() for w in cfg["person_titles"]},
         "directions": {w.lower() for w in cfg["direction_prefixes"]},
         "particles": frozenset(cfg["name_particles"]),
+        "list_joiners": frozenset(cfg["list_joiners"]),
         "speech_verbs": set(cfg["speech_verbs"]),
         "polity_heads": {w.lower() for w in cfg["polity_heads"]},
         "strong_city_population": int(cfg["strong_city_population"]),
@@ -1045,6 +1046,14 @@ class Resolver:
         e = o.entry
         return e if e is not None and e.feature in ("country", "admin1", "admin2") else None
 
+    def _a_list(self, m: Mention, within: Entry, cands: list) -> bool:
+        """"X, Y" as items of a list ("Mosul, Anbar and Basra", "Lyon, Bavaria and Hamburg"):
+        the list goes on after Y, or X is known as a place of Y's own country."""
+        o = self.by_start.get(m.within_end)
+        after = self.doc[o.end] if o is not None and o.end < len(self.doc) else None
+        return (after is not None and after.lower_ in self.w["list_joiners"]) or bool(m.list_mates) \
+            or any(e.country == within.country for e, _ in cands)
+
     # ------------------------------------------------------------------ names
     def _variants(self, text: str) -> list[str]:
         out = [text]
@@ -1243,7 +1252,7 @@ class Resolver:
                     within.feature != "admin2" or e.admin1_key == within.admin1_key and e.admin2 == within.name)]
             if inside:
                 cands = inside
-            elif within.feature in ("admin1", "admin2") and level is None:
+            elif within.feature in ("admin1", "admin2") and level is None and not self._a_list(m, within, cands):
                 # "Bradford, Ontario" with no Bradford of Ontario known: somewhere in Ontario,
                 # not Bradford, England (like a district the gazetteer lacks)
                 m.name, m.feature, m.primary = text, _point_feature(within, "other"), True
