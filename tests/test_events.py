@@ -394,3 +394,37 @@ def test_person_attacked_for_words_is_criticism_not_assault(extract_text, key):
 
 def test_person_attacked_by_assailants_stays_assault(extract_text):
     assert one(sample_events(extract_text, "assailants_attacked"), "ASSAULT")
+
+
+def _told_at(events, text, phrase, type_="COERCE", body=0):
+    at = text.index(phrase) - body
+    return [e for e in events if e.type == type_ and any(s.start <= at < s.end for s in e.evidence)]
+
+
+def test_a_groups_arrest_on_the_scene_day_and_a_named_persons_past_arrest_stay_apart(extract_text):
+    """"political prisoners arrested during the campaign" (dated by the rally's Thursday) and
+    "Viktar Babaryka, who was arrested" (his past, no scene day) are two arrests: the named
+    man's count of one is not the group's."""
+    events = sample_events(extract_text, "belarus_rally")
+    text = _sample("belarus_rally")["text"]
+    group = _told_at(events, text, "prisoners arrested during")
+    named = _told_at(events, text, "who was arrested and banned")
+    assert len(group) == 1 and named and group[0] not in named
+    assert group[0].counts.arrested is None
+    assert any(e.counts.arrested and e.counts.arrested.value == 1 for e in named)
+
+
+def test_arrests_of_people_of_different_countries_stay_apart():
+    """wn-043: the KGB's arrest of "33 Russian individuals" is not the arrest of Belarus's
+    political prisoners told earlier with no date of its own."""
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+    from tests.conftest import DATA
+
+    record = next(iter(extract(read_paths([DATA / "wn-043.txt"]))))
+    text = (DATA / "wn-043.txt").read_text(encoding="utf-8")
+    body = text.index("Belarussian opposition")  # offsets index the body
+    russians = _told_at(record.events, text, "arrested 33 Russian", body=body)
+    assert len(russians) == 1 and russians[0].counts.arrested.value == 33
+    at = text.index("prisoners arrested during") - body
+    assert not any(s.start <= at < s.end for s in russians[0].evidence)

@@ -61,7 +61,8 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
                        time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
                        evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base,
-                       background=time is None and dating.past_perfect(span))
+                       background=time is None and dating.past_perfect(span),
+                       prior=time is None and dating.of_someone(span))
             for place in places or [None]]
 
 

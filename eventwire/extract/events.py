@@ -79,6 +79,7 @@ class EventDraft:
     dates: list[tuple[EventDate, bool]] = field(default_factory=list)  # of the mentions folded in
     mentions: list[Span] = field(default_factory=list)  # triggers of the mentions folded in
     background: bool = False  # every mention told in the past perfect, none dated
+    prior: bool = False  # every mention told as a named person's past (`dating.of_someone`), none dated
 
     @property
     def sent(self) -> Span:
