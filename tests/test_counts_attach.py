@@ -134,3 +134,18 @@ def test_assembler_places_background_with_no_place_of_its_own_in_the_country(ext
     assert drone[0].counts.killed.value == 6
     today = [e for e in events if e.type == "ASSAULT" and not e.historical]
     assert today and today[0].location.name == "Aden"  # the story's own town stays
+
+
+def test_counts_stage_adds_up_the_people_listed_together(upto):
+    """"injured a man and two women", "Two women and a man were injured", "three girls and a
+    boy ... were hospitalized": one count of all the people listed, not of the first number."""
+    injured = sorted((c.count.value, c.count.text) for c in upto("streatham", "eventwire_triggers")._.counts
+                     if c.kind == "injured")
+    assert injured == [(3, "Two women and a man"), (3, "a man and two women")]
+    clairton = [(c.count.value, c.kind) for c in upto("clairton", "eventwire_triggers")._.counts]
+    assert (4, "injured") in clairton and (3, "injured") not in clairton
+
+
+def test_assembler_gives_the_listed_total_to_the_attack(extract_text):
+    attack = [e for e in _sample_events(extract_text, "streatham") if e.type == "ASSAULT"]
+    assert len(attack) == 1 and attack[0].counts.injured.value == 3

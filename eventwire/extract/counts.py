@@ -149,9 +149,48 @@ def _earlier_conjuncts(head: Token) -> int:
     return len(named)
 
 
+def _one_person(tok: Token) -> bool:
+    """A single person named in a list of counted people: "a boy", "one civilian", "Qasem
+    Soleimani"."""
+    if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
+        return True
+    return (tok.tag_ == "NN" and tok.lemma_.lower() in lexicon()["people_nouns"]
+            and any(c.dep_ in ("det", "nummod") and c.lower_ in lexicon()["singular"] for c in tok.children))
+
+
+def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
+    """People listed together undergo one thing: "two soldiers and three civilians were
+    killed" counts five, "three girls and a boy" four. (A list ending in "N others" already
+    counts the people named before it.)"""
+    by_head = {head.i: (c, head) for c, head in counts}
+    out, done = [], set()
+    for c, head in counts:
+        if head.i in done:
+            continue
+        first = head
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head
+        members = [first, *first.conjuncts]
+        listed = [by_head[m.i] for m in members if m.i in by_head and by_head[m.i][0].kind == c.kind]
+        singles = [m for m in members if m.i not in by_head and _one_person(m)]
+        if len(listed) + len(singles) < 2 or any(_earlier_conjuncts(h) for _, h in listed):
+            out.append(c)
+            done.add(head.i)
+            continue
+        done.update(h.i for _, h in listed)
+        quals = {x.count.qualifier for x, _ in listed}
+        qualifier = "exact" if quals == {"exact"} else next(q for q in ("at_least", "about", "at_most") if q in quals)
+        tokens = [t for x, _ in listed for t in (x.span[0], x.span[-1])] + [t for m in singles for t in (m.left_edge, m)]
+        span = doc[min(t.i for t in tokens):max(t.i for t in tokens) + 1]
+        value = sum(x.count.value for x, _ in listed) + len(singles)
+        out.append(CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
+                             kind=c.kind, anchor=c.anchor))
+    return out
+
+
 def find_counts(doc: Doc) -> list[CountSpan]:
     people = lexicon()["people_nouns"]
-    out: list[CountSpan] = []
+    out: list[tuple[CountSpan, Token]] = []
     for tok in doc:
         if tok.ent_type_ in NOT_COUNTS:
             continue
@@ -176,9 +215,9 @@ def find_counts(doc: Doc) -> list[CountSpan]:
         value += _earlier_conjuncts(head)
         noun_end = head.i + 1 if head.i >= end else end
         span = doc[qstart:noun_end]
-        out.append(CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
-                             kind=kind, anchor=anchor))
-    return out
+        out.append((CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
+                              kind=kind, anchor=anchor), head))
+    return _joined(doc, out)
 
 
 class CountStage:
