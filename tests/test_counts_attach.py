@@ -149,3 +149,17 @@ def test_counts_stage_adds_up_the_people_listed_together(upto):
 def test_assembler_gives_the_listed_total_to_the_attack(extract_text):
     attack = [e for e in _sample_events(extract_text, "streatham") if e.type == "ASSAULT"]
     assert len(attack) == 1 and attack[0].counts.injured.value == 3
+
+
+def test_a_named_person_and_his_apposition_are_one_victim(extract_text):
+    """"Park Won-soon, the mayor of Seoul, ... was found dead": the parser gives the verb two
+    subjects; the office is the man's, so one dead, not two."""
+    found = [e for e in _sample_events(extract_text, "seoul_mayor") if e.counts.killed]
+    assert [e.counts.killed.value for e in found] == [1]
+
+
+def test_an_intended_killing_has_no_victims(extract_text):
+    """"a plot to kill the Saudi Arabian ambassador": no one was killed."""
+    events = _sample_events(extract_text, "plot_to_kill")
+    assert [e for e in events if e.type == "ASSAULT"]  # the plot is still told
+    assert not [e for e in events if e.counts.killed]

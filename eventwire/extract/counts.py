@@ -34,6 +34,8 @@ def lexicon() -> dict:
     for words in actor_dictionary()["nouns"].values():
         nouns.update(words)
     data["people_nouns"] = nouns
+    # one person each: the people words and the office words ("a soldier", "the governor")
+    data["person_nouns"] = set(data["people"]) | {w for words in actor_dictionary()["titles"].values() for w in words}
     # every ending of a vague number: a phrase can only end with a token that is one
     data["vague_ends"] = {str(v)[i:] for v in data["vague"] for i in range(len(str(v)))}
     return data
@@ -149,13 +151,19 @@ def _earlier_conjuncts(head: Token) -> int:
     return len(named)
 
 
-def _one_person(tok: Token) -> bool:
-    """A single person named in a list of counted people: "a boy", "one civilian", "Qasem
-    Soleimani"."""
+def _listed_number(doc: Doc, tok: Token) -> Optional[tuple[Token, int]]:
+    """The people a word in a list of counted people stands for: "three clinic employees" 3,
+    "a boy", "a clinic escort", "Qasem Soleimani" 1; None when it says no number."""
     if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
-        return True
-    return (tok.tag_ == "NN" and tok.lemma_.lower() in lexicon()["people_nouns"]
-            and any(c.dep_ in ("det", "nummod") and c.lower_ in lexicon()["singular"] for c in tok.children))
+        return tok, 1
+    for c in tok.children:
+        if c.dep_ in ("det", "nummod") and c.lower_ in lexicon()["singular"] and tok.tag_ == "NN":
+            return c, 1
+        if c.dep_ == "nummod" and c.ent_type_ not in NOT_COUNTS:
+            found = _number_phrase(doc, c)
+            if found is not None:
+                return doc[found[0]], found[2]
+    return None
 
 
 def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
@@ -172,7 +180,8 @@ def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
             first = first.head
         members = [first, *first.conjuncts]
         listed = [by_head[m.i] for m in members if m.i in by_head and by_head[m.i][0].kind == c.kind]
-        singles = [m for m in members if m.i not in by_head and _one_person(m)]
+        others = [(m, _listed_number(doc, m)) for m in members if m.i not in by_head]
+        singles = [(m, n) for m, n in others if n is not None]
         if len(listed) + len(singles) < 2 or any(_earlier_conjuncts(h) for _, h in listed):
             out.append(c)
             done.add(head.i)
@@ -180,9 +189,9 @@ def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
         done.update(h.i for _, h in listed)
         quals = {x.count.qualifier for x, _ in listed}
         qualifier = "exact" if quals == {"exact"} else next(q for q in ("at_least", "about", "at_most") if q in quals)
-        tokens = [t for x, _ in listed for t in (x.span[0], x.span[-1])] + [t for m in singles for t in (m.left_edge, m)]
+        tokens = [t for x, _ in listed for t in (x.span[0], x.span[-1])] + [t for m, (first, _) in singles for t in (first, m)]
         span = doc[min(t.i for t in tokens):max(t.i for t in tokens) + 1]
-        value = sum(x.count.value for x, _ in listed) + len(singles)
+        value = sum(x.count.value for x, _ in listed) + sum(n for _, (_, n) in singles)
         out.append(CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
                              kind=c.kind, anchor=c.anchor))
     return out
