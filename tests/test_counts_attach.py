@@ -163,3 +163,10 @@ def test_an_intended_killing_has_no_victims(extract_text):
     events = _sample_events(extract_text, "plot_to_kill")
     assert [e for e in events if e.type == "ASSAULT"]  # the plot is still told
     assert not [e for e in events if e.counts.killed]
+
+
+def test_the_shooting_named_again_in_its_county_is_the_same_shooting(extract_text):
+    """"a shooting at a graduation party" in Clairton, and the party "located in Allegheny
+    County, four of whom were injured in the shooting": one shooting, four injured."""
+    shootings = [e for e in _sample_events(extract_text, "clairton") if e.type == "ASSAULT"]
+    assert len(shootings) == 1 and shootings[0].counts.injured.value == 4

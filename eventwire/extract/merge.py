@@ -58,9 +58,12 @@ def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
     if pa.feature in POINTS and pb.feature in POINTS and None not in (pa.lat, pa.lon, pb.lat, pb.lon) \
             and geo.km(pa.lat, pa.lon, pb.lat, pb.lon) <= geo.SAME_PLACE_KM:
         return True  # "Reading" and "Forbury Gardens": one town
+    named = refers_to(b, a) or refers_to(a, b)
     for x, y in ((pa, pb), (pb, pa)):
         if x.feature == "admin1" and y.admin1 == x.name:
             return True
+        if named and x.feature == "admin2" and y.feature in POINTS and x.country == y.country and x.admin1 == y.admin1:
+            return True  # "a shooting in Clairton ... injured in the shooting" at a party in Allegheny County
         if x.feature == "country" and y.country == x.country and not (a.place_from_text and b.place_from_text and y.feature == "country"):
             return True
     return False
