@@ -157,7 +157,7 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     # ("Park Won-soon, the mayor of Seoul, was found dead")
     heads = [antecedent(c) for c in tok.children if c.dep_ == role][:1]
     heads = [t for h in heads for t in (h, *listed_with(h))]
-    institutions = set(vocab.load("scope")["political_sectors"]) - {"JRN", "REF", "PTY"}  # not a person
+    institutions = set(vocab.load("scope")["political_sectors"]) - set(lex["person_sectors"])
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
               and not any(c.like_num for c in h.children) and h.lemma_.lower() not in collectives()
               and (args.actor_at[h.i].actor.sector not in institutions or h.lemma_.lower() in lex["person_nouns"])

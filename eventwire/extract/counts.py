@@ -52,9 +52,10 @@ def number_value(text: str) -> Optional[int]:
     try:  # float('9' * 400) is inf; number_parser calls int() on '¼' (isnumeric, not a digit)
         if re.fullmatch(r"\d+(\.\d+)?", digits):
             return int(float(digits))
-        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(thousand|million|hundred)", digits)
-        if m:
-            return int(float(m.group(1)) * {"hundred": 100, "thousand": 1000, "million": 1_000_000}[m.group(2)])
+        times = lexicon()["multipliers"]  # "4.5 million"
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\w+)", digits)
+        if m and m.group(2) in times:
+            return int(float(m.group(1)) * times[m.group(2)])
         value = parse_number(t)
         return int(value) if isinstance(value, (int, float)) and value >= 0 else None
     except (ValueError, OverflowError):
@@ -113,11 +114,11 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
                         return kind_of[c.lemma_.lower()], gov.head
             gov = gov.head
             lemma = gov.lemma_.lower()
-            if gov.lower_ in ("by",):
+            if gov.lower_ in lexicon()["agent_preps"]:
                 return None, None
         if node.dep_ == "nsubj" and lemma in lexicon()["transitive"] and (node is not head or any(c.dep_ == "dobj" for c in gov.children)):
             return None, None  # "gunmen killed 3"; but a headline's "Three killed" counts victims
-        if lemma in ("take", "leave"):  # "taken two soldiers captive", "left six dead"
+        if lemma in lexicon()["result_verbs"]:  # "taken two soldiers captive", "left six dead"
             for c in gov.children:
                 if c.dep_ in ("oprd", "acomp", "advcl", "xcomp", "ccomp", "dobj") and c != node and kind_of.get(c.lemma_.lower()):
                     return kind_of[c.lemma_.lower()], gov
@@ -125,8 +126,6 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
                 if kind_of.get(c.lemma_.lower()):
                     return kind_of[c.lemma_.lower()], gov
             return None, None
-        if lemma in ("round",):
-            return "arrested", gov
         if kind_of.get(lemma):
             return kind_of[lemma], gov
         for c in gov.children:  # "were found dead"
@@ -137,7 +136,8 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
 
 def _earlier_conjuncts(head: Token) -> int:
     """People named before "and N others" ("kills photojournalist X, at least five others")."""
-    if head.lemma_.lower() != "other" and not any(c.lower_ == "other" for c in head.children):
+    others = lexicon()["others"]
+    if head.lemma_.lower() not in others and not any(c.lower_ in others for c in head.children):
         return 0
     first = head
     while first.dep_ == "conj":
@@ -203,7 +203,7 @@ def find_counts(doc: Doc) -> list[CountSpan]:
     for tok in doc:
         if tok.ent_type_ in NOT_COUNTS:
             continue
-        if tok.i + 1 < len(doc) and (doc[tok.i + 1].like_num or doc[tok.i + 1].lower_ in ("of",) and tok.lower_ in ("tens", "hundreds")):
+        if tok.i + 1 < len(doc) and (doc[tok.i + 1].like_num or doc[tok.i + 1].lower_ == lexicon()["continued"].get(tok.lower_)):
             continue  # not the phrase's last token
         found = _number_phrase(doc, tok)
         if found is None:

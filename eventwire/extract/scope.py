@@ -20,8 +20,6 @@ from spacy.tokens import Doc, Span, Token
 from . import vocab
 from .events import Arguments, Trigger, has_child, sentence_index
 
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "this", "that", "which", "who"}
-GENERIC = {"you"}  # "you go and ask Thoth": anyone, no party
 
 
 @dataclass
@@ -38,6 +36,10 @@ class ScopeWords:
     political_words: frozenset
     offices: frozenset
     verbal: dict
+    pronouns: frozenset  # a party only through what it stands for
+    generic: frozenset  # "you go and ask Thoth": anyone, no party
+    agent_preps: frozenset  # "an attack by X"
+    office_preps: frozenset  # "resigned as the governor"
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -55,7 +57,9 @@ class ScopeWords:
                    political_words=frozenset(data["political_words"]),
                    offices=frozenset(w for sector, words in vocab.load("actors")["titles"].items()
                                      if sector in data["political_sectors"] for w in words),
-                   verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()})
+                   verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()},
+                   pronouns=frozenset(data["pronouns"]), generic=frozenset(data["generic"]),
+                   agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]))
 
 
 def _words(span) -> set[str]:
@@ -98,7 +102,7 @@ class Scope:
             subj = self.args.subject(tok)
             return [subj] if subj is not None else []
         out = [c for c in tok.children if c.dep_ in ("poss", "compound")]
-        out += [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for p in c.children if p.dep_ == "pobj"]
+        out += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in self.w.agent_preps for p in c.children if p.dep_ == "pobj"]
         if tok.dep_ == "nsubj":
             return out
         if not out and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
@@ -122,7 +126,7 @@ class Scope:
         """The act is done in a public office its "as" phrase names ("resigned as the governor
         of ... Puerto Rico", "sworn in as president"); not "as chief executive of the company"."""
         return any(p.lemma_.lower() in self.w.offices and not _words(p.subtree) & self.w.company
-                   for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
+                   for c in tok.children if c.dep_ == "prep" and c.lower_ in self.w.office_preps
                    for p in c.children if p.dep_ == "pobj")
 
     def _political(self, trigger: Trigger, agents: list[Token]) -> bool:
@@ -175,7 +179,7 @@ class Scope:
         if any(self._violent[m] for m in near):
             return True  # "Shelling hit the town. Two people were killed."
         return trigger is not None and self._political(trigger, agents) and any(
-            t.pos_ in ("PROPN", "NOUN") and t.lower_ not in PRONOUNS for t in agents)
+            t.pos_ in ("PROPN", "NOUN") and t.lower_ not in self.w.pronouns for t in agents)
 
     def displacement_in_scope(self, tok: Token) -> bool:
         """People leave their homes for many reasons; not for a storm, a quake or a fire here."""
@@ -188,7 +192,7 @@ class Scope:
             return False  # a CAMEO verb codes an act between known parties, as PETRARCH does
         if any(self._is_company(a) for a in agents):
             return False  # "the retailer agreed to sell", "researchers released findings"
-        if any(a.lower_ in GENERIC for a in agents):
+        if any(a.lower_ in self.w.generic for a in agents):
             return False
         objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in tok.children):
