@@ -387,7 +387,7 @@ def test_scene_day_is_not_the_day_of_a_toll():
     assert (surrender.date.start, surrender.date.precision) == ("2019-08-03", "day")
 
 
-@pytest.mark.parametrize("key", ["attacked_for_tweet", "attacked_for_comment"])
+@pytest.mark.parametrize("key", ["attacked_for_tweet", "attacked_for_comment", "attacked_as_opponent", "attacked_on_taxes"])
 def test_person_attacked_for_words_is_criticism_not_assault(extract_text, key):
     assert not [e for e in sample_events(extract_text, key) if e.type == "ASSAULT"]
 

@@ -228,7 +228,8 @@ class Scope:
         return bool(self._sectors(tok) & self.w.political)
 
     def _verbal(self, tok: Token) -> bool:
-        """"attacked Trump for the comment", "attacked Biden during Democratic debates": words."""
+        """"attacked Trump for the comment", "attacked Biden during Democratic debates", "attacked
+        Trump on his taxes", "attacked Drudge as a consistent Trump opponent": words."""
         v = self.w.verbal
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in v["verbs"]:
             return False
@@ -238,6 +239,10 @@ class Scope:
             objs = [o for o in p.children if o.dep_ == "pobj"]
             if p.lower_ in v["reason"] and any(o.ent_type_ not in ("DATE", "TIME", "ORDINAL", "CARDINAL") for o in objs):
                 return True
+            if p.lower_ in v["topic"] and (any(c.dep_ == "pcomp" for c in p.children) or any(
+                    c.dep_ == "poss" for o in objs for c in o.children) or p.lower_ in v["role"] and any(
+                    o.ent_type_ not in ("DATE", "TIME") for o in objs)):
+                return True  # a topic ("on paying fewer taxes", "on his taxes") or a role ("as an opponent")
             if any(o.lemma_.lower() in v["occasions"] for o in objs):
                 return True
         return False
