@@ -242,6 +242,10 @@ def test_an_unnamed_office_belongs_to_the_state_named_beside_it(extract_text):
     "An international team of scientists report ancient Egyptians captured sacred ibises.",
     "Carroll agreed and cautioned about the effect of cannabis use on the brain.",
     "As of yesterday, no cause had yet been released for the fire by authorities.",
+    # bench wn-bench-00245 and wn-bench-00264: an illness and an animal, no one's violence
+    "And after I was diagnosed, like, you know, five-six months after I was diagnosed with anxiety, I used to get "
+    "panic attacks every night.",
+    "That creature, a bat, apparently approached Jorgensen's neck and struck her on the chin.",
 ])
 def test_everyday_words_figures_of_speech_and_natural_deaths_are_no_events(extract_text, text):
     assert events_of(extract_text, text, "2020-10-01") == []
