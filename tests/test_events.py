@@ -246,6 +246,8 @@ def test_an_unnamed_office_belongs_to_the_state_named_beside_it(extract_text):
     "And after I was diagnosed, like, you know, five-six months after I was diagnosed with anxiety, I used to get "
     "panic attacks every night.",
     "That creature, a bat, apparently approached Jorgensen's neck and struck her on the chin.",
+    # wn-bench-00279: a recording "captures" a picture
+    "Video captured Trump wearing a mask while walking to Marine One en route to the hospital.",
 ])
 def test_everyday_words_figures_of_speech_and_natural_deaths_are_no_events(extract_text, text):
     assert events_of(extract_text, text, "2020-10-01") == []

@@ -40,6 +40,7 @@ class ScopeWords:
     generic: frozenset  # "you go and ask Thoth": anyone, no party
     agent_preps: frozenset  # "an attack by X"
     office_preps: frozenset  # "resigned as the governor"
+    recorders: frozenset  # "video captured Trump wearing a mask": a picture taken
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -59,7 +60,8 @@ class ScopeWords:
                                      if sector in data["political_sectors"] for w in words),
                    verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()},
                    pronouns=frozenset(data["pronouns"]), generic=frozenset(data["generic"]),
-                   agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]))
+                   agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]),
+                   recorders=frozenset(data["recorders"]))
 
 
 def _words(span) -> set[str]:
@@ -194,6 +196,8 @@ class Scope:
             return False  # "the retailer agreed to sell", "researchers released findings"
         if any(a.lower_ in self.w.generic for a in agents):
             return False
+        if any(a.lemma_.lower() in self.w.recorders for a in agents):
+            return False  # "video captured Trump wearing a mask", "cameras caught the attack"
         objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in tok.children):
             objects += [c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.w.business]
