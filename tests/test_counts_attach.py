@@ -170,3 +170,12 @@ def test_the_shooting_named_again_in_its_county_is_the_same_shooting(extract_tex
     County, four of whom were injured in the shooting": one shooting, four injured."""
     shootings = [e for e in _sample_events(extract_text, "clairton") if e.type == "ASSAULT"]
     assert len(shootings) == 1 and shootings[0].counts.injured.value == 4
+
+
+def test_a_number_after_a_time_preposition_counts_no_one_arrested(upto, extract_text):
+    """"The two parents were arrested ... after one of their daughters ... escaped": two
+    arrested; "after one" is when, not whom."""
+    counts = [(c.count.value, c.kind) for c in upto("parents_arrested", "eventwire_triggers")._.counts]
+    assert counts == [(2, "arrested")]
+    arrest = [e for e in _sample_events(extract_text, "parents_arrested") if e.type == "COERCE"]
+    assert len(arrest) == 1 and arrest[0].counts.arrested.value == 2

@@ -112,10 +112,10 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
                 for c in gov.head.children:
                     if c.dep_ == "nsubj" and c.lemma_.lower() in lexicon()["totals"]:
                         return kind_of[c.lemma_.lower()], gov.head
+            if gov.lower_ in lexicon()["agent_preps"] or gov.lower_ in lexicon()["not_victim_preps"]:
+                return None, None
             gov = gov.head
             lemma = gov.lemma_.lower()
-            if gov.lower_ in lexicon()["agent_preps"]:
-                return None, None
         if node.dep_ == "nsubj" and lemma in lexicon()["transitive"] and (node is not head or any(c.dep_ == "dobj" for c in gov.children)):
             return None, None  # "gunmen killed 3"; but a headline's "Three killed" counts victims
         if lemma in lexicon()["result_verbs"]:  # "taken two soldiers captive", "left six dead"
