@@ -434,3 +434,10 @@ def test_arrests_of_people_of_different_countries_stay_apart():
     assert len(russians) == 1 and russians[0].counts.arrested.value == 33
     at = text.index("prisoners arrested during") - body
     assert not any(s.start <= at < s.end for s in russians[0].evidence)
+
+
+def test_a_hazard_noun_used_as_a_verb_is_no_hazard(extract_text):
+    """"After Mugabe fired his vice president, ... the army ... placed Mugabe under house
+    arrest": "fired" is a dismissal, not a fire that would make the sentence's harm a hazard's."""
+    arrest = one(sample_events(extract_text, "mugabe_house_arrest"), "COERCE")
+    assert "arrest" in arrest.mode and arrest.historical

@@ -41,6 +41,7 @@ class ScopeWords:
     agent_preps: frozenset  # "an attack by X"
     office_preps: frozenset  # "resigned as the governor"
     recorders: frozenset  # "video captured Trump wearing a mask": a picture taken
+    noun_hazards: frozenset  # hazards only as nouns: "stormed a checkpoint" is an assault
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -61,7 +62,7 @@ class ScopeWords:
                    verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()},
                    pronouns=frozenset(data["pronouns"]), generic=frozenset(data["generic"]),
                    agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]),
-                   recorders=frozenset(data["recorders"]))
+                   recorders=frozenset(data["recorders"]), noun_hazards=frozenset(data["noun_hazards"]))
 
 
 def _words(span) -> set[str]:
@@ -85,8 +86,13 @@ class Scope:
     def _hazardous(self, sent: Span, violent: bool) -> bool:
         """A hazard named in the sentence: one that is only a hazard ("the crash", "cancer"),
         or one that may be a weapon's effect ("the fire") with no violence beside it."""
-        found = _words(sent) & self.w.hazards
+        found = self._hazard_words(sent)
         return bool(found - self.w.ambiguous) or (bool(found) and not violent)
+
+    def _hazard_words(self, span) -> set[str]:
+        """The hazards a span names; a hazard noun used as a verb is an act ("militants
+        stormed a checkpoint", "troops fired on the crowd")."""
+        return _words(t for t in span if not (t.pos_ == "VERB" and t.lemma_.lower() in self.w.noun_hazards)) & self.w.hazards
 
     def _n(self, tok: Token) -> int:
         return self.sentences.of(tok)
@@ -121,7 +127,7 @@ class Scope:
     def _is_hazard(self, tok: Token) -> bool:
         """A party that is a hazard ("the storm"); "a suicide bomber" is a weapon's, not one."""
         words = _words(self._phrase(tok))
-        found = words & self.w.hazards
+        found = self._hazard_words(self._phrase(tok))
         return bool(found - self.w.ambiguous) or (bool(found) and not words & self.w.violence)
 
     def _office(self, tok: Token) -> bool:
