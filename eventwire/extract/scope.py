@@ -42,6 +42,7 @@ class ScopeWords:
     office_preps: frozenset  # "resigned as the governor"
     recorders: frozenset  # "video captured Trump wearing a mask": a picture taken
     noun_hazards: frozenset  # hazards only as nouns: "stormed a checkpoint" is an assault
+    firing_verbs: frozenset  # "opened fire": gunfire, no blaze
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -62,7 +63,8 @@ class ScopeWords:
                    verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()},
                    pronouns=frozenset(data["pronouns"]), generic=frozenset(data["generic"]),
                    agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]),
-                   recorders=frozenset(data["recorders"]), noun_hazards=frozenset(data["noun_hazards"]))
+                   recorders=frozenset(data["recorders"]), noun_hazards=frozenset(data["noun_hazards"]),
+                   firing_verbs=frozenset(data["firing_verbs"]))
 
 
 def _words(span) -> set[str]:
@@ -91,8 +93,10 @@ class Scope:
 
     def _hazard_words(self, span) -> set[str]:
         """The hazards a span names; a hazard noun used as a verb is an act ("militants
-        stormed a checkpoint", "troops fired on the crowd")."""
-        return _words(t for t in span if not (t.pos_ == "VERB" and t.lemma_.lower() in self.w.noun_hazards)) & self.w.hazards
+        stormed a checkpoint", "troops fired on the crowd"), and so is gunfire opened,
+        returned or exchanged ("security forces opened fire on demonstrators")."""
+        return _words(t for t in span if not (t.lemma_.lower() in self.w.noun_hazards and (
+            t.pos_ == "VERB" or t.head.lemma_.lower() in self.w.firing_verbs))) & self.w.hazards
 
     def _n(self, tok: Token) -> int:
         return self.sentences.of(tok)
