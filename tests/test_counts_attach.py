@@ -134,3 +134,48 @@ def test_assembler_places_background_with_no_place_of_its_own_in_the_country(ext
     assert drone[0].counts.killed.value == 6
     today = [e for e in events if e.type == "ASSAULT" and not e.historical]
     assert today and today[0].location.name == "Aden"  # the story's own town stays
+
+
+def test_counts_stage_adds_up_the_people_listed_together(upto):
+    """"injured a man and two women", "Two women and a man were injured", "three girls and a
+    boy ... were hospitalized": one count of all the people listed, not of the first number."""
+    injured = sorted((c.count.value, c.count.text) for c in upto("streatham", "eventwire_triggers")._.counts
+                     if c.kind == "injured")
+    assert injured == [(3, "Two women and a man"), (3, "a man and two women")]
+    clairton = [(c.count.value, c.kind) for c in upto("clairton", "eventwire_triggers")._.counts]
+    assert (4, "injured") in clairton and (3, "injured") not in clairton
+
+
+def test_assembler_gives_the_listed_total_to_the_attack(extract_text):
+    attack = [e for e in _sample_events(extract_text, "streatham") if e.type == "ASSAULT"]
+    assert len(attack) == 1 and attack[0].counts.injured.value == 3
+
+
+def test_a_named_person_and_his_apposition_are_one_victim(extract_text):
+    """"Park Won-soon, the mayor of Seoul, ... was found dead": the parser gives the verb two
+    subjects; the office is the man's, so one dead, not two."""
+    found = [e for e in _sample_events(extract_text, "seoul_mayor") if e.counts.killed]
+    assert [e.counts.killed.value for e in found] == [1]
+
+
+def test_an_intended_killing_has_no_victims(extract_text):
+    """"a plot to kill the Saudi Arabian ambassador": no one was killed."""
+    events = _sample_events(extract_text, "plot_to_kill")
+    assert [e for e in events if e.type == "ASSAULT"]  # the plot is still told
+    assert not [e for e in events if e.counts.killed]
+
+
+def test_the_shooting_named_again_in_its_county_is_the_same_shooting(extract_text):
+    """"a shooting at a graduation party" in Clairton, and the party "located in Allegheny
+    County, four of whom were injured in the shooting": one shooting, four injured."""
+    shootings = [e for e in _sample_events(extract_text, "clairton") if e.type == "ASSAULT"]
+    assert len(shootings) == 1 and shootings[0].counts.injured.value == 4
+
+
+def test_a_number_after_a_time_preposition_counts_no_one_arrested(upto, extract_text):
+    """"The two parents were arrested ... after one of their daughters ... escaped": two
+    arrested; "after one" is when, not whom."""
+    counts = [(c.count.value, c.kind) for c in upto("parents_arrested", "eventwire_triggers")._.counts]
+    assert counts == [(2, "arrested")]
+    arrest = [e for e in _sample_events(extract_text, "parents_arrested") if e.type == "COERCE"]
+    assert len(arrest) == 1 and arrest[0].counts.arrested.value == 2

@@ -242,6 +242,12 @@ def test_an_unnamed_office_belongs_to_the_state_named_beside_it(extract_text):
     "An international team of scientists report ancient Egyptians captured sacred ibises.",
     "Carroll agreed and cautioned about the effect of cannabis use on the brain.",
     "As of yesterday, no cause had yet been released for the fire by authorities.",
+    # bench wn-bench-00245 and wn-bench-00264: an illness and an animal, no one's violence
+    "And after I was diagnosed, like, you know, five-six months after I was diagnosed with anxiety, I used to get "
+    "panic attacks every night.",
+    "That creature, a bat, apparently approached Jorgensen's neck and struck her on the chin.",
+    # wn-bench-00279: a recording "captures" a picture
+    "Video captured Trump wearing a mask while walking to Marine One en route to the hospital.",
 ])
 def test_everyday_words_figures_of_speech_and_natural_deaths_are_no_events(extract_text, text):
     assert events_of(extract_text, text, "2020-10-01") == []
@@ -387,10 +393,51 @@ def test_scene_day_is_not_the_day_of_a_toll():
     assert (surrender.date.start, surrender.date.precision) == ("2019-08-03", "day")
 
 
-@pytest.mark.parametrize("key", ["attacked_for_tweet", "attacked_for_comment"])
+@pytest.mark.parametrize("key", ["attacked_for_tweet", "attacked_for_comment", "attacked_as_opponent", "attacked_on_taxes"])
 def test_person_attacked_for_words_is_criticism_not_assault(extract_text, key):
     assert not [e for e in sample_events(extract_text, key) if e.type == "ASSAULT"]
 
 
 def test_person_attacked_by_assailants_stays_assault(extract_text):
     assert one(sample_events(extract_text, "assailants_attacked"), "ASSAULT")
+
+
+def _told_at(events, text, phrase, type_="COERCE", body=0):
+    at = text.index(phrase) - body
+    return [e for e in events if e.type == type_ and any(s.start <= at < s.end for s in e.evidence)]
+
+
+def test_a_groups_arrest_on_the_scene_day_and_a_named_persons_past_arrest_stay_apart(extract_text):
+    """"political prisoners arrested during the campaign" (dated by the rally's Thursday) and
+    "Viktar Babaryka, who was arrested" (his past, no scene day) are two arrests: the named
+    man's count of one is not the group's."""
+    events = sample_events(extract_text, "belarus_rally")
+    text = _sample("belarus_rally")["text"]
+    group = _told_at(events, text, "prisoners arrested during")
+    named = _told_at(events, text, "who was arrested and banned")
+    assert len(group) == 1 and named and group[0] not in named
+    assert group[0].counts.arrested is None
+    assert any(e.counts.arrested and e.counts.arrested.value == 1 for e in named)
+
+
+def test_arrests_of_people_of_different_countries_stay_apart():
+    """wn-043: the KGB's arrest of "33 Russian individuals" is not the arrest of Belarus's
+    political prisoners told earlier with no date of its own."""
+    from eventwire.core import extract
+    from eventwire.ingest import read_paths
+    from tests.conftest import DATA
+
+    record = next(iter(extract(read_paths([DATA / "wn-043.txt"]))))
+    text = (DATA / "wn-043.txt").read_text(encoding="utf-8")
+    body = text.index("Belarussian opposition")  # offsets index the body
+    russians = _told_at(record.events, text, "arrested 33 Russian", body=body)
+    assert len(russians) == 1 and russians[0].counts.arrested.value == 33
+    at = text.index("prisoners arrested during") - body
+    assert not any(s.start <= at < s.end for s in russians[0].evidence)
+
+
+def test_a_hazard_noun_used_as_a_verb_is_no_hazard(extract_text):
+    """"After Mugabe fired his vice president, ... the army ... placed Mugabe under house
+    arrest": "fired" is a dismissal, not a fire that would make the sentence's harm a hazard's."""
+    arrest = one(sample_events(extract_text, "mugabe_house_arrest"), "COERCE")
+    assert "arrest" in arrest.mode and arrest.historical

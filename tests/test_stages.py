@@ -98,3 +98,15 @@ def test_news_with_no_political_event_gives_almost_no_events(nlp):
     events = [e for r in extract(documents, nlp=nlp) for e in r.events]
     assert len(events) / len(documents) <= 0.10, [(e.type, e.evidence[0]) for e in events]
     assert not [e for e in events if e.type == "ASSAULT" and e.counts.killed]
+
+
+def test_scope_reads_gunfire_opened_as_no_blaze(run_until):
+    """wn-018's "Gunman opens fire in El Paso": the fire opened is gunfire, no hazard of its
+    own; "A fire yesterday afternoon killed five girls" names one."""
+    from tests.test_counts_attach import SAMPLES
+
+    elpaso = run_until(SAMPLES["elpaso"], "eventwire_scope")
+    headline = next(iter(elpaso.sents))
+    assert "fire" not in _scope(elpaso)._hazard_words(headline)
+    fire = run_until(SENTENCES["fire"], "eventwire_scope")
+    assert "fire" in _scope(fire)._hazard_words(fire[:])

@@ -61,7 +61,8 @@ def build(doc: Doc, args: Arguments, trigger: Trigger, main: Optional[PlaceSpan]
     return [EventDraft(trigger=span, type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
                        time=time, date=date, date_from_context=from_context, place=place, place_from_text=from_text,
                        evidence=[_sentence_span(sent)], context=contexts_for(sent), confidence=base,
-                       background=time is None and dating.past_perfect(span))
+                       background=time is None and dating.past_perfect(span),
+                       prior=time is None and dating.of_someone(span))
             for place in places or [None]]
 
 
@@ -143,6 +144,8 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
         kind = "arrested"  # "was taken into custody": the act's own sense says what the taking was
     if kind not in ("killed", "injured", "captured", "arrested") or kind in draft.counts or tok.pos_ != "VERB":
         return
+    if any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children):
+        return  # "a plot to kill the ambassador": an intended act has no victims yet
     deps = {c.dep_ for c in tok.children}
     if deps & {"nsubjpass", "auxpass"}:
         role = "nsubjpass"
@@ -150,12 +153,15 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
         role = "nsubj"
     else:
         role = "dobj"
-    heads = [antecedent(c) for c in tok.children if c.dep_ == role]
+    # a verb has one subject or object: a second is the parser's reading of an apposition
+    # ("Park Won-soon, the mayor of Seoul, was found dead")
+    heads = [antecedent(c) for c in tok.children if c.dep_ == role][:1]
     heads = [t for h in heads for t in (h, *listed_with(h))]
-    institutions = set(vocab.load("scope")["political_sectors"]) - {"JRN", "REF", "PTY"}  # not a person
+    institutions = set(vocab.load("scope")["political_sectors"]) - set(lex["person_sectors"])
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
               and not any(c.like_num for c in h.children) and h.lemma_.lower() not in collectives()
-              and args.actor_at[h.i].actor.sector not in institutions or h.ent_type_ == "PERSON"]
+              and (args.actor_at[h.i].actor.sector not in institutions or h.lemma_.lower() in lex["person_nouns"])
+              or h.ent_type_ == "PERSON"]
     if people and len(people) == len(heads):
         first, last = min(people, key=lambda t: t.i), max(people, key=lambda t: t.i)
         span = doc[first.left_edge.i:last.i + 1]

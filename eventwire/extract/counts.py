@@ -34,6 +34,8 @@ def lexicon() -> dict:
     for words in actor_dictionary()["nouns"].values():
         nouns.update(words)
     data["people_nouns"] = nouns
+    # one person each: the people words and the office words ("a soldier", "the governor")
+    data["person_nouns"] = set(data["people"]) | {w for words in actor_dictionary()["titles"].values() for w in words}
     # every ending of a vague number: a phrase can only end with a token that is one
     data["vague_ends"] = {str(v)[i:] for v in data["vague"] for i in range(len(str(v)))}
     return data
@@ -50,9 +52,10 @@ def number_value(text: str) -> Optional[int]:
     try:  # float('9' * 400) is inf; number_parser calls int() on '¼' (isnumeric, not a digit)
         if re.fullmatch(r"\d+(\.\d+)?", digits):
             return int(float(digits))
-        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(thousand|million|hundred)", digits)
-        if m:
-            return int(float(m.group(1)) * {"hundred": 100, "thousand": 1000, "million": 1_000_000}[m.group(2)])
+        times = lexicon()["multipliers"]  # "4.5 million"
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\w+)", digits)
+        if m and m.group(2) in times:
+            return int(float(m.group(1)) * times[m.group(2)])
         value = parse_number(t)
         return int(value) if isinstance(value, (int, float)) and value >= 0 else None
     except (ValueError, OverflowError):
@@ -109,13 +112,13 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
                 for c in gov.head.children:
                     if c.dep_ == "nsubj" and c.lemma_.lower() in lexicon()["totals"]:
                         return kind_of[c.lemma_.lower()], gov.head
+            if gov.lower_ in lexicon()["agent_preps"] or gov.lower_ in lexicon()["not_victim_preps"]:
+                return None, None
             gov = gov.head
             lemma = gov.lemma_.lower()
-            if gov.lower_ in ("by",):
-                return None, None
         if node.dep_ == "nsubj" and lemma in lexicon()["transitive"] and (node is not head or any(c.dep_ == "dobj" for c in gov.children)):
             return None, None  # "gunmen killed 3"; but a headline's "Three killed" counts victims
-        if lemma in ("take", "leave"):  # "taken two soldiers captive", "left six dead"
+        if lemma in lexicon()["result_verbs"]:  # "taken two soldiers captive", "left six dead"
             for c in gov.children:
                 if c.dep_ in ("oprd", "acomp", "advcl", "xcomp", "ccomp", "dobj") and c != node and kind_of.get(c.lemma_.lower()):
                     return kind_of[c.lemma_.lower()], gov
@@ -123,8 +126,6 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
                 if kind_of.get(c.lemma_.lower()):
                     return kind_of[c.lemma_.lower()], gov
             return None, None
-        if lemma in ("round",):
-            return "arrested", gov
         if kind_of.get(lemma):
             return kind_of[lemma], gov
         for c in gov.children:  # "were found dead"
@@ -135,7 +136,8 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
 
 def _earlier_conjuncts(head: Token) -> int:
     """People named before "and N others" ("kills photojournalist X, at least five others")."""
-    if head.lemma_.lower() != "other" and not any(c.lower_ == "other" for c in head.children):
+    others = lexicon()["others"]
+    if head.lemma_.lower() not in others and not any(c.lower_ in others for c in head.children):
         return 0
     first = head
     while first.dep_ == "conj":
@@ -149,13 +151,59 @@ def _earlier_conjuncts(head: Token) -> int:
     return len(named)
 
 
+def _listed_number(doc: Doc, tok: Token) -> Optional[tuple[Token, int]]:
+    """The people a word in a list of counted people stands for: "three clinic employees" 3,
+    "a boy", "a clinic escort", "Qasem Soleimani" 1; None when it says no number."""
+    if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
+        return tok, 1
+    for c in tok.children:
+        if c.dep_ in ("det", "nummod") and c.lower_ in lexicon()["singular"] and tok.tag_ == "NN":
+            return c, 1
+        if c.dep_ == "nummod" and c.ent_type_ not in NOT_COUNTS:
+            found = _number_phrase(doc, c)
+            if found is not None:
+                return doc[found[0]], found[2]
+    return None
+
+
+def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
+    """People listed together undergo one thing: "two soldiers and three civilians were
+    killed" counts five, "three girls and a boy" four. (A list ending in "N others" already
+    counts the people named before it.)"""
+    by_head = {head.i: (c, head) for c, head in counts}
+    out, done = [], set()
+    for c, head in counts:
+        if head.i in done:
+            continue
+        first = head
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head
+        members = [first, *first.conjuncts]
+        listed = [by_head[m.i] for m in members if m.i in by_head and by_head[m.i][0].kind == c.kind]
+        others = [(m, _listed_number(doc, m)) for m in members if m.i not in by_head]
+        singles = [(m, n) for m, n in others if n is not None]
+        if len(listed) + len(singles) < 2 or any(_earlier_conjuncts(h) for _, h in listed):
+            out.append(c)
+            done.add(head.i)
+            continue
+        done.update(h.i for _, h in listed)
+        quals = {x.count.qualifier for x, _ in listed}
+        qualifier = "exact" if quals == {"exact"} else next(q for q in ("at_least", "about", "at_most") if q in quals)
+        tokens = [t for x, _ in listed for t in (x.span[0], x.span[-1])] + [t for m, (first, _) in singles for t in (first, m)]
+        span = doc[min(t.i for t in tokens):max(t.i for t in tokens) + 1]
+        value = sum(x.count.value for x, _ in listed) + sum(n for _, (_, n) in singles)
+        out.append(CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
+                             kind=c.kind, anchor=c.anchor))
+    return out
+
+
 def find_counts(doc: Doc) -> list[CountSpan]:
     people = lexicon()["people_nouns"]
-    out: list[CountSpan] = []
+    out: list[tuple[CountSpan, Token]] = []
     for tok in doc:
         if tok.ent_type_ in NOT_COUNTS:
             continue
-        if tok.i + 1 < len(doc) and (doc[tok.i + 1].like_num or doc[tok.i + 1].lower_ in ("of",) and tok.lower_ in ("tens", "hundreds")):
+        if tok.i + 1 < len(doc) and (doc[tok.i + 1].like_num or doc[tok.i + 1].lower_ == lexicon()["continued"].get(tok.lower_)):
             continue  # not the phrase's last token
         found = _number_phrase(doc, tok)
         if found is None:
@@ -176,9 +224,9 @@ def find_counts(doc: Doc) -> list[CountSpan]:
         value += _earlier_conjuncts(head)
         noun_end = head.i + 1 if head.i >= end else end
         span = doc[qstart:noun_end]
-        out.append(CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
-                             kind=kind, anchor=anchor))
-    return out
+        out.append((CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
+                              kind=kind, anchor=anchor), head))
+    return _joined(doc, out)
 
 
 class CountStage:

@@ -14,7 +14,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span, Token
 
 from ..models import EventDate
-from . import times as times_stage
+from . import times as times_stage, vocab
 from .mentions import TimeSpan, sentence_index
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 9}
@@ -115,7 +115,7 @@ def past_perfect(trigger: Span) -> bool:
     for _ in range(PERFECT_DEPTH):
         auxes = [c for c in node.children if c.dep_ == "aux"]
         if auxes or node.pos_ in ("VERB", "AUX") and node.dep_ not in ("pcomp", "xcomp", "advcl", "conj"):
-            return any(a.lemma_.lower() == "have" and a.tag_ == "VBD" for a in auxes)
+            return any(a.lemma_.lower() in vocab.load("dating")["perfect_aux"] and a.tag_ == "VBD" for a in auxes)
         if node.head == node:
             break
         node = node.head
@@ -129,7 +129,7 @@ def described(trigger: Span, time: Optional[TimeSpan]) -> bool:
     None) is that other thing's, not the act's. "A series of attacks" is still the attacks."""
     root = trigger.root
     prep = root.head
-    if root.pos_ != "NOUN" or root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ == "of":
+    if root.pos_ != "NOUN" or root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ in vocab.load("dating")["part_preps"]:
         return False
     owner = prep.head
     if owner.pos_ != "NOUN" or owner.lemma_.lower() in _act_nouns() or owner.ent_type_ in ("DATE", "TIME"):
@@ -148,7 +148,7 @@ def of_someone(trigger: Span) -> bool:
         node = node.head
     past = node.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in node.children)
     return (node.dep_ == "relcl" and node.head.pos_ == "PROPN" and past  # "who": a person, whatever the entity tag
-            and any(c.lower_ in ("who", "whom") for c in node.children))
+            and any(c.lower_ in vocab.load("dating")["person_relatives"] for c in node.children))
 
 
 def background(trigger: Span) -> bool:

@@ -30,6 +30,12 @@ def triggers() -> dict:
     return vocab.load("triggers")
 
 
+@lru_cache(maxsize=None)
+def words(key: str) -> frozenset:
+    """A word list of `data/events.yaml` (the function words this stage's rules read)."""
+    return frozenset(vocab.load("events")[key])
+
+
 @lru_cache(maxsize=1)
 def ontology() -> dict:
     data = dict(vocab.load("ontology"))
@@ -79,6 +85,7 @@ class EventDraft:
     dates: list[tuple[EventDate, bool]] = field(default_factory=list)  # of the mentions folded in
     mentions: list[Span] = field(default_factory=list)  # triggers of the mentions folded in
     background: bool = False  # every mention told in the past perfect, none dated
+    prior: bool = False  # every mention told as a named person's past (`dating.of_someone`), none dated
 
     @property
     def sent(self) -> Span:
@@ -110,7 +117,7 @@ def _descriptive_participle(tok: Token) -> bool:
 def _concrete_targets(tok: Token, actor_at: dict, place_at: dict) -> bool:
     """Whether what `tok` hits (object, "on X", "against X") could be hit; true with no target."""
     targets = [c for c in tok.children if c.dep_ == "dobj"]
-    targets += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at")
+    targets += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in words("target_preps")
                 for p in c.children if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME")]
     thing = set(ontology()["targets"])
     return not targets or any(t.i in actor_at or t.i in place_at or t.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON")
@@ -121,7 +128,7 @@ def violent(sent: Span) -> bool:
     """Whether a sentence names violence: an assault word or a weapon."""
     lex, weapons = triggers(), ontology()["mode_single"]
     return any((lex["verbs"].get(t.lemma_.lower()) or lex["nouns"].get(t.lemma_.lower()) or {}).get("type") == "ASSAULT"
-               and t.lemma_.lower() not in ("die", "kill") or t.lemma_.lower() in weapons for t in sent)
+               and t.lemma_.lower() not in words("not_violence") or t.lemma_.lower() in weapons for t in sent)
 
 
 def _as_list(x) -> list:
@@ -163,9 +170,9 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry.get("concrete_target") and not _concrete_targets(tok, actor_at, place_at):
             return None
         if entry.get("content") and not (any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
-                                         or _particles(tok) & {"for", "that", "to", "on", "upon", "with"}):
+                                         or _particles(tok) & words("content_particles")):
             return None  # "asked X to resign", "asked for help"; not "when you ask people"
-        if entry.get("joint") and not (any(c.lower_ == "with" and c.i > tok.i for c in tok.children) or any(
+        if entry.get("joint") and not (any(c.lower_ in words("joint_preps") and c.i > tok.i for c in tok.children) or any(
                 c.dep_ == "nsubj" and (c.tag_ in ("NNS", "NNPS") or c.conjuncts) for c in tok.children)):
             return None  # "the leaders discussed", "discussed with"; not "Cohen discussed his journey"
         objs = _objects(tok)
@@ -173,7 +180,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             objs.append(tok.head)
         # "declared a state of emergency": the object's "of" complement names it too
         obj_lemmas = {o.lemma_.lower() for o in objs} | {
-            p.lemma_.lower() for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+            p.lemma_.lower() for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ in words("of_preps")
             for p in c.children if p.dep_ == "pobj"}
         particles = _particles(tok)
         for sense in entry.get("senses", ()):  # "called up reservists", "banned imports"
@@ -204,7 +211,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
         if entry.get("intransitive") and any(c.dep_ in ("dobj", "ccomp") for c in tok.children):
             return None
         if entry.get("object_or_with") and (any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
-                not any(c.dep_ == "dobj" for c in tok.children) and "with" not in _particles(tok))):
+                not any(c.dep_ == "dobj" for c in tok.children) and not words("joint_preps") & _particles(tok))):
             return None  # "met his counterpart", "met with X"; not "was met with applause"
         if entry.get("people_or_place") and not any(_is_people_or_group(o, actor_at) or o.i in place_at for o in objs) \
                 and not obj_lemmas & _targets() \
@@ -221,7 +228,7 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             return None  # "drone strike": the head noun is the trigger; "murder conviction": a modifier
         mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")}
         governor = tok.head.head if tok.dep_ == "pobj" else tok.head
-        of = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"}
+        of = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ in words("of_preps") for p in c.children if p.dep_ == "pobj"}
         for sense in entry.get("senses", ()):  # "a hunger strike", "went on strike", "suspension of sanctions"
             if mods & set(sense.get("modifiers", ())) or governor.lemma_.lower() in sense.get("heads", ()) \
                     or of & set(sense.get("objects", ())):
@@ -340,7 +347,7 @@ class Arguments:
             inner = [c for c in tok.children if c.dep_ == "nsubj"]  # parsed as a clause subject
             return self.actors_of(inner[0]) if inner else []
         if tok.lemma_.lower() in collectives():  # "a group of partisans" are partisans
-            inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            inner = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in words("of_preps") for p in c.children if p.dep_ == "pobj"]
             if inner:
                 return self.actors_of(inner[0])
         for t in map(antecedent, [tok, *listed_with(tok)]):
@@ -349,7 +356,7 @@ class Arguments:
                 # possessor, who is someone else ("bin Laden's son")
                 a = next((self.actor_at[c.i] for c in t.children if c.dep_ in ("compound", "amod") and c.i in self.actor_at), None)
             if a is None and t.pos_ == "NOUN":  # "the actions of the groups"
-                inner = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+                inner = [p for c in t.children if c.dep_ == "prep" and c.lower_ in words("of_preps") for p in c.children if p.dep_ == "pobj"]
                 if inner and inner[0].i in self.actor_at:
                     a = self.actor_at[inner[0].i]
             if a is not None and a.actor not in out:
@@ -410,8 +417,8 @@ class Arguments:
                 for x in verb.children:
                     if x.dep_ == "xcomp":
                         recipients += [a for c in x.children if c.dep_ in ("dobj", "dative") for a in self.actors_of(c)]
-        preps = ("on", "against", "at", "with", "to", "into") + (
-            ("from",) if verb.lemma_.lower() in triggers()["taken_from"] else ())  # "recaptured from the Houthis"
+        preps = words("recipient_preps") | (
+            words("taken_from_preps") if verb.lemma_.lower() in triggers()["taken_from"] else frozenset())  # "recaptured from the Houthis"
         for c in verb.children:
             if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
@@ -424,7 +431,7 @@ class Arguments:
         # "Nabil's murder", "his death": the possessor of a harm word with no "of" object is
         # the one harmed, not the one who harmed ("Russia's killing of civilians")
         victim_poss = noun.lemma_.lower() in _harm_words() and not any(
-            c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+            c.dep_ == "prep" and c.lower_ in words("of_preps") for c in noun.children)
         for c in noun.children:
             if c.dep_ == "poss" and victim_poss:
                 recipients += self.actors_of(c)
@@ -434,9 +441,9 @@ class Arguments:
                 for p in c.children:
                     if p.dep_ != "pobj":
                         continue
-                    if c.lower_ == "by":
+                    if c.lower_ in words("agent_preps"):
                         actors += self.actors_of(p)
-                    elif c.lower_ in ("on", "against", "of", "at", "with", "targeting"):
+                    elif c.lower_ in words("noun_recipient_preps"):
                         recipients += self.actors_of(p)
         if noun.dep_ == "nsubj" and not recipients:  # "the airstrike killed Soleimani"
             recipients += [a for c in noun.head.children if c.dep_ == "dobj" for a in self.actors_of(c)]
@@ -504,8 +511,9 @@ def modes_for(trigger: Span, entry: dict, type_: str) -> list[str]:
             ordered.insert(0, entry["mode"])
         else:
             ordered.append(entry["mode"])
-    if "drone" in ordered and "aerial" not in ordered:
-        ordered.append("aerial")
+    for mode, implied in vocab.load("events")["implied_modes"].items():  # a drone strike is aerial
+        if mode in ordered and implied not in ordered:
+            ordered.append(implied)
     return ordered
 
 

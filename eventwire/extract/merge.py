@@ -22,9 +22,19 @@ def _undated(d: EventDraft) -> bool:
     return d.date.basis == "publication" or d.date_from_context
 
 
+def _scene_and_prior(a: EventDraft, b: EventDraft) -> bool:
+    """One dated only by the scene's day, the other told as a named person's past ("political
+    prisoners arrested during the campaign" on the rally's day, "Babaryka, who was arrested"):
+    the text places them apart in time, unless one names the other."""
+    for x, y in ((a, b), (b, a)):
+        if x.date_from_context and y.prior and not (refers_to(y, x) or refers_to(x, y)):
+            return True
+    return False
+
+
 def _dates_compatible(a: EventDraft, b: EventDraft) -> bool:
     if _undated(a) and _undated(b):
-        return True
+        return not _scene_and_prior(a, b)
     if _undated(a) or _undated(b):
         undated, dated = (a, b) if _undated(a) else (b, a)
         if not dated.historical or refers_to(undated, dated):  # "riots had broken out in August ... the riots"
@@ -48,9 +58,12 @@ def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
     if pa.feature in POINTS and pb.feature in POINTS and None not in (pa.lat, pa.lon, pb.lat, pb.lon) \
             and geo.km(pa.lat, pa.lon, pb.lat, pb.lon) <= geo.SAME_PLACE_KM:
         return True  # "Reading" and "Forbury Gardens": one town
+    named = refers_to(b, a) or refers_to(a, b)
     for x, y in ((pa, pb), (pb, pa)):
         if x.feature == "admin1" and y.admin1 == x.name:
             return True
+        if named and x.feature == "admin2" and y.feature in POINTS and x.country == y.country and x.admin1 == y.admin1:
+            return True  # "a shooting in Clairton ... injured in the shooting" at a party in Allegheny County
         if x.feature == "country" and y.country == x.country and not (a.place_from_text and b.place_from_text and y.feature == "country"):
             return True
     return False
@@ -66,6 +79,16 @@ def _actors_compatible(a: EventDraft, b: EventDraft) -> bool:
     if not a.actors or not b.actors:
         return True
     return bool(_sides(a) & _sides(b))
+
+
+def _victims_compatible(a: EventDraft, b: EventDraft) -> bool:
+    """Arrests told in different sentences of people of different countries are different
+    arrests (an attack's victims may be of several countries; a detention is of those it takes)."""
+    taking = set(vocab.load("merge")["victim_modes"])
+    if not (taking & set(a.mode) and taking & set(b.mode)) or a.sent == b.sent or anaphoric(a) or anaphoric(b):
+        return True
+    ca, cb = {x.country for x in a.recipients if x.country}, {x.country for x in b.recipients if x.country}
+    return not ca or not cb or bool(ca & cb)
 
 
 def _definite(tok) -> bool:
@@ -128,7 +151,8 @@ def _modes_compatible(a: EventDraft, b: EventDraft) -> bool:
 def compatible(a: EventDraft, b: EventDraft) -> bool:
     return (a.type == b.type and _counts_compatible(a, b) and _modes_compatible(a, b)
             and STATUS_CLASS[a.claim.status] == STATUS_CLASS[b.claim.status]
-            and _dates_compatible(a, b) and _places_compatible(a, b) and _actors_compatible(a, b))
+            and _dates_compatible(a, b) and _places_compatible(a, b) and _actors_compatible(a, b)
+            and _victims_compatible(a, b))
 
 
 def _better_count(x: Optional[Count], y: Optional[Count]) -> Optional[Count]:
@@ -178,6 +202,7 @@ def absorb(a: EventDraft, b: EventDraft) -> None:
     a.implied = a.implied and b.implied
     # "the fighting" pointing back to an act told as background says nothing of its time
     a.background = a.background and (b.background or refers_to(b, a))
+    a.prior = a.prior and (b.prior or refers_to(b, a))
 
 
 def merge(drafts: list[EventDraft]) -> list[EventDraft]:

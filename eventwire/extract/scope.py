@@ -20,8 +20,6 @@ from spacy.tokens import Doc, Span, Token
 from . import vocab
 from .events import Arguments, Trigger, has_child, sentence_index
 
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "this", "that", "which", "who"}
-GENERIC = {"you"}  # "you go and ask Thoth": anyone, no party
 
 
 @dataclass
@@ -38,6 +36,13 @@ class ScopeWords:
     political_words: frozenset
     offices: frozenset
     verbal: dict
+    pronouns: frozenset  # a party only through what it stands for
+    generic: frozenset  # "you go and ask Thoth": anyone, no party
+    agent_preps: frozenset  # "an attack by X"
+    office_preps: frozenset  # "resigned as the governor"
+    recorders: frozenset  # "video captured Trump wearing a mask": a picture taken
+    noun_hazards: frozenset  # hazards only as nouns: "stormed a checkpoint" is an assault
+    firing_verbs: frozenset  # "opened fire": gunfire, no blaze
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "ScopeWords":
@@ -55,7 +60,11 @@ class ScopeWords:
                    political_words=frozenset(data["political_words"]),
                    offices=frozenset(w for sector, words in vocab.load("actors")["titles"].items()
                                      if sector in data["political_sectors"] for w in words),
-                   verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()})
+                   verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()},
+                   pronouns=frozenset(data["pronouns"]), generic=frozenset(data["generic"]),
+                   agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]),
+                   recorders=frozenset(data["recorders"]), noun_hazards=frozenset(data["noun_hazards"]),
+                   firing_verbs=frozenset(data["firing_verbs"]))
 
 
 def _words(span) -> set[str]:
@@ -79,8 +88,15 @@ class Scope:
     def _hazardous(self, sent: Span, violent: bool) -> bool:
         """A hazard named in the sentence: one that is only a hazard ("the crash", "cancer"),
         or one that may be a weapon's effect ("the fire") with no violence beside it."""
-        found = _words(sent) & self.w.hazards
+        found = self._hazard_words(sent)
         return bool(found - self.w.ambiguous) or (bool(found) and not violent)
+
+    def _hazard_words(self, span) -> set[str]:
+        """The hazards a span names; a hazard noun used as a verb is an act ("militants
+        stormed a checkpoint", "troops fired on the crowd"), and so is gunfire opened,
+        returned or exchanged ("security forces opened fire on demonstrators")."""
+        return _words(t for t in span if not (t.lemma_.lower() in self.w.noun_hazards and (
+            t.pos_ == "VERB" or t.head.lemma_.lower() in self.w.firing_verbs))) & self.w.hazards
 
     def _n(self, tok: Token) -> int:
         return self.sentences.of(tok)
@@ -98,7 +114,7 @@ class Scope:
             subj = self.args.subject(tok)
             return [subj] if subj is not None else []
         out = [c for c in tok.children if c.dep_ in ("poss", "compound")]
-        out += [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for p in c.children if p.dep_ == "pobj"]
+        out += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in self.w.agent_preps for p in c.children if p.dep_ == "pobj"]
         if tok.dep_ == "nsubj":
             return out
         if not out and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
@@ -115,14 +131,14 @@ class Scope:
     def _is_hazard(self, tok: Token) -> bool:
         """A party that is a hazard ("the storm"); "a suicide bomber" is a weapon's, not one."""
         words = _words(self._phrase(tok))
-        found = words & self.w.hazards
+        found = self._hazard_words(self._phrase(tok))
         return bool(found - self.w.ambiguous) or (bool(found) and not words & self.w.violence)
 
     def _office(self, tok: Token) -> bool:
         """The act is done in a public office its "as" phrase names ("resigned as the governor
         of ... Puerto Rico", "sworn in as president"); not "as chief executive of the company"."""
         return any(p.lemma_.lower() in self.w.offices and not _words(p.subtree) & self.w.company
-                   for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
+                   for c in tok.children if c.dep_ == "prep" and c.lower_ in self.w.office_preps
                    for p in c.children if p.dep_ == "pobj")
 
     def _political(self, trigger: Trigger, agents: list[Token]) -> bool:
@@ -175,7 +191,7 @@ class Scope:
         if any(self._violent[m] for m in near):
             return True  # "Shelling hit the town. Two people were killed."
         return trigger is not None and self._political(trigger, agents) and any(
-            t.pos_ in ("PROPN", "NOUN") and t.lower_ not in PRONOUNS for t in agents)
+            t.pos_ in ("PROPN", "NOUN") and t.lower_ not in self.w.pronouns for t in agents)
 
     def displacement_in_scope(self, tok: Token) -> bool:
         """People leave their homes for many reasons; not for a storm, a quake or a fire here."""
@@ -188,8 +204,10 @@ class Scope:
             return False  # a CAMEO verb codes an act between known parties, as PETRARCH does
         if any(self._is_company(a) for a in agents):
             return False  # "the retailer agreed to sell", "researchers released findings"
-        if any(a.lower_ in GENERIC for a in agents):
+        if any(a.lower_ in self.w.generic for a in agents):
             return False
+        if any(a.lemma_.lower() in self.w.recorders for a in agents):
+            return False  # "video captured Trump wearing a mask", "cameras caught the attack"
         objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in tok.children):
             objects += [c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.w.business]
@@ -224,7 +242,8 @@ class Scope:
         return bool(self._sectors(tok) & self.w.political)
 
     def _verbal(self, tok: Token) -> bool:
-        """"attacked Trump for the comment", "attacked Biden during Democratic debates": words."""
+        """"attacked Trump for the comment", "attacked Biden during Democratic debates", "attacked
+        Trump on his taxes", "attacked Drudge as a consistent Trump opponent": words."""
         v = self.w.verbal
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in v["verbs"]:
             return False
@@ -234,6 +253,10 @@ class Scope:
             objs = [o for o in p.children if o.dep_ == "pobj"]
             if p.lower_ in v["reason"] and any(o.ent_type_ not in ("DATE", "TIME", "ORDINAL", "CARDINAL") for o in objs):
                 return True
+            if p.lower_ in v["topic"] and (any(c.dep_ == "pcomp" for c in p.children) or any(
+                    c.dep_ == "poss" for o in objs for c in o.children) or p.lower_ in v["role"] and any(
+                    o.ent_type_ not in ("DATE", "TIME") for o in objs)):
+                return True  # a topic ("on paying fewer taxes", "on his taxes") or a role ("as an opponent")
             if any(o.lemma_.lower() in v["occasions"] for o in objs):
                 return True
         return False
