@@ -50,6 +50,8 @@ def ingest(url: str, base, n_events: int, seed: int, batch: int = 200, spread: i
         done += store.add(chunk).events
         elapsed += time.perf_counter() - t0
         cpu += time.process_time() - c0
+    if not done:
+        raise SystemExit("bench_store: no events stored (--events 0?)")
     print(f"    ({done / cpu:,.0f} events per second of this process's CPU, {cpu:,.1f} CPU-s in {elapsed:,.1f} s)",
           flush=True)
     store.close()

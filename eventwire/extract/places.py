@@ -89,10 +89,13 @@ def word_lists(cfg: dict) -> dict:
     for level, words in cfg["of_words"].items():
         for w in words:
             of_level[w.lower()] = level
+    # plural feature words and their singulars, both listed in the data ("parishes", "counties")
+    singular = {w: s for w in feature_level if w.endswith("s")
+                for s in (w[:-3] + "y", w[:-2], w[:-1]) if s in feature_level and w != s}
     return {
         "feature_level": feature_level,
-        "plural_features": {w for w in feature_level if w.endswith("s") and w[:-1] in feature_level
-                            or w.endswith("ies") and w[:-3] + "y" in feature_level},
+        "plural_features": set(singular),
+        "singular": singular,
         "of_level": of_level,
         "anaphors": {k.lower(): v for k, v in cfg["anaphors"].items()},
         "landmark_heads": {w.lower() for w in cfg["landmark_heads"]},
@@ -489,7 +492,7 @@ class Finder:
         """"the Zimbabwean provinces of Mashonaland West and Midlands": each name listed."""
         doc = self.doc
         low = tok.lower_
-        single = low[:-3] + "y" if low.endswith("ies") else low[:-1]
+        single = self.w["singular"].get(low)
         level = self.w["of_level"].get(single)
         if level is None or level != self.w["feature_level"].get(single):
             return
