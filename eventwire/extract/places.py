@@ -234,7 +234,7 @@ class Finder:
             if m.char_start is not None or m.source == "anaphor":
                 continue
             gap = doc[run[-1].end:m.start] if run else ()
-            if 1 <= len(gap) <= 2 and all(t.lower_ in (",", "and", "or", "&") for t in gap):
+            if 1 <= len(gap) <= 2 and all(t.lower_ in self.w["list_joiners"] for t in gap):
                 run.append(m)
                 joined = joined or any(t.lower_ != "," for t in gap)
                 continue
@@ -564,7 +564,7 @@ class Finder:
         doc = self.doc
         chunks = [chunk]
         j = chunk[0]
-        while j >= 2 and doc[j - 1].lower_ in ("and", ",", "or", "&"):
+        while j >= 2 and doc[j - 1].lower_ in self.w["list_joiners"]:
             k = j - 1
             if doc[k].lower_ in ("and", "or") and k >= 1 and doc[k - 1].text == ",":
                 k -= 1
