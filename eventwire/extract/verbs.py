@@ -216,7 +216,7 @@ def intents() -> dict:
     out = {k: {src: dst for dst, srcs in data[k].items() for src in srcs} for k in ("planned", "refused", "demanded")}
     out.update({k: set(data[k]) for k in ("demand_aux", "commissive", "ultimatum_marks", "readiness")})
     out["future_aux"] = set(vocab.load("claims")["future_aux"])
-    out["threat_modes"] = data["threat_modes"]
+    out["threat_modes"], out["threat_modes_of_mode"] = data["threat_modes"], data["threat_modes_of_mode"]
     out["aims_of"], out["aim_links"] = set(data["aims_of"]), set(data["aim_links"])
     return out
 
@@ -294,6 +294,13 @@ def is_aim(draft, at: dict) -> bool:
     return False
 
 
+def _threat_mode(draft) -> Optional[str]:
+    """The THREATEN mode of a threatened act: from the act's own mode, else its type."""
+    lex = intents()
+    return next((lex["threat_modes_of_mode"][m] for m in draft.mode if m in lex["threat_modes_of_mode"]),
+                lex["threat_modes"].get(draft.type))
+
+
 @Language.factory("eventwire_intents", assigns=["doc._.events"], requires=["doc._.events"])
 def make_intents(nlp: Language, name: str) -> "Intents":
     return Intents()
@@ -314,7 +321,7 @@ class Intents:
                 draft.actors, draft.recipients = list(draft.claim.claimants), list(draft.actors) or draft.recipients
             if new is None or new == draft.type:
                 continue
-            mode = intents()["threat_modes"].get(draft.type) if new == "THREATEN" else None
+            mode = _threat_mode(draft) if new == "THREATEN" else None
             if new in ("REJECT", "MOBILIZE"):  # the refusal or the readying itself has happened
                 draft.claim = draft.claim.model_copy(update={"status": "claimed" if draft.claim.claimants else "reported"})
             draft.type, draft.mode = new, [mode] if mode else []
