@@ -70,29 +70,6 @@ def test_newer_extractor_replaces_a_documents_events(store, sample_records):
                        "OR canonical_id NOT IN (SELECT id FROM canonical_events)")[0]["n"] == 0
 
 
-def test_replacement_leaves_no_row_without_its_parent(store, sample_records):
-    """PostgreSQL checks no foreign key per row since migration 9: `add` itself keeps them."""
-    assert ("postgresql" in store.url) == (store.schema_version >= 9 and not _foreign_keys(store))
-    for document, record in sample_records[:3]:
-        newer = record.model_copy(update={"events": record.events[:1], "places": record.places[:1],
-                                          "extractor": record.extractor.model_copy(update={"version": "9.9"})})
-        assert store.add([(document, newer)]).replaced == 1
-    rows = {t: store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("actors", "evidence", "places", "times")}
-    assert all(rows.values())
-    for parent, child, key, fk in (("documents", "events", "hash", "doc_hash"), ("events", "actors", "id", "event_id"),
-                                   ("events", "evidence", "id", "event_id"), ("documents", "places", "hash", "doc_hash"),
-                                   ("documents", "times", "hash", "doc_hash")):
-        assert store.query(f"SELECT count(*) AS n FROM {child} c LEFT JOIN {parent} p ON p.{key} = c.{fk} "
-                           f"WHERE p.{key} IS NULL")[0]["n"] == 0, child
-
-
-def _foreign_keys(store) -> list:
-    if "postgresql" in store.url:
-        return store.query("SELECT conname FROM pg_constraint WHERE contype = 'f' "
-                           "AND connamespace = current_schema()::regnamespace")
-    return store.query("SELECT * FROM pragma_foreign_key_list('evidence')")
-
-
 def test_a_failing_batch_stores_nothing(store_url, sample_records, monkeypatch):
     s = open_store(store_url)
     s.add(sample_records[:1])

@@ -277,17 +277,11 @@ class Store(ABC):
             self.retally()
         if migration.cheaper_text_indexes:
             self.cheapen_text_indexes()
-        if migration.drop_foreign_keys:
-            self.drop_foreign_keys()
 
     def cheapen_text_indexes(self) -> None:
         """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
         indexes what it inserts in one statement, no trigger per row; no index that no reader
         searches."""
-
-    def drop_foreign_keys(self) -> None:
-        """Foreign keys no longer checked by the database where that costs ingest (migration 9):
-        whoever writes keeps them, parents written first and removed last in one transaction."""
 
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:

@@ -126,12 +126,6 @@ class PostgresStore(Store):
         # the events' own (their evidence sentences) is what `search` and the API use
         self.conn.execute("ALTER TABLE documents DROP COLUMN IF EXISTS fts")
 
-    def drop_foreign_keys(self) -> None:
-        for (name, table) in [(r["conname"], r["tbl"]) for r in self.query(
-                "SELECT conname, conrelid::regclass::text AS tbl FROM pg_constraint WHERE contype = 'f' "
-                "AND connamespace = current_schema()::regnamespace ORDER BY conname")]:
-            self.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-
     def add_column(self, table: str, column: str, kind: str) -> None:
         self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {SQL_TYPES[kind]}")
 

@@ -33,8 +33,6 @@ class Migration:
     backfill: bool = False  # the summary tables recounted from the events stored before it
     # full-text indexes made cheaper to write (`Store.cheapen_text_indexes`)
     cheaper_text_indexes: bool = False
-    # foreign keys left to the writers (`Store.drop_foreign_keys`)
-    drop_foreign_keys: bool = False
 
 
 PLACE_COLUMNS = (
@@ -170,11 +168,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "event_totals by month: a chart of years of news in a few hundred rows; the place index "
                  "carries the date and id", backfill=True,
               indexes=(("events", ("lat", "lon", "date_start", "id")),), drop_indexes=(("events", ("lat", "lon")),)),
-    # PostgreSQL checks a foreign key by a query per inserted row: a third of the time of COPYing
-    # the child rows (20,000 events: 1.0 of 7.3 s). `add` writes parents first and removes children
-    # first, in one transaction under the write lock, and the tests check for orphans
-    Migration(9, "PostgreSQL: no per-row foreign key checks (SQLite's cost nothing measurable and stay)",
-              drop_foreign_keys=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
