@@ -404,6 +404,5 @@ def test_a_stance_toward_no_party_is_no_support_event(article):
 def test_a_threat_takes_its_mode_from_the_act_threatened(article):
     # wn-027: "Turkey would be moving into Northern Syria" threatens territory, not an arrest
     text, events = article("wn-027.txt")
-    threats = [e for e in events if e.type == "THREATEN"
-               and "moving into Northern Syria" in text[e.evidence[0].start:e.evidence[0].end]]
-    assert threats and all(e.mode == ["territory"] for e in threats), [e.mode for e in threats]
+    for e in _stated(text, events, "moving into Northern Syria", "THREATEN"):
+        assert e.mode == ["territory"]

@@ -28,18 +28,14 @@ def _since(iso3: str, day: str) -> str:
     return f" ({years[-1]}-)" if years else ""
 
 
-def _country_name(actor: Actor, event: Event) -> Optional[str]:
-    """The actor's country's name, or where the event happened for the parties ACLED names by place."""
-    t = table()
+def _country(actor: Actor, event: Event) -> Optional[str]:
+    """The actor's country (ISO alpha-3), or where the event happened for the parties ACLED
+    names by place."""
     iso3 = actor.country
-    if iso3 is None and actor.sector in t["local_sectors"] and event.location is not None and event.location.country:
+    if iso3 is None and actor.sector in table()["local_sectors"] and event.location is not None \
+            and event.location.country:
         iso3 = countries().get(event.location.country, {}).get("iso3")
-    return t["country_name"].get(iso3 or "")
-
-
-def _iso3(actor: Actor, event: Event) -> str:
-    name = _country_name(actor, event)
-    return next((c for c, n in table()["country_name"].items() if n == name), "") if name else ""
+    return iso3
 
 
 def _protester(actor: Actor, event: Event) -> bool:
@@ -70,7 +66,8 @@ def coded_sector(actor: Actor, event: Event) -> str:
 
 def acled_name(actor: Actor, event: Event) -> str:
     t = table()
-    country = _country_name(actor, event)
+    iso3 = _country(actor, event)
+    country = t["country_name"].get(iso3 or "")
     sector = coded_sector(actor, event)
     if _protester(actor, event):
         pattern = t["protest"]["riot" if "riot" in event.mode else "demo"]
@@ -82,7 +79,7 @@ def acled_name(actor: Actor, event: Event) -> str:
         pattern = None
     if pattern is None or country is None:
         return actor.group or actor.name
-    name = pattern.format(country=country, since=_since(_iso3(actor, event), event.date.start))
+    name = pattern.format(country=country, since=_since(iso3, event.date.start))
     return f"{name} {actor.group}" if actor.group and sector in t["state_sectors"] else name
 
 
