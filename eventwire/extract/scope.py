@@ -249,15 +249,23 @@ class Scope:
             return False
         if not any(c.dep_ == "dobj" and c.ent_type_ == "PERSON" for c in tok.children):
             return False
+        # "Gunmen attacked John Smith on his way home", "a mob attacked him on his doorstep": a
+        # doer named by a common noun acts, and "on his ..." is where; words on a topic come
+        # from named people and parties ("Democrats ... attack Trump on his taxes")
+        acts = any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" and not c.ent_type_ for c in tok.children)
         for p in (c for c in tok.children if c.dep_ == "prep"):
             objs = [o for o in p.children if o.dep_ == "pobj"]
             if p.lower_ in v["reason"] and any(o.ent_type_ not in ("DATE", "TIME", "ORDINAL", "CARDINAL") for o in objs):
                 return True
-            if p.lower_ in v["topic"] and (any(c.dep_ == "pcomp" for c in p.children) or any(
-                    c.dep_ == "poss" for o in objs for c in o.children) or p.lower_ in v["role"] and any(
-                    o.ent_type_ not in ("DATE", "TIME") for o in objs)):
-                return True  # a topic ("on paying fewer taxes", "on his taxes") or a role ("as an opponent")
             if any(o.lemma_.lower() in v["occasions"] for o in objs):
+                return True
+            if acts:
+                continue
+            # a topic ("on paying fewer taxes", "on his taxes") or a role ("as an opponent")
+            if p.lower_ in v["topic"] and (any(c.dep_ == "pcomp" for c in p.children)
+                                           or any(c.dep_ == "poss" for o in objs for c in o.children)):
+                return True
+            if p.lower_ in v["role"] and any(o.ent_type_ not in ("DATE", "TIME") for o in objs):
                 return True
         return False
 
