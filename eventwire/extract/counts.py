@@ -28,6 +28,8 @@ def lexicon() -> dict:
     if set(data["kinds"]) != set(COUNT_KINDS) or set(data["implies"]) != set(COUNT_KINDS):
         raise ValueError("counts.yaml: `kinds` and `implies` must list exactly models.COUNT_KINDS")
     data["transitive"], data["light"] = set(data["transitive"]), set(data["light"])
+    # prepositions that take no victim: the doer's (events.yaml) and those of time or comparison
+    data["not_victim_preps"] = set(vocab.load("events")["agent_preps"]) | set(data["not_victim_preps"])
     data["kind_of"] = {w: k for k, words in data["kinds"].items() for w in words}
     data["qualifier_of"] = {p: q for q, phrases in data["qualifiers"].items() for p in phrases}
     nouns = set(data["people"])
@@ -35,7 +37,7 @@ def lexicon() -> dict:
         nouns.update(words)
     data["people_nouns"] = nouns
     # one person each: the people words and the office words ("a soldier", "the governor")
-    data["person_nouns"] = set(data["people"]) | {w for words in actor_dictionary()["titles"].values() for w in words}
+    data["person_nouns"] = set(data["people"]) | actor_dictionary()["title_sector"].keys()
     # every ending of a vague number: a phrase can only end with a token that is one
     data["vague_ends"] = {str(v)[i:] for v in data["vague"] for i in range(len(str(v)))}
     return data
@@ -112,7 +114,7 @@ def _kind(head: Token) -> tuple[Optional[str], Optional[Token]]:
                 for c in gov.head.children:
                     if c.dep_ == "nsubj" and c.lemma_.lower() in lexicon()["totals"]:
                         return kind_of[c.lemma_.lower()], gov.head
-            if gov.lower_ in lexicon()["agent_preps"] or gov.lower_ in lexicon()["not_victim_preps"]:
+            if gov.lower_ in lexicon()["not_victim_preps"]:
                 return None, None
             gov = gov.head
             lemma = gov.lemma_.lower()

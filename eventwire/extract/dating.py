@@ -148,7 +148,7 @@ def of_someone(trigger: Span) -> bool:
         node = node.head
     past = node.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in node.children)
     return (node.dep_ == "relcl" and node.head.pos_ == "PROPN" and past  # "who": a person, whatever the entity tag
-            and any(c.lower_ in vocab.load("dating")["person_relatives"] for c in node.children))
+            and any(c.lower_ in vocab.load("actors")["relative_persons"] for c in node.children))
 
 
 def background(trigger: Span) -> bool:

@@ -62,7 +62,7 @@ class ScopeWords:
                                      if sector in data["political_sectors"] for w in words),
                    verbal={k: frozenset(v) for k, v in data["verbal_attack"].items()},
                    pronouns=frozenset(data["pronouns"]), generic=frozenset(data["generic"]),
-                   agent_preps=frozenset(data["agent_preps"]), office_preps=frozenset(data["office_preps"]),
+                   agent_preps=frozenset(vocab.load("events")["agent_preps"]), office_preps=frozenset(data["office_preps"]),
                    recorders=frozenset(data["recorders"]), noun_hazards=frozenset(data["noun_hazards"]),
                    firing_verbs=frozenset(data["firing_verbs"]))
 
