@@ -157,10 +157,9 @@ def count_named_victims(doc: Doc, args: Arguments, draft: EventDraft) -> None:
     # ("Park Won-soon, the mayor of Seoul, was found dead")
     heads = [antecedent(c) for c in tok.children if c.dep_ == role][:1]
     heads = [t for h in heads for t in (h, *listed_with(h))]
-    institutions = set(vocab.load("scope")["political_sectors"]) - set(lex["person_sectors"])
     people = [h for h in heads if h.tag_ in ("NNP", "NN") and h.i in args.actor_at
               and not any(c.like_num for c in h.children) and h.lemma_.lower() not in collectives()
-              and (args.actor_at[h.i].actor.sector not in institutions or h.lemma_.lower() in lex["person_nouns"])
+              and (args.actor_at[h.i].actor.sector not in lex["institution_sectors"] or h.lemma_.lower() in lex["person_nouns"])
               or h.ent_type_ == "PERSON"]
     if people and len(people) == len(heads):
         first, last = min(people, key=lambda t: t.i), max(people, key=lambda t: t.i)

@@ -36,6 +36,9 @@ def lexicon() -> dict:
     for words in actor_dictionary()["nouns"].values():
         nouns.update(words)
     data["people_nouns"] = nouns
+    # sectors of institutions, which are no one person ("the army was attacked"; a party's
+    # member or a journalist is one)
+    data["institution_sectors"] = set(vocab.load("scope")["political_sectors"]) - set(data["person_sectors"])
     # one person each: the people words and the office words ("a soldier", "the governor")
     data["person_nouns"] = set(data["people"]) | actor_dictionary()["title_sector"].keys()
     # every ending of a vague number: a phrase can only end with a token that is one

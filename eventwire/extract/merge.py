@@ -5,6 +5,7 @@ folded mentions are settled.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from .. import geo
@@ -15,6 +16,13 @@ from .events import EventDraft, ontology, specificity, triggers
 # Statuses that may describe one event; a denial or a plan is never folded into a report.
 STATUS_CLASS = {"reported": 0, "claimed": 0, "disputed": 0, "denied": 1, "planned": 2, "conditional": 2, "negated": 3}
 POINTS = {"city", "landmark", "other"}
+
+
+@lru_cache(maxsize=1)
+def _word_sets() -> dict[str, frozenset]:
+    """merge.yaml's lists that are looked up per pair of drafts, as sets."""
+    data = vocab.load("merge")
+    return {key: frozenset(data[key]) for key in ("state_sectors", "victim_modes")}
 
 
 def _undated(d: EventDraft) -> bool:
@@ -58,11 +66,11 @@ def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
     if pa.feature in POINTS and pb.feature in POINTS and None not in (pa.lat, pa.lon, pb.lat, pb.lon) \
             and geo.km(pa.lat, pa.lon, pb.lat, pb.lon) <= geo.SAME_PLACE_KM:
         return True  # "Reading" and "Forbury Gardens": one town
-    named = refers_to(b, a) or refers_to(a, b)
     for x, y in ((pa, pb), (pb, pa)):
         if x.feature == "admin1" and y.admin1 == x.name:
             return True
-        if named and x.feature == "admin2" and y.feature in POINTS and x.country == y.country and x.admin1 == y.admin1:
+        if x.feature == "admin2" and y.feature in POINTS and x.country == y.country and x.admin1 == y.admin1 \
+                and (refers_to(b, a) or refers_to(a, b)):
             return True  # "a shooting in Clairton ... injured in the shooting" at a party in Allegheny County
         if x.feature == "country" and y.country == x.country and not (a.place_from_text and b.place_from_text and y.feature == "country"):
             return True
@@ -71,7 +79,7 @@ def _places_compatible(a: EventDraft, b: EventDraft) -> bool:
 
 def _sides(d: EventDraft) -> set:
     """Who acts, a state and its forces as one side."""
-    state = set(vocab.load("merge")["state_sectors"])
+    state = _word_sets()["state_sectors"]
     return {(x.country, "state" if x.sector in state and x.country else x.sector) for x in d.actors}
 
 
@@ -84,7 +92,7 @@ def _actors_compatible(a: EventDraft, b: EventDraft) -> bool:
 def _victims_compatible(a: EventDraft, b: EventDraft) -> bool:
     """Arrests told in different sentences of people of different countries are different
     arrests (an attack's victims may be of several countries; a detention is of those it takes)."""
-    taking = set(vocab.load("merge")["victim_modes"])
+    taking = _word_sets()["victim_modes"]
     if not (taking & set(a.mode) and taking & set(b.mode)) or a.sent == b.sent or anaphoric(a) or anaphoric(b):
         return True
     ca, cb = {x.country for x in a.recipients if x.country}, {x.country for x in b.recipients if x.country}
