@@ -130,8 +130,8 @@ class Scope:
 
     def _is_hazard(self, tok: Token) -> bool:
         """A party that is a hazard ("the storm"); "a suicide bomber" is a weapon's, not one."""
-        words = _words(self._phrase(tok))
-        found = self._hazard_words(self._phrase(tok))
+        phrase = self._phrase(tok)
+        words, found = _words(phrase), self._hazard_words(phrase)
         return bool(found - self.w.ambiguous) or (bool(found) and not words & self.w.violence)
 
     def _office(self, tok: Token) -> bool:
