@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from datetime import date, timedelta
 from typing import Iterable, Iterator, Optional
 
@@ -73,8 +74,13 @@ class Mention:
                    row["feature"], row["country"], row["admin1"], row["admin2"], row)
 
     @cached_property
+    def party_names(self) -> list[list[list]]:
+        """The stored [name, country, sector] lists of actors and recipients, implied ones included."""
+        return json.loads(self.row["parties"])  # only for pairs that get this far, and canonical rows
+
+    @cached_property
     def _parties(self) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
-        actors, recipients = json.loads(self.row["parties"])  # only for pairs that get this far
+        actors, recipients = self.party_names
         return (tuple(ActorKey(n, c, s or "UNK") for n, c, s in actors if n not in IMPLIED),
                 tuple(ActorKey(n, c, s or "UNK") for n, c, s in recipients if n not in IMPLIED))
 
@@ -267,7 +273,7 @@ def _most_common(values: list, default=None):
 
 def _alone(m: Mention) -> dict:
     """`canonical_event` of a group of one (most groups), without the votes."""
-    row = {k: m.row[k] for k in ALONE_COPIED}
+    row = dict(zip(ALONE_COPIED, _copied(m.row)))
     row["id"] = canonical_id([m.id])
     for kind in COUNT_KINDS:
         row[f"{kind}_max"] = row[kind]
@@ -284,13 +290,17 @@ def _alone(m: Mention) -> dict:
 PLACE_COLUMNS = ("place", "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2")
 ALONE_COPIED = ("type", "event_type", "sub_event_type", "date_start", "date_end", "date_precision", *PLACE_COLUMNS,
                 *COUNT_KINDS, "actor1", "actor2", "summary")
+_copied = itemgetter(*ALONE_COPIED)
 
 
 def _names(members: list[Mention]) -> str:
     """The actors' names, the most often named first (implied parties included: the row shows
     who the events name)."""
-    names = Counter(n for m in members for n, _, _ in json.loads(m.row["parties"])[0])
-    return json.dumps(sorted(names, key=lambda n: (-names[n], n)))
+    names = [n for m in members for n, _, _ in m.party_names[0]]
+    if len(set(names)) == len(names):  # each named once (a group of one, mostly): by name
+        return json.dumps(sorted(names))
+    counts = Counter(names)
+    return json.dumps(sorted(counts, key=lambda n: (-counts[n], n)))
 
 
 def canonical_event(members: list[Mention]) -> dict:

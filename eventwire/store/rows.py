@@ -51,7 +51,7 @@ def parties(event: Event) -> str:
 def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
     row = {
         "id": event.id, "doc_hash": doc_hash, "seq": seq, "type": event.type,
-        "mode": json.dumps(event.mode), "context": json.dumps(event.context),
+        "mode": _JSON(event.mode), "context": _JSON(event.context),
         "event_type": event.acled.event_type if event.acled else None,
         "sub_event_type": event.acled.sub_event_type if event.acled else None,
         "date_start": event.date.start, "date_end": event.date.end, "date_precision": event.date.precision,
@@ -79,7 +79,7 @@ def _actor_rows(event_id: str, role: str, actors: list[Actor]) -> Iterator[dict]
                "span_start": a.span.start, "span_end": a.span.end}
 
 
-def evidence_rows(event: Event, text: str) -> Iterator[dict]:
+def evidence_rows(event: Event, text: str) -> list[dict]:
     """Every field that came from the text, with the words that support it."""
     spans: list[tuple[str, Span]] = [("evidence", s) for s in event.evidence]
     if event.trigger:
@@ -91,13 +91,15 @@ def evidence_rows(event: Event, text: str) -> Iterator[dict]:
     for role, actors in (("actor", event.actors), ("recipient", event.recipients),
                          ("claimant", event.claim.claimants)):
         spans += [(role, a.span) for a in actors]
+    counts = event.counts
     for kind in COUNT_KINDS:
-        count = getattr(event.counts, kind)
+        count = getattr(counts, kind)
         if count:
             spans.append((kind, count.span))
-    for n, (name, span) in enumerate(spans):
-        yield {"event_id": event.id, "seq": n, "field": name, "span_start": span.start,
-               "span_end": span.end, "text": _quote(text, span)}
+    # built in one comprehension: seven rows an event made this a tenth of ingest's Python
+    event_id = event.id
+    return [{"event_id": event_id, "seq": n, "field": name, "span_start": span.start, "span_end": span.end,
+             "text": text[span.start:span.end]} for n, (name, span) in enumerate(spans)]
 
 
 def store_id(event: Event, doc_hash: str) -> str:
