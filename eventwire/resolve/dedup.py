@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left, bisect_right
 import json
+import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from datetime import date, timedelta
@@ -23,11 +24,12 @@ import yaml
 from rapidfuzz import fuzz
 
 from ..extract import vocab
-from ..geo import SAME_PLACE_KM, km
+from ..geo import EARTH_KM, SAME_PLACE_KM, km
 from ..models import COUNT_KINDS
 
 RULES = yaml.safe_load((Path(__file__).parent / "data" / "dedup.yaml").read_text(encoding="utf-8"))
 SLACK_DAYS = RULES["slack_days"]
+SLACK = timedelta(days=SLACK_DAYS)
 REPORTED_LOOKBACK_DAYS = RULES["reported_lookback_days"]
 SAME_NAME = RULES["same_actor_name"]
 PLACE_SCORE = RULES["place_score"]
@@ -36,7 +38,10 @@ BEST_FIT_MARGIN = RULES["best_fit_margin"]
 PRECISE = frozenset({"day", "week"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
-POINT_RANK = FEATURE_RANK["city"]  # at or below: a point on the map, not an area
+POINT_RANK = FEATURE_RANK["city"]
+# Two points more degrees of latitude apart are farther than SAME_PLACE_KM (a great circle is at
+# least as long as its north-south part); the margin keeps `km`'s rounding on the safe side.
+NEAR_LAT_DEGREES = math.degrees(SAME_PLACE_KM / EARTH_KM) * (1 + 1e-9)  # at or below: a point on the map, not an area
 # The parties the extractor puts in when the text names none (extract/data/actors.yaml
 # `implied`): they say nobody was named, so they conflict with no one and match no one.
 IMPLIED = frozenset(spec["name"] for side in vocab.load("actors")["implied"].values() for spec in side.values())
@@ -66,6 +71,9 @@ class Mention:
     admin1: Optional[str]
     admin2: Optional[str]
     row: dict
+    locatable: bool = field(init=False, repr=False)
+    precise: bool = field(init=False, repr=False)
+    _window: tuple[date, date] = field(init=False, repr=False)
 
     @classmethod
     def from_row(cls, row: dict) -> "Mention":
@@ -92,25 +100,22 @@ class Mention:
     def recipients(self) -> tuple[ActorKey, ...]:
         return self._parties[1]
 
-    @property
-    def locatable(self) -> bool:
-        return None not in (self.lat, self.lon, self.feature, self.country)
-
-    @property
-    def precise(self) -> bool:
-        return self.precision in PRECISE
+    def __post_init__(self) -> None:
+        # set once: grouping a batch asks each mention for them hundreds of times
+        self.locatable = None not in (self.lat, self.lon, self.feature, self.country)
+        self.precise = self.precision in PRECISE
+        self._window = ((self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end) if self.precision == "reported"
+                        else (self.start, self.end))
 
     def window(self) -> tuple[date, date]:
         """The days this event may have happened on."""
-        if self.precision == "reported":
-            return self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end
-        return self.start, self.end
+        return self._window
 
 
 def dates_overlap(a: Mention, b: Mention) -> bool:
     """The days two reports allow for the event overlap, give or take a day (time zones,
     "overnight")."""
-    slack = timedelta(days=SLACK_DAYS)
+    slack = SLACK
     (a0, a1), (b0, b1) = a.window(), b.window()
     return a0 - slack <= b1 and b0 - slack <= a1
 
@@ -130,6 +135,8 @@ def place_score(a: Mention, b: Mention) -> Optional[int]:
         return PLACE_SCORE["contains"] if fine.admin1 == coarse.admin1 else None
     if coarse.feature == "admin2" and coarse.admin2:
         return PLACE_SCORE["contains"] if fine.admin2 == coarse.admin2 and fine.admin1 == coarse.admin1 else None
+    if abs(a.lat - b.lat) > NEAR_LAT_DEGREES:  # farther apart north to south alone (most pairs)
+        return None
     return PLACE_SCORE["near_points"] if km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM else None
 
 
@@ -180,7 +187,7 @@ def may_report(vague: Mention, precise: Mention) -> bool:
     """A vaguely dated report (a month, a year, or only its publication date) that fits a
     precisely dated event."""
     lo, hi = vague.window()
-    slack = timedelta(days=SLACK_DAYS)
+    slack = SLACK
     return lo - slack <= precise.start and precise.end <= hi + slack and _comparable(vague, precise)
 
 
@@ -224,7 +231,7 @@ class Neighbours:
         self.longest = max((hi - lo for lo, hi, _, _ in self.items), default=timedelta(0))
 
     def around(self, m: Mention) -> Iterator[Mention]:
-        slack = timedelta(days=SLACK_DAYS)
+        slack = SLACK
         lo, hi = m.window()
         first = bisect_left(self.starts, lo - slack - self.longest)
         last = bisect_right(self.starts, hi + slack)
