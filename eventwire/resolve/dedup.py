@@ -128,7 +128,8 @@ def place_score(a: Mention, b: Mention) -> Optional[int]:
     gid_a, gid_b = a.row.get("geonameid"), b.row.get("geonameid")
     if gid_a is not None and gid_a == gid_b:
         return PLACE_SCORE["same_place"]
-    coarse, fine = sorted((a, b), key=lambda m: FEATURE_RANK.get(m.feature, 1))[::-1]
+    # the coarser place first; of two alike, b (as a stable sort, reversed, has it)
+    coarse, fine = (a, b) if FEATURE_RANK.get(a.feature, 1) > FEATURE_RANK.get(b.feature, 1) else (b, a)
     if coarse.feature == "country":
         return PLACE_SCORE["same_place" if fine.feature == "country" else "country"]
     if coarse.feature == "admin1" and coarse.admin1:
@@ -386,8 +387,12 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
                 uf.union(v.id, ranked[0][0])
             elif not ranked:
                 unmatched.append(v)
-        for i, a in enumerate(unmatched):
-            for b in unmatched[i + 1:]:
-                if related(a, b):
+        # by date, as the precise ones: every pair of a busy place's vague reports was
+        # quadratic (a batch of 20k events: 180k pairs), and a pair must meet in time
+        # (`vague_pair`); the ids in the order the pairs were taken before
+        vague = Neighbours(unmatched)
+        for _, _, _, a in vague.items:
+            for b in vague.around(a):
+                if a.id < b.id and related(a, b):
                     uf.union(a.id, b.id)
     return [[index[i] for i in ids] for ids in uf.groups(index).values()]
