@@ -38,10 +38,10 @@ BEST_FIT_MARGIN = RULES["best_fit_margin"]
 PRECISE = frozenset({"day", "week"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
-POINT_RANK = FEATURE_RANK["city"]
+POINT_RANK = FEATURE_RANK["city"]  # at or below: a point on the map, not an area
 # Two points more degrees of latitude apart are farther than SAME_PLACE_KM (a great circle is at
 # least as long as its north-south part); the margin keeps `km`'s rounding on the safe side.
-NEAR_LAT_DEGREES = math.degrees(SAME_PLACE_KM / EARTH_KM) * (1 + 1e-9)  # at or below: a point on the map, not an area
+NEAR_LAT_DEGREES = math.degrees(SAME_PLACE_KM / EARTH_KM) * (1 + 1e-9)
 # The parties the extractor puts in when the text names none (extract/data/actors.yaml
 # `implied`): they say nobody was named, so they conflict with no one and match no one.
 IMPLIED = frozenset(spec["name"] for side in vocab.load("actors")["implied"].values() for spec in side.values())
