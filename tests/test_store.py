@@ -329,6 +329,17 @@ def test_filtered_pages_and_points_walk_the_date_index_alone(tmp_path, sample_re
     assert [r["id"] for r in s.events(EventQuery(reviewed=True))] == [r["id"] for r in s.events() if r["id"] in ids]
 
 
+def test_actor_filter_ignores_case_as_lower_did(store):
+    from eventwire.store.query import where_clause
+
+    for actor in ("gladkov", "GLADKOV", "Ukrainian forces", "ukrainian FORCES", "zz-none"):
+        q = EventQuery(actor=actor)
+        where, params = where_clause(q, store.text_match)  # lower() of each actor's name
+        expected = {r["id"] for r in store.query(f"SELECT e.id FROM events e WHERE {where}", params)}
+        assert {r["id"] for r in store.events(q)} == expected, actor
+        assert bool(expected) == (actor != "zz-none"), actor
+
+
 def _counted(s, q: EventQuery) -> dict:
     """The aggregates counted from the events themselves (what the summary tables must equal)."""
     where, params = __import__("eventwire.store.query", fromlist=["where_clause"]).where_clause(q, s.text_match)

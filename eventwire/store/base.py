@@ -195,6 +195,9 @@ class Store(ABC):
         """Full-text condition over `events e`: all of `words` (`query.text_words`) in its
         evidence sentences; the words are data, never FTS syntax."""
 
+    # a column as a LIKE of a lower-case pattern reads it (`query.where_clause`)
+    like_fold = "lower({})"
+
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
         """A query yielding `rows` (tuples of text, ints and floats, alike), for a join: a VALUES
         list here; a backend may pass them more cheaply."""
@@ -426,7 +429,7 @@ class Store(ABC):
                 table, count, killed = "event_cube", "e.events", "e.killed"
             else:
                 table, count, killed = "events", "1", "coalesce(e.killed, 0)"
-            where, params = where_clause(q, self.text_match)
+            where, params = where_clause(q, self.text_match, self.like_fold)
             # the matching events read once for the three groupings (a text filter of 20k
             # events: their rows were read three times), each grouping ranked as it is listed
             parts = " UNION ALL ".join(
@@ -631,7 +634,7 @@ class Store(ABC):
              limit: int = 50) -> tuple[list[dict], Optional[str]]:
         """One page of matching events (keyset pagination) and the cursor of the next page."""
         q = q or EventQuery()
-        where, params = where_clause(q, self.text_match)
+        where, params = where_clause(q, self.text_match, self.like_fold)
         params = list(params)
         if cursor:
             day, event_id = decode_cursor(cursor)
@@ -653,7 +656,7 @@ class Store(ABC):
         """The newest `limit` located events, compact for a map: (id, lat, lon, type, killed,
         date_start, review_status) each; and whether more matched."""
         q = q or EventQuery()
-        where, params = where_clause(q, self.text_match)
+        where, params = where_clause(q, self.text_match, self.like_fold)
         rows = self.values(f"SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status "
                            f"FROM events e{self.page_hint(q, limit)} WHERE {where} AND e.lat IS NOT NULL "
                            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1])
