@@ -1,4 +1,4 @@
-"""Web API latency at scale: p50/p95 of the main list and aggregate endpoints, over HTTP
+"""Web API latency at scale: p50/p95 of every read endpoint the page and the API serve, over HTTP
 (uvicorn on a loopback port, httpx client), on a store of N synthetic events; the app's
 cache of aggregates is off, so every request reaches the database.
 
@@ -33,6 +33,8 @@ from eventwire.store import document_hash, open_store  # noqa: E402
 from eventwire.store.rows import document_rows  # noqa: E402
 
 TABLES = ("documents", "canonical_events", "events", "actors", "evidence")
+# Every read the page makes (and the API's other reads); a value None is taken from the first
+# page of ASSAULT events (`first`): its next cursor, an event's id, its document's hash.
 REQUESTS = {
     "list: newest page": ("/api/events", {"limit": 50}),
     "list: type+country": ("/api/events", {"type": "ASSAULT", "country": "UA", "limit": 50}),
@@ -40,12 +42,32 @@ REQUESTS = {
                                                  "until": "2022-05-31", "limit": 50}),
     "list: bbox": ("/api/events", {"bbox": "30,45,40,52", "limit": 50}),
     "list: text": ("/api/events", {"q": "shelling", "limit": 50}),
+    "list: rare text": ("/api/events", {"q": "drone", "limit": 50}),
+    "list: admin1 (none match)": ("/api/events", {"admin1": "Kharkiv Oblast", "limit": 50}),
+    "list: mode": ("/api/events", {"mode": "firearms", "limit": 50}),
+    "list: claim status": ("/api/events", {"claim_status": "claimed", "limit": 50}),
+    "list: actor": ("/api/events", {"actor": "police", "limit": 50}),
+    "list: dates": ("/api/events", {"since": "2021-01-01", "until": "2021-01-31", "limit": 50}),
+    "list: not reviewed": ("/api/events", {"reviewed": "false", "limit": 50}),
+    "list: reviewed": ("/api/events", {"reviewed": "true", "limit": 50}),
     "list: page 2 (cursor)": ("/api/events", {"type": "ASSAULT", "limit": 50, "cursor": None}),
+    "list: 500 events": ("/api/events", {"limit": 500}),
+    "event detail": ("/api/events/{event}", {}),
+    "document of an event": ("/api/documents/{doc}", {"event": None}),
+    "reviews": ("/api/reviews", {}),
     "aggregates: filtered": ("/api/aggregates", {"country": "UA", "since": "2022-03-01", "until": "2022-05-31"}),
     "aggregates: type+country": ("/api/aggregates", {"type": "ASSAULT", "country": "UA"}),
     "aggregates: everything": ("/api/aggregates", {}),
+    "aggregates: text": ("/api/aggregates", {"q": "shelling"}),
+    "aggregates: actor": ("/api/aggregates", {"actor": "police"}),
     "points: type+country": ("/api/points", {"type": "ASSAULT", "country": "UA"}),
+    "points: everything": ("/api/points", {}),
+    "points: dates": ("/api/points", {"since": "2022-03-01", "until": "2022-05-31"}),
+    "points: text": ("/api/points", {"q": "shelling"}),
     "facets": ("/api/facets", {}),
+    "places": ("/api/places", {"q": "Kharkiv"}),
+    "export.csv: 500 of a type": ("/api/export.csv", {"type": "ASSAULT", "limit": 500}),
+    "export.geojson: 500 of a type": ("/api/export.geojson", {"type": "ASSAULT", "limit": 500}),
 }
 
 
@@ -106,30 +128,44 @@ def serve(url: str):
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-def measure(base_url: str, repeat: int) -> None:
+def measure(base_url: str, repeat: int, only: list[str] = ()) -> None:
     import httpx
 
     with httpx.Client(base_url=base_url, timeout=120) as client:
         first = client.get("/api/events", params={"type": "ASSAULT", "limit": 50}).json()
-        print(f"{'request':28s} {'p50 ms':>8s} {'p95 ms':>8s}  result")
+        event = first["events"][0]
+        taken = {"cursor": first["next_cursor"], "event": event["id"]}
+        # the CPU this process spent per request (server and client): what the request costs
+        # when the machine's other jobs make the wall time wait for a core
+        print(f"{'request':30s} {'p50 ms':>8s} {'p95 ms':>8s} {'cpu p50':>8s}  result")
         for name, (path, params) in REQUESTS.items():
-            params = dict(params)
-            if "cursor" in params:
-                params["cursor"] = first["next_cursor"]
+            if only and not any(o in name for o in only):
+                continue
+            path = path.format(event=event["id"], doc=event["doc_hash"])
+            params = {k: taken[k] if v is None else v for k, v in params.items()}
             client.get(path, params=params)  # warm
-            times, body = [], None
+            times, cpu, r = [], [], None
             for _ in range(repeat):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 r = client.get(path, params=params)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
                 assert r.status_code == 200, r.text
-                body = r.json()
             times.sort()
             p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
-            what = (f"{len(body['events'])} events" if "events" in body else
-                    f"{body['total']:,} events counted" if "total" in body else
-                    f"{len(body['points']):,} points" if "points" in body else f"{len(body['type'])} types")
-            print(f"{name:28s} {p50:8.1f} {p95:8.1f}  {what}", flush=True)
+            print(f"{name:30s} {p50:8.1f} {p95:8.1f} {statistics.median(cpu):8.1f}  {_what(r)}", flush=True)
+
+
+def _what(r) -> str:
+    """What a response held, to see that a faster answer is the same size."""
+    if not r.headers["content-type"].startswith("application/json"):
+        return f"{len(r.content):,} bytes"
+    body = r.json()
+    for key, label in (("events", "events"), ("points", "points"), ("sources", "sources"), ("reviews", "reviews"),
+                       ("places", "places"), ("type", "types")):
+        if key in body:
+            return f"{len(body[key]):,} {label}"
+    return f"{body['total']:,} events counted" if "total" in body else f"{len(r.content):,} bytes"
 
 
 def main() -> None:
@@ -138,6 +174,7 @@ def main() -> None:
     ap.add_argument("--db", default="/tmp/eventwire-bench-api.db", help="SQLite path or postgresql:// URL")
     ap.add_argument("--reuse", action="store_true", help="measure the store as it is (fill only when empty)")
     ap.add_argument("--repeat", type=int, default=40, help="requests per endpoint")
+    ap.add_argument("--only", action="append", default=[], help="requests whose name holds this (repeatable)")
     args = ap.parse_args()
 
     store = open_store(args.db)
@@ -154,7 +191,7 @@ def main() -> None:
     store.close()
     server, thread, base_url = serve(args.db)
     try:
-        measure(base_url, args.repeat)
+        measure(base_url, args.repeat, args.only)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -149,6 +149,9 @@ def test_event_with_its_group_and_every_sources_evidence(client):
     for source in detail["sources"]:
         assert any(e["field"] == "evidence" for e in source["evidence"])
     assert detail["reviews"] == []
+    # PostgreSQL's full-text column is no event data (it was sent with every event there)
+    listed = client.get("/api/events", params={"limit": 5}).json()["events"]
+    assert not any("fts" in e for e in [detail, *detail["sources"], *listed])
     assert client.get("/api/events/nope:1").status_code == 404
 
 

@@ -296,6 +296,50 @@ def test_common_words_page_the_same_by_either_plan(tmp_path, sample_records, mon
     assert [r["id"] for r in s.events(q)] == expected and expected
 
 
+def test_map_points_are_the_located_events_of_the_pages(store):
+    from eventwire.store.review import review
+
+    victim = next(r for r in store.events() if r["lat"] is not None)
+    review(store, victim["id"], "tester", "accept")
+    for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed"), EventQuery(reviewed=True),
+              EventQuery(since="2023-01-01", type=["ASSAULT"])):
+        expected = [(r["id"], r["lat"], r["lon"], r["type"], r["killed"], r["date_start"], r["review_status"])
+                    for r in store.events(q) if r["lat"] is not None]
+        assert store.points(q) == (expected, False), q
+        assert store.points(q, limit=1) == (expected[:1], len(expected) > 1)
+    assert store.points(EventQuery(reviewed=True))[0][0][0] == victim["id"]
+
+
+def test_filtered_pages_and_points_walk_the_date_index_alone(tmp_path, sample_records):
+    from eventwire.store.review import review
+
+    s = open_store(str(tmp_path / "walk.db"))
+    s.add(sample_records)
+    for sql in ("SELECT e.id FROM events e WHERE e.admin1 IN (?) AND e.claim_status IN (?) AND e.historical = ? "
+                "ORDER BY e.date_start DESC, e.id DESC LIMIT 51",
+                "SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status FROM events e "
+                "WHERE e.date_end >= ? AND e.lat IS NOT NULL ORDER BY e.date_start DESC, e.id DESC LIMIT 51"):
+        plan = " ".join(r["detail"] for r in s.query("EXPLAIN QUERY PLAN " + sql, ["x", "y", 0][:sql.count("?")]))
+        assert "COVERING INDEX idx_events_date_start_id" in plan, plan
+    # reviewed events by their partial index (the planner had walked every event's date)
+    assert "review_status_set" in s.page_hint(EventQuery(reviewed=True))
+    ids = [r["id"] for r in list(s.events())[::3]]
+    for event_id in ids:
+        review(s, event_id, "tester", "accept")
+    assert [r["id"] for r in s.events(EventQuery(reviewed=True))] == [r["id"] for r in s.events() if r["id"] in ids]
+
+
+def test_actor_filter_ignores_case_as_lower_did(store):
+    from eventwire.store.query import where_clause
+
+    for actor in ("gladkov", "GLADKOV", "Ukrainian forces", "ukrainian FORCES", "zz-none"):
+        q = EventQuery(actor=actor)
+        where, params = where_clause(q, store.text_match)  # lower() of each actor's name
+        expected = {r["id"] for r in store.query(f"SELECT e.id FROM events e WHERE {where}", params)}
+        assert {r["id"] for r in store.events(q)} == expected, actor
+        assert bool(expected) == (actor != "zz-none"), actor
+
+
 def _counted(s, q: EventQuery) -> dict:
     """The aggregates counted from the events themselves (what the summary tables must equal)."""
     where, params = __import__("eventwire.store.query", fromlist=["where_clause"]).where_clause(q, s.text_match)
@@ -315,8 +359,12 @@ def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_r
     from eventwire.store.review import review
 
     def check():
-        for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(type=["ASSAULT"], since="2023-01-01")):
+        for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(type=["ASSAULT"], since="2023-01-01"),
+                  EventQuery(text="killed"), EventQuery(claim_status=["reported"], country=["UA"])):
             assert _summarised(store, q) == _counted(store, q), q
+            whole = store.aggregates(q, top=500)["by_admin1"]
+            assert store.aggregates(q, top=2)["by_admin1"] == whole[:2]
+            assert [r["events"] for r in whole] == sorted((r["events"] for r in whole), reverse=True)
         assert {f["value"]: f["n"] for f in store.facets()["type"]} == {t: n for t, n, _ in _counted(store, EventQuery())["by_type"]}
 
     check()

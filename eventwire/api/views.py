@@ -8,7 +8,8 @@ from typing import Optional
 from ..store.schema import COUNT_KINDS
 
 JSON_COLUMNS = ("mode", "context")
-HIDDEN = ("record", "seq")
+# the raw record; PostgreSQL's full-text column (a tsvector per event, not data)
+HIDDEN = ("record", "seq", "fts")
 
 
 def event_out(row: dict) -> dict:

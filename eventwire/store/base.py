@@ -176,6 +176,10 @@ class Store(ABC):
     def query(self, sql: str, params: Sequence = ()) -> list[dict]:
         """Rows as dicts; SQL uses `?` placeholders."""
 
+    def values(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        """Rows as tuples, for reads of many rows (a dict per row is most of their cost)."""
+        return [tuple(r.values()) for r in self.query(sql, params)]
+
     @abstractmethod
     def execute(self, sql: str, params: Sequence = ()) -> None: ...
 
@@ -194,13 +198,17 @@ class Store(ABC):
         """Full-text condition over `events e`: all of `words` (`query.text_words`) in its
         evidence sentences; the words are data, never FTS syntax."""
 
+    # a column as a LIKE of a lower-case pattern reads it (`query.where_clause`)
+    like_fold = "lower({})"
+
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
         """A query yielding `rows` (tuples of text, ints and floats, alike), for a join: a VALUES
         list here; a backend may pass them more cheaply."""
         return "VALUES " + ", ".join([f"({', '.join('?' * len(rows[0]))})"] * len(rows)), [v for r in rows for v in r]
 
-    def page_hint(self, q: EventQuery) -> str:
-        """SQL after `FROM events e` in a page's query, where a backend knows a better plan."""
+    def page_hint(self, q: EventQuery, limit: int = 50) -> str:
+        """SQL after `FROM events e` in a query of the newest `limit` matches (a page, the map's
+        points), where a backend knows a better plan."""
         return ""
 
     @abstractmethod
@@ -418,24 +426,30 @@ class Store(ABC):
             bucket = "day" if days <= MAX_DAYS else "month"
             by_day = [{"day": r["key"] + "-01" if bucket == "month" else r["key"], "events": int(r["events"]),
                        "killed": int(r["killed"] or 0)} for r in grouped(bucket, "key")]
+            types, admins = grouped("type", "events DESC, key"), grouped("admin1", "events DESC, key", top)
         else:
             if used <= CUBE_FILTERS:
-                table = "event_cube"
-                where, params = where_clause(q, self.text_match)
-                count, killed = "sum(e.events)", "sum(e.killed)"
+                table, count, killed = "event_cube", "e.events", "e.killed"
             else:
-                table = "events"
-                where, params = where_clause(q, self.text_match)
-                count, killed = "count(*)", "sum(coalesce(e.killed, 0))"
-            columns = {"day": "e.date_start", "type": "e.type", "admin1": "e.admin1"}
-
-            def grouped(dim: str, order: str, limit: Optional[int] = None) -> list[dict]:
-                sql = (f"SELECT {columns[dim]} AS key, {count} AS events, CAST({killed} AS BIGINT) AS killed "
-                       f"FROM {table} e WHERE {where} GROUP BY {columns[dim]} ORDER BY {order}")
-                return self.query(sql + (" LIMIT ?" if limit else ""), params + ([limit] if limit else []))
-
-            by_day = [{"day": r["key"], "events": int(r["events"]), "killed": int(r["killed"] or 0)}
-                      for r in grouped("day", "key")]
+                table, count, killed = "events", "1", "coalesce(e.killed, 0)"
+            where, params = where_clause(q, self.text_match, self.like_fold)
+            # the matching events read once for the three groupings (a text filter of 20k
+            # events: their rows were read three times), each grouping ranked as it is listed
+            parts = " UNION ALL ".join(
+                f"SELECT {n} AS part, {key} AS key, sum(n) AS events, CAST(sum(k) AS BIGINT) AS killed, "
+                f"row_number() OVER (ORDER BY {order}) AS pos FROM m GROUP BY {key}"
+                for n, (key, order) in enumerate((("day", "day"), ("type", "sum(n) DESC, type"),
+                                                  ("admin1", "sum(n) DESC, admin1"))))
+            rows = self.query(
+                f"WITH m AS MATERIALIZED (SELECT e.date_start AS day, e.type AS type, e.admin1 AS admin1, "
+                f"{count} AS n, {killed} AS k FROM {table} e WHERE {where}) "
+                f"SELECT part, key, events, killed FROM ({parts}) g WHERE part < 2 OR pos <= ? ORDER BY part, pos",
+                params + [top])
+            parted: dict[int, list[dict]] = {0: [], 1: [], 2: []}
+            for r in rows:
+                parted[r["part"]].append(r)
+            day_rows, types, admins = parted.values()
+            by_day = [{"day": r["key"], "events": int(r["events"]), "killed": int(r["killed"] or 0)} for r in day_rows]
             bucket = "day" if len(by_day) <= MAX_DAYS else "month"
             if bucket == "month":
                 months: dict[str, dict] = {}
@@ -450,8 +464,7 @@ class Store(ABC):
 
         return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] for r in by_day),
                 "bucket": bucket, "by_day": by_day,
-                "by_type": listed(grouped("type", "events DESC, key"), "type"),
-                "by_admin1": listed(grouped("admin1", "events DESC, key", top), "admin1")}
+                "by_type": listed(types, "type"), "by_admin1": listed(admins, "admin1")}
 
     def facets(self, limit: int = 300) -> dict[str, list[dict]]:
         """Values present in the store with their numbers of events, for filter menus (the
@@ -624,7 +637,7 @@ class Store(ABC):
              limit: int = 50) -> tuple[list[dict], Optional[str]]:
         """One page of matching events (keyset pagination) and the cursor of the next page."""
         q = q or EventQuery()
-        where, params = where_clause(q, self.text_match)
+        where, params = where_clause(q, self.text_match, self.like_fold)
         params = list(params)
         if cursor:
             day, event_id = decode_cursor(cursor)
@@ -634,13 +647,23 @@ class Store(ABC):
         # the page's ids first, from the events table alone; then their rows and joins
         rows = self._rows(self.query(
             f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN (SELECT e.id FROM events e"
-            f"{self.page_hint(q)} WHERE {where} "
+            f"{self.page_hint(q, limit)} WHERE {where} "
             f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?) ORDER BY e.date_start DESC, e.id DESC",
             params + [limit + 1]))
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1]) if more and rows else None
         return [r for r in rows if q.within(r)], next_cursor
+
+    def points(self, q: Optional[EventQuery] = None, limit: int = 20_000) -> tuple[list[tuple], bool]:
+        """The newest `limit` located events, compact for a map: (id, lat, lon, type, killed,
+        date_start, review_status) each; and whether more matched."""
+        q = q or EventQuery()
+        where, params = where_clause(q, self.text_match, self.like_fold)
+        rows = self.values(f"SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status "
+                           f"FROM events e{self.page_hint(q, limit)} WHERE {where} AND e.lat IS NOT NULL "
+                           f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1])
+        return rows[:limit], len(rows) > limit
 
     def event(self, event_id: str) -> Optional[dict]:
         """One event with its actors and the evidence for each field."""

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 from .base import Store, StoreError, row_values
 from .schema import LATEST, Table
@@ -45,6 +45,11 @@ class PostgresStore(Store):
         with self.conn.cursor() as cur:
             cur.execute(_pg(sql), list(params))
             return list(cur.fetchall())
+
+    def values(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self.conn.cursor(row_factory=tuple_row) as cur:
+            cur.execute(_pg(sql), list(params))
+            return cur.fetchall()
 
     def execute(self, sql: str, params: Sequence = ()) -> None:
         self.conn.execute(_pg(sql), list(params))

@@ -80,10 +80,11 @@ def _in(column: str, values: list, where: list[str], params: list) -> None:
         params.extend(values)
 
 
-def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
+def where_clause(q: EventQuery, text_match, fold: str = "lower({})") -> tuple[str, list]:
     """SQL condition over `events e` (placeholders `?`), and its parameters.
 
-    `text_match(words)` is the backend's full-text condition and parameters."""
+    `text_match(words)` is the backend's full-text condition and parameters; `fold` a column
+    as a LIKE of a lower-case pattern needs it to match regardless of case."""
     where: list[str] = []
     params: list = []
     _in("e.type", q.type, where, params)
@@ -94,8 +95,8 @@ def where_clause(q: EventQuery, text_match) -> tuple[str, list]:
         where.append("e.mode LIKE ? ESCAPE '\\'")
         params.append(like_pattern(f'"{mode}"'))
     if q.actor:
-        where.append("e.id IN (SELECT a.event_id FROM actors a WHERE lower(a.name) LIKE ? ESCAPE '\\' "
-                     "OR lower(a.text) LIKE ? ESCAPE '\\')")
+        where.append(f"e.id IN (SELECT a.event_id FROM actors a WHERE {fold.format('a.name')} LIKE ? ESCAPE '\\' "
+                     f"OR {fold.format('a.text')} LIKE ? ESCAPE '\\')")
         params += [like_pattern(q.actor.lower())] * 2
     if q.since:  # events that overlap the period
         where.append("e.date_end >= ?")
