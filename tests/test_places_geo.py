@@ -229,3 +229,11 @@ def test_a_town_the_gazetteer_lacks_stays_in_the_province_named_after_it(nlp):
     # Ontario, not Bradford in England
     bradford = at(run(nlp, "geovirus-217"), "Bradford").place
     assert bradford.country == "CA" and bradford.name == "Bradford" and bradford.feature == "admin1"
+
+
+def test_a_site_named_twice_stays_where_it_was_first_placed(nlp):
+    # "the Yanacocha mine" of a Peruvian story, named again after a sentence about Jakarta:
+    # still the Peruvian mine, not a site in the city named last
+    doc = run(nlp, "geovirus-227/mine")
+    first, second = at(doc, "Yanacocha mine").place, at(doc, "Yanacocha mine", 1).place
+    assert first.country == "PE" and (second.lat, second.lon, second.country) == (first.lat, first.lon, "PE")

@@ -834,6 +834,46 @@ class Finder:
 
 
 # ============================================================================ resolution
+class Senses:
+    """One sense per name in a document: a name read once keeps that reading.
+
+    The resolver asks while it reads names (so that context counts see one place per name),
+    once more after it (a name written before the text pins it down follows too), and for
+    sites and unknown places (the second "Yanacocha mine" is where the first one was)."""
+
+    def __init__(self) -> None:
+        # name key -> [(token start, level, "X, Y" unit, entry, display name, feature)]
+        self.read: dict[str, list[tuple]] = {}
+
+    def remember(self, k: str, start: int, level: Optional[str], within: Optional[Entry], e: Entry,
+                 name: Optional[str] = None, feature: Optional[str] = None) -> None:
+        self.read.setdefault(k, []).append((start, level, within, e, name, feature))
+
+    def recall(self, k: str, start: int, level: Optional[str], within: Optional[Entry]) -> Optional[tuple]:
+        """The earlier reading of name `k` that a mention at `start` takes: (entry, name, feature)."""
+        readings = self.read.get(k, ())
+        unit = within.key if within is not None else None
+        for s, lv, w, e, name, feature in readings:
+            if lv == level and (w.key if w is not None else None) == unit:
+                return e, name, feature
+        if within is None:
+            # "Austin" after "Austin, in Scott County, Indiana": the place the text pinned down
+            for s, lv, w, e, name, feature in readings:
+                if lv == level and w is not None:
+                    return e, name, feature
+        if level is None:
+            # "Idlib" after "Idlib province": the province
+            for s, lv, w, e, name, feature in readings:
+                if lv == "admin1" and e.feature == "admin1" and s < start:
+                    return e, name, feature
+        return None
+
+    def pinned(self, k: str) -> Optional[Entry]:
+        """The town an "X, Y" appositive pinned name `k` to, if any."""
+        return next((e for _s, lv, w, e, _n, _f in self.read.get(k, ())
+                     if lv is None and w is not None and e.feature == "city" and _inside(e, w)), None)
+
+
 class Resolver:
     """Resolves a document's mentions against the gazetteer, in context."""
 
@@ -853,8 +893,7 @@ class Resolver:
         self.prior_countries: Counter = Counter()   # of the first reading of the names
         self.admin1_keys: Counter = Counter()
         self.named_units: set = set()      # first-order units the text names (first pass)
-        self.sense: dict[tuple[str, Optional[str]], Entry] = {}
-        self.sticky: dict[str, tuple[int, Entry]] = {}
+        self.senses = Senses()
         # words of people's names ("Jackson" of "Amy Berman Jackson"), as `Finder` found them
         self.person_tokens = frozenset(person_tokens)
         self.token_texts = {t.text for t in doc}     # for "a lower-case use of the word"
@@ -897,7 +936,7 @@ class Resolver:
                 m.entry, m.name, m.score = None, None, 0.0
         self.resolved_countries = Counter()
         self.admin1_keys = Counter()
-        self.sense, self.sticky, self.place_texts = {}, {}, set()
+        self.senses, self.place_texts = Senses(), set()
         self._resolve_names()
         self._propagate()
         self._follow_pinned()
@@ -906,11 +945,11 @@ class Resolver:
                 m.metonymic = self._metonymic(m)
         for m in self.mentions:
             if m.source == "landmark":
-                self._resolve_landmark(m)
+                self._place_site(m, self._resolve_landmark)
             elif m.source == "anaphor":
                 self._resolve_anaphor(m)
             elif m.entry is None and m.source in ("cue", "ner") and (m.locative or m.level):
-                self._resolve_unknown(m)
+                self._place_site(m, self._resolve_unknown)
             elif m.entry is not None and m.entry.kind == "river":
                 self._place_river(m)
         for m in self.mentions:
@@ -926,17 +965,20 @@ class Resolver:
     def _follow_pinned(self) -> None:
         """One town per name: a bare "Austin" is the Austin that "Austin, in Scott County,
         Indiana" pinned down, wherever in the text either stands."""
-        pinned: dict[str, Entry] = {}
         for m in self.mentions:
-            if m.entry is not None and m.entry.feature == "city" and m.level is None:
-                within = self._within(m)
-                if within is not None and _inside(m.entry, within):
-                    pinned.setdefault(nkey(m.text), m.entry)
-        for m in self.mentions:
-            e = pinned.get(nkey(m.text))
-            if e is not None and m.entry is not None and m.entry.feature == "city" and m.within_end is None \
-                    and m.level is None:
-                m.entry = e
+            if m.entry is not None and m.entry.feature == "city" and m.within_end is None and m.level is None:
+                m.entry = self.senses.pinned(nkey(m.text)) or m.entry
+
+    def _place_site(self, m: Mention, place) -> None:
+        """A site or an unknown place, by `place`; a name placed before stays where it was."""
+        k = nkey(m.text)
+        earlier = self.senses.recall(k, m.start, "site", None)
+        if earlier is not None:
+            m.entry, m.name, m.feature = earlier
+            return
+        place(m)
+        if m.entry is not None:
+            self.senses.remember(k, m.start, "site", None, m.entry, m.name, m.feature)
 
     def _propagate(self) -> None:
         """One sense per name: a capitalised word the model missed ("as Reading resident")
@@ -1090,18 +1132,10 @@ class Resolver:
                                   and not self.gz.known(text)):    # "Port-au-Prince", "East Java"
             return
         within = self._within(m)
-        key = (k, level, within.key if within is not None else None)
-        if key not in self.sense and within is None:
-            # "Austin" after "Austin, in Scott County, Indiana": the place the text pinned down
-            key = next((s for s in self.sense if s[:2] == key[:2] and s[2] is not None), key)
-        if key in self.sense:
-            self._note(m, self.sense[key])
+        earlier = self.senses.recall(k, m.start, level, within)
+        if earlier is not None:
+            self._note(m, earlier[0])
             return
-        if level is None:
-            st = self.sticky.get(k)
-            if st is not None and st[0] < m.start:
-                self._note(m, st[1])
-                return
         e = self._best(m, text, level, within)
         if e is None and level is None and len(variants) > 1:
             # "northern Idlib", "Eastern Ukraine": a part of a place named whole; only after
@@ -1126,9 +1160,7 @@ class Resolver:
             return
         if m.source == "ner" and not self._ner_accept(m, e, within):
             return
-        self.sense.setdefault(key, e)
-        if level in ("admin1",) and e.feature == "admin1":
-            self.sticky.setdefault(k, (m.start, e))
+        self.senses.remember(k, m.start, level, within, e)
         if e.feature in ("admin1", "admin2") and unit_english(e.name) is not None:
             m.name = compose_unit_name(text, e)
         self._note(m, e)
@@ -1520,11 +1552,6 @@ class Resolver:
         text, doc = m.text, self.doc
         first = doc[m.start]
         k = nkey(text)
-        earlier = next((o for o in self.mentions if o.start < m.start and o.entry is not None
-                        and o.source == m.source and o.text == text and o.feature == "other"), None)
-        if earlier is not None:     # one place per name: not the city named just before the second
-            m.entry, m.name, m.feature = earlier.entry, earlier.name, earlier.feature
-            return
         # (a name with no Latin form, k == "", counts as a person's when the text names nobody)
         if text.isupper() or k in self.person_tokens or not (k or self.person_tokens) \
                 or first.pos_ != "PROPN" or not _is_cap(first) or text in self.w["stop_names"] \
