@@ -237,3 +237,18 @@ def test_a_site_named_twice_stays_where_it_was_first_placed(nlp):
     doc = run(nlp, "geovirus-227/mine")
     first, second = at(doc, "Yanacocha mine").place, at(doc, "Yanacocha mine", 1).place
     assert first.country == "PE" and (second.lat, second.lon, second.country) == (first.lat, first.lon, "PE")
+
+
+def test_a_site_named_after_a_state_code(nlp):
+    # "the NY Plum Island Animal Disease Center" in a Philippine story that names Reston,
+    # Virginia: New York state, not the Philippine province named last
+    ny = at(run(nlp, "geovirus-152"), "NY Plum").place
+    assert ny.country == "US" and km(ny, 43.0, -75.0) < 161
+
+
+def test_an_unknown_village_is_in_the_town_named_just_before(nlp):
+    # "in eight Barangays of Santa Maria, Davao del Sur, in Mindanao ... The village of
+    # Pongpong": the model reads "Davao del Sur" as the subject of "died" (a government's
+    # act); it still tells where the village is, not Reston, Virginia, named paragraphs before
+    p = at(run(nlp, "geovirus-152"), "Pongpong").place
+    assert p.country == "PH" and km(p, 6.49, 125.46) < 161

@@ -1202,15 +1202,20 @@ class Resolver:
     def _home_unit_reading(self, text: str, country: Optional[str]) -> bool:
         """A country's name that is also a province of the country the article is set in
         ("Georgia" in a story from the United States) names the province."""
-        votes = {c: self.countries.get(c, 0) + self.prior_countries.get(c, 0)
-                 for c in dict.fromkeys([*self.countries, *self.prior_countries])}  # ties: first named
-        home = max(votes, key=votes.get, default=None)
-        if home is None or home == country or votes[home] < 2:
+        home = self._home()
+        if home is None or home == country:
             return False
         if any(o.first_reading is not None and o.first_reading.country == country
                and o.first_reading.feature != "country" for o in self.mentions):
             return False    # a place inside that country is named too
         return any(e.country == home for e in self.gz.admins_named(text, 1))
+
+    def _home(self) -> Optional[str]:
+        """The country the article is set in: the one it names, or places in, most (twice at least)."""
+        votes = {c: self.countries.get(c, 0) + self.prior_countries.get(c, 0)
+                 for c in dict.fromkeys([*self.countries, *self.prior_countries])}  # ties: first named
+        home = max(votes, key=votes.get, default=None)
+        return home if home is not None and votes[home] >= 2 else None
 
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
         gz = self.gz
@@ -1474,9 +1479,11 @@ class Resolver:
             or next((o for o in others if o.start >= m.start and want(o)), None)
 
     def _context_city(self, m: Mention) -> Optional[Entry]:
-        """The city a landmark or an unknown place most likely stands in."""
+        """The city a landmark or an unknown place most likely stands in: the nearest one
+        named, also where it stands for its government ("Davao del Sur" read as the subject
+        of "died")."""
         others = self._others(m)
-        o = self._nearest(m, lambda o: o.entry.feature == "city", others)
+        o = self._nearest(m, lambda o: o.entry.feature == "city", self._others(m, metonymic=True))
         if o is not None:
             return o.entry
         cities = Counter(o.entry.key for o in self.mentions if o.entry is not None and o.entry.feature == "city")
@@ -1532,6 +1539,11 @@ class Resolver:
                     if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, c.population):
                         return cap
                     continue
+                if sub.isupper():
+                    # "the NY Plum Island Animal Disease Center": a unit's code, in a country in view
+                    units = [u for u in gz.admins_by_code(sub) if self._in_context(u.country)]
+                    if len(units) == 1:
+                        return units[0]
                 if nkey(sub) in self.place_texts:
                     o = next((o for o in self.mentions if o.entry is not None and o.feature is None
                               and nkey(o.text) == nkey(sub)), None)
