@@ -252,3 +252,10 @@ def test_an_unknown_village_is_in_the_town_named_just_before(nlp):
     # act); it still tells where the village is, not Reston, Virginia, named paragraphs before
     p = at(run(nlp, "geovirus-152"), "Pongpong").place
     assert p.country == "PH" and km(p, 6.49, 125.46) < 161
+
+
+def test_a_town_of_the_very_name_over_a_smaller_one_also_written_so(nlp):
+    # "Children's Hospital of Pittsburgh" in a story that names California: Pittsburgh,
+    # Pennsylvania, not Pittsburg, California (which GeoNames also spells "Pittsburgh")
+    p = at(run(nlp, "geovirus-200"), "Pittsburgh").place
+    assert p.admin1 == "Pennsylvania" and km(p, 40.44, -80.0) < 50

@@ -1336,6 +1336,13 @@ class Resolver:
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
             pool = units or pool
+        own = [e.population for e, _p in cands if e.feature == "city" and nkey(e.name) == said]
+        if own:
+            # "Pittsburgh": the town of that very name, not a smaller one also written so
+            # (Pittsburg, California, in a story that names California)
+            pool = [i for i in pool if not (cands[i][0].feature == "city" and nkey(cands[i][0].name) != said
+                                            and not orig.get(cands[i][0].key, True)
+                                            and cands[i][0].population < max(own))] or pool
         town = self._town_before(m) if not m.list_mates else None
         if town is not None:
             # "Queens, New York", "Brooklyn, New York": a city that holds the part named first
