@@ -259,3 +259,12 @@ def test_a_town_of_the_very_name_over_a_smaller_one_also_written_so(nlp):
     # Pennsylvania, not Pittsburg, California (which GeoNames also spells "Pittsburgh")
     p = at(run(nlp, "geovirus-200"), "Pittsburgh").place
     assert p.admin1 == "Pennsylvania" and km(p, 40.44, -80.0) < 50
+
+
+def test_a_town_the_model_reads_as_an_organisation_is_read_whole(nlp):
+    # "from Beni Suef", "the villages of Ceamurlia de Jos": tagged ORG; a part alone names
+    # another town (Beni in Congo, Jos in Nigeria)
+    beni = at(run(nlp, "geovirus-21"), "Beni Suef").place
+    assert (beni.text, beni.country) == ("Beni Suef", "EG") and km(beni, 29.07, 31.1) < 50
+    cj = at(run(nlp, "geovirus-32/villages"), "Ceamurlia de Jos").place
+    assert (cj.text, cj.country) == ("Ceamurlia de Jos", "RO")

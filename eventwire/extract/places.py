@@ -272,6 +272,10 @@ class Finder:
         s, e = _trim(doc, start, end)
         if e - s >= 1 and self._whole_place(doc[s:e].text):
             return
+        if e - s >= 2 and self._mislabelled_town(s, e):
+            self.mentions.append(Mention(start=s, end=e, text=doc[s:e].text, source="ner", label="GPE",
+                                         locative=True))
+            return
         # "the Economy of Turkey" (a mislabelled phrase): the place after "of" stays
         # unless the words before it make an organisation ("Bank of England")
         of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
@@ -284,6 +288,23 @@ class Finder:
                                          source="ner", label="GPE"))
             return
         self.blocked.update(range(start, end))
+
+    def _mislabelled_town(self, s: int, e: int) -> bool:
+        """"from Beni Suef", "the villages of Ceamurlia de Jos" read as organisations: name
+        words only, after a word that puts something at a place, and a town the gazetteer knows
+        (else a part of the name, "Beni" or "Jos", is read as a town elsewhere)."""
+        doc, w = self.doc, self.w
+        j = s - 1
+        while j >= 0 and doc[j].lower_ in DETERMINERS:
+            j -= 1
+        if j < 0 or not (doc[j].lower_ in LOCATIVE_PREPS
+                         or doc[j].lower_ == "of" and j >= 1 and doc[j - 1].lower_ in w["place_nouns"]):
+            return False
+        if any(not (_is_cap(t) or t.lower_ in w["particles"]) or t.lower_ in w["org_heads"]
+               or t.lower_ in w["landmark_heads"] or t.lower_ in w["feature_level"] for t in doc[s:e]):
+            return False
+        text = doc[s:e].text
+        return bool(self.gz.cities_named(text) or self.gz.small_places_named(text))
 
     def _block_of_names(self) -> None:
         """"Freedom of Russia (Legion)", "Bank of England", "University of Texas"."""
@@ -786,7 +807,8 @@ class Finder:
             k += 2
             while k < len(doc) and _is_cap(doc[k]):
                 k += 1
-            if not any(t in self.blocked for t in range(end, k)) and self.gz.known(doc[start:k].text):
+            if not any(t in self.blocked for t in range(end, k)) and (
+                    self.gz.known(doc[start:k].text) or self.gz.small_places_named(doc[start:k].text)):
                 end = k
         return end
 
@@ -1582,8 +1604,10 @@ class Resolver:
                 return
             if m.end < len(doc) and _is_cap(doc[m.end]) and doc[m.end].pos_ == "PROPN":
                 return
-        where = self._named_inside(m) or self._after_in(m, comma=m.level is not None
-                                                         or m.label in ("GPE", "LOC"))
+        where = self._named_inside(m)
+        if where is not None and self.countries and not self._in_context(where.country):
+            where = None    # "Ceamurlia de Jos" of a Romanian story: not Jos, Nigeria
+        where = where or self._after_in(m, comma=m.level is not None or m.label in ("GPE", "LOC"))
         if where is not None and where.feature in ("country", "admin1", "admin2"):
             city = self._context_city(m)
             if city is not None and city.feature == "city" and _inside(city, where):
