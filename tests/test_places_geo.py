@@ -268,3 +268,10 @@ def test_a_town_the_model_reads_as_an_organisation_is_read_whole(nlp):
     assert (beni.text, beni.country) == ("Beni Suef", "EG") and km(beni, 29.07, 31.1) < 50
     cj = at(run(nlp, "geovirus-32/villages"), "Ceamurlia de Jos").place
     assert (cj.text, cj.country) == ("Ceamurlia de Jos", "RO")
+
+
+def test_a_name_less_its_direction_is_no_place_outside_the_story(nlp):
+    # "the West Midlands" of an English story: not Zimbabwe's Midlands province, though the
+    # article names no country (only England, a unit)
+    doc = run(nlp, "geovirus-39")
+    assert [ps.place.text for ps in doc._.places if ps.place.country == "ZW"] == []

@@ -1167,8 +1167,11 @@ class Resolver:
                 self._note(m, c)
                 return
             e = self._best(m, variants[1], None, within)
-            if e is not None and self.countries and not self._in_context(e.country):
-                return      # "Central Plateau" of Haiti is no "Plateau" of Nigeria
+            if e is not None and not self._in_context(e.country) and (
+                    self.countries or self.resolved_countries or self.prior_countries):
+                # "Central Plateau" of Haiti is no "Plateau" of Nigeria, "West Midlands" of an
+                # English story no "Midlands" of Zimbabwe
+                return
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
