@@ -275,3 +275,14 @@ def test_a_name_less_its_direction_is_no_place_outside_the_story(nlp):
     # article names no country (only England, a unit)
     doc = run(nlp, "geovirus-39")
     assert [ps.place.text for ps in doc._.places if ps.place.country == "ZW"] == []
+
+
+def test_a_town_known_by_another_name_in_a_neighbour_is_no_reading(nlp):
+    # "the tourist town of Kalam in the Swat Valley, north-west Pakistan": GeoNames knows no
+    # Kalam, and "Kallam" of India is only another spelling; "Swat Valley" is Swat district
+    doc = run(nlp, "geovirus-192")
+    assert at(doc, "Kalam").place.country != "IN"
+    swat = at(doc, "Swat Valley").place
+    assert swat.country == "PK" and km(swat, 35.2, 72.5) < 161
+    # "Orientale province" of Congo: no L'Oriental of Morocco (matched by its core name only)
+    assert at(run(nlp, "geovirus-119"), "Orientale").place.country != "MA"

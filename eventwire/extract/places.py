@@ -1302,10 +1302,13 @@ class Resolver:
             if self.countries or m.source == "weak":
                 cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
         if m.source == "cue" and (self.countries or self.resolved_countries):
-            near = [c for c in cands if self._in_context(c[0].country)
-                    or (within is not None and _inside(c[0], within))]
-            # "the Syrian city of Aleppo" in an American story: a large place stands on its own
-            cands = near or [c for c in cands if c[0].population >= 100_000]
+            # a place known by another name only must lie in the article's own countries, not
+            # a neighbour ("the town of Kalam" of a Pakistani story is no Kallam, India)
+            near = [c for c in cands if (self._in_context(c[0].country) if c[1] else self._in_context(
+                c[0].country, neighbours=False)) or (within is not None and _inside(c[0], within))]
+            # "the Syrian city of Aleppo" in an American story: a large place stands on its own,
+            # if by its own name or a town's ("the Orientale province" is no L'Oriental of Morocco)
+            cands = near or [c for c in cands if c[0].population >= 100_000 and (c[1] or c[0].feature == "city")]
         if not cands:
             return None
         if within is not None:
@@ -1490,9 +1493,9 @@ class Resolver:
         # a place far from everything else the article names: only a large one
         return m.score >= (5.5 if m.locative else 6.0)
 
-    def _in_context(self, iso: Optional[str]) -> bool:
+    def _in_context(self, iso: Optional[str], neighbours: bool = True) -> bool:
         return bool(iso) and (iso in self.countries or iso in self.resolved_countries
-                              or iso in self.neighbours or self.prior_countries.get(iso, 0) >= 2)
+                              or neighbours and iso in self.neighbours or self.prior_countries.get(iso, 0) >= 2)
 
     # ------------------------------------------------------------------ order-dependent
     def _others(self, m: Mention, metonymic: bool = False) -> list[Mention]:
@@ -1586,6 +1589,9 @@ class Resolver:
                     return max(big, key=lambda e2: self._score(e2, True, m))
                 units = [e2 for e2 in gz.admins_named(sub, 1) if gz.is_main_name(e2, sub)
                          and self._in_context(e2.country)]
+                # "Swat Valley" of a Pakistani story: the district of Swat
+                units = units or [e2 for e2 in gz.admins_named(sub, 2) if gz.is_main_name(e2, sub)
+                                  and self._in_context(e2.country, neighbours=False)]
                 if units:
                     return units[0]
         return None
