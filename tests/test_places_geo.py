@@ -286,3 +286,10 @@ def test_a_town_known_by_another_name_in_a_neighbour_is_no_reading(nlp):
     assert swat.country == "PK" and km(swat, 35.2, 72.5) < 161
     # "Orientale province" of Congo: no L'Oriental of Morocco (matched by its core name only)
     assert at(run(nlp, "geovirus-119"), "Orientale").place.country != "MA"
+
+
+def test_the_province_that_holds_the_town_named_before_it(nlp):
+    # "Menu Foods, which is based in Mississauga, Ontario in Canada" in an American story:
+    # the province, not Ontario, California
+    on = at(run(nlp, "geovirus-177"), "Ontario").place
+    assert (on.feature, on.country) == ("admin1", "CA")

@@ -1377,7 +1377,10 @@ class Resolver:
             parts = [c for c, _p in gz.cities_named(town.text)]
             near = [i for i in pool if cands[i][0].feature == "city" and cands[i][0].population >= 100_000 and any(
                 c.key != cands[i][0].key and km(c.lat, c.lon, cands[i][0].lat, cands[i][0].lon) <= 25 for c in parts)]
-            pool = near or pool
+            # "Mississauga, Ontario": the province that holds the town named first
+            units = [i for i in pool if cands[i][0].feature == "admin1" and any(
+                c.admin1_key == cands[i][0].key for c, _p in gz.cities_named(town.text))]
+            pool = near or units or pool
         i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
