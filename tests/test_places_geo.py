@@ -293,3 +293,10 @@ def test_the_province_that_holds_the_town_named_before_it(nlp):
     # the province, not Ontario, California
     on = at(run(nlp, "geovirus-177"), "Ontario").place
     assert (on.feature, on.country) == ("admin1", "CA")
+
+
+def test_the_city_of_a_name_taken_whole_is_the_town(nlp):
+    # "Representatives from the City of Santa Ana" after "Santa Ana, California": the
+    # model's entity holds "City of"; the town, not the Salvadoran department
+    p = at(run(nlp, "geovirus-180"), "City of Santa Ana").place
+    assert p.country == "US" and km(p, 33.75, -117.87) < 50

@@ -1145,6 +1145,11 @@ class Resolver:
             if c is not None:
                 self._note(m, c)
                 return
+        words = text.split()
+        if level is None and len(words) >= 3 and words[1] == "of" and self.w["of_level"].get(words[0].lower()) == "city":
+            # "the City of Santa Ana" taken whole by the model: the town
+            text, level = " ".join(words[2:]), "city"
+            variants = self._variants(text)
         k = nkey(text)
         if k in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
             return
