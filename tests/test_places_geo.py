@@ -300,3 +300,21 @@ def test_the_city_of_a_name_taken_whole_is_the_town(nlp):
     # model's entity holds "City of"; the town, not the Salvadoran department
     p = at(run(nlp, "geovirus-180"), "City of Santa Ana").place
     assert p.country == "US" and km(p, 33.75, -117.87) < 50
+
+
+def test_a_place_the_model_ran_on_into_a_name_is_its_leading_words(nlp):
+    # "the Orange County Sanitation District", "areas of South Asia Earthquake": tagged as
+    # places whole; the county and the region lead them (places inside a name set no scene)
+    oc = at(run(nlp, "geovirus-180/sanitation"), "Orange County").place
+    assert (oc.text, oc.feature, oc.admin1) == ("Orange County", "admin2", "California")
+    sa = at(run(nlp, "geovirus-175"), "South Asia")
+    assert sa.place.text == "South Asia" and km(sa.place, 22.0, 79.0) < 500 and sa.metonymic
+    # ... but a natural feature's name is whole: "the Ural Mountains" is no town called Ural
+    assert all(ps.place.text != "Ural" for ps in run(nlp, "geovirus-18")._.places)
+
+
+def test_a_region_named_exactly_over_a_country_also_called_so(nlp):
+    # "likely to spread to Central Africa - Nigeria, Cameroon and Chad": the region, though
+    # GeoNames also calls the Central African Republic "Central Africa"
+    ca = at(run(nlp, "geovirus-87/central"), "Central Africa").place
+    assert (ca.text, ca.feature, ca.country) == ("Central Africa", "other", None)

@@ -118,6 +118,7 @@ def word_lists(cfg: dict) -> dict:
         "strong_city_population": int(cfg["strong_city_population"]),
         "cause_heads": {w.lower() for w in cfg["cause_heads"]},
         "site_nouns": {w.lower() for w in cfg["site_nouns"]},
+        "natural_heads": {w.lower() for w in cfg["natural_heads"]},
         "unit_abbreviations": {abbr: (iso, name) for iso, table in cfg["unit_abbreviations"].items()
                                for abbr, name in table.items()},
         "members": {w.lower() for w in cfg["membership_nouns"]},
@@ -960,6 +961,8 @@ class Resolver:
         self.admin1_keys = Counter()
         self.senses, self.place_texts = Senses(), set()
         self._resolve_names()
+        for m in self.mentions:
+            self._leading_name(m)
         self._propagate()
         self._follow_pinned()
         for m in self.mentions:
@@ -983,6 +986,31 @@ class Resolver:
             for m in self.mentions:
                 if m.source in sources:
                     self._resolve_name(m)
+
+    def _leading_name(self, m: Mention) -> None:
+        """A place entity the model ran on into other words ("Orange County Sanitation
+        District", "South Asia Earthquake"), unread whole: the longest leading part that names
+        a place is the mention (inside a name, as in "South Asia Free Trade Agreement"),
+        unless the rest is a place too ("South West England") or ends a natural feature's name
+        ("Ural Mountains")."""
+        if m.entry is not None or m.source != "ner" or m.label not in NAME_LABELS or m.char_start is not None:
+            return
+        doc = self.doc
+        start, end, text = m.start, m.end, m.text
+        for k in range(end - 1, start + 1, -1):     # a name of two words at least
+            rest = [t for t in doc[k:end] if not t.is_punct]
+            joined = bool(rest) and rest[0].i == k and not doc[k - 1].is_punct
+            if rest and (rest[0].lower_ in self.w["natural_heads"]
+                         or joined and self.gz.known(" ".join(t.text for t in rest))):
+                break       # "San Fernando Valley", "South West England": one name
+            if not _is_cap(doc[k - 1]) or not rest:
+                continue
+            m.end, m.text = k, self.doc[start:k].text
+            self._resolve_name(m)
+            if m.entry is not None:
+                m.in_name = True    # the name of something else: it sets no event's scene
+                return
+        m.end, m.text = end, text
 
     def _follow_pinned(self) -> None:
         """One town per name: a bare "Austin" is the Austin that "Austin, in Scott County,
@@ -1199,11 +1227,13 @@ class Resolver:
         """The country, sea, river or region `text` names, if any."""
         doc = self.doc
         c = self.gz.country_named(text)
+        f = self.gz.feature_named(text)
+        if c is not None and f is not None and nkey(f.name) == nkey(text) != nkey(c.name):
+            c = None        # "Central Africa" is the region, though the Central African Republic is called so
         if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or text.isupper()):
             if text != m.text or not (self._unit_after_town(m, c.country)
                                       or self._home_unit_reading(text, c.country)):
                 return c
-        f = self.gz.feature_named(text)
         if f is not None and (_is_cap(doc[m.start]) or self._direction_before_name(m)):
             return f
         return None
