@@ -318,3 +318,11 @@ def test_a_region_named_exactly_over_a_country_also_called_so(nlp):
     # GeoNames also calls the Central African Republic "Central Africa"
     ca = at(run(nlp, "geovirus-87/central"), "Central Africa").place
     assert (ca.text, ca.feature, ca.country) == ("Central Africa", "other", None)
+
+
+def test_a_town_then_its_province_then_its_country_is_an_address(nlp):
+    # "on Ontario Provincial Highway 11 in Stroud, Ontario, Canada": no Stroud of Ontario is
+    # known; "Canada" ends the address (no list of places), so it is somewhere in Ontario,
+    # not Stroud in England
+    p = at(run(nlp, "geovirus-217/stroud"), "Stroud").place
+    assert p.country == "CA" and p.name == "Stroud"

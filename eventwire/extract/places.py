@@ -1146,6 +1146,10 @@ class Resolver:
         the list goes on after Y, or X is known as a place of Y's own country."""
         o = self.by_start.get(m.within_end)
         after = self.doc[o.end] if o is not None and o.end < len(self.doc) else None
+        z = self.by_start.get(o.end + 1) if after is not None and after.text == "," else None
+        c = self.gz.country_named(z.text) if z is not None else None
+        if c is not None and c.country == within.country:
+            after = None    # "Stroud, Ontario, Canada": Y's country ends an address, not a list
         return (after is not None and after.lower_ in self.w["list_joiners"]) or bool(m.list_mates) \
             or any(e.country == within.country for e, _ in cands)
 
