@@ -326,3 +326,10 @@ def test_a_town_then_its_province_then_its_country_is_an_address(nlp):
     # not Stroud in England
     p = at(run(nlp, "geovirus-217/stroud"), "Stroud").place
     assert p.country == "CA" and p.name == "Stroud"
+
+
+def test_a_small_town_listed_with_towns_of_one_country_is_there(nlp):
+    # "in the communities of San Juan, Choropampa, and Magdalena" (Peru; the model calls
+    # Magdalena an organisation): the small Peruvian town, not Colombia's Magdalena department
+    p = at(run(nlp, "geovirus-227/mine"), "Magdalena").place
+    assert p.country == "PE" and km(p, -7.25, -78.66) < 161

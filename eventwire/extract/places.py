@@ -1330,7 +1330,23 @@ class Resolver:
             # "Malakoff" in an article that names Texas: the small town of that state
             cands += [(e, True) for e in gz.small_places_named(text)
                       if e.admin1_key in self.named_units and all(e.key != c.key for c, _ in cands)]
+        iso = self._list_country(m)
+        if iso is not None:
+            # "the communities of San Juan, Choropampa, and Magdalena" in Peru: a small town there
+            cands += [(e, True) for e in gz.small_places_named(text)
+                      if e.country == iso and all(e.key != c.key for c, _ in cands)]
         return cands
+
+    @staticmethod
+    def _mates_read(m: Mention) -> list[Entry]:
+        """How the places listed with `m` were read (first reading, else the current one)."""
+        return [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+
+    def _list_country(self, m: Mention) -> Optional[str]:
+        """The country where most of the (two or more) places listed with `m` lie, if any."""
+        read = [r for r in self._mates_read(m) if r.feature != "country"]
+        top = Counter(r.country for r in read if r.country).most_common(1)
+        return top[0][0] if len(read) >= 2 and top and 2 * top[0][1] > len(read) else None
 
     def _best(self, m: Mention, text: str, level: Optional[str],
               within: Optional[Entry]) -> Optional[Entry]:
@@ -1398,7 +1414,7 @@ class Resolver:
                                    [(f, e.lat, e.lon) for f, (e, _p) in zip(feats, cands)]))
         rank = [self.ranker.score(f) for f in feats] if self.ranker is not None else hand
         pool = range(len(cands))
-        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        read = self._mates_read(m)
         if len(read) >= 2 and 2 * sum(r.feature == "admin1" for r in read) > len(read):
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
@@ -1410,6 +1426,9 @@ class Resolver:
             pool = [i for i in pool if not (cands[i][0].feature == "city" and nkey(cands[i][0].name) != said
                                             and not orig.get(cands[i][0].key, True)
                                             and cands[i][0].population < max(own))] or pool
+        iso = self._list_country(m)
+        if iso is not None:
+            pool = [i for i in pool if cands[i][0].country == iso] or pool
         town = self._town_before(m) if not m.list_mates else None
         if town is not None:
             # "Queens, New York", "Brooklyn, New York": a city that holds the part named first
@@ -1498,7 +1517,7 @@ class Resolver:
     def _listed_with(self, m: Mention, e: Entry) -> bool:
         """Is `e` of a country where most of the places listed with `m` lie ("Suba, Migori,
         Homa Bay, Rongo, Siaya, Kisumu ..." in Kenya)?"""
-        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        read = self._mates_read(m)
         # one mate will do in the country the article is about ("Kisumu and Rift Valley")
         return (len(read) >= 2 or len(read) == 1 and self._in_context(e.country)) and bool(e.country) \
             and e.feature != "country" and 2 * sum(r.country == e.country for r in read) > len(read)
