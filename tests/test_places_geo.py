@@ -333,3 +333,9 @@ def test_a_small_town_listed_with_towns_of_one_country_is_there(nlp):
     # Magdalena an organisation): the small Peruvian town, not Colombia's Magdalena department
     p = at(run(nlp, "geovirus-227/mine"), "Magdalena").place
     assert p.country == "PE" and km(p, -7.25, -78.66) < 161
+
+
+def test_a_province_the_model_reads_as_an_organisation(nlp):
+    # "the eastern states of Saxony-Anhalt and Thuringia": "Saxony-Anhalt" tagged ORG
+    p = at(run(nlp, "geovirus-31/states"), "Saxony-Anhalt").place
+    assert (p.feature, p.country) == ("admin1", "DE") and km(p, 51.97, 11.47) < 161

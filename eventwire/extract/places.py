@@ -291,9 +291,10 @@ class Finder:
         self.blocked.update(range(start, end))
 
     def _mislabelled_town(self, s: int, e: int) -> bool:
-        """"from Beni Suef", "the villages of Ceamurlia de Jos" read as organisations: name
-        words only, after a word that puts something at a place, and a town the gazetteer knows
-        (else a part of the name, "Beni" or "Jos", is read as a town elsewhere)."""
+        """"from Beni Suef", "the villages of Ceamurlia de Jos", "the states of Saxony-Anhalt"
+        read as organisations: name words only, after a word that puts something at a place,
+        and a town or province the gazetteer knows (else a part of the name, "Beni" or "Jos",
+        is read as a town elsewhere)."""
         doc, w = self.doc, self.w
         j = s - 1
         while j >= 0 and doc[j].lower_ in DETERMINERS:
@@ -301,11 +302,12 @@ class Finder:
         if j < 0 or not (doc[j].lower_ in LOCATIVE_PREPS
                          or doc[j].lower_ == "of" and j >= 1 and doc[j - 1].lower_ in w["place_nouns"]):
             return False
-        if any(not (_is_cap(t) or t.lower_ in w["particles"]) or t.lower_ in w["org_heads"]
+        if any(not (_is_cap(t) or t.lower_ in w["particles"] or t.text == "-") or t.lower_ in w["org_heads"]
                or t.lower_ in w["landmark_heads"] or t.lower_ in w["feature_level"] for t in doc[s:e]):
             return False
         text = doc[s:e].text
-        return bool(self.gz.cities_named(text) or self.gz.small_places_named(text))
+        return bool(self.gz.cities_named(text) or self.gz.small_places_named(text)
+                    or self.gz.admins_named(text, 1))
 
     def _block_of_names(self) -> None:
         """"Freedom of Russia (Legion)", "Bank of England", "University of Texas"."""
