@@ -339,3 +339,11 @@ def test_a_province_the_model_reads_as_an_organisation(nlp):
     # "the eastern states of Saxony-Anhalt and Thuringia": "Saxony-Anhalt" tagged ORG
     p = at(run(nlp, "geovirus-31/states"), "Saxony-Anhalt").place
     assert (p.feature, p.country) == ("admin1", "DE") and km(p, 51.97, 11.47) < 161
+
+
+def test_a_base_named_fort_is_a_landmark_where_no_town_bears_the_name(nlp):
+    # "near Fort Hood military base" in a story from Killeen, Texas: a landmark at the town
+    # named before it (no town called Fort Hood is known; "Fort Worth" is a city)
+    doc = run(nlp, "geovirus-3")
+    fh = at(doc, "Fort Hood").place
+    assert (fh.feature, fh.admin1) == ("landmark", "Texas") and km(fh, 31.13, -97.78) < 50

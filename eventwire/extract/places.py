@@ -119,6 +119,7 @@ def word_lists(cfg: dict) -> dict:
         "cause_heads": {w.lower() for w in cfg["cause_heads"]},
         "site_nouns": {w.lower() for w in cfg["site_nouns"]},
         "natural_heads": {w.lower() for w in cfg["natural_heads"]},
+        "landmark_prefixes": {w.lower() for w in cfg["landmark_prefixes"]},
         "unit_abbreviations": {abbr: (iso, name) for iso, table in cfg["unit_abbreviations"].items()
                                for abbr, name in table.items()},
         "members": {w.lower() for w in cfg["membership_nouns"]},
@@ -456,6 +457,10 @@ class Finder:
             return two
         if last.lower_ in self.w["landmark_heads"] and end - start >= 2:
             return last.lower_
+        first = doc[start]
+        if first.lower_ in self.w["landmark_prefixes"] and end - start >= 2 and _is_cap(first) \
+                and not self.gz.cities_named(doc[start:end].text):
+            return first.lower_
         return None
 
     # ------------------------------------------------------------------ feature-word cues
