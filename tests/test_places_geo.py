@@ -229,3 +229,121 @@ def test_a_town_the_gazetteer_lacks_stays_in_the_province_named_after_it(nlp):
     # Ontario, not Bradford in England
     bradford = at(run(nlp, "geovirus-217"), "Bradford").place
     assert bradford.country == "CA" and bradford.name == "Bradford" and bradford.feature == "admin1"
+
+
+def test_a_site_named_twice_stays_where_it_was_first_placed(nlp):
+    # "the Yanacocha mine" of a Peruvian story, named again after a sentence about Jakarta:
+    # still the Peruvian mine, not a site in the city named last
+    doc = run(nlp, "geovirus-227/mine")
+    first, second = at(doc, "Yanacocha mine").place, at(doc, "Yanacocha mine", 1).place
+    assert first.country == "PE" and (second.lat, second.lon, second.country) == (first.lat, first.lon, "PE")
+
+
+def test_a_site_named_after_a_state_code(nlp):
+    # "the NY Plum Island Animal Disease Center" in a Philippine story that names Reston,
+    # Virginia: New York state, not the Philippine province named last
+    ny = at(run(nlp, "geovirus-152"), "NY Plum").place
+    assert ny.country == "US" and km(ny, 43.0, -75.0) < 161
+
+
+def test_an_unknown_village_is_in_the_town_named_just_before(nlp):
+    # "in eight Barangays of Santa Maria, Davao del Sur, in Mindanao ... The village of
+    # Pongpong": the model reads "Davao del Sur" as the subject of "died" (a government's
+    # act); it still tells where the village is, not Reston, Virginia, named paragraphs before
+    p = at(run(nlp, "geovirus-152"), "Pongpong").place
+    assert p.country == "PH" and km(p, 6.49, 125.46) < 161
+
+
+def test_a_town_of_the_very_name_over_a_smaller_one_also_written_so(nlp):
+    # "Children's Hospital of Pittsburgh" in a story that names California: Pittsburgh,
+    # Pennsylvania, not Pittsburg, California (which GeoNames also spells "Pittsburgh")
+    p = at(run(nlp, "geovirus-200"), "Pittsburgh").place
+    assert p.admin1 == "Pennsylvania" and km(p, 40.44, -80.0) < 50
+
+
+def test_a_town_the_model_reads_as_an_organisation_is_read_whole(nlp):
+    # "from Beni Suef", "the villages of Ceamurlia de Jos": tagged ORG; a part alone names
+    # another town (Beni in Congo, Jos in Nigeria)
+    beni = at(run(nlp, "geovirus-21"), "Beni Suef").place
+    assert (beni.text, beni.country) == ("Beni Suef", "EG") and km(beni, 29.07, 31.1) < 50
+    cj = at(run(nlp, "geovirus-32/villages"), "Ceamurlia de Jos").place
+    assert (cj.text, cj.country) == ("Ceamurlia de Jos", "RO")
+
+
+def test_a_name_less_its_direction_is_no_place_outside_the_story(nlp):
+    # "the West Midlands" of an English story: not Zimbabwe's Midlands province, though the
+    # article names no country (only England, a unit)
+    doc = run(nlp, "geovirus-39")
+    assert [ps.place.text for ps in doc._.places if ps.place.country == "ZW"] == []
+
+
+def test_a_town_known_by_another_name_in_a_neighbour_is_no_reading(nlp):
+    # "the tourist town of Kalam in the Swat Valley, north-west Pakistan": GeoNames knows no
+    # Kalam, and "Kallam" of India is only another spelling; "Swat Valley" is Swat district
+    doc = run(nlp, "geovirus-192")
+    assert at(doc, "Kalam").place.country != "IN"
+    swat = at(doc, "Swat Valley").place
+    assert swat.country == "PK" and km(swat, 35.2, 72.5) < 161
+    # "Orientale province" of Congo: no L'Oriental of Morocco (matched by its core name only)
+    assert at(run(nlp, "geovirus-119"), "Orientale").place.country != "MA"
+
+
+def test_the_province_that_holds_the_town_named_before_it(nlp):
+    # "Menu Foods, which is based in Mississauga, Ontario in Canada" in an American story:
+    # the province, not Ontario, California
+    on = at(run(nlp, "geovirus-177"), "Ontario").place
+    assert (on.feature, on.country) == ("admin1", "CA")
+
+
+def test_the_city_of_a_name_taken_whole_is_the_town(nlp):
+    # "Representatives from the City of Santa Ana" after "Santa Ana, California": the
+    # model's entity holds "City of"; the town, not the Salvadoran department
+    p = at(run(nlp, "geovirus-180"), "City of Santa Ana").place
+    assert p.country == "US" and km(p, 33.75, -117.87) < 50
+
+
+def test_a_place_the_model_ran_on_into_a_name_is_its_leading_words(nlp):
+    # "the Orange County Sanitation District", "areas of South Asia Earthquake": tagged as
+    # places whole; the county and the region lead them (places inside a name set no scene)
+    oc = at(run(nlp, "geovirus-180/sanitation"), "Orange County").place
+    assert (oc.text, oc.feature, oc.admin1) == ("Orange County", "admin2", "California")
+    sa = at(run(nlp, "geovirus-175"), "South Asia")
+    assert sa.place.text == "South Asia" and km(sa.place, 22.0, 79.0) < 500 and sa.metonymic
+    # ... but a natural feature's name is whole: "the Ural Mountains" is no town called Ural
+    assert all(ps.place.text != "Ural" for ps in run(nlp, "geovirus-18")._.places)
+
+
+def test_a_region_named_exactly_over_a_country_also_called_so(nlp):
+    # "likely to spread to Central Africa - Nigeria, Cameroon and Chad": the region, though
+    # GeoNames also calls the Central African Republic "Central Africa"
+    ca = at(run(nlp, "geovirus-87/central"), "Central Africa").place
+    assert (ca.text, ca.feature, ca.country) == ("Central Africa", "other", None)
+
+
+def test_a_town_then_its_province_then_its_country_is_an_address(nlp):
+    # "on Ontario Provincial Highway 11 in Stroud, Ontario, Canada": no Stroud of Ontario is
+    # known; "Canada" ends the address (no list of places), so it is somewhere in Ontario,
+    # not Stroud in England
+    p = at(run(nlp, "geovirus-217/stroud"), "Stroud").place
+    assert p.country == "CA" and p.name == "Stroud"
+
+
+def test_a_small_town_listed_with_towns_of_one_country_is_there(nlp):
+    # "in the communities of San Juan, Choropampa, and Magdalena" (Peru; the model calls
+    # Magdalena an organisation): the small Peruvian town, not Colombia's Magdalena department
+    p = at(run(nlp, "geovirus-227/mine"), "Magdalena").place
+    assert p.country == "PE" and km(p, -7.25, -78.66) < 161
+
+
+def test_a_province_the_model_reads_as_an_organisation(nlp):
+    # "the eastern states of Saxony-Anhalt and Thuringia": "Saxony-Anhalt" tagged ORG
+    p = at(run(nlp, "geovirus-31/states"), "Saxony-Anhalt").place
+    assert (p.feature, p.country) == ("admin1", "DE") and km(p, 51.97, 11.47) < 161
+
+
+def test_a_base_named_fort_is_a_landmark_where_no_town_bears_the_name(nlp):
+    # "near Fort Hood military base" in a story from Killeen, Texas: a landmark at the town
+    # named before it (no town called Fort Hood is known; "Fort Worth" is a city)
+    doc = run(nlp, "geovirus-3")
+    fh = at(doc, "Fort Hood").place
+    assert (fh.feature, fh.admin1) == ("landmark", "Texas") and km(fh, 31.13, -97.78) < 50

@@ -118,6 +118,8 @@ def word_lists(cfg: dict) -> dict:
         "strong_city_population": int(cfg["strong_city_population"]),
         "cause_heads": {w.lower() for w in cfg["cause_heads"]},
         "site_nouns": {w.lower() for w in cfg["site_nouns"]},
+        "natural_heads": {w.lower() for w in cfg["natural_heads"]},
+        "landmark_prefixes": {w.lower() for w in cfg["landmark_prefixes"]},
         "unit_abbreviations": {abbr: (iso, name) for iso, table in cfg["unit_abbreviations"].items()
                                for abbr, name in table.items()},
         "members": {w.lower() for w in cfg["membership_nouns"]},
@@ -272,6 +274,10 @@ class Finder:
         s, e = _trim(doc, start, end)
         if e - s >= 1 and self._whole_place(doc[s:e].text):
             return
+        if e - s >= 2 and self._mislabelled_town(s, e):
+            self.mentions.append(Mention(start=s, end=e, text=doc[s:e].text, source="ner", label="GPE",
+                                         locative=True))
+            return
         # "the Economy of Turkey" (a mislabelled phrase): the place after "of" stays
         # unless the words before it make an organisation ("Bank of England")
         of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
@@ -284,6 +290,25 @@ class Finder:
                                          source="ner", label="GPE"))
             return
         self.blocked.update(range(start, end))
+
+    def _mislabelled_town(self, s: int, e: int) -> bool:
+        """"from Beni Suef", "the villages of Ceamurlia de Jos", "the states of Saxony-Anhalt"
+        read as organisations: name words only, after a word that puts something at a place,
+        and a town or province the gazetteer knows (else a part of the name, "Beni" or "Jos",
+        is read as a town elsewhere)."""
+        doc, w = self.doc, self.w
+        j = s - 1
+        while j >= 0 and doc[j].lower_ in DETERMINERS:
+            j -= 1
+        if j < 0 or not (doc[j].lower_ in LOCATIVE_PREPS
+                         or doc[j].lower_ == "of" and j >= 1 and doc[j - 1].lower_ in w["place_nouns"]):
+            return False
+        if any(not (_is_cap(t) or t.lower_ in w["particles"] or t.text == "-") or t.lower_ in w["org_heads"]
+               or t.lower_ in w["landmark_heads"] or t.lower_ in w["feature_level"] for t in doc[s:e]):
+            return False
+        text = doc[s:e].text
+        return bool(self.gz.cities_named(text) or self.gz.small_places_named(text)
+                    or self.gz.admins_named(text, 1))
 
     def _block_of_names(self) -> None:
         """"Freedom of Russia (Legion)", "Bank of England", "University of Texas"."""
@@ -432,6 +457,10 @@ class Finder:
             return two
         if last.lower_ in self.w["landmark_heads"] and end - start >= 2:
             return last.lower_
+        first = doc[start]
+        if first.lower_ in self.w["landmark_prefixes"] and end - start >= 2 and _is_cap(first) \
+                and not self.gz.cities_named(doc[start:end].text):
+            return first.lower_
         return None
 
     # ------------------------------------------------------------------ feature-word cues
@@ -786,7 +815,8 @@ class Finder:
             k += 2
             while k < len(doc) and _is_cap(doc[k]):
                 k += 1
-            if not any(t in self.blocked for t in range(end, k)) and self.gz.known(doc[start:k].text):
+            if not any(t in self.blocked for t in range(end, k)) and (
+                    self.gz.known(doc[start:k].text) or self.gz.small_places_named(doc[start:k].text)):
                 end = k
         return end
 
@@ -834,6 +864,46 @@ class Finder:
 
 
 # ============================================================================ resolution
+class Senses:
+    """One sense per name in a document: a name read once keeps that reading.
+
+    The resolver asks while it reads names (so that context counts see one place per name),
+    once more after it (a name written before the text pins it down follows too), and for
+    sites and unknown places (the second "Yanacocha mine" is where the first one was)."""
+
+    def __init__(self) -> None:
+        # name key -> [(token start, level, "X, Y" unit, entry, display name, feature)]
+        self.read: dict[str, list[tuple]] = {}
+
+    def remember(self, k: str, start: int, level: Optional[str], within: Optional[Entry], e: Entry,
+                 name: Optional[str] = None, feature: Optional[str] = None) -> None:
+        self.read.setdefault(k, []).append((start, level, within, e, name, feature))
+
+    def recall(self, k: str, start: int, level: Optional[str], within: Optional[Entry]) -> Optional[tuple]:
+        """The earlier reading of name `k` that a mention at `start` takes: (entry, name, feature)."""
+        readings = self.read.get(k, ())
+        unit = within.key if within is not None else None
+        for s, lv, w, e, name, feature in readings:
+            if lv == level and (w.key if w is not None else None) == unit:
+                return e, name, feature
+        if within is None:
+            # "Austin" after "Austin, in Scott County, Indiana": the place the text pinned down
+            for s, lv, w, e, name, feature in readings:
+                if lv == level and w is not None:
+                    return e, name, feature
+        if level is None:
+            # "Idlib" after "Idlib province": the province
+            for s, lv, w, e, name, feature in readings:
+                if lv == "admin1" and e.feature == "admin1" and s < start:
+                    return e, name, feature
+        return None
+
+    def pinned(self, k: str) -> Optional[Entry]:
+        """The town an "X, Y" appositive pinned name `k` to, if any."""
+        return next((e for _s, lv, w, e, _n, _f in self.read.get(k, ())
+                     if lv is None and w is not None and e.feature == "city" and _inside(e, w)), None)
+
+
 class Resolver:
     """Resolves a document's mentions against the gazetteer, in context."""
 
@@ -853,8 +923,7 @@ class Resolver:
         self.prior_countries: Counter = Counter()   # of the first reading of the names
         self.admin1_keys: Counter = Counter()
         self.named_units: set = set()      # first-order units the text names (first pass)
-        self.sense: dict[tuple[str, Optional[str]], Entry] = {}
-        self.sticky: dict[str, tuple[int, Entry]] = {}
+        self.senses = Senses()
         # words of people's names ("Jackson" of "Amy Berman Jackson"), as `Finder` found them
         self.person_tokens = frozenset(person_tokens)
         self.token_texts = {t.text for t in doc}     # for "a lower-case use of the word"
@@ -897,8 +966,10 @@ class Resolver:
                 m.entry, m.name, m.score = None, None, 0.0
         self.resolved_countries = Counter()
         self.admin1_keys = Counter()
-        self.sense, self.sticky, self.place_texts = {}, {}, set()
+        self.senses, self.place_texts = Senses(), set()
         self._resolve_names()
+        for m in self.mentions:
+            self._leading_name(m)
         self._propagate()
         self._follow_pinned()
         for m in self.mentions:
@@ -906,11 +977,11 @@ class Resolver:
                 m.metonymic = self._metonymic(m)
         for m in self.mentions:
             if m.source == "landmark":
-                self._resolve_landmark(m)
+                self._place_site(m, self._resolve_landmark)
             elif m.source == "anaphor":
                 self._resolve_anaphor(m)
             elif m.entry is None and m.source in ("cue", "ner") and (m.locative or m.level):
-                self._resolve_unknown(m)
+                self._place_site(m, self._resolve_unknown)
             elif m.entry is not None and m.entry.kind == "river":
                 self._place_river(m)
         for m in self.mentions:
@@ -923,20 +994,48 @@ class Resolver:
                 if m.source in sources:
                     self._resolve_name(m)
 
+    def _leading_name(self, m: Mention) -> None:
+        """A place entity the model ran on into other words ("Orange County Sanitation
+        District", "South Asia Earthquake"), unread whole: the longest leading part that names
+        a place is the mention (inside a name, as in "South Asia Free Trade Agreement"),
+        unless the rest is a place too ("South West England") or ends a natural feature's name
+        ("Ural Mountains")."""
+        if m.entry is not None or m.source != "ner" or m.label not in NAME_LABELS or m.char_start is not None:
+            return
+        doc = self.doc
+        start, end, text = m.start, m.end, m.text
+        for k in range(end - 1, start + 1, -1):     # a name of two words at least
+            rest = [t for t in doc[k:end] if not t.is_punct]
+            joined = bool(rest) and rest[0].i == k and not doc[k - 1].is_punct
+            if rest and (rest[0].lower_ in self.w["natural_heads"]
+                         or joined and self.gz.known(" ".join(t.text for t in rest))):
+                break       # "San Fernando Valley", "South West England": one name
+            if not _is_cap(doc[k - 1]) or not rest:
+                continue
+            m.end, m.text = k, self.doc[start:k].text
+            self._resolve_name(m)
+            if m.entry is not None:
+                m.in_name = True    # the name of something else: it sets no event's scene
+                return
+        m.end, m.text = end, text
+
     def _follow_pinned(self) -> None:
         """One town per name: a bare "Austin" is the Austin that "Austin, in Scott County,
         Indiana" pinned down, wherever in the text either stands."""
-        pinned: dict[str, Entry] = {}
         for m in self.mentions:
-            if m.entry is not None and m.entry.feature == "city" and m.level is None:
-                within = self._within(m)
-                if within is not None and _inside(m.entry, within):
-                    pinned.setdefault(nkey(m.text), m.entry)
-        for m in self.mentions:
-            e = pinned.get(nkey(m.text))
-            if e is not None and m.entry is not None and m.entry.feature == "city" and m.within_end is None \
-                    and m.level is None:
-                m.entry = e
+            if m.entry is not None and m.entry.feature == "city" and m.within_end is None and m.level is None:
+                m.entry = self.senses.pinned(nkey(m.text)) or m.entry
+
+    def _place_site(self, m: Mention, place) -> None:
+        """A site or an unknown place, by `place`; a name placed before stays where it was."""
+        k = nkey(m.text)
+        earlier = self.senses.recall(k, m.start, "site", None)
+        if earlier is not None:
+            m.entry, m.name, m.feature = earlier
+            return
+        place(m)
+        if m.entry is not None:
+            self.senses.remember(k, m.start, "site", None, m.entry, m.name, m.feature)
 
     def _propagate(self) -> None:
         """One sense per name: a capitalised word the model missed ("as Reading resident")
@@ -1054,6 +1153,10 @@ class Resolver:
         the list goes on after Y, or X is known as a place of Y's own country."""
         o = self.by_start.get(m.within_end)
         after = self.doc[o.end] if o is not None and o.end < len(self.doc) else None
+        z = self.by_start.get(o.end + 1) if after is not None and after.text == "," else None
+        c = self.gz.country_named(z.text) if z is not None else None
+        if c is not None and c.country == within.country:
+            after = None    # "Stroud, Ontario, Canada": Y's country ends an address, not a list
         return (after is not None and after.lower_ in self.w["list_joiners"]) or bool(m.list_mates) \
             or any(e.country == within.country for e, _ in cands)
 
@@ -1081,6 +1184,11 @@ class Resolver:
             if c is not None:
                 self._note(m, c)
                 return
+        words = text.split()
+        if level is None and len(words) >= 3 and words[1] == "of" and self.w["of_level"].get(words[0].lower()) == "city":
+            # "the City of Santa Ana" taken whole by the model: the town
+            text, level = " ".join(words[2:]), "city"
+            variants = self._variants(text)
         k = nkey(text)
         if k in self.w["not_places"] or (m.source != "cue" and self._personal(m)):
             return
@@ -1090,18 +1198,10 @@ class Resolver:
                                   and not self.gz.known(text)):    # "Port-au-Prince", "East Java"
             return
         within = self._within(m)
-        key = (k, level, within.key if within is not None else None)
-        if key not in self.sense and within is None:
-            # "Austin" after "Austin, in Scott County, Indiana": the place the text pinned down
-            key = next((s for s in self.sense if s[:2] == key[:2] and s[2] is not None), key)
-        if key in self.sense:
-            self._note(m, self.sense[key])
+        earlier = self.senses.recall(k, m.start, level, within)
+        if earlier is not None:
+            self._note(m, earlier[0])
             return
-        if level is None:
-            st = self.sticky.get(k)
-            if st is not None and st[0] < m.start:
-                self._note(m, st[1])
-                return
         e = self._best(m, text, level, within)
         if e is None and level is None and len(variants) > 1:
             # "northern Idlib", "Eastern Ukraine": a part of a place named whole; only after
@@ -1111,8 +1211,11 @@ class Resolver:
                 self._note(m, c)
                 return
             e = self._best(m, variants[1], None, within)
-            if e is not None and self.countries and not self._in_context(e.country):
-                return      # "Central Plateau" of Haiti is no "Plateau" of Nigeria
+            if e is not None and not self._in_context(e.country) and (
+                    self.countries or self.resolved_countries or self.prior_countries):
+                # "Central Plateau" of Haiti is no "Plateau" of Nigeria, "West Midlands" of an
+                # English story no "Midlands" of Zimbabwe
+                return
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
@@ -1126,9 +1229,7 @@ class Resolver:
             return
         if m.source == "ner" and not self._ner_accept(m, e, within):
             return
-        self.sense.setdefault(key, e)
-        if level in ("admin1",) and e.feature == "admin1":
-            self.sticky.setdefault(k, (m.start, e))
+        self.senses.remember(k, m.start, level, within, e)
         if e.feature in ("admin1", "admin2") and unit_english(e.name) is not None:
             m.name = compose_unit_name(text, e)
         self._note(m, e)
@@ -1137,11 +1238,13 @@ class Resolver:
         """The country, sea, river or region `text` names, if any."""
         doc = self.doc
         c = self.gz.country_named(text)
+        f = self.gz.feature_named(text)
+        if c is not None and f is not None and nkey(f.name) == nkey(text) != nkey(c.name):
+            c = None        # "Central Africa" is the region, though the Central African Republic is called so
         if c is not None and (m.source != "weak" or _is_cap(doc[m.start]) or text.isupper()):
             if text != m.text or not (self._unit_after_town(m, c.country)
                                       or self._home_unit_reading(text, c.country)):
                 return c
-        f = self.gz.feature_named(text)
         if f is not None and (_is_cap(doc[m.start]) or self._direction_before_name(m)):
             return f
         return None
@@ -1170,15 +1273,20 @@ class Resolver:
     def _home_unit_reading(self, text: str, country: Optional[str]) -> bool:
         """A country's name that is also a province of the country the article is set in
         ("Georgia" in a story from the United States) names the province."""
-        votes = {c: self.countries.get(c, 0) + self.prior_countries.get(c, 0)
-                 for c in dict.fromkeys([*self.countries, *self.prior_countries])}  # ties: first named
-        home = max(votes, key=votes.get, default=None)
-        if home is None or home == country or votes[home] < 2:
+        home = self._home()
+        if home is None or home == country:
             return False
         if any(o.first_reading is not None and o.first_reading.country == country
                and o.first_reading.feature != "country" for o in self.mentions):
             return False    # a place inside that country is named too
         return any(e.country == home for e in self.gz.admins_named(text, 1))
+
+    def _home(self) -> Optional[str]:
+        """The country the article is set in: the one it names, or places in, most (twice at least)."""
+        votes = {c: self.countries.get(c, 0) + self.prior_countries.get(c, 0)
+                 for c in dict.fromkeys([*self.countries, *self.prior_countries])}  # ties: first named
+        home = max(votes, key=votes.get, default=None)
+        return home if home is not None and votes[home] >= 2 else None
 
     def _candidates(self, text: str, level: Optional[str], m: Mention) -> list[tuple[Entry, bool]]:
         gz = self.gz
@@ -1229,7 +1337,23 @@ class Resolver:
             # "Malakoff" in an article that names Texas: the small town of that state
             cands += [(e, True) for e in gz.small_places_named(text)
                       if e.admin1_key in self.named_units and all(e.key != c.key for c, _ in cands)]
+        iso = self._list_country(m)
+        if iso is not None:
+            # "the communities of San Juan, Choropampa, and Magdalena" in Peru: a small town there
+            cands += [(e, True) for e in gz.small_places_named(text)
+                      if e.country == iso and all(e.key != c.key for c, _ in cands)]
         return cands
+
+    @staticmethod
+    def _mates_read(m: Mention) -> list[Entry]:
+        """How the places listed with `m` were read (first reading, else the current one)."""
+        return [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+
+    def _list_country(self, m: Mention) -> Optional[str]:
+        """The country where most of the (two or more) places listed with `m` lie, if any."""
+        read = [r for r in self._mates_read(m) if r.feature != "country"]
+        top = Counter(r.country for r in read if r.country).most_common(1)
+        return top[0][0] if len(read) >= 2 and top and 2 * top[0][1] > len(read) else None
 
     def _best(self, m: Mention, text: str, level: Optional[str],
               within: Optional[Entry]) -> Optional[Entry]:
@@ -1240,10 +1364,13 @@ class Resolver:
             if self.countries or m.source == "weak":
                 cands = [c for c in cands if c[0].country in self.countries or c[0].country in self.neighbours]
         if m.source == "cue" and (self.countries or self.resolved_countries):
-            near = [c for c in cands if self._in_context(c[0].country)
-                    or (within is not None and _inside(c[0], within))]
-            # "the Syrian city of Aleppo" in an American story: a large place stands on its own
-            cands = near or [c for c in cands if c[0].population >= 100_000]
+            # a place known by another name only must lie in the article's own countries, not
+            # a neighbour ("the town of Kalam" of a Pakistani story is no Kallam, India)
+            near = [c for c in cands if (self._in_context(c[0].country) if c[1] else self._in_context(
+                c[0].country, neighbours=False)) or (within is not None and _inside(c[0], within))]
+            # "the Syrian city of Aleppo" in an American story: a large place stands on its own,
+            # if by its own name or a town's ("the Orientale province" is no L'Oriental of Morocco)
+            cands = near or [c for c in cands if c[0].population >= 100_000 and (c[1] or c[0].feature == "city")]
         if not cands:
             return None
         if within is not None:
@@ -1294,18 +1421,31 @@ class Resolver:
                                    [(f, e.lat, e.lon) for f, (e, _p) in zip(feats, cands)]))
         rank = [self.ranker.score(f) for f in feats] if self.ranker is not None else hand
         pool = range(len(cands))
-        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        read = self._mates_read(m)
         if len(read) >= 2 and 2 * sum(r.feature == "admin1" for r in read) > len(read):
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
             pool = units or pool
+        own = [e.population for e, _p in cands if e.feature == "city" and nkey(e.name) == said]
+        if own:
+            # "Pittsburgh": the town of that very name, not a smaller one also written so
+            # (Pittsburg, California, in a story that names California)
+            pool = [i for i in pool if not (cands[i][0].feature == "city" and nkey(cands[i][0].name) != said
+                                            and not orig.get(cands[i][0].key, True)
+                                            and cands[i][0].population < max(own))] or pool
+        iso = self._list_country(m)
+        if iso is not None:
+            pool = [i for i in pool if cands[i][0].country == iso] or pool
         town = self._town_before(m) if not m.list_mates else None
         if town is not None:
             # "Queens, New York", "Brooklyn, New York": a city that holds the part named first
             parts = [c for c, _p in gz.cities_named(town.text)]
             near = [i for i in pool if cands[i][0].feature == "city" and cands[i][0].population >= 100_000 and any(
                 c.key != cands[i][0].key and km(c.lat, c.lon, cands[i][0].lat, cands[i][0].lon) <= 25 for c in parts)]
-            pool = near or pool
+            # "Mississauga, Ontario": the province that holds the town named first
+            units = [i for i in pool if cands[i][0].feature == "admin1" and any(
+                c.admin1_key == cands[i][0].key for c, _p in gz.cities_named(town.text))]
+            pool = near or units or pool
         i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
         m.score = best_score + (2.0 if within is not None and _inside(best, within) else 0.0)
@@ -1384,7 +1524,7 @@ class Resolver:
     def _listed_with(self, m: Mention, e: Entry) -> bool:
         """Is `e` of a country where most of the places listed with `m` lie ("Suba, Migori,
         Homa Bay, Rongo, Siaya, Kisumu ..." in Kenya)?"""
-        read = [r for r in (o.first_reading or o.entry for o in m.list_mates) if r is not None]
+        read = self._mates_read(m)
         # one mate will do in the country the article is about ("Kisumu and Rift Valley")
         return (len(read) >= 2 or len(read) == 1 and self._in_context(e.country)) and bool(e.country) \
             and e.feature != "country" and 2 * sum(r.country == e.country for r in read) > len(read)
@@ -1421,9 +1561,9 @@ class Resolver:
         # a place far from everything else the article names: only a large one
         return m.score >= (5.5 if m.locative else 6.0)
 
-    def _in_context(self, iso: Optional[str]) -> bool:
+    def _in_context(self, iso: Optional[str], neighbours: bool = True) -> bool:
         return bool(iso) and (iso in self.countries or iso in self.resolved_countries
-                              or iso in self.neighbours or self.prior_countries.get(iso, 0) >= 2)
+                              or neighbours and iso in self.neighbours or self.prior_countries.get(iso, 0) >= 2)
 
     # ------------------------------------------------------------------ order-dependent
     def _others(self, m: Mention, metonymic: bool = False) -> list[Mention]:
@@ -1442,9 +1582,11 @@ class Resolver:
             or next((o for o in others if o.start >= m.start and want(o)), None)
 
     def _context_city(self, m: Mention) -> Optional[Entry]:
-        """The city a landmark or an unknown place most likely stands in."""
+        """The city a landmark or an unknown place most likely stands in: the nearest one
+        named, also where it stands for its government ("Davao del Sur" read as the subject
+        of "died")."""
         others = self._others(m)
-        o = self._nearest(m, lambda o: o.entry.feature == "city", others)
+        o = self._nearest(m, lambda o: o.entry.feature == "city", self._others(m, metonymic=True))
         if o is not None:
             return o.entry
         cities = Counter(o.entry.key for o in self.mentions if o.entry is not None and o.entry.feature == "city")
@@ -1500,6 +1642,11 @@ class Resolver:
                     if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, c.population):
                         return cap
                     continue
+                if sub.isupper():
+                    # "the NY Plum Island Animal Disease Center": a unit's code, in a country in view
+                    units = [u for u in gz.admins_by_code(sub) if self._in_context(u.country)]
+                    if len(units) == 1:
+                        return units[0]
                 if nkey(sub) in self.place_texts:
                     o = next((o for o in self.mentions if o.entry is not None and o.feature is None
                               and nkey(o.text) == nkey(sub)), None)
@@ -1510,6 +1657,9 @@ class Resolver:
                     return max(big, key=lambda e2: self._score(e2, True, m))
                 units = [e2 for e2 in gz.admins_named(sub, 1) if gz.is_main_name(e2, sub)
                          and self._in_context(e2.country)]
+                # "Swat Valley" of a Pakistani story: the district of Swat
+                units = units or [e2 for e2 in gz.admins_named(sub, 2) if gz.is_main_name(e2, sub)
+                                  and self._in_context(e2.country, neighbours=False)]
                 if units:
                     return units[0]
         return None
@@ -1520,11 +1670,6 @@ class Resolver:
         text, doc = m.text, self.doc
         first = doc[m.start]
         k = nkey(text)
-        earlier = next((o for o in self.mentions if o.start < m.start and o.entry is not None
-                        and o.source == m.source and o.text == text and o.feature == "other"), None)
-        if earlier is not None:     # one place per name: not the city named just before the second
-            m.entry, m.name, m.feature = earlier.entry, earlier.name, earlier.feature
-            return
         # (a name with no Latin form, k == "", counts as a person's when the text names nobody)
         if text.isupper() or k in self.person_tokens or not (k or self.person_tokens) \
                 or first.pos_ != "PROPN" or not _is_cap(first) or text in self.w["stop_names"] \
@@ -1536,8 +1681,10 @@ class Resolver:
                 return
             if m.end < len(doc) and _is_cap(doc[m.end]) and doc[m.end].pos_ == "PROPN":
                 return
-        where = self._named_inside(m) or self._after_in(m, comma=m.level is not None
-                                                         or m.label in ("GPE", "LOC"))
+        where = self._named_inside(m)
+        if where is not None and self.countries and not self._in_context(where.country):
+            where = None    # "Ceamurlia de Jos" of a Romanian story: not Jos, Nigeria
+        where = where or self._after_in(m, comma=m.level is not None or m.label in ("GPE", "LOC"))
         if where is not None and where.feature in ("country", "admin1", "admin2"):
             city = self._context_city(m)
             if city is not None and city.feature == "city" and _inside(city, where):
