@@ -97,10 +97,16 @@ class _Block:
         return sorted(found)
 
 
-@lru_cache(maxsize=1)
-def _blocks() -> dict[str, _Block]:
-    """`verbs.json`'s pattern blocks, compiled and indexed once."""
-    return {block: _Block(rows) for block, rows in dictionary()["blocks"].items()}
+_BLOCKS: dict[str, Optional[_Block]] = {}
+
+
+def _block(name: str) -> Optional[_Block]:
+    """A pattern block of `verbs.json`, compiled and indexed when a verb first needs it (a
+    document uses few of the 397; compiling them all was a tenth of the pipeline's load)."""
+    if name not in _BLOCKS:
+        rows = dictionary()["blocks"].get(name)
+        _BLOCKS[name] = _Block(rows) if rows is not None else None
+    return _BLOCKS[name]
 
 
 def _match_seq(words: tuple, forms: list[set[str]]) -> bool:
@@ -153,7 +159,7 @@ def sense_of(verb: Token) -> Optional[VerbSense]:
             code = pcode
     # each token's forms once, not once per pattern tried
     after, before = [_forms(t) for t in _after(verb)], [_forms(t) for t in _before(verb)]
-    block = _blocks().get(entry["block"])
+    block = _block(entry["block"])
     for n in block.candidates(after, before) if block else ():
         pre, post, _, pcode = block.patterns[n]
         if _match_seq(post, after) and (not pre or _match_seq(pre, before)):
@@ -229,7 +235,7 @@ def make_verbs(nlp: Language, name: str) -> "VerbSenses":
 
 class VerbSenses:
     def __init__(self) -> None:
-        _blocks()  # loaded with the pipeline, so no document pays for it
+        dictionary()  # read with the pipeline, so no document pays for it
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.verb_senses = {t.i: s for t in doc if t.pos_ == "VERB" and (s := sense_of(t)) is not None}
