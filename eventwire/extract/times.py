@@ -1037,20 +1037,23 @@ def resolve_time(text: str, pub_date: Union[str, date], future: bool = False,
 
 
 # ---------------------------------------------------------------- candidates
+_QUOTE_MARKS = re.compile('[\n\u201c\u201d"]')
+
+
 def _quoted_mask(text: str) -> list[bool]:
-    """Per character: inside quotation marks? Straight quotes toggle; reset per paragraph."""
+    """Per character: inside quotation marks? Straight quotes toggle; reset per paragraph.
+    (Filled a stretch at a time, from one quote mark or line break to the next.)"""
     mask = [False] * len(text)
-    inside = False
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            inside = False
-        elif ch == "\u201c":
-            inside = True
-        elif ch == "\u201d":
-            inside = False
-        elif ch == '"':
-            inside = not inside
-        mask[i] = inside
+    inside, last = False, 0
+    for m in _QUOTE_MARKS.finditer(text):
+        i = m.start()
+        if inside:
+            mask[last:i] = [True] * (i - last)
+        ch = text[i]
+        inside = ch == "\u201c" or (ch == '"' and not inside)
+        last = i
+    if inside:
+        mask[last:] = [True] * (len(text) - last)
     return mask
 
 
