@@ -32,3 +32,14 @@ def test_unreadable_inputs_go_to_on_error_in_order(nlp):
     errors: list[IngestError] = []
     records = list(extract([bad, good], nlp=nlp, on_error=errors.append))
     assert errors == [bad] and [r.source for r in records] == ["a.txt"]
+
+
+def test_the_collector_runs_less_often_while_extracting_and_as_before_after(nlp):
+    import gc
+
+    from eventwire.core import GC_YOUNG
+
+    before = gc.get_threshold()
+    seen = [gc.get_threshold() for _ in extract(read_paths([DATA / "wn-040.txt", DATA / "wn-043.txt"]), nlp=nlp)]
+    assert len(seen) == 2 and all(t[0] == max(before[0], GC_YOUNG) and t[1:] == before[1:] for t in seen)
+    assert gc.get_threshold() == before

@@ -180,3 +180,19 @@ def test_normalisation_never_ends_before_it_starts(template, pub, future, w, m, 
     if v.window:
         assert v.window[0] <= v.window[1]
     assert T.timeml_value(v)
+
+
+def test_the_lower_cased_scan_finds_what_the_case_insensitive_patterns_find():
+    """Candidates are scanned for over the lower-cased text (faster); on real articles the
+    matches are those of the case-insensitive patterns, and a text with a character that
+    folds otherwise ("ſ" matches "s" only case-insensitively) is scanned as written."""
+    data = Path(__file__).parent / "data"
+    v = T._vocab()
+    texts = [p.read_text("utf-8") for p in sorted(data.glob("*.txt"))]
+    texts.append("Dozens were killed in the capital on MONDAY, two days ago, and at 3 p.m. on March 4.")
+    assert texts and all(T._scan_text(t) is not None for t in texts)
+    for text in texts:
+        low = T._scan_text(text)
+        assert [[m.span() for m in rx.finditer(text)] for rx in v.candidate_res + v.clock_res] == \
+            [[m.span() for m in rx.finditer(low)] for rx in v.candidate_lower]
+    assert T._scan_text("Talks on ſunday") is None and T._scan_text("İstanbul, on Monday") is None

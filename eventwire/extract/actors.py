@@ -144,9 +144,10 @@ def _place_country(doc: Doc, token: Token) -> Optional[str]:
     return None
 
 
-def _token_country(doc: Doc, token: Token) -> Optional[str]:
+def _token_country(doc: Doc, token: Token, ent_at: dict[int, Span]) -> Optional[str]:
+    """The country a word names, alone or by its entity (`ent_at`: token index -> entity)."""
     if token.ent_type_ in ("NORP", "GPE", "LOC", "ORG"):
-        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        ent = ent_at.get(token.i)
         if ent is not None:
             found = country_of_text(ent.text) or _place_country(doc, token)
             if found:
@@ -199,11 +200,13 @@ class ActorFinder:
         self.d = dictionary()
         self.home = dominant_country(doc)
         self.persons: dict[str, Actor] = _Surnames()  # surname -> fullest actor
+        # each entity's Span made once: `doc.ents` builds them all anew at every call
+        self.ent_at: dict[int, Span] = {i: e for e in doc.ents for i in range(e.start, e.end)}
 
     def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
         country = sector = None
         for t in tokens:
-            country = country or _token_country(self.doc, t) or self._owner_country(t)
+            country = country or _token_country(self.doc, t, self.ent_at) or self._owner_country(t)
             sector = sector or self.d["modifier_sector"].get(t.lower_)
         return country, sector
 
@@ -242,7 +245,7 @@ class ActorFinder:
             left.append(office)  # the parser's "Minister of [Information Moammar al-Eryani]"
         for t in left + appos:
             sector = sector or self.d["title_sector"].get(t.lemma_.lower())
-            country = country or _token_country(doc, t)
+            country = country or _token_country(doc, t, self.ent_at)
         for a in appos:
             for t in a.subtree:
                 if t.ent_id_ and t.ent_id_ in self.d["by_name"]:
@@ -252,7 +255,7 @@ class ActorFinder:
                         sector = g["sector"]
                 elif t.i != a.i:
                     # "Trump's envoy": the country of the person whose office it is
-                    country = country or _token_country(doc, t) or self._owner_country(t)
+                    country = country or _token_country(doc, t, self.ent_at) or self._owner_country(t)
                     sector = sector or self.d["title_sector"].get(t.lemma_.lower())
         return sector, country, group
 

@@ -205,6 +205,17 @@ class Finder:
         self.blocked: set[int] = set()
         self.person_tokens: set[str] = set()
         self.mentions: list[Mention] = []
+        # what the scans over every token read, taken from each token once (a Token is made
+        # anew at every `doc[i]`)
+        self.texts: list[str] = []
+        self.lowers: list[str] = []
+        self.tags: list[str] = []
+        self.caps: list[bool] = []
+        for tok in doc:
+            self.texts.append(tok.text)
+            self.lowers.append(tok.lower_)
+            self.tags.append(tok.tag_)
+            self.caps.append(_is_cap(tok))
 
     # ------------------------------------------------------------------ run
     def run(self) -> list[Mention]:
@@ -313,10 +324,10 @@ class Finder:
     def _block_of_names(self) -> None:
         """"Freedom of Russia (Legion)", "Bank of England", "University of Texas"."""
         doc, w = self.doc, self.w
-        for tok in doc:
-            if tok.lower_ != "of" or tok.i == 0:
+        for i, low in enumerate(self.lowers):
+            if low != "of" or i == 0:
                 continue
-            prev = doc[tok.i - 1]
+            tok, prev = doc[i], doc[i - 1]
             if _is_cap(prev) and prev.lower_ in w["polity_heads"] and self._self_styled(tok.i):
                 self._block_run(tok.i + 1, coordinated=True)
                 continue
@@ -328,13 +339,13 @@ class Finder:
         """"Islamic State of Iraq": a capitalised word that names no place before a polity
         word, and no place of the whole name."""
         doc = self.doc
-        if of < 2 or not _is_cap(doc[of - 2]) or doc[of - 2].is_sent_start and doc[of - 2].pos_ != "PROPN" \
+        if of < 2 or not self.caps[of - 2] or doc[of - 2].is_sent_start and doc[of - 2].pos_ != "PROPN" \
                 and doc[of - 2].pos_ != "ADJ":
             return False
         if self.gz.known(doc[of - 2].text) or self.gz.country_named(doc[of - 2].text):
             return False
         k = of + 1
-        while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ == "the"):
+        while k < len(doc) and (self.caps[k] or doc[k].lower_ == "the"):
             k += 1
         return not self._whole_place(doc[of - 2:k].text)
 
@@ -343,24 +354,23 @@ class Finder:
         doc = self.doc
         if j < len(doc) and doc[j].lower_ == "the":
             j += 1
-        while j < len(doc) and (_is_cap(doc[j]) or doc[j].text in ("-", "'s", "’s") or coordinated and (
-                doc[j].lower_ in ("and", "the") and j + 1 < len(doc) and (_is_cap(doc[j + 1]) or doc[j + 1].lower_ == "the"))):
+        while j < len(doc) and (self.caps[j] or doc[j].text in ("-", "'s", "’s") or coordinated and (
+                doc[j].lower_ in ("and", "the") and j + 1 < len(doc) and (self.caps[j + 1] or doc[j + 1].lower_ == "the"))):
             self.blocked.add(j)
             j += 1
 
     def _block_org_runs(self) -> None:
         """Capitalised runs ending in an organisation word: "Russia Legion", "Kyiv Police"."""
-        doc = self.doc
+        caps, lowers, n = self.caps, self.lowers, len(self.caps)
         i = 0
-        while i < len(doc):
-            if not _is_cap(doc[i]):
+        while i < n:
+            if not caps[i]:
                 i += 1
                 continue
             j = i
-            while j < len(doc) and (_is_cap(doc[j]) or (doc[j].lower_ == "of" and j + 1 < len(doc)
-                                                        and _is_cap(doc[j + 1]))):
+            while j < n and (caps[j] or (lowers[j] == "of" and j + 1 < n and caps[j + 1])):
                 j += 1
-            if j - i >= 2 and doc[j - 1].lower_ in self.w["org_heads"] and not self._landmark_head(i, j):
+            if j - i >= 2 and lowers[j - 1] in self.w["org_heads"] and not self._landmark_head(i, j):
                 self.blocked.update(range(i, j))
             i = max(j, i + 1)
 
@@ -437,10 +447,10 @@ class Finder:
         """The end of the longest strong place name (up to four capitalised words) that starts
         at token `k` and ends by `limit`."""
         doc = self.doc
-        if not _is_cap(doc[k]) or doc[k].lower_ in DETERMINERS:
+        if not self.caps[k] or doc[k].lower_ in DETERMINERS:
             return None
         for e in range(min(limit, k + 4), k, -1):
-            if all(_is_cap(t) or t.text == "-" for t in doc[k:e]) and _is_cap(doc[e - 1]) \
+            if all(_is_cap(t) or t.text == "-" for t in doc[k:e]) and self.caps[e - 1] \
                     and doc[e - 1].lower_ not in self.w["org_heads"] and self._strong_name(doc[k:e].text):
                 return e
         return None
@@ -469,7 +479,7 @@ class Finder:
         "Volokonovsky districts")."""
         doc = self.doc
         j = end
-        while j > 0 and (_is_cap(doc[j - 1]) or (doc[j - 1].text == "-" and j - 2 >= 0 and _is_cap(doc[j - 2]))):
+        while j > 0 and (self.caps[j - 1] or (doc[j - 1].text == "-" and j - 2 >= 0 and self.caps[j - 2])):
             if doc[j - 1].lower_ in DETERMINERS:
                 break
             j -= 1
@@ -488,16 +498,19 @@ class Finder:
         if j < len(doc) and doc[j].lower_ == "the":
             j += 1
         k = j
-        while k < len(doc) and (_is_cap(doc[k]) or (doc[k].text == "-" and k + 1 < len(doc) and _is_cap(doc[k + 1]))):
+        while k < len(doc) and (self.caps[k] or (doc[k].text == "-" and k + 1 < len(doc) and self.caps[k + 1])):
             k += 1
         if k == j or any(t in self.blocked for t in range(j, k)):
             return None
         return self._hyphenated(j, k)     # "the city of Port-au-Prince"
 
     def _cue_mentions(self) -> None:
-        for tok in self.doc:
-            self._of_cue(tok)
-            self._feature_cue(tok)
+        w = self.w
+        for i, low in enumerate(self.lowers):
+            if low in w["of_level"] or low in w["plural_features"] or low in w["feature_level"]:
+                tok = self.doc[i]   # no other word can be a cue
+                self._of_cue(tok)
+                self._feature_cue(tok)
 
     def _of_cue(self, tok: Token) -> None:
         """"the region of Belgorod", "the village of Novaya Tavolzhanka"."""
@@ -540,7 +553,7 @@ class Finder:
                 j += 1
             if j < len(doc) and doc[j].lower_ in ("and", "or"):
                 j += 1
-            elif j == chunk[1] or j >= len(doc) or not _is_cap(doc[j]):
+            elif j == chunk[1] or j >= len(doc) or not self.caps[j]:
                 return
 
     def _feature_cue(self, tok: Token) -> None:
@@ -562,7 +575,7 @@ class Finder:
                 self._add(chunk[0], tok.i + 1, "cue", level=level)   # "Jefferson Parish", read as a person
             return
         # "the Western District Court", "Region Police": part of an organisation's name
-        if _is_cap(tok) and tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]):
+        if _is_cap(tok) and tok.i + 1 < len(doc) and self.caps[tok.i + 1]:
             return
         # "the Red Sea port", "the Gaza Strip town": the name is no unit of that level; "the
         # Artibonite region" is one
@@ -614,7 +627,7 @@ class Finder:
     def _is_org_run(self, end: int) -> bool:
         """Does a capitalised organisation word follow at `end`?"""
         doc = self.doc
-        return end < len(doc) and _is_cap(doc[end]) and doc[end].lower_ in self.w["org_heads"]
+        return end < len(doc) and self.caps[end] and doc[end].lower_ in self.w["org_heads"]
 
     # ------------------------------------------------------------------ entities
     def _entity_mentions(self) -> None:
@@ -654,7 +667,7 @@ class Finder:
                 continue
             nxt = doc[e] if e < len(doc) else None
             if (label in NAME_LABELS or label in WEAK_LABELS) and head is None and nxt is not None \
-                    and not _is_cap(nxt) and _is_cap(doc[s]) \
+                    and not _is_cap(nxt) and self.caps[s] \
                     and nxt.lower_ in self.w["landmark_heads"] and nxt.lower_ not in self.w["institution_heads"] \
                     and not self._whole_place(text):
                 self._add(s, e + 1, "landmark", label=label, head=nxt.lower_)   # "Waterloo station"
@@ -677,15 +690,17 @@ class Finder:
                     self._add(s, e, "landmark", label=label, head=head)
             elif label in WEAK_LABELS:
                 self._add(s, e, "weak", label=label)
-            elif self.gz.country_named(text) and _is_cap(doc[s]):
+            elif self.gz.country_named(text) and self.caps[s]:
                 self._add(s, e, "weak", label=label)    # "Niger" read as a DATE
 
     def _proper_noun_mentions(self) -> None:
         doc = self.doc
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        for tok in doc:
+        texts, tags, caps, n = self.texts, self.tags, self.caps, len(self.caps)
+        for i, text in enumerate(texts):
             # "the U.S.–Mexico border", "the Russia-Ukraine war": names joined in one token
-            if re.search(r"[\w.][–—/-]\w", tok.text) and tok.i not in self.blocked and _is_cap(tok):
+            if re.search(r"[\w.][–—/-]\w", text) and i not in self.blocked and caps[i]:
+                tok = doc[i]
                 pos = 0
                 for part in re.split(r"[–—/-]", tok.text):
                     if part and part[0].isupper() and self.gz.country_named(part):
@@ -695,20 +710,19 @@ class Finder:
                         self.mentions.append(m)
                     pos += len(part) + 1
         i = 0
-        while i < len(doc):
-            tok = doc[i]
-            if i in covered or i in self.blocked or tok.tag_ not in ("NNP", "NNPS") or not _is_cap(tok):
+        while i < n:
+            if i in covered or i in self.blocked or tags[i] not in ("NNP", "NNPS") or not caps[i]:
                 i += 1
                 continue
             j = i
-            while j < len(doc) and j not in covered and j not in self.blocked and (
-                    (doc[j].tag_ in ("NNP", "NNPS") and _is_cap(doc[j]))
-                    or (doc[j].text == "-" and j + 1 < len(doc) and _is_cap(doc[j + 1]))):
+            while j < n and j not in covered and j not in self.blocked and (
+                    (tags[j] in ("NNP", "NNPS") and caps[j])
+                    or (texts[j] == "-" and j + 1 < n and caps[j + 1])):
                 j += 1
             head = None
-            if j < len(doc) and j not in covered and doc[j].lower_ in self.w["landmark_heads"] \
-                    and not _is_cap(doc[j]):
-                head = doc[j].lower_       # "Cité station"
+            if j < n and j not in covered and self.lowers[j] in self.w["landmark_heads"] \
+                    and not caps[j]:
+                head = self.lowers[j]       # "Cité station"
                 self._add(i, j + 1, "landmark", head=head)
             else:
                 head = self._landmark_head(i, j)
@@ -736,11 +750,11 @@ class Finder:
                     short.setdefault(abbr, m.text)
             if m.source in ("ner", "cue") and len(words) >= 3 and len(words) == e - m.start:
                 short.setdefault(initials, m.text)
-        uses = {tok.i: short[tok.text] for tok in doc if tok.text in short and tok.i not in self.blocked}
-        codes = {tok.i: tok.text for tok in doc
-                 if tok.i not in uses and tok.i not in self.blocked and tok.is_alpha and tok.text.isupper()
-                 and 3 <= len(tok.text) <= 4 and not self.gz.country_named(tok.text)
-                 and self.gz.admins_by_code(tok.text)}
+        texts = self.texts
+        uses = {i: short[text] for i, text in enumerate(texts) if text in short and i not in self.blocked}
+        codes = {i: text for i, text in enumerate(texts)
+                 if 3 <= len(text) <= 4 and text.isupper() and i not in uses and i not in self.blocked
+                 and doc[i].is_alpha and not self.gz.country_named(text) and self.gz.admins_by_code(text)}
         if not uses and not codes:
             return
         taken = {**uses, **codes}
@@ -755,10 +769,11 @@ class Finder:
         or postal code after a town and a comma stands for the unit."""
         doc, abbr = self.doc, self.w["unit_abbreviations"]
         found = []
-        for tok in doc[2:]:
-            i = tok.i
-            if doc[i - 1].text != "," or not _is_cap(doc[i - 2]) or i in self.blocked:
+        texts, caps = self.texts, self.caps
+        for i in range(2, len(texts)):
+            if texts[i - 1] != "," or not caps[i - 2] or i in self.blocked:
                 continue
+            tok = doc[i]
             text, end = tok.text, i + 1
             if text not in abbr and text + "." in abbr and end < len(doc) and doc[end].text == ".":
                 text = text + "."          # "Austin, Tex." at a sentence's end
@@ -773,10 +788,11 @@ class Finder:
             self.mentions = [o for o in self.mentions if not any(o.overlaps(f) for f in found)] + found
 
     def _anaphor_mentions(self) -> None:
-        doc, anaphors = self.doc, self.w["anaphors"]
-        for tok in doc:
-            if tok.lower_ not in anaphors or tok.i == 0 or doc[tok.i - 1].lower_ != "the":
+        doc, anaphors, lowers = self.doc, self.w["anaphors"], self.lowers
+        for i, low in enumerate(lowers):
+            if low not in anaphors or i == 0 or lowers[i - 1] != "the":
                 continue
+            tok = doc[i]
             if tok.tag_ not in ("NN",) or _is_cap(tok) and not doc[tok.i - 1].is_sent_start:
                 continue
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -786,7 +802,7 @@ class Finder:
             if tok.dep_ == "compound":
                 continue
             # "the capital, Kyiv," names it right away
-            if nxt is not None and nxt.text == "," and tok.i + 2 < len(doc) and _is_cap(doc[tok.i + 2]) \
+            if nxt is not None and nxt.text == "," and tok.i + 2 < len(doc) and self.caps[tok.i + 2] \
                     and doc[tok.i + 2].pos_ == "PROPN":
                 continue
             self._add(tok.i - 1, tok.i + 1, "anaphor", text=doc[tok.i - 1:tok.i + 1].text,
@@ -811,9 +827,9 @@ class Finder:
         """The end of "Rio Grande do Sul" from that of "Rio Grande", when the gazetteer has it."""
         doc = self.doc
         k = end
-        while k + 1 < len(doc) and doc[k].lower_ in self.w["particles"] and _is_cap(doc[k + 1]):
+        while k + 1 < len(doc) and doc[k].lower_ in self.w["particles"] and self.caps[k + 1]:
             k += 2
-            while k < len(doc) and _is_cap(doc[k]):
+            while k < len(doc) and self.caps[k]:
                 k += 1
             if not any(t in self.blocked for t in range(end, k)) and (
                     self.gz.known(doc[start:k].text) or self.gz.small_places_named(doc[start:k].text)):
@@ -826,7 +842,7 @@ class Finder:
         doc, w = self.doc, self.w
         j = m.start - 1
         while j >= 0 and (doc[j].lower_ in DETERMINERS or doc[j].lower_ in w["directions"]
-                          or (doc[j].pos_ == "ADJ" and not _is_cap(doc[j]))):
+                          or (doc[j].pos_ == "ADJ" and not self.caps[j])):
             j -= 1
         if j >= 0 and doc[j].lower_ in LOCATIVE_PREPS:
             m.locative = True
@@ -856,10 +872,10 @@ class Finder:
                 and not (m.start <= root.head.i < m.end):
             m.modifier = True
         # "El Paso, Texas": Y right after a comma; "Austin, in Scott County"
-        if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and _is_cap(doc[m.end + 1]):
+        if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and self.caps[m.end + 1]:
             m.within_end = m.end + 1
         elif nxt is not None and nxt.text == "," and m.end + 2 < len(doc) and doc[m.end + 1].lower_ == "in" \
-                and _is_cap(doc[m.end + 2]):
+                and self.caps[m.end + 2]:
             m.within_end = m.end + 2
 
 

@@ -64,6 +64,39 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ws) + ")"
 
 
+def _lower_literals(pattern: str) -> str:
+    """A regex with its letters lower-cased, escapes (`\\W`, `\\S`) kept."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def _folds_as_lower(ch: str) -> bool:
+    """Does a case-insensitive pattern of ASCII letters, digits and dashes match `ch` exactly
+    where its case-sensitive lower-cased form matches `ch.lower()` (no "ſ" read as "s", no
+    "İ" that lower-cases to two characters)?"""
+    low = ch.lower()
+    if len(low) != 1 or ch.isalnum() != low.isalnum() or ch.isspace() != low.isspace():
+        return False
+    return all((re.fullmatch(re.escape(x), ch, re.I) is not None) == (low == x)
+               for x in "abcdefghijklmnopqrstuvwxyz0123456789-–")
+
+
+def _scan_text(text: str) -> Optional[str]:
+    """`text` lower-cased for `_Vocab.candidate_lower`, or None where some character would
+    match otherwise than under the case-insensitive patterns."""
+    if not all(_folds_as_lower(ch) for ch in set(text) if not ch.isascii()):
+        return None
+    return text.lower()
+
+
 class _Vocab:
     def __init__(self, data: dict):
         self.weekdays: dict[str, int] = data["weekdays"]
@@ -132,6 +165,8 @@ class _Vocab:
         fill = lambda p: re.sub(r"\{([a-z_]+)\}", lambda m: subs.get(m.group(1), m.group(0)), p)  # noqa: E731
         self.candidate_res = [re.compile(fill(p), re.I) for p in data["candidates"]]
         self.clock_res = [re.compile(p, re.I) for p in data["clock"]]
+        # the same patterns over the lower-cased text, case-sensitive: a third faster to scan
+        self.candidate_lower = [re.compile(_lower_literals(rx.pattern)) for rx in self.candidate_res + self.clock_res]
         subs["zone"] = _alt(self.conversion_zones)
         self.clock_suffix = fill(data["clock_suffix"])
         self.clock_any = re.compile(
@@ -1037,20 +1072,23 @@ def resolve_time(text: str, pub_date: Union[str, date], future: bool = False,
 
 
 # ---------------------------------------------------------------- candidates
+_QUOTE_MARKS = re.compile('[\n\u201c\u201d"]')
+
+
 def _quoted_mask(text: str) -> list[bool]:
-    """Per character: inside quotation marks? Straight quotes toggle; reset per paragraph."""
+    """Per character: inside quotation marks? Straight quotes toggle; reset per paragraph.
+    (Filled a stretch at a time, from one quote mark or line break to the next.)"""
     mask = [False] * len(text)
-    inside = False
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            inside = False
-        elif ch == "\u201c":
-            inside = True
-        elif ch == "\u201d":
-            inside = False
-        elif ch == '"':
-            inside = not inside
-        mask[i] = inside
+    inside, last = False, 0
+    for m in _QUOTE_MARKS.finditer(text):
+        i = m.start()
+        if inside:
+            mask[last:i] = [True] * (i - last)
+        ch = text[i]
+        inside = ch == "\u201c" or (ch == '"' and not inside)
+        last = i
+    if inside:
+        mask[last:] = [True] * (len(text) - last)
     return mask
 
 
@@ -1068,12 +1106,15 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME"):
             found.append((ent.start_char, ent.end_char))
-    for rx in v.candidate_res + v.clock_res:
-        for m in rx.finditer(text):
-            words = re.findall(r"[A-Za-z]+", m.group(0))
+    low = _scan_text(text)
+    scans = zip(v.candidate_lower, [low] * len(v.candidate_lower)) if low is not None else \
+        zip(v.candidate_res + v.clock_res, [text] * len(v.candidate_lower))
+    for rx, scanned in scans:
+        for m in rx.finditer(scanned):
+            s, e = m.span()
+            words = re.findall(r"[A-Za-z]+", text[s:e])
             if any(w.lower() in v.capitalised and not w[0].isupper() for w in words):
                 continue  # "may" the verb, "march" the noun
-            s, e = m.span()
             if any(ns <= s and e <= ne and (ns, ne) != (s, e)
                    and not v.bare_name_rest.fullmatch(text[ns:s] + " " + text[e:ne]) for ns, ne in names):
                 continue  # inside a longer name, unless the name is the date ("the Aug. 7")

@@ -10,6 +10,7 @@ token index -> `VerbSense`, which the trigger stage reads where its own lexicon 
 from __future__ import annotations
 
 import json
+from itertools import islice
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -69,11 +70,43 @@ def _compile(words: list[list[str]]) -> tuple:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
-def _blocks() -> dict[str, list[tuple]]:
-    """`verbs.json`'s pattern blocks, compiled once: block -> [(pre, post, size, code)]."""
-    return {block: [(_compile(pre), _compile(post), len(pre) + len(post), code) for pre, post, code in rows]
-            for block, rows in dictionary()["blocks"].items()}
+class _Block:
+    """One verb block's patterns (`_compile`d), largest first (the file's order among equals),
+    indexed by the words their first word can be: a pattern whose first word occurs nowhere
+    on its side of the verb cannot match, so only the others are tried."""
+
+    def __init__(self, rows: list) -> None:
+        patterns = [(_compile(pre), _compile(post), len(pre) + len(post), code) for pre, post, code in rows]
+        self.patterns = sorted((p for p in patterns if p[2]), key=lambda p: -p[2])
+        self.by_after: dict[str, list[int]] = {}   # keyed on the first word after the verb
+        self.by_before: dict[str, list[int]] = {}  # patterns with words only before it
+        self.always: list[int] = []  # a first word that may be empty: always tried
+        for n, (pre, post, _, _) in enumerate(self.patterns):
+            index, (_, first) = (self.by_after, post[0]) if post else (self.by_before, pre[0])
+            for word in first if first is not None else ():
+                index.setdefault(word, []).append(n)
+            if first is None:
+                self.always.append(n)
+
+    def candidates(self, after: list[set[str]], before: list[set[str]]) -> list[int]:
+        """The patterns that may match, in the order they are tried."""
+        found = set(self.always)
+        for forms, index in ((after, self.by_after), (before, self.by_before)):
+            for word in set().union(*forms):
+                found.update(index.get(word, ()))
+        return sorted(found)
+
+
+_BLOCKS: dict[str, Optional[_Block]] = {}
+
+
+def _block(name: str) -> Optional[_Block]:
+    """A pattern block of `verbs.json`, compiled and indexed when a verb first needs it (a
+    document uses few of the 397; compiling them all was a tenth of the pipeline's load)."""
+    if name not in _BLOCKS:
+        rows = dictionary()["blocks"].get(name)
+        _BLOCKS[name] = _Block(rows) if rows is not None else None
+    return _BLOCKS[name]
 
 
 def _match_seq(words: tuple, forms: list[set[str]]) -> bool:
@@ -105,8 +138,7 @@ def _after(verb: Token) -> list[Token]:
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass", "advcl", "punct") or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
             skip.update(t.i for t in c.subtree)
-    toks = [t for t in verb.subtree if t.i > verb.i and t.i not in skip]
-    return toks[:WINDOW]
+    return list(islice((t for t in verb.subtree if t.i > verb.i and t.i not in skip), WINDOW))
 
 
 def _before(verb: Token) -> list[Token]:
@@ -127,12 +159,12 @@ def sense_of(verb: Token) -> Optional[VerbSense]:
             code = pcode
     # each token's forms once, not once per pattern tried
     after, before = [_forms(t) for t in _after(verb)], [_forms(t) for t in _before(verb)]
-    best = -1
-    for pre, post, size, pcode in _blocks().get(entry["block"], ()):
-        if size <= best or size == 0:
-            continue
+    block = _block(entry["block"])
+    for n in block.candidates(after, before) if block else ():
+        pre, post, _, pcode = block.patterns[n]
         if _match_seq(post, after) and (not pre or _match_seq(pre, before)):
-            best, code, matched = size, pcode, True
+            code, matched = pcode, True  # the most specific pattern that matches
+            break
     row = plover_of(code)
     if row is None:
         return None
@@ -203,7 +235,7 @@ def make_verbs(nlp: Language, name: str) -> "VerbSenses":
 
 class VerbSenses:
     def __init__(self) -> None:
-        _blocks()  # loaded with the pipeline, so no document pays for it
+        dictionary()  # read with the pipeline, so no document pays for it
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.verb_senses = {t.i: s for t in doc if t.pos_ == "VERB" and (s := sense_of(t)) is not None}

@@ -138,7 +138,8 @@ class MemoAttributeRuler(_Wrapped):
             if any(attr.upper() not in TESTED for p in rule["patterns"] for tok in p for attr in tok):
                 self.usable = False  # a rule reads more than the key holds: never memoise
         self.tests = _lower_tests(proc.patterns)
-        self.classes: dict[int, object] = {}  # LOWER -> which of the rules' tests it passes
+        self.classes: dict[int, int] = {}  # LOWER -> which of the rules' tests it passes (numbered)
+        self.class_ids: dict[object, int] = {}
         self.written = [IDS[a] for a in WRITTEN]
         if not {attr for attrs in proc.attrs for attr in attrs} <= set(self.written):
             self.usable = False
@@ -149,13 +150,13 @@ class MemoAttributeRuler(_Wrapped):
         if longer is None:
             return self.proc(doc)
         state, classes = len(self.written), self.classes
-        rows = []
-        for row in doc.to_array(self.read).tolist():
-            lower = row[state]
-            cls = classes.get(lower)
-            if cls is None:
-                cls = classes[lower] = self._class(doc.vocab.strings[lower])
-            rows.append((*row[:state], cls, *row[state + 1:]))
+        table = doc.to_array(self.read)
+        lowers = table[:, state].tolist()
+        for lower in set(lowers).difference(classes):
+            cls = self._class(doc.vocab.strings[lower])
+            classes[lower] = self.class_ids.setdefault(cls, len(self.class_ids))
+        table[:, state] = [classes[lower] for lower in lowers]
+        rows = list(map(tuple, table.tolist()))
         known = self.outcomes
         new = {row: i for i, row in enumerate(rows) if row not in known}
         if new:
@@ -173,7 +174,7 @@ class MemoAttributeRuler(_Wrapped):
         word itself should a rule test it in a way not known here)."""
         if self.tests is None:
             return lower
-        return tuple(test(lower) for test in self.tests)
+        return self.tests.passed(lower)
 
     def _set_by_longer(self, doc: Doc) -> Optional[dict[int, tuple[int, int]]]:
         """Tokens a longer rule sets, each with the stretch all such matches on it cover."""
@@ -210,10 +211,40 @@ class MemoAttributeRuler(_Wrapped):
         return alone
 
 
-def _lower_tests(patterns: list[dict]) -> Optional[list]:
+class _LowerTests:
+    """The rules' tests of a token's LOWER, numbered; `passed` tells which a word passes,
+    through word tables rather than one test after another (the rules test 100+ words)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.when_in: dict[str, list[int]] = {}    # word -> tests it passes by being that word / in a list
+        self.when_out: dict[str, list[int]] = {}   # word -> NOT_IN tests it fails
+        self.not_in: list[int] = []
+        self.regexes: list[tuple[int, re.Pattern]] = []
+
+    def add(self, words: Iterable[str], positive: bool = True) -> None:
+        for word in words:
+            (self.when_in if positive else self.when_out).setdefault(word, []).append(self.count)
+        if not positive:
+            self.not_in.append(self.count)
+        self.count += 1
+
+    def add_regex(self, pattern: str) -> None:
+        self.regexes.append((self.count, re.compile(pattern)))
+        self.count += 1
+
+    def passed(self, lower: str) -> tuple[int, ...]:
+        out = set(self.when_in.get(lower, ()))
+        out.update(self.not_in)
+        out.difference_update(self.when_out.get(lower, ()))
+        out.update(n for n, rx in self.regexes if rx.search(lower))
+        return tuple(sorted(out))
+
+
+def _lower_tests(patterns: list[dict]) -> Optional[_LowerTests]:
     """The rules' tests of a token's LOWER, as the Matcher applies them; None if one is of a
     kind not known here."""
-    tests: list = []
+    tests = _LowerTests()
     for rule in patterns:
         for pattern in rule["patterns"]:
             for tok in pattern:
@@ -221,15 +252,13 @@ def _lower_tests(patterns: list[dict]) -> Optional[list]:
                     if attr.upper() != "LOWER":
                         continue
                     if isinstance(value, str):
-                        tests.append(value.__eq__)
+                        tests.add([value])
                     elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN", "REGEX"}:
                         for op, arg in value.items():
                             if op == "REGEX":
-                                tests.append(lambda s, rx=re.compile(arg): bool(rx.search(s)))
+                                tests.add_regex(arg)
                             else:
-                                words = frozenset(arg)
-                                tests.append(words.__contains__ if op == "IN" else
-                                             (lambda s, w=words: s not in w))
+                                tests.add(frozenset(arg), positive=op == "IN")
                     else:
                         return None
     return tests
