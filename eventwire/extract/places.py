@@ -469,7 +469,9 @@ class Finder:
             return last.lower_
         first = doc[start]
         if first.lower_ in self.w["landmark_prefixes"] and end - start >= 2 and _is_cap(first) \
-                and not self.gz.cities_named(doc[start:end].text):
+                and not any(self.gz.known(t) or self.gz.cities_named(t) or self.gz.small_places_named(t)
+                            for t in (doc[start:start + 2].text, doc[start:end].text)):
+            # "Fort Hood", not a town ("Fort Chipewyan", "Fort Worth Star-Telegram", "Camp Perrin")
             return first.lower_
         return None
 
@@ -1201,8 +1203,10 @@ class Resolver:
                 self._note(m, c)
                 return
         words = text.split()
-        if level is None and len(words) >= 3 and words[1] == "of" and self.w["of_level"].get(words[0].lower()) == "city":
-            # "the City of Santa Ana" taken whole by the model: the town
+        if level is None and len(words) >= 3 and words[1] == "of" and self.w["of_level"].get(words[0].lower()) == "city" \
+                and not self.gz.known(text):
+            # "the City of Santa Ana" taken whole by the model: the town (unless the whole name
+            # is a place: "the City of Westminster", "the City of London")
             text, level = " ".join(words[2:]), "city"
             variants = self._variants(text)
         k = nkey(text)
@@ -1633,6 +1637,8 @@ class Resolver:
         if where is None:
             # "... Mall in El Paso", "Forbury Gardens, Reading"
             where = self._after_in(m)
+        if where is None and not foreign:
+            where = self._code_inside(m)
         if where is None:
             where = self._context_city(m)
         if where is None:
@@ -1658,11 +1664,6 @@ class Resolver:
                     if cap is not None and cap.population >= CITY_STATE_SHARE * max(1, c.population):
                         return cap
                     continue
-                if sub.isupper():
-                    # "the NY Plum Island Animal Disease Center": a unit's code, in a country in view
-                    units = [u for u in gz.admins_by_code(sub) if self._in_context(u.country)]
-                    if len(units) == 1:
-                        return units[0]
                 if nkey(sub) in self.place_texts:
                     o = next((o for o in self.mentions if o.entry is not None and o.feature is None
                               and nkey(o.text) == nkey(sub)), None)
@@ -1677,6 +1678,17 @@ class Resolver:
                 units = units or [e2 for e2 in gz.admins_named(sub, 2) if gz.is_main_name(e2, sub)
                                   and self._in_context(e2.country, neighbours=False)]
                 if units:
+                    return units[0]
+        return None
+
+    def _code_inside(self, m: Mention) -> Optional[Entry]:
+        """"the NY Plum Island Animal Disease Center": a unit's code inside a site's name, in the
+        article's own countries, when nothing else places it ("the UN compound in Cahul" is in
+        Cahul, not Moldova's UN, Ungheni)."""
+        for t in self.doc[m.start:m.end]:
+            if t.text.isupper() and len(t.text) >= 2:
+                units = [u for u in self.gz.admins_by_code(t.text) if self._in_context(u.country, neighbours=False)]
+                if len(units) == 1:
                     return units[0]
         return None
 
@@ -1700,7 +1712,8 @@ class Resolver:
         where = self._named_inside(m)
         if where is not None and self.countries and not self._in_context(where.country):
             where = None    # "Ceamurlia de Jos" of a Romanian story: not Jos, Nigeria
-        where = where or self._after_in(m, comma=m.level is not None or m.label in ("GPE", "LOC"))
+        where = where or self._after_in(m, comma=m.level is not None or m.label in ("GPE", "LOC")) \
+            or self._code_inside(m)
         if where is not None and where.feature in ("country", "admin1", "admin2"):
             city = self._context_city(m)
             if city is not None and city.feature == "city" and _inside(city, where):
