@@ -347,3 +347,15 @@ def test_a_base_named_fort_is_a_landmark_where_no_town_bears_the_name(nlp):
     doc = run(nlp, "geovirus-3")
     fh = at(doc, "Fort Hood").place
     assert (fh.feature, fh.admin1) == ("landmark", "Texas") and km(fh, 31.13, -97.78) < 50
+
+
+def test_a_large_unit_lies_at_the_middle_of_its_area_not_of_its_towns(nlp):
+    # Wikipedia's points for Ontario (50N 85W), Alaska (64N 150W) and Inner Mongolia (44N 113E)
+    # lie in their empty middles: the box of Ontario's towns ends far south of Hudson Bay
+    # (its middle is 289 km off), and the mean of any of their towns lies in the crowded corner
+    ont = at(run(nlp, "geovirus-137"), "Ontario").place
+    assert (ont.feature, ont.country) == ("admin1", "CA") and km(ont, 50.0, -85.0) < 161
+    ak = at(run(nlp, "geovirus-136"), "Alaska").place
+    assert (ak.feature, ak.country) == ("admin1", "US") and km(ak, 64.0, -150.0) < 161
+    im = at(run(nlp, "geovirus-18"), "Inner Mongolia").place
+    assert (im.feature, im.country) == ("admin1", "CN") and km(im, 44.0, 113.0) < 161
