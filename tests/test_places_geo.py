@@ -359,3 +359,19 @@ def test_a_large_unit_lies_at_the_middle_of_its_area_not_of_its_towns(nlp):
     assert (ak.feature, ak.country) == ("admin1", "US") and km(ak, 64.0, -150.0) < 161
     im = at(run(nlp, "geovirus-18"), "Inner Mongolia").place
     assert (im.feature, im.country) == ("admin1", "CN") and km(im, 44.0, 113.0) < 161
+
+
+def test_a_town_and_its_province_read_as_one_organisation(nlp):
+    # "pigs at Pandi, Bulacan and Talavera farms": the model took "Pandi, Bulacan" for an
+    # organisation; a town, a comma and a unit of its country are an address, both places
+    doc = run(nlp, "geovirus-152/pandi")
+    pandi, bulacan = at(doc, "Pandi").place, at(doc, "Bulacan").place
+    assert (pandi.text, pandi.country) == ("Pandi", "PH") and km(pandi, 14.87, 120.95) < 25
+    assert (bulacan.text, bulacan.country) == ("Bulacan", "PH") and km(bulacan, 15.0, 121.08) < 161
+
+
+def test_a_town_the_model_read_without_its_first_word(nlp):
+    # "camps near Goz Beida": the model tagged only "Beida"; with the word before it the
+    # name is a town's own (Goz Beida, Chad)
+    gb = at(run(nlp, "geovirus-123/goz"), "Goz Beida").place
+    assert (gb.text, gb.country) == ("Goz Beida", "TD") and km(gb, 12.22, 21.41) < 25

@@ -289,6 +289,8 @@ class Finder:
             self.mentions.append(Mention(start=s, end=e, text=doc[s:e].text, source="ner", label="GPE",
                                          locative=True))
             return
+        if self._mislabelled_address(s, e):
+            return
         # "the Economy of Turkey" (a mislabelled phrase): the place after "of" stays
         # unless the words before it make an organisation ("Bank of England")
         of = next((t.i for t in doc[s:e] if t.lower_ == "of"), None)
@@ -320,6 +322,26 @@ class Finder:
         text = doc[s:e].text
         return bool(self.gz.cities_named(text) or self.gz.small_places_named(text)
                     or self.gz.admins_named(text, 1))
+
+    def _mislabelled_address(self, s: int, e: int) -> bool:
+        """"pigs at Pandi, Bulacan" read as one organisation: two names joined by a comma, a
+        town then a unit of the town's country, are an address; both become mentions."""
+        doc = self.doc
+        comma = [t.i for t in doc[s:e] if t.text == ","]
+        if len(comma) != 1 or comma[0] in (s, e - 1):
+            return False
+        parts = [(s, comma[0]), (comma[0] + 1, e)]
+        if any(not (_is_cap(t) or t.text == "-") or t.lower_ in self.w["org_heads"]
+               for a, b in parts for t in doc[a:b]):
+            return False
+        town, unit = (doc[a:b].text for a, b in parts)
+        towns = {c.country for c, _ in self.gz.cities_named(town)} | {c.country for c in self.gz.small_places_named(town)}
+        if not towns & {u.country for u in self.gz.admins_named(unit)}:
+            return False
+        for a, b in parts:
+            self.mentions.append(Mention(start=a, end=b, text=doc[a:b].text, source="ner", label="GPE",
+                                         locative=True))
+        return True
 
     def _block_of_names(self) -> None:
         """"Freedom of Russia (Legion)", "Bank of England", "University of Texas"."""
@@ -388,6 +410,21 @@ class Finder:
         if (i, j) != (s, e) and self.gz.known(doc[i:j].text):
             return i, j
         return s, e
+
+    def _name_from_left(self, s: int, e: int) -> int:
+        """"camps near Goz Beida" read as "Beida", "in Mission Viejo" as the person "Viejo":
+        where the model left out the capitalised words before, and with them the name is a
+        town's or a unit's own name, the mention starts there."""
+        doc = self.doc
+        for i in (s - 2, s - 1):
+            if i < 0 or any(not self.caps[j] or doc[j].ent_type_ or j in self.blocked
+                            or doc[j].lower_ in DETERMINERS or self._plain_word(doc[j].text) for j in range(i, s)):
+                continue
+            text = doc[i:e].text
+            if any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
+                    or self._unit_named(text):
+                return i
+        return s
 
     def _whole_place(self, text: str) -> bool:
         return self._country_or_region(text) or bool(text) and self._unit_named(text)
@@ -641,6 +678,10 @@ class Finder:
             if e <= s:
                 continue
             label = ent.label_
+            if label in NAME_LABELS or label in WEAK_LABELS:
+                whole = self._name_from_left(s, e)
+                if whole < s:
+                    s, label = whole, "GPE"
             if label in NAME_LABELS:
                 s, e = self._hyphenated(s, e)
                 # "the Indian Ocean coast": the name without the common noun the model took in
