@@ -375,3 +375,12 @@ def test_a_town_the_model_read_without_its_first_word(nlp):
     # name is a town's own (Goz Beida, Chad)
     gb = at(run(nlp, "geovirus-123/goz"), "Goz Beida").place
     assert (gb.text, gb.country) == ("Goz Beida", "TD") and km(gb, 12.22, 21.41) < 25
+
+
+def test_a_capital_over_the_province_of_its_name(nlp):
+    # "she died in a Buenos Aires hospital": the capital, not the more populous province of
+    # Buenos Aires around it; "in the state of Washington" asks for the state, not the capital
+    ba = at(run(nlp, "geovirus-49/hospital"), "Buenos Aires").place
+    assert (ba.feature, ba.country) == ("city", "AR") and km(ba, -34.6, -58.38) < 25
+    wa = at(run(nlp, "geovirus-68/state"), "Washington").place
+    assert (wa.feature, wa.country) == ("admin1", "US") and km(wa, 47.5, -120.5) < 161

@@ -1487,6 +1487,14 @@ class Resolver:
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
             pool = units or pool
+        elif level is None and not (m.start >= 2 and self.doc[m.start - 1].lower_ == "of" and self.w["of_level"].get(
+                self.doc[m.start - 2].lower_) in ("admin1", "admin2")):
+            # "a Buenos Aires hospital": a country's capital, not the province of its name
+            # around it (more populous, so the ranker's pick); "the state of Washington" is one
+            capitals = {e.country for e, _p in cands if e.feature == "city" and nkey(e.name) == said
+                        and gz.is_capital(e)}
+            pool = [i for i in pool if not (cands[i][0].feature == "admin1" and cands[i][0].country in capitals
+                                            and nkey(cands[i][0].name) == said)] or pool
         own = [e.population for e, _p in cands if e.feature == "city" and nkey(e.name) == said]
         if own:
             # "Pittsburgh": the town of that very name, not a smaller one also written so
