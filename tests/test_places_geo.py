@@ -384,3 +384,10 @@ def test_a_capital_over_the_province_of_its_name(nlp):
     assert (ba.feature, ba.country) == ("city", "AR") and km(ba, -34.6, -58.38) < 25
     wa = at(run(nlp, "geovirus-68/state"), "Washington").place
     assert (wa.feature, wa.country) == ("admin1", "US") and km(wa, 47.5, -120.5) < 161
+
+
+def test_a_town_before_its_state_is_no_organisations_word(nlp):
+    # "A Midland, Michigan, USA newspaper office ... the Midland Daily News": "Midland" also
+    # opens a newspaper's name, but followed by its state it is the town
+    mid = at(run(nlp, "geovirus-75/lead"), "Midland").place
+    assert (mid.feature, mid.admin1, mid.span.start) == ("city", "Michigan", 2) and km(mid, 43.62, -84.25) < 25

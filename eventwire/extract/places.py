@@ -1279,9 +1279,10 @@ class Resolver:
                 return
         if e is None:
             return
-        # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation
+        # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation,
+        # unless its unit follows it ("A Midland, Michigan, newspaper ... the Midland Daily News")
         if m.source in ("ner", "weak") and not (m.level or m.locative) and k in self.org_words \
-                and e.feature == "city" and e.population < 100_000:
+                and e.feature == "city" and e.population < 100_000 and within is None:
             return
         if m.source in ("ner", "weak") and not m.primary and not (m.level or m.locative) and m.score < 7.5 \
                 and k not in self.place_texts:
