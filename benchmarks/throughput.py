@@ -11,7 +11,9 @@ One run measures, each variant in its own processes and each including its model
 - run/2     the same with `--nworkers 2`;
 
 and prints documents/s, events/s, peak RSS of every process (each Dask worker's own, read on
-the worker) and the ratios (targets: extract/bare >= 0.85, run/2 / run/1 >= 1.7).
+the worker), `extract`'s RSS after 100, 500, 1,000, 1,500 and 2,000 documents (memory that
+grows with the documents shows there) and the ratios (targets: extract/bare >= 0.85,
+run/2 / run/1 >= 1.7).
 
 The corpus is real news text only: every article of ../shared/corpus (the 37 Wikinews articles,
 the seed report and the 308 of bench.jsonl.gz) and the inputs of ../shared/eval/{geo,time,plover}
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
@@ -82,18 +85,42 @@ print(json.dumps({"tokens": tokens, "seconds": time.perf_counter() - t0}))
 """
 
 
-def timed(cmd: list[str], workdir: Path) -> tuple[float, float, str, str]:
-    """Wall seconds, peak RSS (MB) of the process, its stdout and stderr."""
+MILESTONES = (100, 500, 1000, 1500, 2000)
+
+
+def timed(cmd: list[str], workdir: Path, lines: Optional[Path] = None) -> tuple[float, float, str, str]:
+    """Wall seconds, peak RSS (MB) of the process, its stdout and stderr. With `lines` (the
+    JSON Lines file it writes, one line a document) it prints the process's RSS as it passes
+    MILESTONES documents: memory that grows with the documents shows there."""
     out, err = workdir / "stdout", workdir / "stderr"
     with out.open("w") as o, err.open("w") as e:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=ENV, stdout=o, stderr=e)
+        if lines is not None:
+            rss_by_docs(proc, lines)
         _, status, usage = os.wait4(proc.pid, 0)  # reaped here: the child's own peak RSS
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd[:4])}... exited {proc.returncode}: {err.read_text().strip()[-500:]}")
     return seconds, usage.ru_maxrss / 1024, out.read_text(), err.read_text()
+
+
+def rss_by_docs(proc: subprocess.Popen, lines: Path) -> None:
+    """Until `proc` ends: its RSS (MB) when `lines` first holds each of MILESTONES lines."""
+    seen, count, status = [], 0, Path(f"/proc/{proc.pid}/status")
+    with lines.open("rb") as fh:
+        while proc.poll() is None and len(seen) < len(MILESTONES):
+            time.sleep(0.2)
+            count += fh.read().count(b"\n")
+            try:
+                rss = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("VmRSS"))
+            except (OSError, StopIteration):  # the process has just ended
+                break
+            while len(seen) < len(MILESTONES) and count >= MILESTONES[len(seen)]:
+                seen.append(f"{MILESTONES[len(seen)]}: {rss / 1024:.0f}")
+    if seen:
+        print(f"           RSS (MB) after N documents: {', '.join(seen)}", flush=True)
 
 
 def free_port() -> int:
@@ -156,10 +183,9 @@ def main() -> None:
                 seconds, rss, _, _ = timed([sys.executable, "-c", BARE, str(path)], workdir)
                 results[v] = {"seconds": seconds, "rss": rss, "events": None}
             elif v == "extract":
-                out = workdir / "extract.jsonl"
-                seconds, rss, _, _ = timed([sys.executable, "-m", "eventwire.cli", "extract", str(path), "-o", str(out)],
-                                           workdir)
-                events = sum(len(json.loads(line)["events"]) for line in out.open())
+                seconds, rss, out, _ = timed([sys.executable, "-m", "eventwire.cli", "extract", str(path)],
+                                             workdir, lines=workdir / "stdout")
+                events = sum(len(json.loads(line)["events"]) for line in out.splitlines())
                 results[v] = {"seconds": seconds, "rss": rss, "events": events}
             else:
                 results[v] = dask_run(path, int(v.split("/")[1]), workdir)

@@ -6,13 +6,13 @@ import os
 import sys
 import tempfile
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Iterator, List, Optional, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                           TimeElapsedColumn)
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from . import __version__
@@ -22,7 +22,6 @@ from .ingest.readers import check_date
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn dated news reports into auditable conflict event records.")
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, even in a pipe
-PROGRESS_MIN_DOCS = 4
 
 
 def _version(value: bool) -> None:
@@ -64,9 +63,10 @@ def open_output(path: Optional[Path]) -> Iterator[TextIO]:
         yield fh
 
 
-def _progress(total: int, label: str = "extract") -> Progress:
-    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=total < PROGRESS_MIN_DOCS or not err.is_terminal)
+def _progress(label: str, *columns: ProgressColumn) -> Progress:
+    """A bar of documents done: the input is read lazily, so its length is not known."""
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), *columns, TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
 
 
 TEXT_COL_OPTION = typer.Option(None, "--text-col", help="CSV/TSV column holding the text "
@@ -117,19 +117,23 @@ def extract(
         skipped.append(error)
         err.print(f"eventwire: skipped {error}", markup=False)
 
-    documents = []
-    for item in read_paths(files, default_date=date, text_col=text_col, date_col=date_col):
-        if isinstance(item, IngestError):
-            skip(item)
-        else:
-            documents.append(item)
-    if not documents:
+    def readable() -> Iterator:
+        for item in read_paths(files, default_date=date, text_col=text_col, date_col=date_col):
+            if isinstance(item, IngestError):
+                skip(item)
+            else:
+                yield item
+
+    # read as extracted, not all first: a backlog's texts never sit in memory together
+    documents = readable()
+    first = next(documents, None)
+    if first is None:
         err.print("eventwire: no document could be read")
         raise typer.Exit(1)
     written = 0
-    with open_output(output) as out, _progress(len(documents)) as bar:
-        task = bar.add_task("extract", total=len(documents))
-        for record in run_extract(documents, on_error=skip):
+    with open_output(output) as out, _progress("extract", TextColumn("{task.completed:.0f} docs")) as bar:
+        task = bar.add_task("extract", total=None)
+        for record in run_extract(chain([first], documents), on_error=skip):
             out.write(record.model_dump_json(exclude_none=False) + "\n")
             written += 1
             bar.advance(task)
@@ -244,7 +248,8 @@ def run_command(
     items = _first_document(read_paths(files, default_date=date, text_col=text_col, date_col=date_col))
     store = _open_store(db, create=True)
     waiting = lambda: err.print(f"eventwire: waiting for another run on {store.url}", markup=False)  # noqa: E731
-    with store, store.run_lock(on_wait=waiting), _dask(workers, scheduler) as client, _run_progress() as bar:
+    bar = _progress("run", TextColumn("{task.completed:.0f} docs, {task.fields[events]} events"), _RateColumn())
+    with store, store.run_lock(on_wait=waiting), _dask(workers, scheduler) as client, bar:
         task = bar.add_task("run", total=None, events=0)
         summary = run_job(items, store, batch_size=batch_size, client=client,
                           on_error=lambda e: err.print(f"eventwire: skipped {e}", markup=False),
@@ -284,12 +289,6 @@ class _RateColumn(ProgressColumn):
             return Text("")
         return Text(f"{task.completed / seconds:.1f} docs/s, {task.fields['events'] / seconds:.0f} events/s")
 
-
-def _run_progress() -> Progress:
-    """`run`'s bar: the input is read lazily, so its length is not known."""
-    return Progress(TextColumn("[bold]run"), BarColumn(), TextColumn("{task.completed:.0f} docs, "
-                    "{task.fields[events]} events"), _RateColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=not err.is_terminal)
 
 
 def _event_query(text, types, countries, since, until, near):

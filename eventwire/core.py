@@ -18,7 +18,7 @@ from .limits import limits
 from .timelimit import TimeLimit, time_guard
 from .extract.record import to_record
 from .models import Document, DocumentRecord
-from .nlp import load_nlp, make_doc
+from .nlp import load_nlp, make_doc, memory_zone
 
 
 T = TypeVar("T")
@@ -37,6 +37,10 @@ def partitions(items: Iterable[T], size: int) -> Iterator[list[T]]:
 # every cache the stages keep: about 3% of extraction time. While documents are extracted it
 # runs every GC_YOUNG allocations instead (a little more garbage waits, none is kept).
 GC_YOUNG = 5000
+# Documents extracted in one spaCy memory zone: the new words they bring to the vocabulary
+# are dropped after them (a backlog's vocabulary grows without bound: every name, number and
+# typo is a new word). Zones cost nothing per document; a few hundred words' strings wait.
+ZONE_DOCS = 128
 _gc_lock = threading.Lock()
 _gc_users = [0, None]  # extractions running, and the threshold to restore after the last
 
@@ -84,16 +88,22 @@ def extract(documents: Iterable[Union[Document, IngestError]], nlp: Optional[Lan
     # `set_error_handler` would also touch the parser, whose compiled class rejects it
     nlp.default_error_handler = failed
 
-    def readable():
-        for d in documents:
+    def readable(items):  # Docs are made inside the zone, as they are needed
+        for d in items:
             if isinstance(d, IngestError):
                 on_error(d)
             else:
                 yield make_doc(nlp, d.text, d.date), d
 
     with _fewer_collections():
-        for doc, document in nlp.pipe(readable(), batch_size=batch_size, as_tuples=True):
-            yield to_record(doc, document)
+        for part in partitions(documents, ZONE_DOCS):
+            with memory_zone(nlp):  # records are plain data: nothing of spaCy's leaves the zone
+                for doc, document in nlp.pipe(readable(part), batch_size=batch_size, as_tuples=True):
+                    record = to_record(doc, document)
+                    # the stages' spans point back at their Doc: without them it is freed now,
+                    # inside its zone, not by a later collection
+                    doc.user_data.clear()
+                    yield record
 
 
 def extract_text(text: str, date: str, doc_id: Optional[str] = None, **meta) -> DocumentRecord:

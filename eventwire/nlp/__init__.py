@@ -1,4 +1,4 @@
 """NLP: one spaCy pipeline per process, with eventwire's components registered on it."""
-from .pipeline import MODEL, load_nlp, make_doc
+from .pipeline import MODEL, load_nlp, make_doc, memory_zone
 
-__all__ = ["MODEL", "load_nlp", "make_doc"]
+__all__ = ["MODEL", "load_nlp", "make_doc", "memory_zone"]

@@ -7,6 +7,11 @@ token. The wrappers read the attributes as one array, look each token up in a ta
 words are first seen, and write the results back in one call. Whatever a table cannot answer
 (a word not seen yet, the ruler's few rules that span two tokens) goes to spaCy's own component,
 so the tokens come out exactly as the plain model leaves them (`tests/test_nlp_memo.py`).
+
+The tables are keyed by string hashes (deterministic, valid in any memory zone) and hold no
+hash of a string that a zone may drop: a lemma is kept as its string and added to the Doc's
+vocabulary when written. Each table is emptied when it reaches `MEMO_ENTRIES`, so a long run's
+stays bounded while the words of ordinary news stay in it.
 """
 from __future__ import annotations
 
@@ -24,6 +29,14 @@ from spacy.tokens import Doc
 # and what else its one-token patterns may test: together the key of a token's outcome
 WRITTEN = ("TAG", "DEP", "POS", "MORPH", "LEMMA")
 TESTED = WRITTEN + ("LOWER", "IS_SPACE")
+MEMO_ENTRIES = 100_000  # per table; 2,000 news articles leave about 25,000 (word, POS, morphology)
+
+
+def make_room(*tables: dict) -> None:
+    """Empty each table that is full (before a Doc: what a Doc adds it reads back at once)."""
+    for table in tables:
+        if len(table) >= MEMO_ENTRIES:
+            table.clear()
 
 
 class _Wrapped:
@@ -51,12 +64,13 @@ class MemoLemmatizer(_Wrapped):
 
     def __init__(self, proc) -> None:
         super().__init__(proc)
-        self.lemmas: dict[tuple[int, int, int], int] = {}
+        self.lemmas: dict[tuple[int, int, int], str] = {}
         self.tables: dict[str, Optional[tuple]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        make_room(self.lemmas)
         rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
         lemmas = rows[:, 3].copy()
         overwrite, strings, known = self.proc.overwrite, doc.vocab.strings, self.lemmas
@@ -66,8 +80,8 @@ class MemoLemmatizer(_Wrapped):
             key = (orth, pos, morph)
             value = known.get(key)
             if value is None:
-                value = known[key] = strings.add(self.lemma(doc[i]))
-            lemmas[i] = value
+                value = known[key] = self.lemma(doc[i])
+            lemmas[i] = strings.add(value)
         doc.from_array([LEMMA], lemmas)
         return doc
 
@@ -149,6 +163,7 @@ class MemoAttributeRuler(_Wrapped):
         longer = self._set_by_longer(doc) if self.usable and len(doc) else None
         if longer is None:
             return self.proc(doc)
+        make_room(self.classes, self.outcomes)
         state, classes = len(self.written), self.classes
         table = doc.to_array(self.read)
         lowers = table[:, state].tolist()

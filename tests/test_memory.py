@@ -1,0 +1,73 @@
+"""A long extraction keeps what it remembers bounded: the vocabulary does not grow with the
+documents (spaCy memory zones) and the memo tables stay under their bound, with the records
+unchanged."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eventwire.core import extract
+from eventwire.models import Document
+from eventwire.nlp import memo
+
+DATA = Path(__file__).parent / "data"
+
+
+def articles(name: str) -> list[Document]:
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    return [Document(**json.loads(line)) for line in lines if line.strip()]
+
+
+def records(docs: list[Document], nlp) -> list[str]:
+    return [r.model_dump_json() for r in extract(docs, nlp=nlp)]
+
+
+@pytest.fixture(scope="module")
+def news() -> tuple[list[Document], list[Document]]:
+    """Two sets of real articles: the second brings words the first does not have."""
+    first, second = articles("wikinews-5.jsonl"), articles(".backlog/backlog.jsonl")
+    assert len(first) >= 5 and len(second) >= 5
+    return first, second
+
+
+def test_vocabulary_does_not_grow_with_documents(nlp, news):
+    first, second = news
+    records(first, nlp)  # whatever the pipeline keeps for good (labels, analyses) is in now
+    strings = len(nlp.vocab.strings)
+    new_words = {t for d in second for t in d.text.split()} - {t for d in first for t in d.text.split()}
+    assert sum(w not in nlp.vocab.strings for w in new_words) > 100
+    records(second, nlp)
+    records(first + second, nlp)
+    assert len(nlp.vocab.strings) == strings
+    assert not nlp.vocab.in_memory_zone
+
+
+def test_records_same_after_their_words_are_dropped(nlp, news):
+    """The second pass reads the memo tables filled in the first, whose words' strings its zone
+    dropped: nothing kept across documents may be a hash of one."""
+    docs = news[1]
+    for name in ("lemmatizer", "attribute_ruler"):
+        proc = nlp.get_pipe(name)
+        for table in ("lemmas", "classes", "outcomes"):
+            getattr(proc, table, {}).clear()
+    assert records(docs, nlp) == records(docs, nlp)
+
+
+def test_memo_tables_stay_bounded(nlp, news, monkeypatch):
+    docs = news[0] + news[1]
+    expected = records(docs, nlp)
+    ruler, lemmatizer = nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer")
+    tables = {"lemmas": lemmatizer.lemmas, "classes": ruler.classes, "outcomes": ruler.outcomes}
+    assert len(tables["lemmas"]) > 1000 and len(tables["classes"]) > 1000
+    monkeypatch.setattr(memo, "MEMO_ENTRIES", 200)
+    longest = max(len(nlp.make_doc(d.text)) for d in docs)
+    sizes = {name: [] for name in tables}
+    for doc, record in zip(docs, expected):
+        assert records([doc], nlp) == [record]
+        for name, table in tables.items():
+            sizes[name].append(len(table))
+    for name, seen in sizes.items():
+        assert max(seen) <= 200 + longest, name
+    assert min(sizes["lemmas"]) < 200  # emptied on the way, and filled again
