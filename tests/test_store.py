@@ -439,9 +439,11 @@ def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_r
     check()
 
 
-def test_charts_of_many_days_count_by_month(store, monkeypatch):
+@pytest.mark.parametrize("few_sets", [100, 0])  # an actor's sets' days walked one set at a time, or counted
+def test_charts_of_many_days_count_by_month(store, monkeypatch, few_sets):
     from eventwire.store import base
 
+    monkeypatch.setattr(base, "FEW_SETS", few_sets)
     days = len({r["date_start"] for r in store.events()})
     assert days > 3
     # as if the events spanned decades; an actor's sets may each fall on fewer days than their union

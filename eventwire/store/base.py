@@ -82,6 +82,7 @@ MAX_DAYS = 1000
 CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
 TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status, actor_set"
 MAX_LISTED_SETS = 2000  # an actor filter's sets passed as parameters (`Store.listed_sets`)
+FEW_SETS = 100  # sets whose days are counted one by one (`Store._days_within`)
 # The dimensions of `actor_totals`: what an aggregate lists (months are summed from days).
 ACTOR_TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "admin1": "admin1"}
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
@@ -541,9 +542,7 @@ class Store(ABC):
         matching actor sets (an event has one set: none is counted twice). By month when one
         set alone falls on more than MAX_DAYS days; else by day, unless the union does."""
         sets, params = self.listed_sets(actor)
-        most = self.query(f"SELECT max(n) AS n FROM (SELECT count(*) AS n FROM actor_totals WHERE dim = 'day' "
-                          f"AND actor_set IN ({sets}) GROUP BY actor_set) c", params)[0]["n"] or 0
-        bucket = "day" if most <= MAX_DAYS else "month"
+        bucket = "day" if self._days_within(sets, params) else "month"
         # '' was a missing value: NULL again, ranked where the events' own NULLs rank
         day_rows, types, admins = self._charts(
             "SELECT dim, NULLIF(key, '') AS day, NULLIF(key, '') AS type, NULLIF(key, '') AS admin1, events AS n, "
@@ -554,6 +553,17 @@ class Store(ABC):
         elif bucket == "month":
             day_rows = [{**r, "key": r["key"] + "-01"} for r in day_rows]
         return day_rows, types, admins, bucket
+
+    def _days_within(self, sets: str, params: list) -> bool:
+        """Whether no one of these actor sets (`listed_sets`) falls on more than MAX_DAYS days:
+        a walk of MAX_DAYS day rows of each of a few listed sets (whose day rows may be tens of
+        thousands: PostgreSQL counted them in 25 ms), else a count of every set's."""
+        if params and not sets.startswith("SELECT") and len(params) <= FEW_SETS:
+            return not any(self.query("SELECT 1 AS found FROM actor_totals WHERE actor_set = ? AND dim = 'day' "
+                                      "ORDER BY key LIMIT 1 OFFSET ?", [i, MAX_DAYS]) for i in params)
+        most = self.query(f"SELECT max(n) AS n FROM (SELECT count(*) AS n FROM actor_totals WHERE dim = 'day' "
+                          f"AND actor_set IN ({sets}) GROUP BY actor_set) c", params)[0]["n"] or 0
+        return most <= MAX_DAYS
 
     def facets(self, limit: int = 300) -> dict[str, list[dict]]:
         """Values present in the store with their numbers of events, for filter menus (the
