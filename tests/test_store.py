@@ -244,6 +244,20 @@ def test_newer_schema_is_refused(tmp_path):
         open_store(str(path))
 
 
+def _as_version_10(s) -> None:
+    """The store as migration 10 left it: no actor sets, tables or indexes of them."""
+    from eventwire.store.schema import DATE_INDEX, DATE_INDEX_10
+
+    with s.transaction():
+        for table in ("actor_names", "actor_sets", "actor_totals"):
+            s.execute(f"DROP TABLE {table}")
+        for columns in (DATE_INDEX, ("actor_set", "date_start", "id")):
+            s.execute(f"DROP INDEX idx_events_{'_'.join(columns)}")
+        s.execute("ALTER TABLE events DROP COLUMN actor_set")
+        s.create_index("events", DATE_INDEX_10)
+        s.execute("DELETE FROM schema_version WHERE version >= 11")
+
+
 def test_full_text_written_per_batch_after_migration_6(tmp_path, sample_records):
     """A store made before migration 6 (a trigger indexes each row) is migrated on open: the
     trigger goes, the rows stored before stay searchable, the rows added after are indexed
@@ -252,6 +266,7 @@ def test_full_text_written_per_batch_after_migration_6(tmp_path, sample_records)
     half = len(sample_records) // 2
     with open_store(str(path)) as s:
         s.add(sample_records[:half])
+        _as_version_10(s)
     conn = sqlite3.connect(path)  # back to version 5, with its per-row trigger
     conn.execute("DELETE FROM schema_version WHERE version >= 6")
     conn.execute("CREATE TRIGGER [events_ai] AFTER INSERT ON [events] BEGIN INSERT INTO [events_fts] "
@@ -329,21 +344,61 @@ def test_filtered_pages_and_points_walk_the_date_index_alone(tmp_path, sample_re
     assert [r["id"] for r in s.events(EventQuery(reviewed=True))] == [r["id"] for r in s.events() if r["id"] in ids]
 
 
-def test_actor_filter_ignores_case_as_lower_did(store):
-    from eventwire.store.query import where_clause
+def _actor_events(s, actor: str) -> set[str]:
+    """The events with an actor whose name or text holds `actor`, whatever its case: each
+    actor read and compared in Python (what the filter must equal)."""
+    return {r["event_id"] for r in s.query("SELECT event_id, name, text FROM actors")
+            if any(actor.lower() in (v or "").lower() for v in (r["name"], r["text"]))}
 
-    for actor in ("gladkov", "GLADKOV", "Ukrainian forces", "ukrainian FORCES", "zz-none"):
+
+ACTORS = ("gladkov", "GLADKOV", "Ukrainian forces", "ukrainian FORCES", "police", "Russia", "zz-none", "%", "_")
+
+
+@pytest.mark.parametrize("listed", [2000, 0])  # the sets passed as parameters, or a subquery
+def test_actor_filter_matches_any_case_and_part_of_a_name(store, listed, monkeypatch):
+    from eventwire.store import base
+
+    monkeypatch.setattr(base, "MAX_LISTED_SETS", listed)
+    for actor in ACTORS:
+        expected = _actor_events(store, actor)
         q = EventQuery(actor=actor)
-        where, params = where_clause(q, store.text_match)  # lower() of each actor's name
-        expected = {r["id"] for r in store.query(f"SELECT e.id FROM events e WHERE {where}", params)}
         assert {r["id"] for r in store.events(q)} == expected, actor
-        assert bool(expected) == (actor != "zz-none"), actor
+        assert bool(expected) == (actor not in ("zz-none", "%", "_")), actor
+        assert store.aggregates(q)["total"] == len(expected), actor
+        assert {p[0] for p in store.points(q)[0]} == {r["id"] for r in store.events(q) if r["lat"] is not None}
+    # a set of actors is searched once: the names of many events are few
+    names = store.query("SELECT count(*) AS n FROM actor_names")[0]["n"]
+    assert names == len({v.lower() for r in store.query("SELECT name, text FROM actors") for v in r.values() if v})
+
+
+def test_actor_filter_pages_the_same_by_either_plan(tmp_path, sample_records, monkeypatch):
+    from eventwire.store import sqlite as backend
+
+    s = open_store(str(tmp_path / "actors.db"))
+    s.add(sample_records)
+    for actor in ("police", "forces", "gladkov"):
+        q = EventQuery(actor=actor)
+        pages = {}
+        # every actor rare: its own index; every actor common: the date index
+        for hits, index in ((10**9, "idx_events_actor_set_date_start_id"), (0, "idx_events_date_start_id_")):
+            monkeypatch.setattr(backend, "COMMON_WORD_HITS", hits)
+            assert index in s.page_hint(q)
+            pages[hits] = [r["id"] for r in s.events(q, limit=None)]
+            assert [r["id"] for r in s.events(q.model_copy(update={"text": "killed"}))] == \
+                [r["id"] for r in s.events(q) if r["id"] in {e["id"] for e in s.events(EventQuery(text="killed"))}]
+        assert pages[0] == pages[10**9] and pages[0], actor
+        assert pages[0] == sorted(_actor_events(s, actor), key=lambda i: next(
+            (r["date_start"], r["id"]) for r in s.query("SELECT date_start, id FROM events WHERE id = ?", [i])), reverse=True)
 
 
 def _counted(s, q: EventQuery) -> dict:
-    """The aggregates counted from the events themselves (what the summary tables must equal)."""
-    where, params = __import__("eventwire.store.query", fromlist=["where_clause"]).where_clause(q, s.text_match)
-    rows = s.query(f"SELECT e.date_start AS day, e.type, e.admin1, e.killed FROM events e WHERE {where}", params)
+    """The aggregates counted from the events themselves (what the summary tables must equal);
+    an actor's events found by reading every actor."""
+    where, params = __import__("eventwire.store.query", fromlist=["where_clause"]).where_clause(
+        q.model_copy(update={"actor": None}), s.text_match)
+    rows = s.query(f"SELECT e.id, e.date_start AS day, e.type, e.admin1, e.killed FROM events e WHERE {where}", params)
+    if q.actor:
+        rows = [r for r in rows if r["id"] in _actor_events(s, q.actor)]
     by = lambda key: sorted(((k or "", sum(1 for r in rows if r[key] == k), sum(r["killed"] or 0 for r in rows if r[key] == k))  # noqa: E731
                              for k in {r[key] for r in rows}))
     return {"total": len(rows), "by_day": by("day"), "by_type": by("type"), "by_admin1": by("admin1")}
@@ -360,7 +415,9 @@ def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_r
 
     def check():
         for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(type=["ASSAULT"], since="2023-01-01"),
-                  EventQuery(text="killed"), EventQuery(claim_status=["reported"], country=["UA"])):
+                  EventQuery(text="killed"), EventQuery(claim_status=["reported"], country=["UA"]),
+                  EventQuery(actor="police"), EventQuery(actor="FORCES"), EventQuery(actor="forces", country=["UA"]),
+                  EventQuery(admin1=["Nowhere Oblast"])):
             assert _summarised(store, q) == _counted(store, q), q
             whole = store.aggregates(q, top=500)["by_admin1"]
             assert store.aggregates(q, top=2)["by_admin1"] == whole[:2]
@@ -382,25 +439,49 @@ def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_r
     check()
 
 
-def test_charts_of_many_days_count_by_month(store, monkeypatch):
+@pytest.mark.parametrize("few_sets", [100, 0])  # an actor's sets' days walked one set at a time, or counted
+def test_charts_of_many_days_count_by_month(store, monkeypatch, few_sets):
     from eventwire.store import base
 
+    monkeypatch.setattr(base, "FEW_SETS", few_sets)
     days = len({r["date_start"] for r in store.events()})
     assert days > 3
-    monkeypatch.setattr(base, "MAX_DAYS", 3)  # as if the events spanned decades
-    for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed")):
-        counted = _counted(store, q)
-        months: dict[str, list[int]] = {}
-        for day, n, killed in counted["by_day"]:
-            m = months.setdefault(day[:7] + "-01", [0, 0])
-            m[0] += n
-            m[1] += killed
-        agg = store.aggregates(q, top=500)
-        if len(counted["by_day"]) <= 3:  # few days of events, however far apart: by day
-            assert agg["bucket"] == "day"
-            continue
-        assert agg["bucket"] == "month"
-        assert [(r["day"], r["events"], r["killed"]) for r in agg["by_day"]] == [(k, *v) for k, v in sorted(months.items())]
-        assert agg["total"] == counted["total"]
+    # as if the events spanned decades; an actor's sets may each fall on fewer days than their union
+    for max_days in (1, 3, 6):
+        monkeypatch.setattr(base, "MAX_DAYS", max_days)
+        for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed"), EventQuery(actor="police"),
+                  EventQuery(actor="forces")):
+            counted = _counted(store, q)
+            months: dict[str, list[int]] = {}
+            for day, n, killed in counted["by_day"]:
+                m = months.setdefault(day[:7] + "-01", [0, 0])
+                m[0] += n
+                m[1] += killed
+            agg = store.aggregates(q, top=500)
+            assert agg["total"] == counted["total"]
+            if len(counted["by_day"]) <= max_days:  # few days of events, however far apart: by day
+                assert agg["bucket"] == "day"
+                continue
+            assert agg["bucket"] == "month", (q, max_days)
+            assert [(r["day"], r["events"], r["killed"]) for r in agg["by_day"]] == [(k, *v) for k, v in sorted(months.items())]
     monkeypatch.setattr(base, "MAX_DAYS", 10**6)
     assert store.aggregates()["bucket"] == "day"
+
+
+def test_migration_11_fills_the_actor_sets_of_an_older_store(store_url, sample_records):
+    """A store of version 10 (no actor sets) gets them on open, counted from its actors: the
+    filter and its aggregates answer as on a store made by this version."""
+    half = len(sample_records) // 2
+    with open_store(store_url) as s:
+        s.add(sample_records[:half])
+        _as_version_10(s)
+        assert s.schema_version == 10
+    with open_store(store_url) as s:
+        assert s.schema_version == LATEST
+        sets = s.query("SELECT count(DISTINCT actor_set) AS n FROM events")[0]["n"]
+        assert 0 < sets <= s.query("SELECT count(DISTINCT id) AS n FROM actor_sets")[0]["n"]
+        s.add(sample_records[half:])  # and later adds keep them
+        for actor in ACTORS:
+            q = EventQuery(actor=actor)
+            assert {r["id"] for r in s.events(q)} == _actor_events(s, actor), actor
+            assert _summarised(s, q) == _counted(s, q), actor

@@ -26,8 +26,8 @@ from ..resolve.dedup import (
     group,
     related,
 )
-from .query import EventQuery, decode_cursor, encode_cursor, where_clause
-from .rows import document_rows
+from .query import EventQuery, actor_sets, decode_cursor, encode_cursor, where_clause
+from .rows import actor_set, document_rows, folded_names
 from .schema import CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
 
 BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
@@ -80,7 +80,11 @@ PREFIX = {"month": 7}  # dimensions keyed by the first characters of their colum
 # 375 ms of JSON per request
 MAX_DAYS = 1000
 CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
-TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status"
+TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status, actor_set"
+MAX_LISTED_SETS = 2000  # an actor filter's sets passed as parameters (`Store.listed_sets`)
+FEW_SETS = 100  # sets whose days are counted one by one (`Store._days_within`)
+# The dimensions of `actor_totals`: what an aggregate lists (months are summed from days).
+ACTOR_TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "admin1": "admin1"}
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -198,9 +202,6 @@ class Store(ABC):
         """Full-text condition over `events e`: all of `words` (`query.text_words`) in its
         evidence sentences; the words are data, never FTS syntax."""
 
-    # a column as a LIKE of a lower-case pattern reads it (`query.where_clause`)
-    like_fold = "lower({})"
-
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
         """A query yielding `rows` (tuples of text, ints and floats, alike), for a join: a VALUES
         list here; a backend may pass them more cheaply."""
@@ -277,15 +278,17 @@ class Store(ABC):
             self.create_table(table)
         for table, column, kind in migration.add_columns:
             self.add_column(table, column, kind)
-        for table, columns in migration.indexes:
-            self.create_index(table, columns)
+        # indexes dropped first (PostgreSQL cuts names at 63 characters: a wider index may take
+        # the name of the one it replaces), and rows backfilled before the new ones are built
         for table, columns in migration.drop_indexes:
             self.execute(f"DROP INDEX IF EXISTS idx_{table}_{'_'.join(columns)}")
+        if migration.backfill:
+            self.retally()
+        for table, columns in migration.indexes:
+            self.create_index(table, columns)
         for table, column in migration.set_indexes:
             self.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{column}_set ON {table} ({column}) "
                          f"WHERE {column} IS NOT NULL")
-        if migration.backfill:
-            self.retally()
         if migration.cheaper_text_indexes:
             self.cheapen_text_indexes()
 
@@ -322,6 +325,7 @@ class Store(ABC):
         with self.transaction():
             known = self.versions(batch)
             tables: dict[str, list[dict]] = {t: [] for t in WRITE_ORDER}
+            sets: dict[str, tuple[str, ...]] = {}
             for h, (document, record) in batch.items():
                 if h in known:
                     if known[h] == record.extractor.version:
@@ -334,6 +338,7 @@ class Store(ABC):
                 rows = document_rows(document, record, h)
                 for t in WRITE_ORDER:
                     tables[t] += rows[t]
+                sets.update(rows["actor_sets"])
                 result.events += len(rows["events"])
             for event in tables["events"]:
                 event["doc_date"] = batch[event["doc_hash"]][1].date
@@ -344,6 +349,7 @@ class Store(ABC):
             for t in WRITE_ORDER:
                 if tables[t]:
                     self.insert(t, tables[t])
+            self.keep_actor_sets(sets)
             self.tally(tables["events"])
         return result
 
@@ -372,6 +378,7 @@ class Store(ABC):
         transaction: whoever writes or removes events calls it with them."""
         totals: dict[tuple, list[int]] = {}
         cube: dict[tuple, list[int]] = {}
+        actors: dict[tuple, list[int]] = {}
         for r in rows:
             killed = sign * (r.get("killed") or 0)
             for dim, column in TOTALS.items():
@@ -381,7 +388,16 @@ class Store(ABC):
             c = cube.setdefault(tuple(r[k] or "" for k in CUBE_KEYS), [0, 0])
             c[0] += sign
             c[1] += killed
-        for table, keys, counts in (("event_totals", ("dim", "key"), totals), ("event_cube", CUBE_KEYS, cube)):
+            held = r.get("actor_set")
+            if held:
+                day = r["date_start"] or ""
+                for key in ((held, "day", day), (held, "month", day[:7]), (held, "type", r["type"] or ""),
+                            (held, "admin1", r["admin1"] or "")):  # ACTOR_TOTALS
+                    a = actors.setdefault(key, [0, 0])
+                    a[0] += sign
+                    a[1] += killed
+        for table, keys, counts in (("event_totals", ("dim", "key"), totals), ("event_cube", CUBE_KEYS, cube),
+                                    ("actor_totals", ("actor_set", "dim", "key"), actors)):
             if not counts:
                 continue
             names = ", ".join(keys)
@@ -402,12 +418,61 @@ class Store(ABC):
             self.execute("DELETE FROM event_totals")
             self.execute("DELETE FROM event_cube")
             for dim, column in TOTALS.items():
-                key = f"coalesce({column}, '')" if dim not in PREFIX else f"substr(coalesce({column}, ''), 1, {PREFIX[dim]})"
+                key = self._total_key(dim, column)
                 self.execute(f"INSERT INTO event_totals (dim, key, events, killed) SELECT ?, {key}, "
                              f"count(*), sum(coalesce(killed, 0)) FROM events GROUP BY {key}", [dim])
             keys = ", ".join(f"coalesce({k}, '')" for k in CUBE_KEYS)
             self.execute(f"INSERT INTO event_cube ({', '.join(CUBE_KEYS)}, events, killed) SELECT {keys}, count(*), "
                          f"sum(coalesce(killed, 0)) FROM events GROUP BY {keys}")
+            if not self.has_table("actor_totals"):  # an older store, migrating: its migration 11 fills them
+                return
+            self.fill_actor_sets()
+            self.execute("DELETE FROM actor_totals")
+            for dim, column in ACTOR_TOTALS.items():
+                key = self._total_key(dim, column)
+                self.execute(f"INSERT INTO actor_totals (actor_set, dim, key, events, killed) SELECT actor_set, ?, "
+                             f"{key}, count(*), sum(coalesce(killed, 0)) FROM events "
+                             f"WHERE actor_set IS NOT NULL GROUP BY actor_set, {key}", [dim])
+
+    @staticmethod
+    def _total_key(dim: str, column: str) -> str:
+        """A summary table's key of `dim` in SQL (`tally` keys in Python)."""
+        return f"coalesce({column}, '')" if dim not in PREFIX else f"substr(coalesce({column}, ''), 1, {PREFIX[dim]})"
+
+    def keep_actor_sets(self, sets: dict[str, tuple[str, ...]]) -> None:
+        """Note actor sets (id: folded names, `rows.actor_set`) and their names, those already
+        kept left alone; in the caller's transaction, with the events that have them."""
+        members = sorted({(i, n) for i, names in sets.items() for n in names})
+        for table, rows in (("actor_names", sorted({(n,) for _, n in members})), ("actor_sets", members)):
+            names = "name" if table == "actor_names" else "id, name"
+            for i in range(0, len(rows), KEYS_PER_QUERY):
+                values, params = self.rows_table(rows[i:i + KEYS_PER_QUERY])
+                self.execute(f"INSERT INTO {table} ({names}) SELECT * FROM ({values}) AS v WHERE true "
+                             "ON CONFLICT DO NOTHING", params)
+
+    def fill_actor_sets(self) -> None:
+        """Every event's actor set, and the tables of sets and names, computed again from the
+        stored actors (a store older than migration 11, or a bulk load of rows); only the
+        events whose set differs are written."""
+        names: dict[str, set[str]] = {}
+        for event_id, name, text in self.values("SELECT event_id, name, text FROM actors"):
+            names.setdefault(event_id, set()).update((name, text))
+        sets: dict[str, tuple[str, ...]] = {}
+        changed = []
+        for event_id, stored in self.values("SELECT id, actor_set FROM events"):
+            folded = folded_names(names.get(event_id, ()))
+            kept = actor_set(folded)
+            if kept:
+                sets[kept] = folded
+            if kept != stored:
+                changed.append((event_id, kept))
+        for i in range(0, len(changed), KEYS_PER_QUERY):
+            values, params = self.rows_table(changed[i:i + KEYS_PER_QUERY])
+            self.execute(f"WITH v (id, actor_set) AS ({values}) "
+                         "UPDATE events SET actor_set = v.actor_set FROM v WHERE events.id = v.id", params)
+        self.execute("DELETE FROM actor_sets")
+        self.execute("DELETE FROM actor_names")
+        self.keep_actor_sets(sets)
 
     def aggregates(self, q: Optional[EventQuery] = None, top: int = 30) -> dict:
         """Counts for charts: events and people killed by day (by month, `bucket`, when the
@@ -428,29 +493,17 @@ class Store(ABC):
                        "killed": int(r["killed"] or 0)} for r in grouped(bucket, "key")]
             types, admins = grouped("type", "events DESC, key"), grouped("admin1", "events DESC, key", top)
         else:
-            if used <= CUBE_FILTERS:
-                table, count, killed = "event_cube", "e.events", "e.killed"
+            if used == {"actor"}:
+                day_rows, types, admins, bucket = self._actor_charts(q.actor, top)
             else:
-                table, count, killed = "events", "1", "coalesce(e.killed, 0)"
-            where, params = where_clause(q, self.text_match, self.like_fold)
-            # the matching events read once for the three groupings (a text filter of 20k
-            # events: their rows were read three times), each grouping ranked as it is listed
-            parts = " UNION ALL ".join(
-                f"SELECT {n} AS part, {key} AS key, sum(n) AS events, CAST(sum(k) AS BIGINT) AS killed, "
-                f"row_number() OVER (ORDER BY {order}) AS pos FROM m GROUP BY {key}"
-                for n, (key, order) in enumerate((("day", "day"), ("type", "sum(n) DESC, type"),
-                                                  ("admin1", "sum(n) DESC, admin1"))))
-            rows = self.query(
-                f"WITH m AS MATERIALIZED (SELECT e.date_start AS day, e.type AS type, e.admin1 AS admin1, "
-                f"{count} AS n, {killed} AS k FROM {table} e WHERE {where}) "
-                f"SELECT part, key, events, killed FROM ({parts}) g WHERE part < 2 OR pos <= ? ORDER BY part, pos",
-                params + [top])
-            parted: dict[int, list[dict]] = {0: [], 1: [], 2: []}
-            for r in rows:
-                parted[r["part"]].append(r)
-            day_rows, types, admins = parted.values()
+                table, count, killed = ("event_cube", "e.events", "e.killed") if used <= CUBE_FILTERS else \
+                    ("events", "1", "coalesce(e.killed, 0)")
+                where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
+                day_rows, types, admins = self._charts(
+                    f"SELECT e.date_start AS day, e.type AS type, e.admin1 AS admin1, {count} AS n, {killed} AS k "
+                    f"FROM {table} e WHERE {where}", params, top)
+                bucket = "day" if len(day_rows) <= MAX_DAYS else "month"
             by_day = [{"day": r["key"], "events": int(r["events"]), "killed": int(r["killed"] or 0)} for r in day_rows]
-            bucket = "day" if len(by_day) <= MAX_DAYS else "month"
             if bucket == "month":
                 months: dict[str, dict] = {}
                 for r in by_day:
@@ -465,6 +518,52 @@ class Store(ABC):
         return {"total": sum(r["events"] for r in by_day), "killed": sum(r["killed"] for r in by_day),
                 "bucket": bucket, "by_day": by_day,
                 "by_type": listed(types, "type"), "by_admin1": listed(admins, "admin1")}
+
+    def _charts(self, source: str, params: list, top: int, dims: tuple[str, ...] = ()) -> tuple[list[dict], ...]:
+        """The rows of `source` (columns day, type, admin1, n events, k killed; with `dims`, a
+        column `dim` too, and a chart reads only its own dimension's rows), summed by day, by
+        type and by admin1 (the `top`), each ranked as it is listed."""
+        # the rows read once for the three groupings (a text filter of 20k events: their rows
+        # were read three times)
+        parts = " UNION ALL ".join(
+            f"SELECT {n} AS part, {key} AS key, sum(n) AS events, CAST(sum(k) AS BIGINT) AS killed, "
+            f"row_number() OVER (ORDER BY {order}) AS pos FROM m {'WHERE dim = ? ' if dims else ''}GROUP BY {key}"
+            for n, (key, order) in enumerate((("day", "day"), ("type", "sum(n) DESC, type"),
+                                              ("admin1", "sum(n) DESC, admin1"))))
+        rows = self.query(f"WITH m AS MATERIALIZED ({source}) SELECT part, key, events, killed FROM ({parts}) g "
+                          f"WHERE part < 2 OR pos <= ? ORDER BY part, pos", list(params) + list(dims) + [top])
+        parted: dict[int, list[dict]] = {0: [], 1: [], 2: []}
+        for r in rows:
+            parted[r["part"]].append(r)
+        return tuple(parted.values())
+
+    def _actor_charts(self, actor: str, top: int) -> tuple[list[dict], list[dict], list[dict], str]:
+        """`_charts` of the events of an actor filter, and their bucket, from the counts of the
+        matching actor sets (an event has one set: none is counted twice). By month when one
+        set alone falls on more than MAX_DAYS days; else by day, unless the union does."""
+        sets, params = self.listed_sets(actor)
+        bucket = "day" if self._days_within(sets, params) else "month"
+        # '' was a missing value: NULL again, ranked where the events' own NULLs rank
+        day_rows, types, admins = self._charts(
+            "SELECT dim, NULLIF(key, '') AS day, NULLIF(key, '') AS type, NULLIF(key, '') AS admin1, events AS n, "
+            f"killed AS k FROM actor_totals WHERE dim IN (?, 'type', 'admin1') AND actor_set IN ({sets})",
+            [bucket] + params, top, (bucket, "type", "admin1"))
+        if bucket == "day" and len(day_rows) > MAX_DAYS:
+            bucket = "month"
+        elif bucket == "month":
+            day_rows = [{**r, "key": r["key"] + "-01"} for r in day_rows]
+        return day_rows, types, admins, bucket
+
+    def _days_within(self, sets: str, params: list) -> bool:
+        """Whether no one of these actor sets (`listed_sets`) falls on more than MAX_DAYS days:
+        a walk of MAX_DAYS day rows of each of a few listed sets (whose day rows may be tens of
+        thousands: PostgreSQL counted them in 25 ms), else a count of every set's."""
+        if params and not sets.startswith("SELECT") and len(params) <= FEW_SETS:
+            return not any(self.query("SELECT 1 AS found FROM actor_totals WHERE actor_set = ? AND dim = 'day' "
+                                      "ORDER BY key LIMIT 1 OFFSET ?", [i, MAX_DAYS]) for i in params)
+        most = self.query(f"SELECT max(n) AS n FROM (SELECT count(*) AS n FROM actor_totals WHERE dim = 'day' "
+                          f"AND actor_set IN ({sets}) GROUP BY actor_set) c", params)[0]["n"] or 0
+        return most <= MAX_DAYS
 
     def facets(self, limit: int = 300) -> dict[str, list[dict]]:
         """Values present in the store with their numbers of events, for filter menus (the
@@ -637,13 +736,15 @@ class Store(ABC):
              limit: int = 50) -> tuple[list[dict], Optional[str]]:
         """One page of matching events (keyset pagination) and the cursor of the next page."""
         q = q or EventQuery()
-        where, params = where_clause(q, self.text_match, self.like_fold)
+        where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
         params = list(params)
         if cursor:
             day, event_id = decode_cursor(cursor)
             # the redundant `<=` lets both planners walk the date index from the cursor on
             where += " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
             params += [day, day, event_id]
+        if self._none_stored(q):
+            return [], None
         # the page's ids first, from the events table alone; then their rows and joins
         rows = self._rows(self.query(
             f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN (SELECT e.id FROM events e"
@@ -655,11 +756,35 @@ class Store(ABC):
         next_cursor = encode_cursor(rows[-1]) if more and rows else None
         return [r for r in rows if q.within(r)], next_cursor
 
+    def listed_sets(self, actor: Optional[str]) -> Optional[tuple[str, list]]:
+        """The sets of an actor filter (`query.actor_sets`) as SQL inside `IN (...)` and its
+        parameters: listed, where they are not too many (PostgreSQL compared each event with
+        the subquery's rows one by one: 1M events, "police", a page 68 -> 4 ms)."""
+        if not actor:
+            return None
+        sql, params = actor_sets(actor)
+        ids = sorted({r[0] for r in self.values(f"{sql} LIMIT {MAX_LISTED_SETS + 1}", params)})
+        if len(ids) > MAX_LISTED_SETS:
+            return sql, params
+        return (", ".join("?" * len(ids)), ids) if ids else ("NULL", [])
+
+    def _none_stored(self, q: EventQuery) -> bool:
+        """Whether the summary counts no stored event of some value filter's values (a region
+        with no events): no walk of the date index to find none."""
+        for dim in ("type", "country", "admin1", "claim_status"):
+            values = getattr(q, dim)
+            if values and not self.query(f"SELECT 1 AS found FROM event_totals WHERE dim = ? AND key IN "
+                                         f"({', '.join('?' * len(values))}) AND events > 0 LIMIT 1", [dim, *values]):
+                return True
+        return False
+
     def points(self, q: Optional[EventQuery] = None, limit: int = 20_000) -> tuple[list[tuple], bool]:
         """The newest `limit` located events, compact for a map: (id, lat, lon, type, killed,
         date_start, review_status) each; and whether more matched."""
         q = q or EventQuery()
-        where, params = where_clause(q, self.text_match, self.like_fold)
+        if self._none_stored(q):
+            return [], False
+        where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
         rows = self.values(f"SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status "
                            f"FROM events e{self.page_hint(q, limit)} WHERE {where} AND e.lat IS NOT NULL "
                            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1])

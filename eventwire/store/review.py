@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional
 
 from ..models import Event
 from .base import Store
-from .rows import _actor_rows, event_row, evidence_rows, spec_id
+from .rows import _actor_rows, event_actors, event_row, evidence_rows, spec_id
 from .schema import COUNT_KINDS
 
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
@@ -103,10 +103,12 @@ def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
     from ..extract.acled import acled_for
 
     event.acled = acled_for(event.type, event.mode, event.recipients)
-    new = event_row(event, row["doc_hash"], row["seq"], text)
+    folded = event_actors(event)
+    new = event_row(event, row["doc_hash"], row["seq"], text, folded)
     columns = [c for c in new if c not in ("id", "doc_hash", "seq", "canonical_id")]
     store.execute(f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                   [new[c] for c in columns] + [row["id"]])
+    store.keep_actor_sets({new["actor_set"]: folded} if folded else {})
     store.tally([row], -1)  # the summary tables count the corrected event, not the old one
     store.tally([new])
     store.execute("DELETE FROM actors WHERE event_id = ?", [row["id"]])

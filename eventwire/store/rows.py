@@ -1,9 +1,10 @@
 """SPEC document records flattened into the store's rows, and events read back."""
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timezone
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..models import COUNT_KINDS, Actor, Document, DocumentRecord, Event, Place, Span
 
@@ -48,7 +49,25 @@ def parties(event: Event) -> str:
     return _JSON([[[a.name, a.country, a.sector] for a in side] for side in (event.actors, event.recipients)])
 
 
-def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
+def folded_names(names: Iterable[Optional[str]]) -> tuple[str, ...]:
+    """Actor names and texts as the actor filter compares them: lower-cased, distinct, sorted."""
+    return tuple(sorted({n.lower() for n in names if n}))
+
+
+def actor_set(folded: tuple[str, ...]) -> Optional[str]:
+    """The id of a set of `folded_names` (none for an event without actors): a hash of them,
+    so that ingest needs no lookup to name a set (80 bits: no collision among billions)."""
+    return hashlib.blake2b("\x1f".join(folded).encode(), digest_size=10).hexdigest() if folded else None
+
+
+def event_actors(event: Event) -> tuple[str, ...]:
+    """The folded names and texts of the event's actors, recipients and claimants (its rows
+    in `actors`)."""
+    return folded_names(s for side in (event.actors, event.recipients, event.claim.claimants)
+                        for a in side for s in (a.name, a.text))
+
+
+def event_row(event: Event, doc_hash: str, seq: int, text: str, folded: Optional[tuple[str, ...]] = None) -> dict:
     row = {
         "id": event.id, "doc_hash": doc_hash, "seq": seq, "type": event.type,
         "mode": _JSON(event.mode), "context": _JSON(event.context),
@@ -64,6 +83,7 @@ def event_row(event: Event, doc_hash: str, seq: int, text: str) -> dict:
         "channel": event.claim.channel, "historical": event.historical, "confidence": event.confidence,
         "summary": summary(text, event), "parties": parties(event), "record": event.model_dump_json(),
         "canonical_id": None,
+        "actor_set": actor_set(event_actors(event) if folded is None else folded),
     }
     for kind in COUNT_KINDS:
         count = getattr(event.counts, kind)
@@ -114,7 +134,8 @@ def spec_id(store_event_id: str, doc_id: str) -> str:
 
 
 def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> dict[str, list[dict]]:
-    """All rows of one extracted document, by table, events under their store ids."""
+    """All rows of one extracted document, by table, events under their store ids; and under
+    `actor_sets` the folded names of each actor set of its events, by id."""
     text = document.text
     events = [e.model_copy(update={"id": store_id(e, doc_hash)}) for e in record.events]
     rows: dict[str, list[dict]] = {
@@ -124,14 +145,17 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
             "n_events": len(record.events), "extractor_version": record.extractor.version,
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }],
-        "events": [], "actors": [], "evidence": [],
+        "events": [], "actors": [], "evidence": [], "actor_sets": {},
         "places": [_place_row(doc_hash, n, p) for n, p in enumerate(record.places)],
         "times": [{"doc_hash": doc_hash, "seq": n, "text": t.text, "span_start": t.span.start,
                    "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
                    "precision": t.precision} for n, t in enumerate(record.times)],
     }
     for seq, event in enumerate(events):
-        rows["events"].append(event_row(event, doc_hash, seq, text))
+        folded = event_actors(event)
+        rows["events"].append(event_row(event, doc_hash, seq, text, folded))
+        if folded:
+            rows["actor_sets"][rows["events"][-1]["actor_set"]] = folded
         for role, actors in (("actor", event.actors), ("recipient", event.recipients),
                              ("claimant", event.claim.claimants)):
             rows["actors"] += _actor_rows(event.id, role, actors)
