@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, Optional
 
 from pathlib import Path
 
+import orjson
 import yaml
 from rapidfuzz import fuzz
 
@@ -84,7 +85,9 @@ class Mention:
     @cached_property
     def party_names(self) -> list[list[list]]:
         """The stored [name, country, sector] lists of actors and recipients, implied ones included."""
-        return json.loads(self.row["parties"])  # only for pairs that get this far, and canonical rows
+        # only for pairs that get this far, and canonical rows (every new event's: orjson
+        # parses them at a fifth of json's cost, into the same lists)
+        return orjson.loads(self.row["parties"])
 
     @cached_property
     def _parties(self) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
