@@ -104,7 +104,7 @@ def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
 
     event.acled = acled_for(event.type, event.mode, event.recipients)
     folded = event_actors(event)
-    new = event_row(event, row["doc_hash"], row["seq"], text, folded)
+    new = event_row(event, row["doc_hash"], row["seq"], text, folded=folded)
     columns = [c for c in new if c not in ("id", "doc_hash", "seq", "canonical_id")]
     store.execute(f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                   [new[c] for c in columns] + [row["id"]])

@@ -4,7 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterable, Iterator, Optional
+
+from pydantic_core import to_json
 
 from ..models import COUNT_KINDS, Actor, Document, DocumentRecord, Event, Place, Span
 
@@ -43,6 +46,25 @@ def summary(text: str, event: Event) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: `dumps` with options builds one per call
 
 
+@lru_cache(maxsize=4096)
+def _words(values: tuple[str, ...]) -> str:
+    """A list of vocabulary words (modes, contexts) as JSON: a few hundred distinct lists
+    among all events, each encoded once."""
+    return _JSON(values)
+
+
+def record_json(event: Event, event_id: str) -> str:
+    """The event's record as JSON under its store id: its own JSON with the id in front
+    swapped (a copy of the model per event, to change one field, cost a third of its row)."""
+    text = event.model_dump_json()
+    if event_id == event.id:
+        return text
+    head = '{"id":' + to_json(event.id).decode()
+    if text.startswith(head):  # the id is the model's first field
+        return '{"id":' + to_json(event_id).decode() + text[len(head):]
+    return event.model_copy(update={"id": event_id}).model_dump_json()
+
+
 def parties(event: Event) -> str:
     """Actors and recipients as [name, country, sector] lists: what dedup compares, small enough
     to read for every candidate (the whole record is not)."""
@@ -67,10 +89,14 @@ def event_actors(event: Event) -> tuple[str, ...]:
                         for a in side for s in (a.name, a.text))
 
 
-def event_row(event: Event, doc_hash: str, seq: int, text: str, folded: Optional[tuple[str, ...]] = None) -> dict:
+def event_row(event: Event, doc_hash: str, seq: int, text: str, event_id: Optional[str] = None,
+              folded: Optional[tuple[str, ...]] = None) -> dict:
+    """The event's row, under `event_id` (default its own id); `folded` its `event_actors`
+    when the caller has them."""
+    event_id = event_id or event.id
     row = {
-        "id": event.id, "doc_hash": doc_hash, "seq": seq, "type": event.type,
-        "mode": _JSON(event.mode), "context": _JSON(event.context),
+        "id": event_id, "doc_hash": doc_hash, "seq": seq, "type": event.type,
+        "mode": _words(tuple(event.mode)), "context": _words(tuple(event.context)),
         "event_type": event.acled.event_type if event.acled else None,
         "sub_event_type": event.acled.sub_event_type if event.acled else None,
         "date_start": event.date.start, "date_end": event.date.end, "date_precision": event.date.precision,
@@ -81,7 +107,7 @@ def event_row(event: Event, doc_hash: str, seq: int, text: str, folded: Optional
         "claim_status": event.claim.status,
         "claimant": event.claim.claimants[0].name if event.claim.claimants else None,
         "channel": event.claim.channel, "historical": event.historical, "confidence": event.confidence,
-        "summary": summary(text, event), "parties": parties(event), "record": event.model_dump_json(),
+        "summary": summary(text, event), "parties": parties(event), "record": record_json(event, event_id),
         "canonical_id": None,
         "actor_set": actor_set(event_actors(event) if folded is None else folded),
     }
@@ -99,8 +125,9 @@ def _actor_rows(event_id: str, role: str, actors: list[Actor]) -> Iterator[dict]
                "span_start": a.span.start, "span_end": a.span.end}
 
 
-def evidence_rows(event: Event, text: str) -> list[dict]:
-    """Every field that came from the text, with the words that support it."""
+def evidence_rows(event: Event, text: str, event_id: Optional[str] = None) -> list[dict]:
+    """Every field that came from the text, with the words that support it (rows of
+    `event_id`, default the event's own id)."""
     spans: list[tuple[str, Span]] = [("evidence", s) for s in event.evidence]
     if event.trigger:
         spans.append(("trigger", event.trigger))
@@ -117,7 +144,7 @@ def evidence_rows(event: Event, text: str) -> list[dict]:
         if count:
             spans.append((kind, count.span))
     # built in one comprehension: seven rows an event made this a tenth of ingest's Python
-    event_id = event.id
+    event_id = event_id or event.id
     return [{"event_id": event_id, "seq": n, "field": name, "span_start": span.start, "span_end": span.end,
              "text": text[span.start:span.end]} for n, (name, span) in enumerate(spans)]
 
@@ -137,7 +164,6 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
     """All rows of one extracted document, by table, events under their store ids; and under
     `actor_sets` the folded names of each actor set of its events, by id."""
     text = document.text
-    events = [e.model_copy(update={"id": store_id(e, doc_hash)}) for e in record.events]
     rows: dict[str, list[dict]] = {
         "documents": [{
             "hash": doc_hash, "doc_id": record.doc_id, "date": record.date, "title": document.title,
@@ -151,14 +177,15 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
                    "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
                    "precision": t.precision} for n, t in enumerate(record.times)],
     }
-    for seq, event in enumerate(events):
+    for seq, event in enumerate(record.events):
+        event_id = store_id(event, doc_hash)
         folded = event_actors(event)
-        rows["events"].append(event_row(event, doc_hash, seq, text, folded))
+        rows["events"].append(event_row(event, doc_hash, seq, text, event_id, folded))
         if folded:
             rows["actor_sets"][rows["events"][-1]["actor_set"]] = folded
         for role, actors in (("actor", event.actors), ("recipient", event.recipients),
                              ("claimant", event.claim.claimants)):
-            rows["actors"] += _actor_rows(event.id, role, actors)
-        rows["evidence"] += evidence_rows(event, text)
+            rows["actors"] += _actor_rows(event_id, role, actors)
+        rows["evidence"] += evidence_rows(event, text, event_id)
     return rows
 
