@@ -71,3 +71,33 @@ def test_a_batch_is_grouped_as_its_documents_stored_one_by_one(reports, stored_a
     grouping, rows = _grouping(store_url, reports, batch or len(reports))
     assert grouping == at_once
     assert rows == canonical
+
+
+def _placed_pair(reports, west: tuple[float, float], east: tuple[float, float]) -> list:
+    """The first located event of a real article and a report of it by another document the
+    same day, the two placed `west` and `east`: two points of one place, as a town and its
+    island may be. Only that event is kept, in Fiji."""
+    document, record = next((d, r) for d, r in reports if "retold" not in r.doc_id
+                            and any(e.location and e.location.feature not in ("country", "admin1", "admin2")
+                                    for e in r.events))
+    event = next(e for e in record.events if e.location and e.location.feature not in ("country", "admin1", "admin2"))
+    out = []
+    for n, (lat, lon) in enumerate((west, east)):
+        place = event.location.model_copy(update={"lat": lat, "lon": lon, "country": "FJ", "admin1": None})
+        doc_id = f"{record.doc_id}-fiji{n}"
+        out.append((document.model_copy(update={"id": doc_id, "text": f"{document.text}\n[fiji {n}]"}),
+                    record.model_copy(update={"doc_id": doc_id, "events": [event.model_copy(update={
+                        "id": f"{doc_id}:1", "location": place})]})))
+    return out
+
+
+@pytest.mark.parametrize("shift", [0.0, -10.0])
+def test_reports_either_side_of_the_180th_meridian_are_one_event(reports, store_url, shift):
+    """Taveuni's island point lies east of the meridian (-179.97) and its town Waiyevo west
+    of it (179.98), 5 km apart: stored one document at a time, the second finds the first,
+    as the same pair moved 10 degrees west does."""
+    def wrap(lon: float) -> float:
+        return (lon + 180.0) % 360.0 - 180.0
+    pair = _placed_pair(reports, (-16.79, wrap(179.98 + shift)), (-16.85, wrap(-179.97 + shift)))
+    grouping, _ = _grouping(store_url, pair, 1)
+    assert len(grouping) == 1 and len(next(iter(grouping))) == 2

@@ -135,12 +135,13 @@ def _area(m: Mention) -> tuple:
     return (round(m.lat / AREA_DEGREES), round(m.lon / AREA_DEGREES))
 
 
-def _nearby(ms: list[Mention]) -> tuple:
-    """The region and the box (lat0, lat1, lon0, lon1) where stored events can share a place
+def _nearby(ms: list[Mention]) -> list[tuple]:
+    """The region and the boxes (lat0, lat1, lon0, lon1) where stored events can share a place
     with one of `ms`, a block of one `_area` (see `dedup.place_score`): besides these, every
-    stored region and country is a candidate. A whole country: the whole map."""
+    stored region and country is a candidate. A whole country: the whole map. A box that
+    crosses the 180th meridian is cut in two there (Fiji, Chukotka)."""
     if any(m.feature == "country" for m in ms):
-        return "", -90.0, 90.0, -180.0, 180.0
+        return [("", -90.0, 90.0, -180.0, 180.0)]
     if len(ms) == 1:  # most spans of a batch spread over the map and the years
         lat0 = lat1 = ms[0].lat
         lon0 = lon1 = ms[0].lon
@@ -150,7 +151,15 @@ def _nearby(ms: list[Mention]) -> tuple:
     dlat = SAME_PLACE_KM / 110.0
     dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
     region = next((m.admin1 for m in ms if m.feature in ("admin1", "admin2") and m.admin1), "")
-    return region, lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
+    south, north, west, east = lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
+    if east - west >= 360.0:
+        return [(region, south, north, -180.0, 180.0)]
+    boxes = [(region, south, north, max(west, -180.0), min(east, 180.0))]
+    if west < -180.0:
+        boxes.append((region, south, north, west + 360.0, 180.0))
+    if east > 180.0:
+        boxes.append((region, south, north, -180.0, east - 360.0))
+    return boxes
 
 
 def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Mention], date, date]]:
@@ -178,12 +187,11 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     dated one at most SPAN_DAYS before the span; one dated by its report, within the lookback
     after it)."""
     head = (kind, country)
-    where = _nearby(ms)
     end_lo, start_hi = lo.isoformat(), hi.isoformat()
     # five rows per event of a sparse batch: the date arithmetic is done once per span
-    return [head + (p,) + where + ((end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
-                                   else ((lo - span).isoformat(), start_hi, end_lo))
-            for p, span in SPANS]
+    days = [(p, (end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
+             else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS]
+    return [head + (p,) + where + when for where in _nearby(ms) for p, when in days]
 
 
 class Store(ABC):
