@@ -14,6 +14,7 @@ from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / 
 from eventwire.nlp.pipeline import MODEL
 
 from .test_places import at, km
+from .test_places import run as run_text
 
 SENTENCES = {d["id"]: d for d in map(json.loads, (Path(__file__).parent / "data" / "geo" / "geovirus.jsonl")
                                      .read_text("utf-8").splitlines())}
@@ -391,3 +392,28 @@ def test_a_town_before_its_state_is_no_organisations_word(nlp):
     # opens a newspaper's name, but followed by its state it is the town
     mid = at(run(nlp, "geovirus-75/lead"), "Midland").place
     assert (mid.feature, mid.admin1, mid.span.start) == ("city", "Michigan", 2) and km(mid, 43.62, -84.25) < 25
+
+
+@pytest.mark.parametrize("text", [
+    "Police in Seattle, Washington arrested 12 people on Saturday.",
+    "A Spokane, Washington man was charged with fraud on Tuesday.",
+    "Voters in Washington and Oregon approved the measure.",
+    "The governor of Washington signed the bill on Friday.",
+    "Elsewhere in Washington, flooding closed roads near Yakima.",
+])
+def test_a_unit_the_text_speaks_of_is_no_capital_of_its_name(nlp, text):
+    # a town of the state before it, a state listed with it, the state's governor, a town of
+    # it named in the text: Washington State, not Washington, D.C.
+    wa = at(run_text(nlp, text), "Washington").place
+    assert (wa.feature, wa.country) == ("admin1", "US") and km(wa, 47.4, -120.5) < 161
+
+
+@pytest.mark.parametrize("text, name", [
+    ("WASHINGTON (AP) -- The Senate passed the spending bill on Tuesday.", "WASHINGTON"),
+    ("Officials in Washington said the talks would resume next week.", "Washington"),
+])
+def test_a_bare_capitals_name_stays_the_capital(nlp, text, name):
+    # a dateline or a bare seat of government: nothing in the text speaks of the state
+    wa = at(run_text(nlp, text), name).place
+    assert (wa.feature, wa.country) == ("city", "US") and km(wa, 38.9, -77.04) < 25
+

@@ -102,6 +102,7 @@ def word_lists(cfg: dict) -> dict:
         "foreign_heads": {w.lower() for w in cfg["landmark_foreign_heads"]},
         "institution_heads": {w.lower() for w in cfg["institution_heads"]},
         "org_heads": {w.lower() for w in cfg["org_heads"]},
+        "unit_offices": {w.lower() for w in cfg["unit_offices"]},
         "of_keep": {w.lower() for w in cfg["of_keep_heads"]},
         "loc_verbs": set(cfg["location_verbs"]),
         "met_nouns": set(cfg["metonymy_nouns"]),
@@ -1406,6 +1407,32 @@ class Resolver:
                       if e.country == iso and all(e.key != c.key for c, _ in cands)]
         return cands
 
+    def _unit_spoken_of(self, m: Mention, unit: Entry) -> bool:
+        """Whether the text around `m` reads it as the first-order `unit`: a unit word ("the
+        state of Washington"), an office of the unit ("the governor of Washington"), a town
+        of it before ("Seattle, Washington"), units of its level listed with it ("Washington
+        and Oregon"), or a town of it named elsewhere in the text ("... near Yakima")."""
+        doc, w = self.doc, self.w
+        before = [t.lower_ for t in doc[max(0, m.start - 2):m.start]]
+        if len(before) == 2 and before[1] == "of" and (w["of_level"].get(before[0]) in ("admin1", "admin2")
+                                                       or before[0] in w["unit_offices"]):
+            return True
+        if m.end < len(doc) and doc[m.end].lower_ in w["unit_offices"]:
+            return True     # "Washington Governor Jay Inslee"
+        town = self._town_before(m)
+        if town is not None and any(c.admin1_key == unit.key for c in self._towns_named(town.text)):
+            return True
+        if any(r.feature == unit.feature and r.country == unit.country and r.key != unit.key
+               for r in self._mates_read(m)):
+            return True
+        said = nkey(m.text)
+        return any(o.first_reading is not None and o.first_reading.feature not in ("country", "admin1")
+                   and o.first_reading.admin1_key == unit.key and nkey(o.text) != said for o in self.mentions)
+
+    def _towns_named(self, text: str) -> list[Entry]:
+        """The towns, large and small, written `text`."""
+        return [c for c, _p in self.gz.cities_named(text)] + list(self.gz.small_places_named(text))
+
     @staticmethod
     def _mates_read(m: Mention) -> list[Entry]:
         """How the places listed with `m` were read (first reading, else the current one)."""
@@ -1488,14 +1515,15 @@ class Resolver:
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
             pool = units or pool
-        elif level is None and not (m.start >= 2 and self.doc[m.start - 1].lower_ == "of" and self.w["of_level"].get(
-                self.doc[m.start - 2].lower_) in ("admin1", "admin2")):
+        elif level is None:
             # "a Buenos Aires hospital": a country's capital, not the province of its name
-            # around it (more populous, so the ranker's pick); "the state of Washington" is one
+            # around it (more populous, so the ranker's pick), unless the text speaks of the
+            # unit ("Seattle, Washington", "the governor of Washington")
             capitals = {e.country for e, _p in cands if e.feature == "city" and nkey(e.name) == said
                         and gz.is_capital(e)}
             pool = [i for i in pool if not (cands[i][0].feature == "admin1" and cands[i][0].country in capitals
-                                            and nkey(cands[i][0].name) == said)] or pool
+                                            and nkey(cands[i][0].name) == said
+                                            and not self._unit_spoken_of(m, cands[i][0]))] or pool
         own = [e.population for e, _p in cands if e.feature == "city" and nkey(e.name) == said]
         if own:
             # "Pittsburgh": the town of that very name, not a smaller one also written so
