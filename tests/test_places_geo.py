@@ -10,6 +10,7 @@ import pytest
 import spacy
 
 from eventwire.extract import places  # noqa: F401  (registers the stage)
+from eventwire.extract.gazetteer import get_gazetteer
 from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / doc._.places)
 from eventwire.nlp.pipeline import MODEL
 
@@ -417,3 +418,18 @@ def test_a_bare_capitals_name_stays_the_capital(nlp, text, name):
     wa = at(run_text(nlp, text), name).place
     assert (wa.feature, wa.country) == ("city", "US") and km(wa, 38.9, -77.04) < 25
 
+
+def test_a_large_unit_lies_at_its_centroid_on_the_sphere(nlp):
+    # Krasnoyarsk Krai reaches the Arctic coast: a flat lon/lat centroid leans north (67.2N),
+    # its equal-area centroid lies at 65.05N
+    kk = at(run_text(nlp, "Wildfires burned in Krasnoyarsk Krai, Russia's Emergencies Ministry said."),
+            "Krasnoyarsk Krai").place
+    assert (kk.feature, kk.country) == ("admin1", "RU") and km(kk, 65.05, 95.6) < 50
+
+
+@pytest.mark.parametrize("name, lat, lon", [("Eastern", -18.4, 179.4), ("Northern", -16.6, 179.3)])
+def test_a_unit_of_islands_across_the_date_line_lies_among_them(name, lat, lon):
+    # Fiji's divisions hold islands at -179.x and +179.x: their mean is near the date line,
+    # not at 80E or 156E
+    unit = next(e for e in get_gazetteer().admins_named(name, 1) if e.country == "FJ")
+    assert km(unit, lat, lon) < 161 and abs(unit.lon) > 177
