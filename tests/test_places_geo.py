@@ -433,3 +433,14 @@ def test_a_unit_of_islands_across_the_date_line_lies_among_them(name, lat, lon):
     # not at 80E or 156E
     unit = next(e for e in get_gazetteer().admins_named(name, 1) if e.country == "FJ")
     assert km(unit, lat, lon) < 161 and abs(unit.lon) > 177
+
+
+@pytest.mark.parametrize("text, name", [
+    ("In Salah's view, the talks had failed.", "Salah"),          # a sentence's first word
+    ("Prince George visited the hospital on Monday.", "George"),  # a title before a name
+])
+def test_a_person_is_not_extended_leftwards_into_a_town(nlp, text, name):
+    # In Salah (Algeria) and Prince George (British Columbia) are towns, but a preposition
+    # opening a sentence or a person's title is no first word of a place's name
+    doc = run_text(nlp, text)
+    assert not [ps for ps in doc._.places if name in ps.place.text], [ps.place.text for ps in doc._.places]

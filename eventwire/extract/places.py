@@ -415,11 +415,13 @@ class Finder:
     def _name_from_left(self, s: int, e: int) -> int:
         """"camps near Goz Beida" read as "Beida", "in Mission Viejo" as the person "Viejo":
         where the model left out the capitalised words before, and with them the name is a
-        town's or a unit's own name, the mention starts there."""
+        town's or a unit's own name, the mention starts there. Proper nouns only, and no
+        title ("In Salah's view", "Prince George visited": a sentence's first word, a person)."""
         doc = self.doc
         for i in (s - 2, s - 1):
-            if i < 0 or any(not self.caps[j] or doc[j].ent_type_ or j in self.blocked
-                            or doc[j].lower_ in DETERMINERS or self._plain_word(doc[j].text) for j in range(i, s)):
+            if i < 0 or any(not self.caps[j] or self.tags[j] not in ("NNP", "NNPS") or doc[j].ent_type_
+                            or j in self.blocked or doc[j].lower_ in DETERMINERS or doc[j].lower_ in self.w["titles"]
+                            or self._plain_word(doc[j].text) for j in range(i, s)):
                 continue
             text = doc[i:e].text
             if any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
@@ -682,7 +684,8 @@ class Finder:
             if label in NAME_LABELS or label in WEAK_LABELS:
                 whole = self._name_from_left(s, e)
                 if whole < s:
-                    s, label = whole, "GPE"
+                    # a person's name stays weak: a place only where its usual checks allow
+                    s, label = whole, "PERSON" if label == "PERSON" else "GPE"
             if label in NAME_LABELS:
                 s, e = self._hyphenated(s, e)
                 # "the Indian Ocean coast": the name without the common noun the model took in
