@@ -444,3 +444,36 @@ def test_a_person_is_not_extended_leftwards_into_a_town(nlp, text, name):
     # opening a sentence or a person's title is no first word of a place's name
     doc = run_text(nlp, text)
     assert not [ps for ps in doc._.places if name in ps.place.text], [ps.place.text for ps in doc._.places]
+
+
+def run_read_as(nlp, text: str, name: str, label: str):
+    """`text` with `name` read by the model as one entity of `label` (as it reads "Pandi,
+    Bulacan" in GeoVirus), through the pipeline up to and including this stage."""
+    doc = nlp.make_doc(text)
+    doc._.pub_date = "2023-06-04"
+    for pipe_name, pipe in nlp.pipeline:
+        if pipe_name == "eventwire_places":
+            break
+        doc = pipe(doc)
+    a = text.index(name)
+    one = doc.char_span(a, a + len(name), label=label)
+    doc.ents = [e for e in doc.ents if e.end <= one.start or e.start >= one.end] + [one]
+    return nlp.get_pipe("eventwire_places")(doc)
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("Wim Wenders' Paris, Texas won the Palme d'Or in 1984.", "Paris, Texas", "WORK_OF_ART"),
+    ("Fans packed the stadium for the Dallas, Houston game.", "Dallas, Houston", "ORG"),
+    ("He hired Jackson, Lincoln to run the firm.", "Jackson, Lincoln", "ORG"),
+])
+def test_a_film_or_two_names_is_no_address(nlp, text, name, label):
+    # an address is an organisation's reading of a town and a unit that holds it: a film's
+    # title, two cities (Dallas is in no Houston County) or two surnames stay names in a name
+    doc = run_read_as(nlp, text, name, label)
+    assert all(ps.metonymic for ps in doc._.places), [(ps.place.text, ps.metonymic) for ps in doc._.places]
+
+
+def test_an_address_read_as_one_organisation_sets_the_scene(nlp):
+    doc = run_read_as(nlp, "Officials found sick pigs at Pandi, Bulacan and Talavera farms.", "Pandi, Bulacan", "ORG")
+    pandi = at(doc, "Pandi")
+    assert (pandi.place.country, pandi.metonymic) == ("PH", False)

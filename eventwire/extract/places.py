@@ -62,6 +62,7 @@ WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVE
 # most specific first: an event goes to the most specific place its clause names
 SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
 DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
+ADMIN2_KM = 50.0         # a town filed under no second-order unit lies in one this near its point
 CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
 
 
@@ -326,18 +327,19 @@ class Finder:
 
     def _mislabelled_address(self, s: int, e: int) -> bool:
         """"pigs at Pandi, Bulacan" read as one organisation: two names joined by a comma, a
-        town then a unit of the town's country, are an address; both become mentions."""
+        town then a unit that holds it, are an address; both become mentions. An organisation
+        only: "Wim Wenders' Paris, Texas" is a film, "the Dallas, Houston game" two teams."""
         doc = self.doc
         comma = [t.i for t in doc[s:e] if t.text == ","]
-        if len(comma) != 1 or comma[0] in (s, e - 1):
+        if doc[s].ent_type_ != "ORG" or len(comma) != 1 or comma[0] in (s, e - 1):
             return False
         parts = [(s, comma[0]), (comma[0] + 1, e)]
         if any(not (_is_cap(t) or t.text == "-") or t.lower_ in self.w["org_heads"]
                for a, b in parts for t in doc[a:b]):
             return False
         town, unit = (doc[a:b].text for a, b in parts)
-        towns = {c.country for c, _ in self.gz.cities_named(town)} | {c.country for c in self.gz.small_places_named(town)}
-        if not towns & {u.country for u in self.gz.admins_named(unit)}:
+        units = self.gz.admins_named(unit)
+        if not any(_in_unit(t, u) for t in self.gz.towns_named(town) for u in units):
             return False
         for a, b in parts:
             self.mentions.append(Mention(start=a, end=b, text=doc[a:b].text, source="ner", label="GPE",
@@ -1423,7 +1425,7 @@ class Resolver:
         if m.end < len(doc) and doc[m.end].lower_ in w["unit_offices"]:
             return True     # "Washington Governor Jay Inslee"
         town = self._town_before(m)
-        if town is not None and any(c.admin1_key == unit.key for c in self._towns_named(town.text)):
+        if town is not None and any(c.admin1_key == unit.key for c in self.gz.towns_named(town.text)):
             return True
         if any(r.feature == unit.feature and r.country == unit.country and r.key != unit.key
                for r in self._mates_read(m)):
@@ -1431,10 +1433,6 @@ class Resolver:
         said = nkey(m.text)
         return any(o.first_reading is not None and o.first_reading.feature not in ("country", "admin1")
                    and o.first_reading.admin1_key == unit.key and nkey(o.text) != said for o in self.mentions)
-
-    def _towns_named(self, text: str) -> list[Entry]:
-        """The towns, large and small, written `text`."""
-        return [c for c, _p in self.gz.cities_named(text)] + list(self.gz.small_places_named(text))
 
     @staticmethod
     def _mates_read(m: Mention) -> list[Entry]:
@@ -1957,6 +1955,16 @@ def _point_feature(where: Entry, feature: str) -> str:
     is a town's, else the coarser unit's, so that an airport placed at its country's centre
     does not claim a town's precision."""
     return feature if where.feature in ("city", "landmark", "other") else where.feature
+
+
+def _in_unit(e: Entry, unit: Entry) -> bool:
+    """Whether the town `e` lies in the first- or second-order `unit` (a town filed under no
+    second-order unit: within ADMIN2_KM of its point, "Pandi, Bulacan")."""
+    if unit.feature == "admin1":
+        return _inside(e, unit)
+    if unit.feature != "admin2" or e.country != unit.country or e.admin1_key != unit.admin1_key:
+        return False
+    return nkey(e.admin2) == nkey(unit.name) if e.admin2 else km(e.lat, e.lon, unit.lat, unit.lon) <= ADMIN2_KM
 
 
 def _inside(e: Entry, within: Entry) -> bool:
