@@ -365,11 +365,13 @@ def test_a_large_unit_lies_at_the_middle_of_its_area_not_of_its_towns(nlp):
 
 def test_a_town_and_its_province_read_as_one_organisation(nlp):
     # "pigs at Pandi, Bulacan and Talavera farms": the model took "Pandi, Bulacan" for an
-    # organisation; a town, a comma and a unit of its country are an address, both places
+    # organisation; a town, a comma and the unit that holds it are an address, both places:
+    # the town of Pandi and the province of Bulacan (not Bulacan, its town of that name)
     doc = run(nlp, "geovirus-152/pandi")
     pandi, bulacan = at(doc, "Pandi").place, at(doc, "Bulacan").place
-    assert (pandi.text, pandi.country) == ("Pandi", "PH") and km(pandi, 14.87, 120.95) < 25
-    assert (bulacan.text, bulacan.country) == ("Bulacan", "PH") and km(bulacan, 15.0, 121.08) < 161
+    assert (pandi.text, pandi.feature, pandi.country) == ("Pandi", "city", "PH") and km(pandi, 14.87, 120.95) < 25
+    assert (bulacan.text, bulacan.feature, bulacan.country) == ("Bulacan", "admin2", "PH") \
+        and km(bulacan, 15.0, 121.08) < 161
 
 
 def test_a_town_the_model_read_without_its_first_word(nlp):

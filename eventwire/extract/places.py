@@ -338,12 +338,14 @@ class Finder:
                for a, b in parts for t in doc[a:b]):
             return False
         town, unit = (doc[a:b].text for a, b in parts)
-        units = self.gz.admins_named(unit)
-        if not any(_in_unit(t, u) for t in self.gz.towns_named(town) for u in units):
+        towns = self.gz.towns_named(town)
+        held = [u for u in self.gz.admins_named(unit) if any(_in_unit(t, u) for t in towns)]
+        if not held:
             return False
-        for a, b in parts:
+        # the unit, not a town of its name (Bulacan, the province, not its town Bulacan)
+        for (a, b), level in zip(parts, (None, held[0].feature)):
             self.mentions.append(Mention(start=a, end=b, text=doc[a:b].text, source="ner", label="GPE",
-                                         locative=True))
+                                         locative=True, level=level))
         return True
 
     def _block_of_names(self) -> None:
@@ -1541,9 +1543,9 @@ class Resolver:
             parts = [c for c, _p in gz.cities_named(town.text)]
             near = [i for i in pool if cands[i][0].feature == "city" and cands[i][0].population >= 100_000 and any(
                 c.key != cands[i][0].key and km(c.lat, c.lon, cands[i][0].lat, cands[i][0].lon) <= 25 for c in parts)]
-            # "Mississauga, Ontario": the province that holds the town named first
-            units = [i for i in pool if cands[i][0].feature == "admin1" and any(
-                c.admin1_key == cands[i][0].key for c, _p in gz.cities_named(town.text))]
+            # "Mississauga, Ontario", "Pandi, Bulacan": the unit that holds the town named first
+            units = [i for i in pool if cands[i][0].feature in ("admin1", "admin2") and any(
+                _in_unit(c, cands[i][0]) for c, _p in gz.cities_named(town.text))]
             pool = near or units or pool
         i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
