@@ -321,9 +321,7 @@ class Finder:
         if any(not (_is_cap(t) or t.lower_ in w["particles"] or t.text == "-") or t.lower_ in w["org_heads"]
                or t.lower_ in w["landmark_heads"] or t.lower_ in w["feature_level"] for t in doc[s:e]):
             return False
-        text = doc[s:e].text
-        return bool(self.gz.cities_named(text) or self.gz.small_places_named(text)
-                    or self.gz.admins_named(text, 1))
+        return self._town_or_unit(doc[s:e].text)
 
     def _mislabelled_address(self, s: int, e: int) -> bool:
         """"pigs at Pandi, Bulacan" read as one organisation: two names joined by a comma, a
@@ -427,9 +425,7 @@ class Finder:
                             or j in self.blocked or doc[j].lower_ in DETERMINERS or doc[j].lower_ in self.w["titles"]
                             or self._plain_word(doc[j].text) for j in range(i, s)):
                 continue
-            text = doc[i:e].text
-            if any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
-                    or self._unit_named(text):
+            if self._town_or_unit(doc[i:e].text, own=True):
                 return i
         return s
 
@@ -438,6 +434,14 @@ class Finder:
 
     def _country_or_region(self, text: str) -> bool:
         return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
+
+    def _town_or_unit(self, text: str, own: bool = False) -> bool:
+        """Whether `text` names a town or a first-order unit; `own`: as its own main name (a
+        town's primary name, a unit's main name), not any name it is also known by."""
+        if own:
+            return any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
+                or self._unit_named(text)
+        return bool(self.gz.towns_named(text) or self.gz.admins_named(text, 1))
 
     def _unit_named(self, text: str) -> bool:
         """A first-order unit's main name, written whole ("Uttar Pradesh", "KwaZulu-Natal")."""
@@ -1288,9 +1292,10 @@ class Resolver:
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation,
-        # unless its unit follows it ("A Midland, Michigan, newspaper ... the Midland Daily News")
+        # unless a unit that holds it follows it ("A Midland, Michigan, newspaper ... the Midland
+        # Daily News"; not "Mahan, Fars and Isfahan", a list)
         if m.source in ("ner", "weak") and not (m.level or m.locative) and k in self.org_words \
-                and e.feature == "city" and e.population < 100_000 and within is None:
+                and e.feature == "city" and e.population < 100_000 and (within is None or not _inside(e, within)):
             return
         if m.source in ("ner", "weak") and not m.primary and not (m.level or m.locative) and m.score < 7.5 \
                 and k not in self.place_texts:
