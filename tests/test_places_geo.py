@@ -10,10 +10,12 @@ import pytest
 import spacy
 
 from eventwire.extract import places  # noqa: F401  (registers the stage)
+from eventwire.extract.gazetteer import get_gazetteer
 from eventwire.nlp import extensions  # noqa: F401  (registers doc._.pub_date / doc._.places)
 from eventwire.nlp.pipeline import MODEL
 
 from .test_places import at, km
+from .test_places import run as run_text
 
 SENTENCES = {d["id"]: d for d in map(json.loads, (Path(__file__).parent / "data" / "geo" / "geovirus.jsonl")
                                      .read_text("utf-8").splitlines())}
@@ -363,11 +365,13 @@ def test_a_large_unit_lies_at_the_middle_of_its_area_not_of_its_towns(nlp):
 
 def test_a_town_and_its_province_read_as_one_organisation(nlp):
     # "pigs at Pandi, Bulacan and Talavera farms": the model took "Pandi, Bulacan" for an
-    # organisation; a town, a comma and a unit of its country are an address, both places
+    # organisation; a town, a comma and the unit that holds it are an address, both places:
+    # the town of Pandi and the province of Bulacan (not Bulacan, its town of that name)
     doc = run(nlp, "geovirus-152/pandi")
     pandi, bulacan = at(doc, "Pandi").place, at(doc, "Bulacan").place
-    assert (pandi.text, pandi.country) == ("Pandi", "PH") and km(pandi, 14.87, 120.95) < 25
-    assert (bulacan.text, bulacan.country) == ("Bulacan", "PH") and km(bulacan, 15.0, 121.08) < 161
+    assert (pandi.text, pandi.feature, pandi.country) == ("Pandi", "city", "PH") and km(pandi, 14.87, 120.95) < 25
+    assert (bulacan.text, bulacan.feature, bulacan.country) == ("Bulacan", "admin2", "PH") \
+        and km(bulacan, 15.0, 121.08) < 161
 
 
 def test_a_town_the_model_read_without_its_first_word(nlp):
@@ -391,3 +395,87 @@ def test_a_town_before_its_state_is_no_organisations_word(nlp):
     # opens a newspaper's name, but followed by its state it is the town
     mid = at(run(nlp, "geovirus-75/lead"), "Midland").place
     assert (mid.feature, mid.admin1, mid.span.start) == ("city", "Michigan", 2) and km(mid, 43.62, -84.25) < 25
+
+
+@pytest.mark.parametrize("text", [
+    "Police in Seattle, Washington arrested 12 people on Saturday.",
+    "A Spokane, Washington man was charged with fraud on Tuesday.",
+    "Voters in Washington and Oregon approved the measure.",
+    "The governor of Washington signed the bill on Friday.",
+    "Elsewhere in Washington, flooding closed roads near Yakima.",
+])
+def test_a_unit_the_text_speaks_of_is_no_capital_of_its_name(nlp, text):
+    # a town of the state before it, a state listed with it, the state's governor, a town of
+    # it named in the text: Washington State, not Washington, D.C.
+    wa = at(run_text(nlp, text), "Washington").place
+    assert (wa.feature, wa.country) == ("admin1", "US") and km(wa, 47.4, -120.5) < 161
+
+
+@pytest.mark.parametrize("text, name", [
+    ("WASHINGTON (AP) -- The Senate passed the spending bill on Tuesday.", "WASHINGTON"),
+    ("Officials in Washington said the talks would resume next week.", "Washington"),
+])
+def test_a_bare_capitals_name_stays_the_capital(nlp, text, name):
+    # a dateline or a bare seat of government: nothing in the text speaks of the state
+    wa = at(run_text(nlp, text), name).place
+    assert (wa.feature, wa.country) == ("city", "US") and km(wa, 38.9, -77.04) < 25
+
+
+def test_a_large_unit_lies_at_its_centroid_on_the_sphere(nlp):
+    # Krasnoyarsk Krai reaches the Arctic coast: a flat lon/lat centroid leans north (67.2N),
+    # its equal-area centroid lies at 65.05N
+    kk = at(run_text(nlp, "Wildfires burned in Krasnoyarsk Krai, Russia's Emergencies Ministry said."),
+            "Krasnoyarsk Krai").place
+    assert (kk.feature, kk.country) == ("admin1", "RU") and km(kk, 65.05, 95.6) < 50
+
+
+@pytest.mark.parametrize("name, lat, lon", [("Eastern", -18.4, 179.4), ("Northern", -16.6, 179.3)])
+def test_a_unit_of_islands_across_the_date_line_lies_among_them(name, lat, lon):
+    # Fiji's divisions hold islands at -179.x and +179.x: their mean is near the date line,
+    # not at 80E or 156E
+    unit = next(e for e in get_gazetteer().admins_named(name, 1) if e.country == "FJ")
+    assert km(unit, lat, lon) < 161 and abs(unit.lon) > 177
+
+
+@pytest.mark.parametrize("text, name", [
+    ("In Salah's view, the talks had failed.", "Salah"),          # a sentence's first word
+    ("Prince George visited the hospital on Monday.", "George"),  # a title before a name
+])
+def test_a_person_is_not_extended_leftwards_into_a_town(nlp, text, name):
+    # In Salah (Algeria) and Prince George (British Columbia) are towns, but a preposition
+    # opening a sentence or a person's title is no first word of a place's name
+    doc = run_text(nlp, text)
+    assert not [ps for ps in doc._.places if name in ps.place.text], [ps.place.text for ps in doc._.places]
+
+
+def run_read_as(nlp, text: str, name: str, label: str):
+    """`text` with `name` read by the model as one entity of `label` (as it reads "Pandi,
+    Bulacan" in GeoVirus), through the pipeline up to and including this stage."""
+    doc = nlp.make_doc(text)
+    doc._.pub_date = "2023-06-04"
+    for pipe_name, pipe in nlp.pipeline:
+        if pipe_name == "eventwire_places":
+            break
+        doc = pipe(doc)
+    a = text.index(name)
+    one = doc.char_span(a, a + len(name), label=label)
+    doc.ents = [e for e in doc.ents if e.end <= one.start or e.start >= one.end] + [one]
+    return nlp.get_pipe("eventwire_places")(doc)
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("Wim Wenders' Paris, Texas won the Palme d'Or in 1984.", "Paris, Texas", "WORK_OF_ART"),
+    ("Fans packed the stadium for the Dallas, Houston game.", "Dallas, Houston", "ORG"),
+    ("He hired Jackson, Lincoln to run the firm.", "Jackson, Lincoln", "ORG"),
+])
+def test_a_film_or_two_names_is_no_address(nlp, text, name, label):
+    # an address is an organisation's reading of a town and a unit that holds it: a film's
+    # title, two cities (Dallas is in no Houston County) or two surnames stay names in a name
+    doc = run_read_as(nlp, text, name, label)
+    assert all(ps.metonymic for ps in doc._.places), [(ps.place.text, ps.metonymic) for ps in doc._.places]
+
+
+def test_an_address_read_as_one_organisation_sets_the_scene(nlp):
+    doc = run_read_as(nlp, "Officials found sick pigs at Pandi, Bulacan and Talavera farms.", "Pandi, Bulacan", "ORG")
+    pandi = at(doc, "Pandi")
+    assert (pandi.place.country, pandi.metonymic) == ("PH", False)

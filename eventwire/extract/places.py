@@ -62,6 +62,7 @@ WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVE
 # most specific first: an event goes to the most specific place its clause names
 SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
 DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
+ADMIN2_KM = 50.0         # a town filed under no second-order unit lies in one this near its point
 CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
 
 
@@ -102,6 +103,7 @@ def word_lists(cfg: dict) -> dict:
         "foreign_heads": {w.lower() for w in cfg["landmark_foreign_heads"]},
         "institution_heads": {w.lower() for w in cfg["institution_heads"]},
         "org_heads": {w.lower() for w in cfg["org_heads"]},
+        "unit_offices": {w.lower() for w in cfg["unit_offices"]},
         "of_keep": {w.lower() for w in cfg["of_keep_heads"]},
         "loc_verbs": set(cfg["location_verbs"]),
         "met_nouns": set(cfg["metonymy_nouns"]),
@@ -319,28 +321,29 @@ class Finder:
         if any(not (_is_cap(t) or t.lower_ in w["particles"] or t.text == "-") or t.lower_ in w["org_heads"]
                or t.lower_ in w["landmark_heads"] or t.lower_ in w["feature_level"] for t in doc[s:e]):
             return False
-        text = doc[s:e].text
-        return bool(self.gz.cities_named(text) or self.gz.small_places_named(text)
-                    or self.gz.admins_named(text, 1))
+        return self._town_or_unit(doc[s:e].text)
 
     def _mislabelled_address(self, s: int, e: int) -> bool:
         """"pigs at Pandi, Bulacan" read as one organisation: two names joined by a comma, a
-        town then a unit of the town's country, are an address; both become mentions."""
+        town then a unit that holds it, are an address; both become mentions. An organisation
+        only: "Wim Wenders' Paris, Texas" is a film, "the Dallas, Houston game" two teams."""
         doc = self.doc
         comma = [t.i for t in doc[s:e] if t.text == ","]
-        if len(comma) != 1 or comma[0] in (s, e - 1):
+        if doc[s].ent_type_ != "ORG" or len(comma) != 1 or comma[0] in (s, e - 1):
             return False
         parts = [(s, comma[0]), (comma[0] + 1, e)]
         if any(not (_is_cap(t) or t.text == "-") or t.lower_ in self.w["org_heads"]
                for a, b in parts for t in doc[a:b]):
             return False
         town, unit = (doc[a:b].text for a, b in parts)
-        towns = {c.country for c, _ in self.gz.cities_named(town)} | {c.country for c in self.gz.small_places_named(town)}
-        if not towns & {u.country for u in self.gz.admins_named(unit)}:
+        towns = self.gz.towns_named(town)
+        held = [u for u in self.gz.admins_named(unit) if any(_in_unit(t, u) for t in towns)]
+        if not held:
             return False
-        for a, b in parts:
+        # the unit, not a town of its name (Bulacan, the province, not its town Bulacan)
+        for (a, b), level in zip(parts, (None, held[0].feature)):
             self.mentions.append(Mention(start=a, end=b, text=doc[a:b].text, source="ner", label="GPE",
-                                         locative=True))
+                                         locative=True, level=level))
         return True
 
     def _block_of_names(self) -> None:
@@ -414,15 +417,15 @@ class Finder:
     def _name_from_left(self, s: int, e: int) -> int:
         """"camps near Goz Beida" read as "Beida", "in Mission Viejo" as the person "Viejo":
         where the model left out the capitalised words before, and with them the name is a
-        town's or a unit's own name, the mention starts there."""
+        town's or a unit's own name, the mention starts there. Proper nouns only, and no
+        title ("In Salah's view", "Prince George visited": a sentence's first word, a person)."""
         doc = self.doc
         for i in (s - 2, s - 1):
-            if i < 0 or any(not self.caps[j] or doc[j].ent_type_ or j in self.blocked
-                            or doc[j].lower_ in DETERMINERS or self._plain_word(doc[j].text) for j in range(i, s)):
+            if i < 0 or any(not self.caps[j] or self.tags[j] not in ("NNP", "NNPS") or doc[j].ent_type_
+                            or j in self.blocked or doc[j].lower_ in DETERMINERS or doc[j].lower_ in self.w["titles"]
+                            or self._plain_word(doc[j].text) for j in range(i, s)):
                 continue
-            text = doc[i:e].text
-            if any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
-                    or self._unit_named(text):
+            if self._town_or_unit(doc[i:e].text, own=True):
                 return i
         return s
 
@@ -431,6 +434,14 @@ class Finder:
 
     def _country_or_region(self, text: str) -> bool:
         return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
+
+    def _town_or_unit(self, text: str, own: bool = False) -> bool:
+        """Whether `text` names a town or a first-order unit; `own`: as its own main name (a
+        town's primary name, a unit's main name), not any name it is also known by."""
+        if own:
+            return any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
+                or self._unit_named(text)
+        return bool(self.gz.towns_named(text) or self.gz.admins_named(text, 1))
 
     def _unit_named(self, text: str) -> bool:
         """A first-order unit's main name, written whole ("Uttar Pradesh", "KwaZulu-Natal")."""
@@ -681,7 +692,8 @@ class Finder:
             if label in NAME_LABELS or label in WEAK_LABELS:
                 whole = self._name_from_left(s, e)
                 if whole < s:
-                    s, label = whole, "GPE"
+                    # a person's name stays weak: a place only where its usual checks allow
+                    s, label = whole, "PERSON" if label == "PERSON" else "GPE"
             if label in NAME_LABELS:
                 s, e = self._hyphenated(s, e)
                 # "the Indian Ocean coast": the name without the common noun the model took in
@@ -1280,9 +1292,10 @@ class Resolver:
         if e is None:
             return
         # "Mahan" after "Mahan Air": a small town's name that the text uses for an organisation,
-        # unless its unit follows it ("A Midland, Michigan, newspaper ... the Midland Daily News")
+        # unless a unit that holds it follows it ("A Midland, Michigan, newspaper ... the Midland
+        # Daily News"; not "Mahan, Fars and Isfahan", a list)
         if m.source in ("ner", "weak") and not (m.level or m.locative) and k in self.org_words \
-                and e.feature == "city" and e.population < 100_000 and within is None:
+                and e.feature == "city" and e.population < 100_000 and (within is None or not _inside(e, within)):
             return
         if m.source in ("ner", "weak") and not m.primary and not (m.level or m.locative) and m.score < 7.5 \
                 and k not in self.place_texts:
@@ -1406,6 +1419,28 @@ class Resolver:
                       if e.country == iso and all(e.key != c.key for c, _ in cands)]
         return cands
 
+    def _unit_spoken_of(self, m: Mention, unit: Entry) -> bool:
+        """Whether the text around `m` reads it as the first-order `unit`: a unit word ("the
+        state of Washington"), an office of the unit ("the governor of Washington"), a town
+        of it before ("Seattle, Washington"), units of its level listed with it ("Washington
+        and Oregon"), or a town of it named elsewhere in the text ("... near Yakima")."""
+        doc, w = self.doc, self.w
+        before = [t.lower_ for t in doc[max(0, m.start - 2):m.start]]
+        if len(before) == 2 and before[1] == "of" and (w["of_level"].get(before[0]) in ("admin1", "admin2")
+                                                       or before[0] in w["unit_offices"]):
+            return True
+        if m.end < len(doc) and doc[m.end].lower_ in w["unit_offices"]:
+            return True     # "Washington Governor Jay Inslee"
+        town = self._town_before(m)
+        if town is not None and any(c.admin1_key == unit.key for c in self.gz.towns_named(town.text)):
+            return True
+        if any(r.feature == unit.feature and r.country == unit.country and r.key != unit.key
+               for r in self._mates_read(m)):
+            return True
+        said = nkey(m.text)
+        return any(o.first_reading is not None and o.first_reading.feature not in ("country", "admin1")
+                   and o.first_reading.admin1_key == unit.key and nkey(o.text) != said for o in self.mentions)
+
     @staticmethod
     def _mates_read(m: Mention) -> list[Entry]:
         """How the places listed with `m` were read (first reading, else the current one)."""
@@ -1488,14 +1523,15 @@ class Resolver:
             # "British Columbia, Ontario, New Brunswick": a list of provinces, not of towns
             units = [i for i, (e, _p) in enumerate(cands) if e.feature == "admin1" and gz.is_main_name(e, text)]
             pool = units or pool
-        elif level is None and not (m.start >= 2 and self.doc[m.start - 1].lower_ == "of" and self.w["of_level"].get(
-                self.doc[m.start - 2].lower_) in ("admin1", "admin2")):
+        elif level is None:
             # "a Buenos Aires hospital": a country's capital, not the province of its name
-            # around it (more populous, so the ranker's pick); "the state of Washington" is one
+            # around it (more populous, so the ranker's pick), unless the text speaks of the
+            # unit ("Seattle, Washington", "the governor of Washington")
             capitals = {e.country for e, _p in cands if e.feature == "city" and nkey(e.name) == said
                         and gz.is_capital(e)}
             pool = [i for i in pool if not (cands[i][0].feature == "admin1" and cands[i][0].country in capitals
-                                            and nkey(cands[i][0].name) == said)] or pool
+                                            and nkey(cands[i][0].name) == said
+                                            and not self._unit_spoken_of(m, cands[i][0]))] or pool
         own = [e.population for e, _p in cands if e.feature == "city" and nkey(e.name) == said]
         if own:
             # "Pittsburgh": the town of that very name, not a smaller one also written so
@@ -1512,9 +1548,9 @@ class Resolver:
             parts = [c for c, _p in gz.cities_named(town.text)]
             near = [i for i in pool if cands[i][0].feature == "city" and cands[i][0].population >= 100_000 and any(
                 c.key != cands[i][0].key and km(c.lat, c.lon, cands[i][0].lat, cands[i][0].lon) <= 25 for c in parts)]
-            # "Mississauga, Ontario": the province that holds the town named first
-            units = [i for i in pool if cands[i][0].feature == "admin1" and any(
-                c.admin1_key == cands[i][0].key for c, _p in gz.cities_named(town.text))]
+            # "Mississauga, Ontario", "Pandi, Bulacan": the unit that holds the town named first
+            units = [i for i in pool if cands[i][0].feature in ("admin1", "admin2") and any(
+                _in_unit(c, cands[i][0]) for c, _p in gz.cities_named(town.text))]
             pool = near or units or pool
         i = max(pool, key=lambda i: (rank[i], -i))
         best, best_score = cands[i][0], hand[i]
@@ -1926,6 +1962,16 @@ def _point_feature(where: Entry, feature: str) -> str:
     is a town's, else the coarser unit's, so that an airport placed at its country's centre
     does not claim a town's precision."""
     return feature if where.feature in ("city", "landmark", "other") else where.feature
+
+
+def _in_unit(e: Entry, unit: Entry) -> bool:
+    """Whether the town `e` lies in the first- or second-order `unit` (a town filed under no
+    second-order unit: within ADMIN2_KM of its point, "Pandi, Bulacan")."""
+    if unit.feature == "admin1":
+        return _inside(e, unit)
+    if unit.feature != "admin2" or e.country != unit.country or e.admin1_key != unit.admin1_key:
+        return False
+    return nkey(e.admin2) == nkey(unit.name) if e.admin2 else km(e.lat, e.lon, unit.lat, unit.lon) <= ADMIN2_KM
 
 
 def _inside(e: Entry, within: Entry) -> bool:
