@@ -97,13 +97,17 @@ def extract(documents: Iterable[Union[Document, IngestError]], nlp: Optional[Lan
 
     with _fewer_collections():
         for part in partitions(documents, ZONE_DOCS):
-            with memory_zone(nlp):  # records are plain data: nothing of spaCy's leaves the zone
+            records = []
+            # records are plain data: nothing of spaCy's leaves the zone. They are yielded after
+            # it ends: a zone held open across a `yield` would be closed under another generator
+            # of this pipeline resumed meanwhile (its Docs' strings dropped), or by another thread
+            with memory_zone(nlp):
                 for doc, document in nlp.pipe(readable(part), batch_size=batch_size, as_tuples=True):
-                    record = to_record(doc, document)
+                    records.append(to_record(doc, document))
                     # the stages' spans point back at their Doc: without them it is freed now,
                     # inside its zone, not by a later collection
                     doc.user_data.clear()
-                    yield record
+            yield from records
 
 
 def extract_text(text: str, date: str, doc_id: Optional[str] = None, **meta) -> DocumentRecord:

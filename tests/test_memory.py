@@ -71,3 +71,38 @@ def test_memo_tables_stay_bounded(nlp, news, monkeypatch):
     for name, seen in sizes.items():
         assert max(seen) <= 200 + longest, name
     assert min(sizes["lemmas"]) < 200  # emptied on the way, and filled again
+
+
+def test_interleaved_extractions_keep_their_words(nlp, news, monkeypatch):
+    """Two extractions of one pipeline advanced in turn (two readers of a backlog), with zones
+    of two documents, give the records each gives alone: one's zone must not end under the
+    other's Docs (their new words' strings dropped: E018 or other words' text)."""
+    import itertools
+
+    from eventwire import core
+
+    first, second = news
+    alone = records(first[:3], nlp), records(second[:3], nlp)
+    monkeypatch.setattr(core, "ZONE_DOCS", 2)
+    errors = []
+    ga, gb = (core.extract(docs[:3], nlp=nlp, on_error=errors.append) for docs in (first, second))
+    got: tuple[list, list] = ([], [])
+    # the first finishes its zone while the second has begun one of its Docs inside it
+    for g, out, n in ((ga, got[0], 2), (gb, got[1], 1), (ga, got[0], None), (gb, got[1], None)):
+        out.extend(r.model_dump_json() for r in itertools.islice(g, n))
+    assert not errors
+    assert got == alone
+
+
+def test_extraction_resumed_on_another_thread(nlp, news):
+    """A record stream consumed partly here and partly on a worker thread (a web server's
+    thread pool) finishes, with the records of one pass."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, _ = news
+    expected = records(first[:3], nlp)
+    stream = extract(first[:3], nlp=nlp)
+    head = next(stream).model_dump_json()
+    with ThreadPoolExecutor(1) as pool:
+        rest = pool.submit(lambda: [r.model_dump_json() for r in stream]).result(timeout=300)
+    assert [head] + rest == expected
