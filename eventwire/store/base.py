@@ -83,6 +83,7 @@ MAX_DAYS = 1000
 CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
 TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status, actor_set"
 MAX_LISTED_SETS = 2000  # an actor filter's sets passed as parameters (`Store.listed_sets`)
+FILL_EVENTS = 50_000  # events whose actor sets `fill_actor_sets` computes at a time
 FEW_SETS = 100  # sets whose days are counted one by one (`Store._days_within`)
 # The dimensions of `actor_totals`: what an aggregate lists (months are summed from days).
 ACTOR_TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "admin1": "admin1"}
@@ -469,22 +470,30 @@ class Store(ABC):
         """Every event's actor set, and the tables of sets and names, computed again from the
         stored actors (a store older than migration 11, or a bulk load of rows); only the
         events whose set differs are written."""
-        names: dict[str, set[str]] = {}
-        for event_id, name, text in self.values("SELECT event_id, name, text FROM actors"):
-            names.setdefault(event_id, set()).update((name, text))
         sets: dict[str, tuple[str, ...]] = {}
-        changed = []
-        for event_id, stored in self.values("SELECT id, actor_set FROM events"):
-            folded = folded_names(names.get(event_id, ()))
-            kept = actor_set(folded)
-            if kept:
-                sets[kept] = folded
-            if kept != stored:
-                changed.append((event_id, kept))
-        for i in range(0, len(changed), KEYS_PER_QUERY):
-            values, params = self.rows_table(changed[i:i + KEYS_PER_QUERY])
-            self.execute(f"WITH v (id, actor_set) AS ({values}) "
-                         "UPDATE events SET actor_set = v.actor_set FROM v WHERE events.id = v.id", params)
+        after = ""
+        # a run of events at a time, with their actors by the actors' key: the whole table of
+        # actors read at once held some 1 GB at 1M events
+        while events := self.values("SELECT id, actor_set FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                                    [after, FILL_EVENTS]):
+            last = events[-1][0]
+            names: dict[str, set[str]] = {}
+            for event_id, name, text in self.values("SELECT event_id, name, text FROM actors "
+                                                    "WHERE event_id > ? AND event_id <= ?", [after, last]):
+                names.setdefault(event_id, set()).update((name, text))
+            changed = []
+            for event_id, stored in events:
+                folded = folded_names(names.get(event_id, ()))
+                kept = actor_set(folded)
+                if kept:
+                    sets[kept] = folded
+                if kept != stored:
+                    changed.append((event_id, kept))
+            for i in range(0, len(changed), KEYS_PER_QUERY):
+                values, params = self.rows_table(changed[i:i + KEYS_PER_QUERY])
+                self.execute(f"WITH v (id, actor_set) AS ({values}) "
+                             "UPDATE events SET actor_set = v.actor_set FROM v WHERE events.id = v.id", params)
+            after = last
         self.execute("DELETE FROM actor_sets")
         self.execute("DELETE FROM actor_names")
         self.keep_actor_sets(sets)
