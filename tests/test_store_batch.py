@@ -101,3 +101,36 @@ def test_reports_either_side_of_the_180th_meridian_are_one_event(reports, store_
     pair = _placed_pair(reports, (-16.79, wrap(179.98 + shift)), (-16.85, wrap(-179.97 + shift)))
     grouping, _ = _grouping(store_url, pair, 1)
     assert len(grouping) == 1 and len(next(iter(grouping))) == 2
+
+
+GRAINS = {  # Kharkiv, its oblast, the Donetsk oblast and a town of it, and the country
+    "city": dict(name="Kharkiv", feature="city", lat=49.98, lon=36.25, admin1="Kharkiv Oblast"),
+    "region": dict(name="Kharkiv Oblast", feature="admin1", lat=49.5, lon=36.5, admin1="Kharkiv Oblast"),
+    "district": dict(name="Chuhuiv Raion", feature="admin2", lat=49.8, lon=36.7, admin1="Kharkiv Oblast",
+                     admin2="Chuhuiv Raion"),
+    "other region": dict(name="Donetsk Oblast", feature="admin1", lat=48.0, lon=37.8, admin1="Donetsk Oblast"),
+    "other town": dict(name="Kramatorsk", feature="city", lat=48.72, lon=37.56, admin1="Donetsk Oblast"),
+    "country": dict(name="Ukraine", feature="country", lat=49.0, lon=32.0, admin1=None),
+}
+
+
+def test_places_of_every_grain_are_grouped_as_stored_at_once(reports, store_url, tmp_path):
+    """The candidates query keeps only the stored regions of a new event's own region (and
+    every stored country): reports of one event placed at a town, its region, a district of
+    it, another region and a town there, and the whole country, stored one document at a time,
+    group as they do stored at once."""
+    located = [(d, r) for d, r in reports if "retold" not in r.doc_id and any(e.location for e in r.events)][:3]
+    pairs = []
+    for grain, place in GRAINS.items():
+        for document, record in located:
+            doc_id = f"{record.doc_id}-{grain.replace(' ', '-')}"
+            events = [e.model_copy(update={"id": f"{doc_id}:{n}", "location": e.location.model_copy(update={
+                "country": "UA", "geonameid": None, "admin2": None, **place})})
+                for n, e in enumerate((e for e in record.events if e.location), 1)]
+            pairs.append((document.model_copy(update={"id": doc_id, "text": f"{document.text}\n[{grain}]"}),
+                          record.model_copy(update={"doc_id": doc_id, "events": events})))
+    random.Random(3).shuffle(pairs)
+    at_once, _ = _grouping(str(tmp_path / "once.db"), pairs, len(pairs))
+    assert sum(len(g) > 1 for g in at_once) >= 3 and max(len(g) for g in at_once) >= 4
+    one_by_one, _ = _grouping(store_url, pairs, 1)
+    assert one_by_one == at_once

@@ -70,7 +70,9 @@ CANDIDATES_SQL = (
     # event of the type, country and dates, not only for those at the place (590k events: 1.2 s
     # per batch against 0.09); the ungrouped are skipped by the caller
     "AND e.date_end >= k.end_lo "
-    "WHERE (e.feature IN ('admin1', 'admin2', 'country') OR e.admin1 = k.admin1 "
+    # a stored region or district can hold only the events of its own first-order unit
+    # (`dedup.place_score`); a stored country, any of the country's
+    "WHERE (e.feature = 'country' OR e.admin1 = k.admin1 "
     "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
@@ -137,12 +139,14 @@ def _area(m: Mention) -> tuple:
 
 
 def _nearby(ms: list[Mention]) -> list[tuple]:
-    """The region and the boxes (lat0, lat1, lon0, lon1) where stored events can share a place
-    with one of `ms`, a block of one `_area` (see `dedup.place_score`): besides these, every
-    stored region and country is a candidate. A whole country: the whole map. A box that
+    """Where stored events can share a place with one of `ms`, a block of one `_area` (see
+    `dedup.place_score`): a first-order unit of theirs (a stored region or district, or a point
+    in it) and a box (lat0, lat1, lon0, lon1) around their points, one row per unit; besides
+    these, every stored country is a candidate. A whole country: the whole map. A box that
     crosses the 180th meridian is cut in two there (Fiji, Chukotka)."""
     if any(m.feature == "country" for m in ms):
         return [("", -90.0, 90.0, -180.0, 180.0)]
+    regions = sorted({m.admin1 or "" for m in ms})
     if len(ms) == 1:  # most spans of a batch spread over the map and the years
         lat0 = lat1 = ms[0].lat
         lon0 = lon1 = ms[0].lon
@@ -151,16 +155,16 @@ def _nearby(ms: list[Mention]) -> list[tuple]:
         lon0, lon1 = min(m.lon for m in ms), max(m.lon for m in ms)
     dlat = SAME_PLACE_KM / 110.0
     dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
-    region = next((m.admin1 for m in ms if m.feature in ("admin1", "admin2") and m.admin1), "")
     south, north, west, east = lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
     if east - west >= 360.0:
-        return [(region, south, north, -180.0, 180.0)]
-    boxes = [(region, south, north, max(west, -180.0), min(east, 180.0))]
-    if west < -180.0:
-        boxes.append((region, south, north, west + 360.0, 180.0))
-    if east > 180.0:
-        boxes.append((region, south, north, -180.0, east - 360.0))
-    return boxes
+        boxes = [(south, north, -180.0, 180.0)]
+    else:
+        boxes = [(south, north, max(west, -180.0), min(east, 180.0))]
+        if west < -180.0:
+            boxes.append((south, north, west + 360.0, 180.0))
+        if east > 180.0:
+            boxes.append((south, north, -180.0, east - 360.0))
+    return [(region, *box) for region in regions for box in boxes]
 
 
 def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Mention], date, date]]:
