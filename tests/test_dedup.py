@@ -90,6 +90,22 @@ def test_two_vague_reports_of_one_point_match_but_not_of_a_region():
     assert not related(month, later)
 
 
+def test_a_report_dated_only_by_its_year_matches_only_that_year():
+    """A year is any of its events: such a report reports none of them, nor a vaguer report
+    of part of it; two reports of that year at the place, by those sides, are one."""
+    kurds = (("Kurdistan Workers Party", "TUR", "REB"),)
+    year = mention("y", "d1", "2019-01-01", end="2019-12-31", precision="year", actors=kurds)
+    day = mention("a", "d2", "2019-06-02", actors=kurds)
+    month = mention("m", "d3", "2019-06-01", end="2019-06-30", precision="month", actors=kurds)
+    again = mention("z", "d4", "2019-01-01", end="2019-12-31", precision="year", actors=kurds)
+    assert not related(year, day) and not related(day, year)
+    assert not related(year, month) and not related(month, year)
+    assert related(year, again)
+    assert related(month, day)  # the month still reports the day
+    groups = {frozenset(m.id for m in g) for g in group([year, day, month, again])}
+    assert groups == {frozenset("am"), frozenset("yz")}
+
+
 def test_a_party_the_extractor_implied_conflicts_with_no_one():
     named = mention("a", "d1", "2020-03-01", actors=(("Hamas", "PSE", "REB"),))
     unnamed = mention("b", "d2", "2020-03-01", actors=(("Unidentified Armed Group", "ISR", "UNK"),))

@@ -37,6 +37,7 @@ PLACE_SCORE = RULES["place_score"]
 VAGUE_PAIR_MIN_PLACE = RULES["vague_pair_min_place"]
 BEST_FIT_MARGIN = RULES["best_fit_margin"]
 PRECISE = frozenset({"day", "week"})
+OWN_SPAN = frozenset(RULES["own_span_only"])
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
 POINT_RANK = FEATURE_RANK["city"]  # at or below: a point on the map, not an area
@@ -74,6 +75,7 @@ class Mention:
     row: dict
     locatable: bool = field(init=False, repr=False)
     precise: bool = field(init=False, repr=False)
+    own_span: bool = field(init=False, repr=False)  # matched only within its own span (`OWN_SPAN`)
     rank: int = field(init=False, repr=False)  # FEATURE_RANK of its place
     _window: tuple[date, date] = field(init=False, repr=False)
 
@@ -108,6 +110,7 @@ class Mention:
         # set once: grouping a batch asks each mention for them hundreds of times
         self.locatable = None not in (self.lat, self.lon, self.feature, self.country)
         self.precise = self.precision in PRECISE
+        self.own_span = self.precision in OWN_SPAN
         self.rank = FEATURE_RANK.get(self.feature, 1)
         self._window = ((self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end) if self.precision == "reported"
                         else (self.start, self.end))
@@ -192,8 +195,10 @@ def same_event(a: Mention, b: Mention) -> bool:
 
 
 def may_report(vague: Mention, precise: Mention) -> bool:
-    """A vaguely dated report (a month, a year, or only its publication date) that fits a
+    """A vaguely dated report (a month, or only its publication date; not a year) that fits a
     precisely dated event."""
+    if vague.own_span:
+        return False
     lo, hi = vague.window()
     slack = SLACK
     return lo - slack <= precise.start and precise.end <= hi + slack and _comparable(vague, precise)
@@ -201,13 +206,15 @@ def may_report(vague: Mention, precise: Mention) -> bool:
 
 def vague_pair(a: Mention, b: Mention) -> bool:
     """Two vaguely dated reports of one event: the same span (month, year or day of report)
-    and comparable; or windows that overlap at one point on the map (a region or a country is
+    and comparable; or (neither dated only by its year) windows that overlap at one point on the map (a region or a country is
     too wide) with a party named alike in both. Without that party, reports of a busy town
     would chain from window to window across the years."""
     if not _comparable(a, b):
         return False
     if (a.precision, a.start, a.end) == (b.precision, b.start, b.end):
         return True
+    if a.own_span or b.own_span:
+        return False
     points = a.rank <= POINT_RANK and b.rank <= POINT_RANK
     if not (points and dates_overlap(a, b) and (place_score(a, b) or 0) >= VAGUE_PAIR_MIN_PLACE):
         return False
@@ -386,7 +393,7 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         fits = {}
         for v in (m for m in block if not m.precise):
             scores: dict[str, int] = {}
-            for p in precise.around(v):
+            for p in () if v.own_span else precise.around(v):
                 if may_report(v, p):
                     root = uf.find(p.id)
                     scores[root] = max(scores.get(root, 0), fit_score(v, p))
@@ -400,9 +407,11 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         # by date, as the precise ones: every pair of a busy place's vague reports was
         # quadratic (a batch of 20k events: 180k pairs), and a pair must meet in time
         # (`vague_pair`); the ids in the order the pairs were taken before
-        vague = Neighbours(unmatched)
-        for _, _, _, a in vague.items:
-            for b in vague.around(a):
-                if a.id < b.id and related(a, b):
-                    uf.union(a.id, b.id)
+        # (a year's reports apart: their windows would widen every other's search to a year)
+        for own_span in (False, True):
+            vague = Neighbours([m for m in unmatched if m.own_span == own_span])
+            for _, _, _, a in vague.items:
+                for b in vague.around(a):
+                    if a.id < b.id and related(a, b):
+                        uf.union(a.id, b.id)
     return [[index[i] for i in ids] for ids in uf.groups(index).values()]

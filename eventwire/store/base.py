@@ -19,6 +19,7 @@ from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
 from ..models import COUNT_KINDS, Document, DocumentRecord
 from ..resolve.dedup import (
+    OWN_SPAN,
     REPORTED_LOOKBACK_DAYS,
     SLACK_DAYS,
     Mention,
@@ -187,15 +188,17 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
 
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
-    """The rows of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms`, one per
-    precision: where, and the starts a stored event of the precision may have to meet it (a
-    dated one at most SPAN_DAYS before the span; one dated by its report, within the lookback
-    after it)."""
+    """The rows of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms` (all
+    `own_span` or none), one per precision a stored event related to them may have: where, and
+    the starts a stored event of the precision may have to meet it (a dated one at most
+    SPAN_DAYS before the span; one dated by its report, within the lookback after it)."""
     head = (kind, country)
     end_lo, start_hi = lo.isoformat(), hi.isoformat()
+    own = ms[0].own_span
     # five rows per event of a sparse batch: the date arithmetic is done once per span
     days = [(p, (end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
-             else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS]
+             else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS
+            if (p in OWN_SPAN) == own and (not own or any(m.precision == p for m in ms))]
     return [head + (p,) + where + when for where in _nearby(ms) for p, when in days]
 
 
@@ -685,14 +688,15 @@ class Store(ABC):
         """Stored events, in none of the groups read, related to one of `frontier`; with each,
         whether it is precisely dated and the same event as a precisely dated one of them."""
         near: dict[tuple, list[Mention]] = {}
-        for m in frontier:
-            near.setdefault((m.type, m.country), []).append(m)
+        for m in frontier:  # a year's reports apart (`dedup.OWN_SPAN`): related to no other's
+            near.setdefault((m.type, m.country, m.own_span), []).append(m)
         near = {k: Neighbours(ms) for k, ms in near.items()}
         out: dict[str, tuple[Mention, bool]] = {}
         for r in self._candidates(frontier) if frontier else ():
             if r["canonical_id"] not in touched and r["id"] not in todo:
                 c = Mention.from_row(r)
-                hits = [m for m in near[(c.type, c.country)].around(c) if related(m, c)]
+                block = near.get((c.type, c.country, c.own_span))
+                hits = [m for m in block.around(c) if related(m, c)] if block else []
                 if hits:
                     out[c.id] = (c, c.precise and any(m.precise for m in hits))
         return out
@@ -724,8 +728,8 @@ class Store(ABC):
         in one query per KEYS_PER_QUERY keys."""
         blocks: dict[tuple, list[Mention]] = {}
         for m in mentions:
-            blocks.setdefault((m.type, m.country, _area(m)), []).append(m)
-        keys = [k for (kind, country, _), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
+            blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
+        keys = [k for (kind, country, *_), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
             rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
