@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -195,17 +196,25 @@ def run(documents: Iterable[Union[Document, IngestError]], store, nlp: Optional[
         for future in done:
             yield *pending.pop(future.key), future.result()
 
-    for chunk, todo, (records, errors) in extracted():
-        for error in errors:
-            failed(error)
-        by_id: dict[str, list[DocumentRecord]] = {}
-        for r in records:
-            by_id.setdefault(r.doc_id, []).append(r)
-        pairs = [(d, by_id[d.id].pop(0)) for d in todo if by_id.get(d.id)]
-        result = store.add(pairs)
+    sent: deque[tuple[list[Document], list[Document], int]] = deque()
+
+    def batches() -> Iterator[list[tuple[Document, DocumentRecord]]]:
+        for chunk, todo, (records, errors) in extracted():
+            for error in errors:
+                failed(error)
+            by_id: dict[str, list[DocumentRecord]] = {}
+            for r in records:
+                by_id.setdefault(r.doc_id, []).append(r)
+            pairs = [(d, by_id[d.id].pop(0)) for d in todo if by_id.get(d.id)]
+            sent.append((chunk, todo, len(pairs)))
+            yield pairs
+
+    # each batch's rows are made while the one before is written (`Store.add_all`)
+    for result in store.add_all(batches()):
+        chunk, todo, stored = sent.popleft()
         summary.new += result.new
         summary.replaced += result.replaced
-        summary.unchanged += len(chunk) - len(todo) + len(pairs) - result.new - result.replaced
+        summary.unchanged += len(chunk) - len(todo) + stored - result.new - result.replaced
         summary.events += result.events
         on_document(len(chunk))
         on_events(result.events)

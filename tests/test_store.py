@@ -13,6 +13,7 @@ import pytest
 from eventwire.export import columns, rows, write_csv, write_geojson, write_parquet
 from eventwire.export.tables import parse
 from eventwire.store import EventQuery, StoreError, open_store
+from eventwire.store.base import AddResult
 from eventwire.store.schema import LATEST
 
 
@@ -506,3 +507,25 @@ def test_migration_12_drops_the_indexes_no_reader_uses(store_url, sample_records
         assert "idx_events_doc_hash" in _indexes(s, "events")
         name = s.query("SELECT name FROM actors WHERE name IS NOT NULL ORDER BY name LIMIT 1")[0]["name"]
         assert {r["id"] for r in s.events(EventQuery(actor=name))} == _actor_events(s, name)
+
+
+def _content(s) -> tuple:
+    events = s.query("SELECT id, canonical_id, record FROM events ORDER BY id")
+    return events, s.canonical_events(), s.query("SELECT * FROM event_totals ORDER BY dim, key")
+
+
+def test_add_all_stores_what_add_does_batch_by_batch(store_url, sample_records, tmp_path):
+    """`add_all` (rows made a batch ahead, in a thread) stores what `add` of each batch does;
+    a batch that cannot be made stops it with the batches before it committed."""
+    batches = [sample_records[i:i + 3] for i in range(0, len(sample_records), 3)]
+    with open_store(str(tmp_path / "one.db")) as s:
+        expected = [s.add(b) for b in batches]
+        content = _content(s)
+    with open_store(store_url) as s:
+        assert list(s.add_all(iter(batches))) == expected
+        assert _content(s) == content
+        assert list(s.add_all(iter(batches))) == [AddResult(unchanged=len(b)) for b in batches]
+    with open_store(str(tmp_path / "broken.db")) as s:
+        with pytest.raises(AttributeError):
+            list(s.add_all([batches[0], [(None, None)], batches[1]]))
+        assert s.stats()["documents"] == len(batches[0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 import math
 from dataclasses import dataclass
@@ -127,6 +128,26 @@ def _sums(keys: list[tuple], rows: Sequence[dict], sign: int) -> dict[tuple, lis
 def document_hash(document: Document) -> str:
     """The store's key: the text's content hash, whatever id or file it came with."""
     return content_id(document.text)
+
+
+@dataclass
+class Prepared:
+    """A batch's rows, made without the store (`prepare`): by content hash, the rows of each
+    document (the first of each text), and its record's date."""
+    rows: dict[str, dict[str, list[dict]]]
+    dates: dict[str, str]
+
+
+def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
+    """The rows `Store.add` writes for these documents, as far as they depend on nothing stored."""
+    rows: dict[str, dict[str, list[dict]]] = {}
+    dates: dict[str, str] = {}
+    for document, record in items:
+        h = document_hash(document)
+        if h not in rows:
+            rows[h] = document_rows(document, record, h)
+            dates[h] = record.date
+    return Prepared(rows, dates)
 
 
 def _area(m: Mention) -> tuple:
@@ -343,35 +364,32 @@ class Store(ABC):
         known = self.versions(document_hash(d) for d in documents)
         return [known.get(document_hash(d)) != version for d in documents]
 
-    def add(self, items: Iterable[tuple[Document, DocumentRecord]]) -> AddResult:
+    def add(self, items: Iterable[tuple[Document, DocumentRecord]] | "Prepared") -> AddResult:
         """Store extracted documents in one transaction and resolve their events.
 
         A document already stored with the same extractor version is left alone; one stored by
-        another version has its events replaced."""
+        another version has its events replaced. `items` may be `prepare`d already."""
+        batch = items if isinstance(items, Prepared) else prepare(items)
         result = AddResult()
-        batch: dict[str, tuple[Document, DocumentRecord]] = {}
-        for document, record in items:
-            batch.setdefault(document_hash(document), (document, record))
         with self.transaction():
-            known = self.versions(batch)
+            known = self.versions(batch.rows)
             tables: dict[str, list[dict]] = {t: [] for t in WRITE_ORDER}
             sets: dict[str, tuple[str, ...]] = {}
-            for h, (document, record) in batch.items():
+            for h, rows in batch.rows.items():
                 if h in known:
-                    if known[h] == record.extractor.version:
+                    if known[h] == rows["documents"][0]["extractor_version"]:
                         result.unchanged += 1
                         continue
                     self._remove_document(h)
                     result.replaced += 1
                 else:
                     result.new += 1
-                rows = document_rows(document, record, h)
                 for t in WRITE_ORDER:
                     tables[t] += rows[t]
                 sets.update(rows["actor_sets"])
                 result.events += len(rows["events"])
             for event in tables["events"]:
-                event["doc_date"] = batch[event["doc_hash"]][1].date
+                event["doc_date"] = batch.dates[event["doc_hash"]]
             # grouped before they are written, so that new events are inserted with their group
             self.resolve(tables["events"])
             for event in tables["events"]:
@@ -382,6 +400,21 @@ class Store(ABC):
             self.keep_actor_sets(sets)
             self.tally(tables["events"])
         return result
+
+    def add_all(self, batches: Iterable[Iterable[tuple[Document, DocumentRecord]]]) -> Iterator[AddResult]:
+        """`add` each batch in turn (batches read in the caller's thread), the rows of the next
+        one made in a thread while this one is written: the database works without Python's
+        lock (SQLite in its C code, PostgreSQL in its server), so that making rows costs the
+        writer no time of its own. Yields each batch's result as it is committed."""
+        with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool:
+            ahead = None
+            for batch in batches:
+                made = pool.submit(prepare, list(batch))
+                if ahead is not None:
+                    yield self.add(ahead.result())
+                ahead = made
+            if ahead is not None:
+                yield self.add(ahead.result())
 
     def _remove_document(self, h: str) -> None:
         """Drop a document's rows; its canonical groups are dissolved for `resolve` to redo."""
