@@ -76,14 +76,14 @@ def test_a_failing_batch_stores_nothing(store_url, sample_records, monkeypatch):
     s.add(sample_records[:1])
     before = _table_counts(s)
 
-    insert = s.insert
+    insert = s.insert_values
 
-    def broken(table, rows):
+    def broken(table, columns, values):
         if table == "times":  # the last table a batch writes
             raise RuntimeError("disk full")
-        insert(table, rows)
+        insert(table, columns, values)
 
-    monkeypatch.setattr(s, "insert", broken)
+    monkeypatch.setattr(s, "insert_values", broken)
     with pytest.raises(RuntimeError):
         s.add(sample_records[1:])
     assert _table_counts(s) == before

@@ -125,6 +125,29 @@ def _sums(keys: list[tuple], rows: Sequence[dict], sign: int) -> dict[tuple, lis
     return out
 
 
+SUMMARY_KEYS = {"event_totals": ("dim", "key"), "event_cube": CUBE_KEYS, "actor_totals": ("actor_set", "dim", "key")}
+
+
+def tallies(rows: Sequence[dict], sign: int = 1) -> dict[str, list[tuple]]:
+    """What event rows add to (sign 1) or take from (-1) each summary table: its rows of
+    (key..., events, killed), sorted."""
+    # counted by key in C (Counter), the deaths added for the rows that have them: a loop
+    # over every row and dimension in Python was a tenth of ingest
+    totals: dict[tuple, list[int]] = {}
+    for dim, column in TOTALS.items():
+        cut = PREFIX.get(dim)
+        totals.update(_sums([(dim, (r[column] or "")[:cut]) for r in rows], rows, sign))
+    cube_key = itemgetter(*CUBE_KEYS)
+    cube = _sums([tuple(v or "" for v in cube_key(r)) for r in rows], rows, sign)
+    held = [r for r in rows if r.get("actor_set")]
+    actors: dict[tuple, list[int]] = {}
+    for dim, column in ACTOR_TOTALS.items():
+        cut = PREFIX.get(dim)
+        actors.update(_sums([(r["actor_set"], dim, (r[column] or "")[:cut]) for r in held], held, sign))
+    return {table: [(*k, *v) for k, v in sorted(counts.items())]
+            for table, counts in (("event_totals", totals), ("event_cube", cube), ("actor_totals", actors))}
+
+
 def document_hash(document: Document) -> str:
     """The store's key: the text's content hash, whatever id or file it came with."""
     return content_id(document.text)
@@ -133,21 +156,33 @@ def document_hash(document: Document) -> str:
 @dataclass
 class Prepared:
     """A batch's rows, made without the store (`prepare`): by content hash, the rows of each
-    document (the first of each text), and its record's date."""
+    document (the first of each text; events with their record's `doc_date`); and, for when
+    every document of it is new, each event's mention and canonical row as if alone, what
+    the batch adds to the summary tables, and the rows of the tables after `events` as
+    values, in WRITE_ORDER's order of columns."""
     rows: dict[str, dict[str, list[dict]]]
-    dates: dict[str, str]
+    mentions: dict[str, tuple[Mention, dict]]
+    counts: dict[str, list[tuple]]
+    values: dict[str, tuple[list[str], list[tuple]]]
 
 
 def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
     """The rows `Store.add` writes for these documents, as far as they depend on nothing stored."""
     rows: dict[str, dict[str, list[dict]]] = {}
-    dates: dict[str, str] = {}
     for document, record in items:
         h = document_hash(document)
         if h not in rows:
             rows[h] = document_rows(document, record, h)
-            dates[h] = record.date
-    return Prepared(rows, dates)
+            for event in rows[h]["events"]:
+                event["doc_date"] = record.date
+    events = [e for r in rows.values() for e in r["events"]]
+    mentions = {e["id"]: (m, canonical_event([m])) for e in events for m in (Mention.from_row(e),)}
+    values = {}
+    for t in WRITE_ORDER[2:]:
+        table = [row for r in rows.values() for row in r[t]]
+        if table:
+            values[t] = (list(table[0]), row_values(table, list(table[0])))
+    return Prepared(rows, mentions, tallies(events), values)
 
 
 def _area(m: Mention) -> tuple:
@@ -241,8 +276,13 @@ class Store(ABC):
     @abstractmethod
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None: ...
 
+    def insert(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            self.insert_values(table, list(rows[0]), row_values(rows, list(rows[0])))
+
     @abstractmethod
-    def insert(self, table: str, rows: list[dict]) -> None: ...
+    def insert_values(self, table: str, columns: list[str], values: list[tuple]) -> None:
+        """Rows of `table` as tuples of `columns`' values."""
 
     @abstractmethod
     @contextmanager
@@ -388,17 +428,18 @@ class Store(ABC):
                     tables[t] += rows[t]
                 sets.update(rows["actor_sets"])
                 result.events += len(rows["events"])
-            for event in tables["events"]:
-                event["doc_date"] = batch.dates[event["doc_hash"]]
+            whole = result.new == len(batch.rows)  # what was made for the whole batch holds
             # grouped before they are written, so that new events are inserted with their group
-            self.resolve(tables["events"])
+            self.resolve(tables["events"], batch.mentions)
             for event in tables["events"]:
                 del event["doc_date"]
             for t in WRITE_ORDER:
-                if tables[t]:
+                if whole and t in batch.values:
+                    self.insert_values(t, *batch.values[t])
+                elif tables[t]:
                     self.insert(t, tables[t])
             self.keep_actor_sets(sets)
-            self.tally(tables["events"])
+            self.tally(batch.counts if whole else tables["events"])
         return result
 
     def add_all(self, batches: Iterable[Iterable[tuple[Document, DocumentRecord]]]) -> Iterator[AddResult]:
@@ -436,36 +477,23 @@ class Store(ABC):
             self.execute(f"DELETE FROM canonical_events WHERE id IN ({marks})", chunk)
 
     # ---------------------------------------------------------------- summary tables
-    def tally(self, rows: Sequence[dict], sign: int = 1) -> None:
+    def tally(self, rows: Sequence[dict] | dict, sign: int = 1) -> None:
         """Count event rows into (sign 1) or out of (-1) the summary tables, in the caller's
-        transaction: whoever writes or removes events calls it with them."""
-        # counted by key in C (Counter), the deaths added for the rows that have them: a loop
-        # over every row and dimension in Python was a tenth of ingest
-        totals: dict[tuple, list[int]] = {}
-        for dim, column in TOTALS.items():
-            cut = PREFIX.get(dim)
-            totals.update(_sums([(dim, (r[column] or "")[:cut]) for r in rows], rows, sign))
-        cube_key = itemgetter(*CUBE_KEYS)
-        cube = _sums([tuple(v or "" for v in cube_key(r)) for r in rows], rows, sign)
-        held = [r for r in rows if r.get("actor_set")]
-        actors: dict[tuple, list[int]] = {}
-        for dim, column in ACTOR_TOTALS.items():
-            cut = PREFIX.get(dim)
-            actors.update(_sums([(r["actor_set"], dim, (r[column] or "")[:cut]) for r in held], held, sign))
-        for table, keys, counts in (("event_totals", ("dim", "key"), totals), ("event_cube", CUBE_KEYS, cube),
-                                    ("actor_totals", ("actor_set", "dim", "key"), actors)):
+        transaction: whoever writes or removes events calls it with them (or their `tallies`)."""
+        counted = rows if isinstance(rows, dict) else tallies(rows, sign)
+        for table, keys in SUMMARY_KEYS.items():
+            counts = counted[table]
             if not counts:
                 continue
             names = ", ".join(keys)
-            rows = [(*k, *v) for k, v in sorted(counts.items())]
-            for i in range(0, len(rows), KEYS_PER_QUERY):  # one statement per thousands of keys
-                values, params = self.rows_table(rows[i:i + KEYS_PER_QUERY])
+            for i in range(0, len(counts), KEYS_PER_QUERY):  # one statement per thousands of keys
+                values, params = self.rows_table(counts[i:i + KEYS_PER_QUERY])
                 self.execute(f"INSERT INTO {table} ({names}, events, killed) SELECT * FROM ({values}) AS v WHERE true "
                              f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
                              f"killed = {table}.killed + excluded.killed", params)
             if sign < 0:
                 self.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)} AND events <= 0",
-                                 sorted(counts))
+                                 [c[:len(keys)] for c in counts])
 
     def retally(self) -> None:
         """The summary tables counted again from the events (after a bulk load that wrote the
@@ -641,10 +669,11 @@ class Store(ABC):
         return out
 
     # ---------------------------------------------------------------- resolve
-    def resolve(self, new_rows: Sequence[dict] = ()) -> int:
+    def resolve(self, new_rows: Sequence[dict] = (), made: Optional[dict[str, tuple[Mention, dict]]] = None) -> int:
         """Group every ungrouped stored event, and `new_rows` (event rows about to be inserted,
         with `doc_date`; their `canonical_id` is set here), with the stored events they report;
-        returns how many canonical events were written.
+        returns how many canonical events were written. `made` may hold, by id, new rows'
+        mentions and canonical rows as if alone (`prepare`).
 
         Incremental: only the stored groups whose grouping these events can change are read
         and regrouped (`_affected`), with the stored events the vague reports among them may
@@ -653,7 +682,8 @@ class Store(ABC):
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
             f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IS NULL"))}
         unstored = {r["id"]: r for r in new_rows}
-        todo.update((i, Mention.from_row(r)) for i, r in unstored.items())
+        made = made or {}
+        todo.update((i, made[i][0] if i in made else Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
             return 0
         touched: set[str] = set()
@@ -677,7 +707,7 @@ class Store(ABC):
             joined = stray | {m.row.get("canonical_id") for g in mixed for m in g if m.id not in context}
             self._affected(more + [m for g in mixed for m in g if m.id in todo], joined, todo, touched, context)
         groups = [g for g in groups if g[0].id not in context]
-        rows = [canonical_event(g) for g in groups]
+        rows = [made[g[0].id][1] if len(g) == 1 and g[0].id in made else canonical_event(g) for g in groups]
         old = {m.id: m.row.get("canonical_id") for m in todo.values() if m.id not in unstored}
         self._delete_canonical(sorted(touched | {c for c in old.values() if c}))
         self.insert("canonical_events", rows)

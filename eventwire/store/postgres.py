@@ -8,7 +8,7 @@ from typing import Iterable, Iterator, Sequence
 import psycopg
 from psycopg.rows import dict_row, tuple_row
 
-from .base import Store, StoreError, row_values
+from .base import Store, StoreError
 from .schema import LATEST, Table
 
 # advisory lock keys (per database): one writer at a time, one `run` at a time
@@ -58,15 +58,13 @@ class PostgresStore(Store):
         with self.conn.cursor() as cur:
             cur.executemany(_pg(sql), list(rows))
 
-    def insert(self, table: str, rows: list[dict]) -> None:
-        if not rows:
+    def insert_values(self, table: str, columns: list[str], values: list[tuple]) -> None:
+        if not values:
             return
-        columns = list(rows[0])
-        names = ", ".join(columns)
         with self.conn.cursor() as cur:
-            with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # bulk: COPY, not INSERTs
-                for values in row_values(rows, columns):
-                    copy.write_row(values)
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # bulk: COPY, not INSERTs
+                for row in values:
+                    copy.write_row(row)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
