@@ -156,14 +156,15 @@ def document_hash(document: Document) -> str:
 @dataclass
 class Prepared:
     """A batch's rows, made without the store (`prepare`): by content hash, the rows of each
-    document (the first of each text; events with their record's `doc_date`); and, for when
-    every document of it is new, each event's mention and canonical row as if alone, what
-    the batch adds to the summary tables, and the rows of the tables after `events` as
-    values, in WRITE_ORDER's order of columns."""
+    document (the first of each text; events with their record's `doc_date`); each event's
+    mention and canonical row as if alone, and the keys of its candidates; and, for when every
+    document of it is new, what the batch adds to the summary tables, and the rows of the
+    tables after `events` as values, in WRITE_ORDER's order of columns."""
     rows: dict[str, dict[str, list[dict]]]
     mentions: dict[str, tuple[Mention, dict]]
     counts: dict[str, list[tuple]]
     values: dict[str, tuple[list[str], list[tuple]]]
+    keys: list[tuple]  # `candidate_keys` of the events
 
 
 def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
@@ -182,7 +183,8 @@ def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
         table = [row for r in rows.values() for row in r[t]]
         if table:
             values[t] = (list(table[0]), row_values(table, list(table[0])))
-    return Prepared(rows, mentions, tallies(events), values)
+    keys = candidate_keys(m for m, _ in mentions.values() if m.locatable)
+    return Prepared(rows, mentions, tallies(events), values, keys)
 
 
 def _area(m: Mention) -> tuple:
@@ -241,6 +243,15 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
             yield key, run, run[0].window()[0] - slack, end + slack
             if m is not None:
                 run, end = [m], m.window()[1]
+
+
+def candidate_keys(mentions: Iterable[Mention]) -> list[tuple]:
+    """The key rows (KEY_COLUMNS) of the stored events that may be related to `mentions`: by
+    type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`)."""
+    blocks: dict[tuple, list[Mention]] = {}
+    for m in mentions:
+        blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
+    return [k for (kind, country, *_), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
 
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
@@ -430,7 +441,7 @@ class Store(ABC):
                 result.events += len(rows["events"])
             whole = result.new == len(batch.rows)  # what was made for the whole batch holds
             # grouped before they are written, so that new events are inserted with their group
-            self.resolve(tables["events"], batch.mentions)
+            self.resolve(tables["events"], batch)
             for event in tables["events"]:
                 del event["doc_date"]
             for t in WRITE_ORDER:
@@ -669,11 +680,11 @@ class Store(ABC):
         return out
 
     # ---------------------------------------------------------------- resolve
-    def resolve(self, new_rows: Sequence[dict] = (), made: Optional[dict[str, tuple[Mention, dict]]] = None) -> int:
+    def resolve(self, new_rows: Sequence[dict] = (), prepared: Optional[Prepared] = None) -> int:
         """Group every ungrouped stored event, and `new_rows` (event rows about to be inserted,
         with `doc_date`; their `canonical_id` is set here), with the stored events they report;
-        returns how many canonical events were written. `made` may hold, by id, new rows'
-        mentions and canonical rows as if alone (`prepare`).
+        returns how many canonical events were written. `prepared`: the batch `new_rows` came
+        from, with their mentions, canonical rows as if alone and candidate keys.
 
         Incremental: only the stored groups whose grouping these events can change are read
         and regrouped (`_affected`), with the stored events the vague reports among them may
@@ -682,13 +693,15 @@ class Store(ABC):
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
             f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IS NULL"))}
         unstored = {r["id"]: r for r in new_rows}
-        made = made or {}
+        made = prepared.mentions if prepared else {}
         todo.update((i, made[i][0] if i in made else Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
             return 0
         touched: set[str] = set()
         context: dict[str, Mention] = {}
-        found = self._related([m for m in todo.values() if m.locatable], todo, touched)
+        # the keys made with the batch, when no stored event waits to be grouped besides it
+        keys = prepared.keys if prepared and len(todo) == len(unstored) else None
+        found = self._related([m for m in todo.values() if m.locatable], todo, touched, keys)
         first = self._read_groups({c.row["canonical_id"] for c, _ in found.values()}, todo, touched)
         self._affected(first, {c.row["canonical_id"] for c, precise in found.values() if precise}, todo, touched,
                        context)
@@ -746,22 +759,29 @@ class Store(ABC):
         found = self._related([m for m in third if m.locatable], todo, touched)
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
 
-    def _related(self, frontier: list[Mention], todo: dict[str, Mention],
-                 touched: set[str]) -> dict[str, tuple[Mention, bool]]:
-        """Stored events, in none of the groups read, related to one of `frontier`; with each,
-        whether it is precisely dated and the same event as a precisely dated one of them."""
-        near: dict[tuple, list[Mention]] = {}
-        for m in frontier:  # a year's reports apart (`dedup.OWN_SPAN`): related to no other's
-            near.setdefault((m.type, m.country, m.own_span), []).append(m)
-        near = {k: Neighbours(ms) for k, ms in near.items()}
+    def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
+                 keys: Optional[list[tuple]] = None) -> dict[str, tuple[Mention, bool]]:
+        """Stored events, in none of the groups read, related to one of `frontier` (`keys`:
+        `candidate_keys` of it or of more); with each, whether it is precisely dated and the
+        same event as a precisely dated one of them."""
+        candidates = [Mention.from_row(r) for r in (self._candidates(frontier, keys) if frontier else ())
+                      if r["canonical_id"] not in touched and r["id"] not in todo]
+        if not candidates:
+            return {}
+        # a year's reports apart (`dedup.OWN_SPAN`): related to no other's; only the blocks with
+        # candidates are sorted (most of a batch's have none)
+        wanted = {(c.type, c.country, c.own_span) for c in candidates}
+        blocks: dict[tuple, list[Mention]] = {}
+        for m in frontier:
+            if (key := (m.type, m.country, m.own_span)) in wanted:
+                blocks.setdefault(key, []).append(m)
+        near = {k: Neighbours(ms) for k, ms in blocks.items()}
         out: dict[str, tuple[Mention, bool]] = {}
-        for r in self._candidates(frontier) if frontier else ():
-            if r["canonical_id"] not in touched and r["id"] not in todo:
-                c = Mention.from_row(r)
-                block = near.get((c.type, c.country, c.own_span))
-                hits = [m for m in block.around(c) if related(m, c)] if block else []
-                if hits:
-                    out[c.id] = (c, c.precise and any(m.precise for m in hits))
+        for c in candidates:
+            block = near.get((c.type, c.country, c.own_span))
+            hits = [m for m in block.around(c) if related(m, c)] if block else []
+            if hits:
+                out[c.id] = (c, c.precise and any(m.precise for m in hits))
         return out
 
     def _read_groups(self, canonical_ids: set[str], todo: dict[str, Mention], touched: set[str],
@@ -785,14 +805,11 @@ class Store(ABC):
                 out.append(m)
         return out
 
-    def _candidates(self, mentions: list[Mention]) -> list[dict]:
+    def _candidates(self, mentions: list[Mention], keys: Optional[list[tuple]] = None) -> list[dict]:
         """Stored, grouped events of the type and country of one of `mentions` whose dates and
-        places may meet theirs (`_area`, `_nearby`; parties are compared by the caller), read
-        in one query per KEYS_PER_QUERY keys."""
-        blocks: dict[tuple, list[Mention]] = {}
-        for m in mentions:
-            blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
-        keys = [k for (kind, country, *_), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
+        places may meet theirs (`candidate_keys`, or `keys` made for them or for more; parties
+        are compared by the caller), read in one query per KEYS_PER_QUERY keys."""
+        keys = candidate_keys(mentions) if keys is None else keys
         out: dict[str, dict] = {}
         for i in range(0, len(keys), KEYS_PER_QUERY):
             rows, params = self.rows_table(keys[i:i + KEYS_PER_QUERY])
