@@ -142,7 +142,9 @@ def place_score(a: Mention, b: Mention) -> Optional[int]:
         return PLACE_SCORE["same_place" if fine.feature == "country" else "country"]
     if coarse.feature == "admin1" and coarse.admin1:
         return PLACE_SCORE["contains"] if fine.admin1 == coarse.admin1 else None
-    if coarse.feature == "admin2" and coarse.admin2:
+    # a district by its name within its region: with no region named, by distance, as a point
+    # (district names repeat across regions; and `Store._candidates` finds districts by region)
+    if coarse.feature == "admin2" and coarse.admin2 and coarse.admin1:
         return PLACE_SCORE["contains"] if fine.admin2 == coarse.admin2 and fine.admin1 == coarse.admin1 else None
     if abs(a.lat - b.lat) > NEAR_LAT_DEGREES:  # farther apart north to south alone (most pairs)
         return None

@@ -77,6 +77,7 @@ CANDIDATES_SQL = (
     "WHERE (e.feature = 'country' OR e.admin1 = k.admin1 "
     "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
+_END = object()  # the end of `add_all`'s batches
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
 TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "admin1": "admin1", "country": "country",
           "claim_status": "claim_status"}
@@ -460,7 +461,16 @@ class Store(ABC):
         writer no time of its own. Yields each batch's result as it is committed."""
         with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool:
             ahead = None
-            for batch in batches:
+            batches = iter(batches)
+            while True:
+                try:  # the next batch is read (in `run`, extracted) before this one is written
+                    batch = next(batches, _END)
+                except BaseException:
+                    if ahead is not None:  # an error or Ctrl-C reading it loses no batch read before
+                        self.add(ahead.result())
+                    raise
+                if batch is _END:
+                    break
                 made = pool.submit(prepare, list(batch))
                 if ahead is not None:
                     yield self.add(ahead.result())
@@ -693,7 +703,9 @@ class Store(ABC):
         todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
             f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IS NULL"))}
         unstored = {r["id"]: r for r in new_rows}
-        made = prepared.mentions if prepared else {}
+        # only the rows being written: a stored event of a document the batch holds again
+        # unchanged keeps its stored row (its document's date, an analyst's corrections)
+        made = {i: prepared.mentions[i] for i in unstored if i in prepared.mentions} if prepared else {}
         todo.update((i, made[i][0] if i in made else Mention.from_row(r)) for i, r in unstored.items())
         if not todo:
             return 0
