@@ -511,7 +511,12 @@ def test_migration_12_drops_the_indexes_no_reader_uses(store_url, sample_records
 
 def _content(s) -> tuple:
     events = s.query("SELECT id, canonical_id, record FROM events ORDER BY id")
-    return events, s.canonical_events(), s.query("SELECT * FROM event_totals ORDER BY dim, key")
+    return events, s.canonical_events(), *_summaries(s)
+
+
+def _summaries(s) -> list:
+    return [sorted(s.query(f"SELECT * FROM {t}"), key=lambda r: [str(v) for v in r.values()])
+            for t in ("event_totals", "event_cube", "actor_totals")]
 
 
 def test_add_all_stores_what_add_does_batch_by_batch(store_url, sample_records, tmp_path):
@@ -525,7 +530,29 @@ def test_add_all_stores_what_add_does_batch_by_batch(store_url, sample_records, 
         assert list(s.add_all(iter(batches))) == expected
         assert _content(s) == content
         assert list(s.add_all(iter(batches))) == [AddResult(unchanged=len(b)) for b in batches]
+        s.retally()  # the summary tables counted per batch are those counted from the events
+        assert _content(s) == content
     with open_store(str(tmp_path / "broken.db")) as s:
         with pytest.raises(AttributeError):
             list(s.add_all([batches[0], [(None, None)], batches[1]]))
         assert s.stats()["documents"] == len(batches[0])
+
+
+def test_migration_13_splits_a_year_report_from_the_dated_events_it_was_grouped_with(store_url, sample_records):
+    """A store grouped before reports dated only by their year kept to their own year: its
+    groups that join such a report with others are grouped again on open, as a store made
+    now groups them (and its other groups stay)."""
+    with open_store(store_url) as s:
+        s.add(sample_records)
+        now = s.query("SELECT id, canonical_id FROM events ORDER BY id")
+        canonical = s.canonical_events()
+        year = next(r["id"] for r in s.query("SELECT id FROM events WHERE date_precision = 'year' ORDER BY id"))
+        dated = next(r for r in s.query("SELECT id, canonical_id FROM events WHERE date_precision = 'day' ORDER BY id"))
+        with s.transaction():  # as the rules before made it: the year report in a dated event's group
+            s.execute("DELETE FROM canonical_events WHERE id = (SELECT canonical_id FROM events WHERE id = ?)", [year])
+            s.execute("UPDATE events SET canonical_id = ? WHERE id = ?", [dated["canonical_id"], year])
+            s.execute("DELETE FROM schema_version WHERE version >= 13")
+    with open_store(store_url) as s:
+        assert s.schema_version == LATEST
+        assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
+        assert s.canonical_events() == canonical

@@ -1,7 +1,7 @@
 """One storage interface over two real databases (SQLite, PostgreSQL).
 
-A backend supplies a handful of primitives (query, insert, transaction, full-text condition,
-DDL); everything else — idempotent ingest, replacement on a newer extractor, incremental
+A backend supplies a handful of primitives (query, insert_values, transaction, full-text
+condition, DDL); everything else — idempotent ingest, replacement on a newer extractor, incremental
 dedup, filtered reads — is written once here, in SQL both databases run.
 """
 from __future__ import annotations
@@ -158,7 +158,8 @@ def document_hash(document: Document) -> str:
 class Prepared:
     """A batch's rows, made without the store (`prepare`): by content hash, the rows of each
     document (the first of each text; events with their record's `doc_date`); each event's
-    mention and canonical row as if alone, and the keys of its candidates; and, for when every
+    mention and canonical row as if alone (used for the events `add` writes, not for those of
+    a document stored already), and the keys of the events' candidates; and, for when every
     document of it is new, what the batch adds to the summary tables, and the rows of the
     tables after `events` as values, in WRITE_ORDER's order of columns."""
     rows: dict[str, dict[str, list[dict]]]
@@ -394,6 +395,21 @@ class Store(ABC):
                          f"WHERE {column} IS NOT NULL")
         if migration.cheaper_text_indexes:
             self.cheapen_text_indexes()
+        if migration.regroup_own_spans:
+            self.regroup_own_spans()
+
+    def regroup_own_spans(self) -> None:
+        """Dissolve and group again every stored group that joins a report of an `OWN_SPAN`
+        precision (a year) with reports of another: grouped before dedup.yaml's
+        `own_span_only`, a later batch would split it only if it happened to touch it."""
+        own = sorted(OWN_SPAN)
+        marks = ", ".join("?" * len(own))
+        mixed = [r[0] for r in self.values(
+            "SELECT canonical_id FROM events WHERE canonical_id IS NOT NULL GROUP BY canonical_id HAVING "
+            f"count(DISTINCT CASE WHEN date_precision IN ({marks}) THEN 1 ELSE 0 END) > 1", own)]
+        if mixed:
+            self._dissolve(mixed)
+            self.resolve()
 
     def cheapen_text_indexes(self) -> None:
         """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
@@ -458,7 +474,9 @@ class Store(ABC):
         """`add` each batch in turn (batches read in the caller's thread), the rows of the next
         one made in a thread while this one is written: the database works without Python's
         lock (SQLite in its C code, PostgreSQL in its server), so that making rows costs the
-        writer no time of its own. Yields each batch's result as it is committed."""
+        writer no time of its own. A batch is written once the next is read (in `run`, extracted),
+        or when reading it fails, before the error goes on. Yields each batch's result as it is
+        committed."""
         with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool:
             ahead = None
             batches = iter(batches)
@@ -502,6 +520,8 @@ class Store(ABC):
         """Count event rows into (sign 1) or out of (-1) the summary tables, in the caller's
         transaction: whoever writes or removes events calls it with them (or their `tallies`)."""
         counted = rows if isinstance(rows, dict) else tallies(rows, sign)
+        # counts taken out leave keys of no events behind (precomputed ones carry their sign)
+        removing = any(c[-2] < 0 for counts in counted.values() for c in counts)
         for table, keys in SUMMARY_KEYS.items():
             counts = counted[table]
             if not counts:
@@ -512,7 +532,7 @@ class Store(ABC):
                 self.execute(f"INSERT INTO {table} ({names}, events, killed) SELECT * FROM ({values}) AS v WHERE true "
                              f"ON CONFLICT ({names}) DO UPDATE SET events = {table}.events + excluded.events, "
                              f"killed = {table}.killed + excluded.killed", params)
-            if sign < 0:
+            if removing:
                 self.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)} AND events <= 0",
                                  [c[:len(keys)] for c in counts])
 

@@ -34,6 +34,8 @@ class Migration:
     backfill: bool = False
     # full-text indexes made cheaper to write (`Store.cheapen_text_indexes`)
     cheaper_text_indexes: bool = False
+    # the groups dedup's rules no longer make are grouped again (`Store.regroup_own_spans`)
+    regroup_own_spans: bool = False
 
 
 PLACE_COLUMNS = (
@@ -207,6 +209,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # store of 600k events: 6% of `add`'s CPU); actors are searched through `actor_names`
     Migration(12, "no index on actor names nor on the places' GeoNames ids (no reader uses them)",
               drop_indexes=(("actors", ("name",)), ("places", ("geonameid",)))),
+    Migration(13, "reports dated only by their year grouped again: only with reports of that year",
+              regroup_own_spans=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
