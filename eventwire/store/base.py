@@ -404,9 +404,16 @@ class Store(ABC):
         `own_span_only`, a later batch would split it only if it happened to touch it."""
         own = sorted(OWN_SPAN)
         marks = ", ".join("?" * len(own))
-        mixed = [r[0] for r in self.values(
-            "SELECT canonical_id FROM events WHERE canonical_id IS NOT NULL GROUP BY canonical_id HAVING "
-            f"count(DISTINCT CASE WHEN date_precision IN ({marks}) THEN 1 ELSE 0 END) > 1", own)]
+        # the groups of such reports first, in one pass over the table (grouping the whole table
+        # by canonical id read it in that index's order, a row at a time), then their members
+        groups = sorted({r[0] for r in self.values(f"SELECT canonical_id FROM events WHERE date_precision IN ({marks}) "
+                                                   "AND canonical_id IS NOT NULL", own)})
+        mixed = []
+        for i in range(0, len(groups), 500):
+            chunk = groups[i:i + 500]
+            mixed += [r[0] for r in self.values(
+                f"SELECT canonical_id FROM events WHERE canonical_id IN ({', '.join('?' * len(chunk))}) "
+                f"AND date_precision NOT IN ({marks}) GROUP BY canonical_id", chunk + own)]
         if mixed:
             self._dissolve(mixed)
             self.resolve()
