@@ -117,6 +117,12 @@ def row_values(rows: list[dict], columns: list[str]) -> list[tuple]:
         return [tuple(row.get(c) for c in columns) for row in rows]
 
 
+def as_values(rows: list[dict]) -> tuple[list[str], list[tuple]]:
+    """Rows of one table (dicts with the same keys) as its columns and value tuples."""
+    columns = list(rows[0])
+    return columns, row_values(rows, columns)
+
+
 def _sums(keys: list[tuple], rows: Sequence[dict], sign: int) -> dict[tuple, list[int]]:
     """[events, killed] per key of the rows (`keys[i]` the key of `rows[i]`), times `sign`."""
     out = {k: [sign * n, 0] for k, n in Counter(keys).items()}
@@ -184,7 +190,7 @@ def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
     for t in WRITE_ORDER[2:]:
         table = [row for r in rows.values() for row in r[t]]
         if table:
-            values[t] = (list(table[0]), row_values(table, list(table[0])))
+            values[t] = as_values(table)
     keys = candidate_keys(m for m, _ in mentions.values() if m.locatable)
     return Prepared(rows, mentions, tallies(events), values, keys)
 
@@ -291,7 +297,7 @@ class Store(ABC):
 
     def insert(self, table: str, rows: list[dict]) -> None:
         if rows:
-            self.insert_values(table, list(rows[0]), row_values(rows, list(rows[0])))
+            self.insert_values(table, *as_values(rows))
 
     @abstractmethod
     def insert_values(self, table: str, columns: list[str], values: list[tuple]) -> None:
