@@ -33,7 +33,7 @@ from eventwire.resolve.dedup import Mention, canonical_event  # noqa: E402
 from eventwire.store import document_hash, open_store  # noqa: E402
 from eventwire.store.rows import document_rows  # noqa: E402
 
-TABLES = ("documents", "canonical_events", "events", "actors", "evidence")
+TABLES = ("documents", "canonical_events", "events", "actors")
 # Every read the page makes (and the API's other reads); a value None is taken from the first
 # page of ASSAULT events (`first`): its next cursor, an event's id, its document's hash.
 REQUESTS = {

@@ -11,7 +11,7 @@ second later. After `--kills-per-trial` kills one run is let finish. After every
 - the store is sound: SQLite `integrity_check` and `foreign_key_check`, and on both no row
   whose parent is missing and no event outside a canonical event;
 - no document holds part of its events: every stored document has exactly the events,
-  actors, evidence, places and times rows the reference stored for it;
+  actors, places and times rows the reference stored for it;
 
 and finally lets one run finish: its documents, events and canonical events must equal the
 reference's, row for row (nothing missing, nothing doubled).
@@ -47,15 +47,11 @@ PER_DOCUMENT = {
     "places": "SELECT doc_hash AS h, count(*) AS n FROM places GROUP BY doc_hash",
     "times": "SELECT doc_hash AS h, count(*) AS n FROM times GROUP BY doc_hash",
     "actors": "SELECT e.doc_hash AS h, count(*) AS n FROM actors a JOIN events e ON e.id = a.event_id GROUP BY e.doc_hash",
-    "evidence": "SELECT e.doc_hash AS h, count(*) AS n FROM evidence v JOIN events e ON e.id = v.event_id "
-                "GROUP BY e.doc_hash",
 }
 ORPHANS = {
     "events without their document": "SELECT count(*) AS n FROM events e LEFT JOIN documents d ON d.hash = e.doc_hash "
                                       "WHERE d.hash IS NULL",
     "actors without their event": "SELECT count(*) AS n FROM actors a LEFT JOIN events e ON e.id = a.event_id "
-                                  "WHERE e.id IS NULL",
-    "evidence without its event": "SELECT count(*) AS n FROM evidence v LEFT JOIN events e ON e.id = v.event_id "
                                   "WHERE e.id IS NULL",
     "places without their document": "SELECT count(*) AS n FROM places p LEFT JOIN documents d ON d.hash = p.doc_hash "
                                      "WHERE d.hash IS NULL",

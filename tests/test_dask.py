@@ -39,7 +39,7 @@ def _canonical(store) -> list[tuple]:
 
 ROWS = {"documents": "SELECT hash, doc_id, extractor_version FROM documents",
         "events": "SELECT id, doc_hash, type, date_start, canonical_id FROM events",
-        "evidence": "SELECT event_id, seq, field, span_start, span_end FROM evidence",
+        "actors": "SELECT event_id, role, seq, name FROM actors",
         "canonical": "SELECT id, type, date_start FROM canonical_events"}
 
 

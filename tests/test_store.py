@@ -14,7 +14,7 @@ from eventwire.export import columns, rows, write_csv, write_geojson, write_parq
 from eventwire.export.tables import parse
 from eventwire.store import EventQuery, StoreError, open_store
 from eventwire.store.base import AddResult
-from eventwire.store.schema import LATEST
+from eventwire.store.schema import EVIDENCE, LATEST
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def store(store_url, sample_records):
 
 def _table_counts(s) -> dict:
     return {t: s.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
-            for t in ("documents", "events", "actors", "places", "times", "evidence", "canonical_events")}
+            for t in ("documents", "events", "actors", "places", "times", "canonical_events")}
 
 
 def test_every_table_filled_and_schema_versioned(store, sample_records):
@@ -212,7 +212,7 @@ def test_sqlite_file_reads_in_datasette(tmp_path, sample_records):
         return {t["name"] for t in tables}, search
 
     tables, search = asyncio.run(fetch())
-    assert {"documents", "events", "actors", "places", "times", "evidence", "canonical_events"} <= tables
+    assert {"documents", "events", "actors", "places", "times", "canonical_events"} <= tables
     assert search and all("shell" in r["summary"].lower() for r in search)
 
 
@@ -556,3 +556,23 @@ def test_migration_13_splits_a_year_report_from_the_dated_events_it_was_grouped_
         assert s.schema_version == LATEST
         assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
         assert s.canonical_events() == canonical
+
+
+def test_migration_14_drops_the_evidence_table_and_evidence_still_comes_with_every_field(store_url, sample_records):
+    """An older store's table of evidence rows goes on open; each event's evidence, read from
+    its record and its document's text, is what the table held."""
+    with open_store(store_url) as s:
+        s.add(sample_records)
+        ids = [r["id"] for r in s.query("SELECT id FROM events ORDER BY id")]
+        held = {i: s.event(i)["evidence"] for i in ids}
+        with s.transaction():  # as a store before migration 14 held it
+            s.create_table(EVIDENCE)
+            s.insert("evidence", [row for i in ids for row in held[i]])
+            s.execute("DELETE FROM schema_version WHERE version >= 14")
+    with open_store(store_url) as s:
+        assert s.schema_version == LATEST and not s.has_table("evidence")
+        assert {i: s.event(i)["evidence"] for i in ids} == held
+        doc = s.document(s.event(ids[0])["doc_hash"])
+        assert all(doc["text"][e["span_start"]:e["span_end"]] == e["text"] for e in held[ids[0]])
+        assert {e["field"] for rows in held.values() for e in rows} >= {"evidence", "trigger", "date", "location",
+                                                                      "actor", "killed"}

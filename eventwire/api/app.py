@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 from ..limits import Limits, limits as default_limits
 from ..store import EventQuery, Store, open_store
 from ..store.query import country_code
+from ..store.rows import evidence_rows
 from ..store.schema import COUNT_KINDS
 from .guard import Guard, Refused, check_review, no_nul
 from .views import event_out, fields, segments
@@ -296,12 +297,11 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
         doc = store.document(key)
         if doc is None:
             raise HTTPException(404, f"no document {key!r}")
-        events = store.query("SELECT e.id, e.type, e.date_start, e.place, e.review_status FROM events e "
+        events = store.query("SELECT e.id, e.type, e.date_start, e.place, e.review_status, e.record FROM events e "
                              "WHERE e.doc_hash = ? ORDER BY e.seq", [doc["hash"]])
-        sql = ("SELECT v.event_id, v.field, v.span_start AS start, v.span_end AS \"end\" FROM evidence v "
-               "JOIN events e ON e.id = v.event_id WHERE e.doc_hash = ?")
-        spans = store.query(sql + (" AND v.event_id = ?" if event else "") + " ORDER BY v.event_id, v.seq",
-                            [doc["hash"]] + ([event] if event else []))
+        records = {e["id"]: json.loads(e.pop("record")) for e in events}
+        spans = [{"event_id": v["event_id"], "field": v["field"], "start": v["span_start"], "end": v["span_end"]}
+                 for i in sorted(records) if not event or i == event for v in evidence_rows(records[i], "", i)]
         return {**doc, "events": events, "spans": spans, "segments": segments(doc["text"] or "", spans)}
 
     @app.post("/api/documents", tags=["documents"], status_code=201, dependencies=[Depends(can_write)])
@@ -454,12 +454,7 @@ def _event_detail(store: Store, row: dict) -> dict:
     record = json.loads(row["record"])
     canonical = store.canonical(row["canonical_id"]) if row.get("canonical_id") else None
     members = store.sources(row["canonical_id"]) if canonical else []
-    evidence: dict[str, list[dict]] = {}
-    if members:
-        ids = [m["id"] for m in members]
-        for e in store.query(f"SELECT * FROM evidence WHERE event_id IN ({', '.join('?' * len(ids))}) "
-                             "ORDER BY event_id, seq", ids):
-            evidence.setdefault(e["event_id"], []).append(e)
+    evidence = store.evidence(members)
     reviews = history(store, row["id"])
     corrected = {CORRECTED_FIELD.get(r["field"], r["field"]) for r in reviews if r["field"]}
     shown = [{**f, "corrected": f["field"] in corrected or (f["field"] in COUNT_KINDS and "counts" in corrected)}

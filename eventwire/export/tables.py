@@ -242,11 +242,7 @@ def rows(store: Store, q: Optional[EventQuery] = None, limit: Optional[int] = No
             page = [r for r in page if r["killed"]]
             if not page:
                 continue
-        ids = [r["id"] for r in page]
-        marks = ", ".join("?" * len(ids))
-        evidence: dict[str, list[dict]] = {}
-        for e in store.query(f"SELECT * FROM evidence WHERE event_id IN ({marks}) ORDER BY event_id, seq", ids):
-            evidence.setdefault(e["event_id"], []).append(e)
+        evidence = store.evidence(page)
         hashes = sorted({r["doc_hash"] for r in page})
         long_ids = shared_prefixes(store, hashes)
         docs = {d["hash"]: dict(d, long_id=d["hash"] in long_ids) for d in store.query(

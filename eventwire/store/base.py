@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+import json
 import math
 from dataclasses import dataclass
 from operator import itemgetter
@@ -30,13 +31,13 @@ from ..resolve.dedup import (
     related,
 )
 from .query import EventQuery, actor_sets, decode_cursor, encode_cursor, where_clause
-from .rows import actor_set, document_rows, folded_names
+from .rows import actor_set, document_rows, evidence_rows, folded_names
 from .schema import CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
 
 BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
     frozenset(c for m in MIGRATIONS for _, c, kind in m.add_columns if kind == "bool")
 # What `add` writes per document, parents first.
-WRITE_ORDER = ("documents", "events", "actors", "evidence", "places", "times")
+WRITE_ORDER = ("documents", "events", "actors", "places", "times")
 EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_title, d.url AS doc_url, " \
     "d.source AS doc_source, d.ingested_at AS ingested_at, c.n_sources AS n_sources"
 # What dedup reads of each candidate: the full row only for the groups it then regroups.
@@ -386,6 +387,8 @@ class Store(ABC):
     def _apply(self, migration: Migration) -> None:
         for table in migration.tables:
             self.create_table(table)
+        for name in migration.drop_tables:
+            self.execute(f"DROP TABLE IF EXISTS {name}")
         for table, column, kind in migration.add_columns:
             self.add_column(table, column, kind)
         # indexes dropped first (PostgreSQL cuts names at 63 characters: a wider index may take
@@ -515,8 +518,7 @@ class Store(ABC):
             "SELECT DISTINCT canonical_id FROM events WHERE doc_hash = ? AND canonical_id IS NOT NULL", [h])]
         self._dissolve(groups)
         self.tally(self.query(f"SELECT {TALLY_COLUMNS} FROM events WHERE doc_hash = ?", [h]), -1)
-        for child in ("evidence", "actors"):
-            self.execute(f"DELETE FROM {child} WHERE event_id IN (SELECT id FROM events WHERE doc_hash = ?)", [h])
+        self.execute("DELETE FROM actors WHERE event_id IN (SELECT id FROM events WHERE doc_hash = ?)", [h])
         for table in ("events", "places", "times"):
             self.execute(f"DELETE FROM {table} WHERE doc_hash = ?", [h])
         self.execute("DELETE FROM documents WHERE hash = ?", [h])
@@ -954,8 +956,19 @@ class Store(ABC):
             return None
         row = rows[0]
         row["actors"] = self.query("SELECT * FROM actors WHERE event_id = ? ORDER BY role, seq", [event_id])
-        row["evidence"] = self.query("SELECT * FROM evidence WHERE event_id = ? ORDER BY seq", [event_id])
+        row["evidence"] = self.evidence([row])[row["id"]]
         return row
+
+    def evidence(self, rows: list[dict]) -> dict[str, list[dict]]:
+        """The evidence rows (`rows.evidence_rows`) of stored events (rows with their `id`,
+        `doc_hash` and `record`), by event id: read from their records and documents' texts."""
+        hashes = sorted({r["doc_hash"] for r in rows})
+        texts: dict[str, str] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            texts.update(self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
+                                     chunk))
+        return {r["id"]: evidence_rows(json.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"]) for r in rows}
 
     def canonical(self, canonical_id: str) -> Optional[dict]:
         rows = self._rows(self.query("SELECT * FROM canonical_events WHERE id = ?", [canonical_id]))

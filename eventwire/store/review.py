@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional
 
 from ..models import Event
 from .base import Store
-from .rows import _actor_rows, event_actors, event_row, evidence_rows, spec_id
+from .rows import _actor_rows, event_actors, event_row, spec_id
 from .schema import COUNT_KINDS
 
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
@@ -99,7 +99,7 @@ def _corrected(field: str, value: Any, record: dict, text: str) -> Any:
 
 
 def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
-    """The event's row, actors and evidence from its corrected record."""
+    """The event's row and actors from its corrected record (its evidence is read from it)."""
     from ..extract.acled import acled_for
 
     event.acled = acled_for(event.type, event.mode, event.recipients)
@@ -112,14 +112,10 @@ def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
     store.tally([row], -1)  # the summary tables count the corrected event, not the old one
     store.tally([new])
     store.execute("DELETE FROM actors WHERE event_id = ?", [row["id"]])
-    store.execute("DELETE FROM evidence WHERE event_id = ?", [row["id"]])
     actors = [a for role, group in (("actor", event.actors), ("recipient", event.recipients),
                                     ("claimant", event.claim.claimants))
               for a in _actor_rows(row["id"], role, group)]
-    evidence = [{**e, "event_id": row["id"]} for e in evidence_rows(event, text)]
-    for table, rows in (("actors", actors), ("evidence", evidence)):
-        if rows:
-            store.insert(table, rows)
+    store.insert("actors", actors)
 
 
 def review(store: Store, event_id: str, reviewer: str, action: str,

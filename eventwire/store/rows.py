@@ -125,28 +125,23 @@ def _actor_rows(event_id: str, role: str, actors: list[Actor]) -> Iterator[dict]
                "span_start": a.span.start, "span_end": a.span.end}
 
 
-def evidence_rows(event: Event, text: str, event_id: Optional[str] = None) -> list[dict]:
-    """Every field that came from the text, with the words that support it (rows of
-    `event_id`, default the event's own id)."""
-    spans: list[tuple[str, Span]] = [("evidence", s) for s in event.evidence]
-    if event.trigger:
-        spans.append(("trigger", event.trigger))
-    if event.date.span:
-        spans.append(("date", event.date.span))
-    if event.location:
-        spans.append(("location", event.location.span))
-    for role, actors in (("actor", event.actors), ("recipient", event.recipients),
-                         ("claimant", event.claim.claimants)):
-        spans += [(role, a.span) for a in actors]
-    counts = event.counts
-    for kind in COUNT_KINDS:
-        count = getattr(counts, kind)
-        if count:
-            spans.append((kind, count.span))
-    # built in one comprehension: seven rows an event made this a tenth of ingest's Python
-    event_id = event_id or event.id
-    return [{"event_id": event_id, "seq": n, "field": name, "span_start": span.start, "span_end": span.end,
-             "text": text[span.start:span.end]} for n, (name, span) in enumerate(spans)]
+def evidence_rows(record: dict, text: str, event_id: str) -> list[dict]:
+    """Every field of a stored event's record (its SPEC JSON, parsed) that came from the text,
+    with the words that support it: read from the record and its document's text, not stored
+    apart (seven rows an event were a seventh of ingest)."""
+    spans: list[tuple[str, dict]] = [("evidence", s) for s in record.get("evidence") or ()]
+    for name, span in (("trigger", record.get("trigger")), ("date", (record.get("date") or {}).get("span")),
+                       ("location", (record.get("location") or {}).get("span"))):
+        if span:
+            spans.append((name, span))
+    claim = record.get("claim") or {}
+    for role, actors in (("actor", record.get("actors")), ("recipient", record.get("recipients")),
+                         ("claimant", claim.get("claimants"))):
+        spans += [(role, a["span"]) for a in actors or ()]
+    counts = record.get("counts") or {}
+    spans += [(kind, counts[kind]["span"]) for kind in COUNT_KINDS if counts.get(kind)]
+    return [{"event_id": event_id, "seq": n, "field": name, "span_start": span["start"], "span_end": span["end"],
+             "text": text[span["start"]:span["end"]]} for n, (name, span) in enumerate(spans)]
 
 
 def store_id(event: Event, doc_hash: str) -> str:
@@ -171,7 +166,7 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
             "n_events": len(record.events), "extractor_version": record.extractor.version,
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }],
-        "events": [], "actors": [], "evidence": [], "actor_sets": {},
+        "events": [], "actors": [], "actor_sets": {},
         "places": [_place_row(doc_hash, n, p) for n, p in enumerate(record.places)],
         "times": [{"doc_hash": doc_hash, "seq": n, "text": t.text, "span_start": t.span.start,
                    "span_end": t.span.end, "value_start": t.start, "value_end": t.end,
@@ -186,6 +181,5 @@ def document_rows(document: Document, record: DocumentRecord, doc_hash: str) -> 
         for role, actors in (("actor", event.actors), ("recipient", event.recipients),
                              ("claimant", event.claim.claimants)):
             rows["actors"] += _actor_rows(event_id, role, actors)
-        rows["evidence"] += evidence_rows(event, text, event_id)
     return rows
 
