@@ -902,14 +902,14 @@ class Store(ABC):
             # the redundant `<=` lets both planners walk the date index from the cursor on
             where += " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
             params += [day, day, event_id]
-        if self._none_stored(q):
+        share = self._share(q)
+        if not share:
             return [], None
         # the page's ids first, from the events table alone; then their rows and joins
+        ids = [r[0] for r in self.newest("e.id", q, where, params, limit + 1, share, day if cursor else None)]
         rows = self._rows(self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN (SELECT e.id FROM events e"
-            f"{self.page_hint(q, limit)} WHERE {where} "
-            f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?) ORDER BY e.date_start DESC, e.id DESC",
-            params + [limit + 1]))
+            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))}) "
+            "ORDER BY e.date_start DESC, e.id DESC", ids)) if ids else []
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1]) if more and rows else None
@@ -927,26 +927,44 @@ class Store(ABC):
             return sql, params
         return (", ".join("?" * len(ids)), ids) if ids else ("NULL", [])
 
-    def _none_stored(self, q: EventQuery) -> bool:
-        """Whether the summary counts no stored event of some value filter's values (a region
-        with no events): no walk of the date index to find none."""
+    def _share(self, q: EventQuery) -> float:
+        """The share of the stored events that the value filters (type, country, region, claim
+        status) let through, from the summary counts and as if they were independent; 0 when
+        one matches no stored event (a region with no events: no walk of the date index to
+        find none)."""
+        share, total = 1.0, None
         for dim in ("type", "country", "admin1", "claim_status"):
             values = getattr(q, dim)
-            if values and not self.query(f"SELECT 1 AS found FROM event_totals WHERE dim = ? AND key IN "
-                                         f"({', '.join('?' * len(values))}) AND events > 0 LIMIT 1", [dim, *values]):
-                return True
-        return False
+            if not values:
+                continue
+            n = self.values(f"SELECT coalesce(sum(events), 0) FROM event_totals WHERE dim = ? AND key IN "
+                            f"({', '.join('?' * len(values))})", [dim, *values])[0][0]
+            if n <= 0:
+                return 0.0
+            if total is None:  # every event has a type
+                total = self.values("SELECT coalesce(sum(events), 0) FROM event_totals WHERE dim = 'type'")[0][0]
+            share *= min(1.0, float(n) / max(float(total), 1.0))
+        return share
+
+    def newest(self, columns: str, q: EventQuery, where: str, params: list, limit: int, share: float = 1.0,
+               before: Optional[str] = None) -> list[tuple]:
+        """`columns` (SQL over `events e`) of the newest `limit` events matching `where` (the
+        condition of `q`, `params` its parameters), newest first: a page's ids, the map's
+        points. `share`: the part of the store `q` lets through (`_share`); `before`: the
+        cursor's day, where a page after the first starts."""
+        return self.values(f"SELECT {columns} FROM events e{self.page_hint(q, limit)} WHERE {where} "
+                           "ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit])
 
     def points(self, q: Optional[EventQuery] = None, limit: int = 20_000) -> tuple[list[tuple], bool]:
         """The newest `limit` located events, compact for a map: (id, lat, lon, type, killed,
         date_start, review_status) each; and whether more matched."""
         q = q or EventQuery()
-        if self._none_stored(q):
+        share = self._share(q)
+        if not share:
             return [], False
         where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
-        rows = self.values(f"SELECT e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status "
-                           f"FROM events e{self.page_hint(q, limit)} WHERE {where} AND e.lat IS NOT NULL "
-                           f"ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit + 1])
+        rows = self.newest("e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status", q,
+                           f"{where} AND e.lat IS NOT NULL", list(params), limit + 1, share)
         return rows[:limit], len(rows) > limit
 
     def event(self, event_id: str) -> Optional[dict]:

@@ -8,18 +8,25 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 import sqlite_utils
 
 from .base import Store, StoreError
 from .query import fts_phrases, text_words
-from .schema import DATE_INDEX, FTS_COLUMNS, Table
+from .schema import DATE_INDEX, FTS_COLUMNS, TYPE_COUNTRY_INDEX, Table
 
 TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
 # where the two plans of a word's newest 50 events break even (see `page_hint`)
 COMMON_WORD_HITS = 1300
 BUSY_TIMEOUT_MS = 30000
+# A query of the newest matches walks at most this many of the newest events (or this many
+# per match wanted) through the date index before it leaves the plan to SQLite: enough for
+# the common filters, bounded for the rare ones (see `newest`)
+WALK_EVENTS = 50_000
+WALK_PER_MATCH = 10
+DATE_HINT = f" INDEXED BY idx_events_{'_'.join(DATE_INDEX)}"
+TYPE_COUNTRY_HINT = f" INDEXED BY idx_events_{'_'.join(TYPE_COUNTRY_INDEX)}"
 BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
@@ -184,6 +191,47 @@ class SQLiteStore(Store):
             return ""
         n, rare = min(hits)
         return f" INDEXED BY idx_events_{'_'.join(DATE_INDEX)}" if n > COMMON_WORD_HITS * math.sqrt(limit / 50) else rare
+
+    def newest(self, columns, q, where, params, limit, share=1.0, before=None):
+        # Filters on the columns the date index carries: a walk of it newest first finds the
+        # matches of a common filter early (a box around a country: 10M events, the plan of
+        # SQLite's own read a band of latitude and sorted it), but a rare one's only at the end
+        # of the store. So the walk stops at the day before which `reach` events lie; where
+        # it finds too few, the matches are rare and SQLite's plan (the type and country's own
+        # index when both are given) reads only them. Filters estimated rare skip the walk.
+        hint = self.page_hint(q, limit)
+        if hint or text_words(q.text) or q.actor or q.canonical_id or q.doc_hash:
+            return super().newest(columns, q, where, params, limit, share, before)
+        order = " ORDER BY e.date_start DESC, e.id DESC LIMIT ?"
+        reach = max(WALK_EVENTS, WALK_PER_MATCH * limit)
+        if limit <= share * reach:
+            tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
+            bound = self._walk_bound(reach, min(tops) if tops else None)
+            rows = self.values(f"SELECT {columns} FROM events e{DATE_HINT} WHERE {where}"
+                               + (" AND e.date_start >= ?" if bound else "") + order,
+                               params + ([bound] if bound else []) + [limit])
+            if bound is None or len(rows) == limit:  # the walk read every event, or found them all
+                return rows
+        hint = TYPE_COUNTRY_HINT if q.type and q.country else ""
+        return self.values(f"SELECT {columns} FROM events e{hint} WHERE {where}{order}", params + [limit])
+
+    def _walk_bound(self, reach: int, top: Optional[str]) -> Optional[str]:
+        """The latest day on or before which `reach` events start, counting back from `top`
+        (none: the whole store holds fewer): by month, then by day within the month it falls
+        in (decades of news are tens of thousands of days, a few hundred months)."""
+        seen = 0
+        for month, n in self.values("SELECT key, events FROM event_totals WHERE dim = 'month' AND key <> ''"
+                                    + (" AND key <= ?" if top else "") + " ORDER BY key DESC", [top[:7]] if top else []):
+            if top and month == top[:7] or seen + n >= reach:  # the month's days (those up to `top`)
+                days = self.values("SELECT key, events FROM event_totals WHERE dim = 'day' AND key BETWEEN ? AND ? "
+                                   "ORDER BY key DESC", [month, min(top or month + "-99", month + "-99")])
+                for day, m in days:
+                    seen += m
+                    if seen >= reach:
+                        return day
+            else:
+                seen += n
+        return None
 
     def create_table(self, table: Table) -> None:
         self.db[table.name].create(
