@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, bisect_right
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -325,9 +324,9 @@ def _names(members: list[Mention]) -> str:
     who the events name)."""
     names = [n for m in members for n, _, _ in m.party_names[0]]
     if len(set(names)) == len(names):  # each named once (a group of one, mostly): by name
-        return json.dumps(sorted(names))
+        return orjson.dumps(sorted(names)).decode()
     counts = Counter(names)
-    return json.dumps(sorted(counts, key=lambda n: (-counts[n], n)))
+    return orjson.dumps(sorted(counts, key=lambda n: (-counts[n], n))).decode()
 
 
 def canonical_event(members: list[Mention]) -> dict:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
+import orjson
 from pydantic_core import to_json
 
 from ..models import COUNT_KINDS, Actor, Document, DocumentRecord, Event, Place, Span
@@ -43,14 +43,17 @@ def summary(text: str, event: Event) -> str:
     return " … ".join(_quote(text, s).strip() for s in event.evidence)
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: `dumps` with options builds one per call
+def _json(value) -> str:
+    """Lists of strings as compact JSON, non-ASCII kept (orjson: a sixth of `json`'s cost,
+    twice per event at ingest)."""
+    return orjson.dumps(value).decode()
 
 
 @lru_cache(maxsize=4096)
 def _words(values: tuple[str, ...]) -> str:
     """A list of vocabulary words (modes, contexts) as JSON: a few hundred distinct lists
     among all events, each encoded once."""
-    return _JSON(values)
+    return _json(values)
 
 
 def record_json(event: Event, event_id: str) -> str:
@@ -68,7 +71,7 @@ def record_json(event: Event, event_id: str) -> str:
 def parties(event: Event) -> str:
     """Actors and recipients as [name, country, sector] lists: what dedup compares, small enough
     to read for every candidate (the whole record is not)."""
-    return _JSON([[[a.name, a.country, a.sector] for a in side] for side in (event.actors, event.recipients)])
+    return _json([[[a.name, a.country, a.sector] for a in side] for side in (event.actors, event.recipients)])
 
 
 def folded_names(names: Iterable[Optional[str]]) -> tuple[str, ...]:
