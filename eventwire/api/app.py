@@ -299,7 +299,7 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
             raise HTTPException(404, f"no document {key!r}")
         events = store.query("SELECT e.id, e.type, e.date_start, e.place, e.review_status, e.record FROM events e "
                              "WHERE e.doc_hash = ? ORDER BY e.seq", [doc["hash"]])
-        records = {e["id"]: json.loads(e.pop("record")) for e in events}
+        records = {e["id"]: orjson.loads(e.pop("record")) for e in events}
         spans = [{"event_id": v["event_id"], "field": v["field"], "start": v["span_start"], "end": v["span_end"]}
                  for i in sorted(records) if not event or i == event for v in evidence_rows(records[i], "", i)]
         return {**doc, "events": events, "spans": spans, "segments": segments(doc["text"] or "", spans)}

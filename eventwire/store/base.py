@@ -10,12 +10,13 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-import json
 import math
 from dataclasses import dataclass
 from operator import itemgetter
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, Optional, Sequence
+
+import orjson
 
 from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
@@ -986,7 +987,7 @@ class Store(ABC):
             chunk = hashes[i:i + 500]
             texts.update(self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
                                      chunk))
-        return {r["id"]: evidence_rows(json.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"]) for r in rows}
+        return {r["id"]: evidence_rows(orjson.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"]) for r in rows}
 
     def canonical(self, canonical_id: str) -> Optional[dict]:
         rows = self._rows(self.query("SELECT * FROM canonical_events WHERE id = ?", [canonical_id]))
