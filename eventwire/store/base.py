@@ -552,9 +552,10 @@ class Store(ABC):
                 self.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)} AND events <= 0",
                                  [c[:len(keys)] for c in counts])
 
-    def retally(self) -> None:
+    def retally(self, actor_sets: bool = True) -> None:
         """The summary tables counted again from the events (after a bulk load that wrote the
-        events table directly)."""
+        events table directly); with `actor_sets` False, the events' actor sets and the tables
+        of sets are taken as written (a bulk load of `document_rows` that kept its sets)."""
         with self.transaction():
             self.execute("DELETE FROM event_totals")
             self.execute("DELETE FROM event_cube")
@@ -567,7 +568,8 @@ class Store(ABC):
                          f"sum(coalesce(killed, 0)) FROM events GROUP BY {keys}")
             if not self.has_table("actor_totals"):  # an older store, migrating: its migration 11 fills them
                 return
-            self.fill_actor_sets()
+            if actor_sets:
+                self.fill_actor_sets()
             self.execute("DELETE FROM actor_totals")
             for dim, column in ACTOR_TOTALS.items():
                 key = self._total_key(dim, column)
