@@ -129,17 +129,39 @@ def test_filters_combine(store):
     assert not list(store.events(EventQuery(near=(0.0, 0.0, 10))))
 
 
-def test_pages_cover_everything_once(store):
+def _paged(store, size: int) -> list[str]:
+    """The ids of every page of all events, `size` a page, cursor after cursor."""
     seen, cursor = [], None
     while True:
-        page, cursor = store.page(EventQuery(), cursor=cursor, limit=7)
+        page, cursor = store.page(EventQuery(), cursor=cursor, limit=size)
         seen += [r["id"] for r in page]
         if cursor is None:
-            break
+            return seen
+
+
+def test_pages_cover_everything_once(store):
+    seen = _paged(store, 7)
     assert sorted(seen) == sorted(r["id"] for r in store.events()) and len(seen) == len(set(seen))
     with pytest.raises(ValueError):
         store.page(EventQuery(), cursor="not-a-cursor")
 
+
+def test_a_page_goes_on_when_its_events_go_between_its_two_reads(store, monkeypatch):
+    """A page reads its ids, then their rows: a writer that removes a document in between (a
+    replaced article) leaves that page short, not the listing ended at it."""
+    newest, raced = store.newest, []
+
+    def racing(*args, **kwargs):
+        ids = newest(*args, **kwargs)
+        if not raced:  # another writer, once: the document of the page's first event goes
+            raced.append(store.query("SELECT doc_hash FROM events WHERE id = ?", [ids[0][0]])[0]["doc_hash"])
+            with store.transaction():
+                store._remove_document(raced[0])
+        return ids
+
+    monkeypatch.setattr(store, "newest", racing)
+    seen = _paged(store, 3)
+    assert seen == [r["id"] for r in store.events()] and seen
 
 def test_event_carries_evidence_for_its_fields(store):
     row = next(r for r in store.events(EventQuery(type=["ASSAULT"])) if r["killed"] is not None)

@@ -908,14 +908,15 @@ class Store(ABC):
         share = self._share(q)
         if not share:
             return [], None
-        # the page's ids first, from the events table alone; then their rows and joins
-        ids = [r[0] for r in self.newest("e.id", q, where, params, limit + 1, share, day if cursor else None)]
+        # the page's ids first, from the events table alone; then their rows and joins. The
+        # next cursor comes from the ids: a writer may remove some rows between the two reads
+        found = self.newest("e.id, e.date_start", q, where, params, limit + 1, share, day if cursor else None)
+        ids = [r[0] for r in found[:limit]]
         rows = self._rows(self.query(
             f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))}) "
             "ORDER BY e.date_start DESC, e.id DESC", ids)) if ids else []
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1]) if more and rows else None
+        last = found[limit - 1] if len(found) > limit > 0 else None
+        next_cursor = encode_cursor({"id": last[0], "date_start": last[1]}) if last else None
         return [r for r in rows if q.within(r)], next_cursor
 
     def listed_sets(self, actor: Optional[str]) -> Optional[tuple[str, list]]:
