@@ -78,3 +78,17 @@ def test_pages_and_points_are_the_newest_matches_however_far_the_walk_reaches(st
         if reach == 3:  # both ways were taken: a walk that stopped at its day, and the type and country's index
             assert any(sqlite_store.DATE_HINT in sql and "e.date_start >= ?" in sql for sql in read)
             assert any(sqlite_store.TYPE_COUNTRY_HINT in sql for sql in read)
+
+
+def test_a_page_of_words_or_an_actor_weighs_its_plans_once(stored, monkeypatch):
+    """Choosing the plan of a word's or an actor's matches counts them (the full-text index,
+    the actor's summary): once a page, not again for the plan it then runs."""
+    with open_store(stored) as s:
+        counted = []
+        hint = s.page_hint
+        monkeypatch.setattr(s, "page_hint", lambda q, limit=50: counted.append(q) or hint(q, limit))
+        for q in (EventQuery(text="killed"), EventQuery(actor="police"), EventQuery(text="killed", actor="police")):
+            counted.clear()
+            s.page(q, limit=5)
+            s.points(q, limit=5)
+            assert len(counted) == 2, q

@@ -199,20 +199,20 @@ class SQLiteStore(Store):
         # of the store. So the walk stops at the day before which `reach` events lie; where
         # it finds too few, the matches are rare and SQLite's plan (the type and country's own
         # index when both are given) reads only them. Filters estimated rare skip the walk.
-        hint = self.page_hint(q, limit)
-        if hint or text_words(q.text) or q.actor or q.canonical_id or q.doc_hash:
-            return super().newest(columns, q, where, params, limit, share, before)
+        # (the plan of words or an actor weighed once: `page_hint` counts their matches)
         order = " ORDER BY e.date_start DESC, e.id DESC LIMIT ?"
-        reach = max(WALK_EVENTS, WALK_PER_MATCH * limit)
-        if limit <= share * reach:
-            tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
-            bound = self._walk_bound(reach, min(tops) if tops else None)
-            rows = self.values(f"SELECT {columns} FROM events e{DATE_HINT} WHERE {where}"
-                               + (" AND e.date_start >= ?" if bound else "") + order,
-                               params + ([bound] if bound else []) + [limit])
-            if bound is None or len(rows) == limit:  # the walk read every event, or found them all
-                return rows
-        hint = TYPE_COUNTRY_HINT if q.type and q.country else ""
+        hint = self.page_hint(q, limit)
+        if not (hint or text_words(q.text) or q.actor or q.canonical_id or q.doc_hash):
+            reach = max(WALK_EVENTS, WALK_PER_MATCH * limit)
+            if limit <= share * reach:
+                tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
+                bound = self._walk_bound(reach, min(tops) if tops else None)
+                rows = self.values(f"SELECT {columns} FROM events e{DATE_HINT} WHERE {where}"
+                                   + (" AND e.date_start >= ?" if bound else "") + order,
+                                   params + ([bound] if bound else []) + [limit])
+                if bound is None or len(rows) == limit:  # the walk read every event, or found them all
+                    return rows
+            hint = TYPE_COUNTRY_HINT if q.type and q.country else ""
         return self.values(f"SELECT {columns} FROM events e{hint} WHERE {where}{order}", params + [limit])
 
     def _walk_bound(self, reach: int, top: Optional[str]) -> Optional[str]:
