@@ -340,7 +340,9 @@ def test_map_points_are_the_located_events_of_the_pages(store):
     victim = next(r for r in store.events() if r["lat"] is not None)
     review(store, victim["id"], "tester", "accept")
     for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed"), EventQuery(reviewed=True),
-              EventQuery(since="2023-01-01", type=["ASSAULT"])):
+              EventQuery(since="2023-01-01", type=["ASSAULT"]),
+              # a box's corners lie outside its circle: points there are not near
+              EventQuery(near=(49.0, 32.0, 500)), EventQuery(near=(53.0, 28.0, 500))):
         expected = [(r["id"], r["lat"], r["lon"], r["type"], r["killed"], r["date_start"], r["review_status"])
                     for r in store.events(q) if r["lat"] is not None]
         assert store.points(q) == (expected, False), q

@@ -94,6 +94,9 @@ FILL_EVENTS = 50_000  # events whose actor sets `fill_actor_sets` computes at a 
 FEW_SETS = 100  # sets whose days are counted one by one (`Store._days_within`)
 # The dimensions of `actor_totals`: what an aggregate lists (months are summed from days).
 ACTOR_TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "admin1": "admin1"}
+# The events after a cursor's (day, id), newest first; the redundant `<=` lets both planners
+# walk the date index from the cursor on.
+AFTER_CURSOR = " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -902,8 +905,7 @@ class Store(ABC):
         params = list(params)
         if cursor:
             day, event_id = decode_cursor(cursor)
-            # the redundant `<=` lets both planners walk the date index from the cursor on
-            where += " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
+            where += AFTER_CURSOR
             params += [day, day, event_id]
         share = self._share(q)
         if not share:
@@ -967,8 +969,18 @@ class Store(ABC):
         if not share:
             return [], False
         where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
-        rows = self.newest("e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status", q,
-                           f"{where} AND e.lat IS NOT NULL", list(params), limit + 1, share)
+        where, params = f"{where} AND e.lat IS NOT NULL", list(params)
+        columns = "e.id, e.lat, e.lon, e.type, e.killed, e.date_start, e.review_status"
+        rows = found = self.newest(columns, q, where, params, limit + 1, share)
+        if q.near:  # the SQL reads a box around the circle: its corners are kept out, and read past
+            rows = []
+            while True:
+                rows += [r for r in found if q.within({"lat": r[1], "lon": r[2]})]
+                if len(rows) > limit or len(found) <= limit:
+                    break
+                last = found[-1]
+                found = self.newest(columns, q, where + AFTER_CURSOR, params + [last[5], last[5], last[0]],
+                                    limit + 1, share, last[5])
         return rows[:limit], len(rows) > limit
 
     def event(self, event_id: str) -> Optional[dict]:
