@@ -57,9 +57,9 @@ GC_YOUNG = 5000
 # spaCy's models take the documents in batches of about BATCH_CHARS characters (and at most
 # `batch_size` documents), not of a fixed count: each batch has a fixed cost in the models'
 # layers, which 8 short news items did not cover, while 8 long articles held the models'
-# arrays of all at once. Against 8 a batch (CPU of extraction, peak RSS): 600 items of 800
-# characters 19.7 -> 17.6 s; the 96 longest articles of the corpus (10,000-100,000
-# characters) 47 -> 38 s, 1.6 GB -> 0.6 GB.
+# arrays of all at once. Against 8 a batch (CPU-s of extraction, peak RSS): 600 news items of
+# 800 characters 21.9 -> 18.6 s, 260 -> 364 MB (16,000 characters: 20.5 s, 289 MB); the 96
+# longest articles of the corpus (10,000-100,000 characters) 47 -> 38 s, 1.6 -> 0.6 GB.
 BATCH_CHARS = 40_000
 # Documents extracted in one spaCy memory zone: the new words they bring to the vocabulary
 # are dropped after them (a backlog's vocabulary grows without bound: every name, number and
