@@ -43,3 +43,22 @@ def test_the_collector_runs_less_often_while_extracting_and_as_before_after(nlp)
     seen = [gc.get_threshold() for _ in extract(read_paths([DATA / "wn-040.txt", DATA / "wn-043.txt"]), nlp=nlp)]
     assert len(seen) == 2 and all(t[0] == max(before[0], GC_YOUNG) and t[1:] == before[1:] for t in seen)
     assert gc.get_threshold() == before
+
+
+def test_batches_end_at_the_count_or_before_the_characters_run_over():
+    from eventwire.core import batches
+
+    words = ["aaaa", "bb", "cccccc", "d", "eeeeeeeeeeee", "f"]
+    assert list(batches(words, 3, 8, len)) == [["aaaa", "bb"], ["cccccc", "d"], ["eeeeeeeeeeee"], ["f"]]
+    assert list(batches(words, 2, 100, len)) == [["aaaa", "bb"], ["cccccc", "d"], ["eeeeeeeeeeee", "f"]]
+    assert list(batches([], 2, 100, len)) == []
+
+
+def test_records_do_not_depend_on_how_documents_are_batched(monkeypatch, nlp):
+    import eventwire.core as core
+
+    items = list(read_paths([DATA / "seed.txt", DATA / "wn-040.txt", DATA / "wn-043.txt"]))
+    alone = [r.model_dump_json() for r in extract(items, nlp=nlp, batch_size=1)]
+    monkeypatch.setattr(core, "BATCH_CHARS", 10 ** 9)
+    together = [r.model_dump_json() for r in extract(items, nlp=nlp)]
+    assert alone == together and len(alone) == 3

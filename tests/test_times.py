@@ -1,6 +1,7 @@
 """The times stage (SPEC 7) on real sentences from the corpus (tests/data/times/cases.yaml)."""
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from pathlib import Path
 
@@ -196,3 +197,36 @@ def test_the_lower_cased_scan_finds_what_the_case_insensitive_patterns_find():
         assert [[m.span() for m in rx.finditer(text)] for rx in v.candidate_res + v.clock_res] == \
             [[m.span() for m in rx.finditer(low)] for rx in v.candidate_lower]
     assert T._scan_text("Talks on ſunday") is None and T._scan_text("İstanbul, on Monday") is None
+
+
+def test_plain_forms_read_as_dateparser_reads_them():
+    """`_Resolver._plain` reads "june 12", "february 2022" and "june 12, 2020" without
+    dateparser: whatever it answers is what `_absolute` uses of dateparser's reading (month
+    and day; year and month; the date), against any publication date and either tense; what
+    it leaves (a day not in every year's month, another form) goes to dateparser."""
+    resolver = T._resolver()
+    full = {n: calendar.month_name[n].lower() for n in range(1, 13)}
+    texts = [f"{full[m]} {d}" for m in full for d in range(1, 32)]
+    texts += [f"{full[m]} {y}" for m in full for y in (1900, 1999, 2000, 2024, 2099)]
+    texts += [f"{full[m]} {d}, {y}" for m in full for d in (1, 28, 29, 30, 31) for y in (2000, 2023)]
+    texts += ["february 29", "june 03", "june 12th", "june 2100", "sept 12", "june 12 2020"]
+    answered = 0
+    for base in ("2020-02-29", "2021-12-31"):
+        for prefer in ("past", "future"):
+            for text in texts:
+                plain = resolver._plain(text)
+                if plain is None:
+                    continue
+                answered += 1
+                read = T._dateparse(text, base, prefer)
+                d, period = date.fromisoformat(read[0]), read[1]
+                assert period == plain[1], text
+                if resolver.re_plain_month_day.match(text):
+                    assert (d.month, d.day) == (plain[0].month, plain[0].day), text
+                elif period == "month":
+                    assert (d.year, d.month) == (plain[0].year, plain[0].month), text
+                else:
+                    assert d == plain[0], text
+    assert answered > 4 * 400
+    assert resolver._plain("february 29") is None and resolver._plain("june 12th") is None
+    assert resolver._plain("february 30, 2020") is None and resolver._plain("sept 12") is None

@@ -183,9 +183,11 @@ def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int
             p.lemma_.lower() for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ in words("of_preps")
             for p in c.children if p.dep_ == "pobj"}
         particles = _particles(tok)
-        for sense in entry.get("senses", ()):  # "called up reservists", "banned imports"
+        senses = entry.get("senses", ())
+        if senses:
             pobjs = {p.lemma_.lower() for c in tok.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"}
             content = {c.lemma_.lower() for c in tok.children if c.dep_ in ("xcomp", "ccomp")}  # "offered to exchange"
+        for sense in senses:  # "called up reservists", "banned imports"
             hits = [bool(particles & set(sense["particles"])) if "particles" in sense else None,
                     bool((obj_lemmas | pobjs) & set(sense["objects"])) if "objects" in sense else None,
                     bool(content & set(sense["content"])) if "content" in sense else None]
@@ -653,8 +655,12 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     trigger_at: dict[int, dict] = {}
     index = sentence_index(doc)
     questions = {n for n, s in enumerate(index.sents) if s.text.rstrip().endswith("?")}
+    lex = triggers()
     for tok in doc:
-        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
+        lemma = tok.lemma_.lower()
+        if lemma not in lex["verbs"] and lemma not in lex["nouns"] and tok.lower_ not in lex["nouns"]:
+            continue  # no entry: `match_trigger` would say None (most words, so it is not asked)
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or lemma in speech:
             continue
         if index.of(tok) in questions:
             continue  # a question asserts no act ("Would you ask them to resign?")

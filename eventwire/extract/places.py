@@ -41,6 +41,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from spacy.language import Language
@@ -179,6 +180,13 @@ class Mention:
         if self.char_start is not None and other.char_start is not None:
             return self.char_start < other.char_end and other.char_start < self.char_end
         return self.start < other.end and other.start < self.end
+
+
+@lru_cache(maxsize=16384)
+def likeness(said: str, name: str) -> float:
+    """How alike a name as written and a candidate's name are (difflib's ratio); a text
+    names the same places again and again, and each pair was measured anew."""
+    return SequenceMatcher(None, said, name).ratio()
 
 
 def _is_cap(tok: Token) -> bool:
@@ -1195,7 +1203,7 @@ class Resolver:
             # another name: "Odessa" for Odesa costs little, "Victoria" for Hong Kong much;
             # "New York" for New York City little, "Oklahoma" for Oklahoma City much
             said, name = nkey(text or m.text), nkey(e.name)
-            alike = SequenceMatcher(None, said, name).ratio() >= 0.75 and not (
+            alike = likeness(said, name) >= 0.75 and not (
                 name == said + " city" and e.population < 2_000_000)
             s -= 0.3 if alike else 2.0
         s += self._country_bonus(e.country)
@@ -1491,7 +1499,7 @@ class Resolver:
             cands = [(e, p or self._in_context(e.country) or not self.countries) for e, p in cands]
         said = nkey(text)
         towns = [e for e, p in cands if e.feature == "city" and (
-            nkey(e.name) in (said, said + " city") or SequenceMatcher(None, said, nkey(e.name)).ratio() >= 0.75)]
+            nkey(e.name) in (said, said + " city") or likeness(said, nkey(e.name)) >= 0.75)]
         gz = self.gz
 
         def adjust(e: Entry) -> float:
@@ -1510,7 +1518,10 @@ class Resolver:
         hand = [self._score(e, p, m, text) + adjust(e) for e, p in cands]
         if self.ranker is not None or self.trace is not None:
             units = [e for e, _p in cands if e.feature == "admin1"]
-            feats = [self._features(e, orig.get(e.key, True), m, text, level, within, h, units)
+            placed = [(o.entry.lat, o.entry.lon) for o in self.mentions
+                      if o is not m and o.entry is not None and o.entry.lat is not None
+                      and o.entry.feature != "country" and o.entry.kind is None]
+            feats = [self._features(e, orig.get(e.key, True), text, level, within, h, units, placed)
                      for (e, _p), h in zip(cands, hand)]
             if self.trace is not None and m.char_start is None:
                 span = self.doc[m.start:m.end]
@@ -1558,19 +1569,15 @@ class Resolver:
         m.primary = orig.get(best.key, True)
         return best
 
-    def _features(self, e: Entry, main: bool, m: Mention, text: str, level: Optional[str],
-                  within: Optional[Entry], hand: float, rivals: list[Entry]) -> list[float]:
-        """The candidate's measurements, in `ranker.FEATURES` order."""
+    def _features(self, e: Entry, main: bool, text: str, level: Optional[str], within: Optional[Entry],
+                  hand: float, rivals: list[Entry], placed: list[tuple[float, float]]) -> list[float]:
+        """The candidate's measurements, in `ranker.FEATURES` order; `placed`: the points of
+        the other mentions resolved so far (countries and features aside)."""
         said = nkey(text)
         a1 = e.key if e.feature == "admin1" else e.admin1_key
         a1_named = self.admin1_keys.get(a1, 0) if a1 else 0
-        near = None
-        if e.lat is not None:
-            for o in self.mentions:
-                if o is not m and o.entry is not None and o.entry.lat is not None \
-                        and o.entry.feature != "country" and o.entry.kind is None:
-                    d = km(e.lat, e.lon, o.entry.lat, o.entry.lon)
-                    near = d if near is None else min(near, d)
+        near = min((km(e.lat, e.lon, lat, lon) for lat, lon in placed), default=None) \
+            if e.lat is not None else None
         feature = e.feature if e.kind is None else "other"
         return [
             hand,
@@ -1579,7 +1586,7 @@ class Resolver:
             float(feature == "country"), float(feature not in ("city", "admin1", "admin2", "country")),
             float(e.feature == "city" and self.gz.is_capital(e)),
             float(main),
-            SequenceMatcher(None, said, nkey(e.name)).ratio(),
+            likeness(said, nkey(e.name)),
             float(min(3, self.countries.get(e.country, 0))) if e.country else 0.0,
             float(min(3, self.resolved_countries.get(e.country, 0) + self.prior_countries.get(e.country, 0)))
             if e.country else 0.0,

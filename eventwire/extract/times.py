@@ -938,10 +938,13 @@ class _Resolver:
             text = f"{m.group(1)} {y}"
         explicit_year = bool(self.re_year_in.search(text))
         prefer = "future" if ctx.future else "past"
-        hit = _dateparse(text, ctx.pub.isoformat(), prefer)
+        hit = self._plain(text)
         if hit is None:
-            return None
-        d, period = date.fromisoformat(hit[0]), hit[1]
+            parsed = _dateparse(text, ctx.pub.isoformat(), prefer)
+            if parsed is None:
+                return None
+            hit = date.fromisoformat(parsed[0]), parsed[1]
+        d, period = hit
         if period in ("day", "time", "month") and not explicit_year:
             day = d.day if period != "month" else 1
             options = [o for o in (_safe_date(y, d.month, day) for y in
@@ -958,6 +961,25 @@ class _Resolver:
         if period == "week":
             return _week_of(d)
         return _day(d)
+
+    def _plain(self, text: str) -> Optional[tuple[date, str]]:
+        """dateparser's reading of the commonest forms, for what `_absolute` uses of it: a
+        month and day ("june 12": the year is chosen there, so 2001 stands in), a month and
+        year ("february 2022"), a full date ("june 12, 2020"); None for any other text (and
+        a day not in every year's month), left to dateparser (a call costs a millisecond).
+        `tests/test_times.py` holds these forms to dateparser's reading."""
+        for form, day_of_every_year in ((self.re_plain_month_day, True), (self.re_plain_month_year, False),
+                                        (self.re_plain_date, False)):
+            m = form.match(text)
+            if m is None:
+                continue
+            parts = m.groupdict()
+            month = self.v.months[parts["month"]]
+            if "day" not in parts:
+                return date(int(parts["year"]), month, 1), "month"
+            d = _safe_date(2001 if day_of_every_year else int(parts["year"]), month, int(parts["day"]))
+            return (d, "day") if d is not None else None
+        return None
 
     def _month_alone(self, month: int, ctx: _Ctx) -> Value:
         """"in May": the May of `_year_of`."""

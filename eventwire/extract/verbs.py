@@ -157,9 +157,9 @@ def sense_of(verb: Token) -> Optional[VerbSense]:
     for particle, pcode in entry["phrases"].items():
         if particle in particles and pcode:
             code = pcode
-    # each token's forms once, not once per pattern tried
-    after, before = [_forms(t) for t in _after(verb)], [_forms(t) for t in _before(verb)]
     block = _block(entry["block"])
+    # each token's forms once, not once per pattern tried (and only for a verb with patterns)
+    after, before = ([_forms(t) for t in _after(verb)], [_forms(t) for t in _before(verb)]) if block else ([], [])
     for n in block.candidates(after, before) if block else ():
         pre, post, _, pcode = block.patterns[n]
         if _match_seq(post, after) and (not pre or _match_seq(pre, before)):
