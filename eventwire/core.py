@@ -58,9 +58,11 @@ GC_YOUNG = 5000
 # `batch_size` documents), not of a fixed count: each batch has a fixed cost in the models'
 # layers, which 8 short news items did not cover, while 8 long articles held the models'
 # arrays of all at once. Against 8 a batch (CPU-s of extraction, peak RSS): 600 news items of
-# 800 characters 21.9 -> 18.6 s, 260 -> 364 MB (16,000 characters: 20.5 s, 289 MB); the 96
-# longest articles of the corpus (10,000-100,000 characters) 47 -> 38 s, 1.6 -> 0.6 GB.
-BATCH_CHARS = 40_000
+# 800 characters 21.9 -> 18.6 s, 260 -> 364 MB at 40,000 characters (16,000: 20.5 s, 289 MB);
+# the 96 longest articles of the corpus (10,000-100,000 characters) 47 -> 38 s, 1.6 -> 0.6 GB.
+# On the 2,133 documents of benchmarks/throughput.py `extract`'s peak RSS was 477 MB at 40,000
+# (over the 450 MB bar), 439 at 30,000 and 399 at 20,000, with extract/bare 0.85, 0.81, 0.81.
+BATCH_CHARS = 20_000
 # Documents extracted in one spaCy memory zone: the new words they bring to the vocabulary
 # are dropped after them (a backlog's vocabulary grows without bound: every name, number and
 # typo is a new word). Zones cost nothing per document; a few hundred words' strings wait.
