@@ -600,3 +600,16 @@ def test_migration_14_drops_the_evidence_table_and_evidence_still_comes_with_eve
         assert all(doc["text"][e["span_start"]:e["span_end"]] == e["text"] for e in held[ids[0]])
         assert {e["field"] for rows in held.values() for e in rows} >= {"evidence", "trigger", "date", "location",
                                                                       "actor", "killed"}
+
+
+def test_evidence_read_a_few_documents_at_a_time_is_the_same(store, monkeypatch):
+    """Evidence of events from many documents, their texts read one at a time, is what reading
+    them all at once gives (an export page's texts are not all held at once)."""
+    from eventwire.store import base
+
+    rows = list(store.events(EventQuery()))
+    assert len({r["doc_hash"] for r in rows}) > 1
+    whole = store.evidence(rows)
+    monkeypatch.setattr(base, "EVIDENCE_DOCS", 1)
+    assert store.evidence(rows) == whole and list(whole) == [r["id"] for r in rows]
+    assert all(rows_ and rows_[0]["field"] == "evidence" for rows_ in whole.values())

@@ -97,6 +97,7 @@ ACTOR_TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "adm
 # The events after a cursor's (day, id), newest first; the redundant `<=` lets both planners
 # walk the date index from the cursor on.
 AFTER_CURSOR = " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
+EVIDENCE_DOCS = 50  # documents' texts `Store.evidence` holds at a time
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
 
@@ -995,14 +996,24 @@ class Store(ABC):
 
     def evidence(self, rows: list[dict]) -> dict[str, list[dict]]:
         """The evidence rows (`rows.evidence_rows`) of stored events (rows with their `id`,
-        `doc_hash` and `record`), by event id: read from their records and documents' texts."""
-        hashes = sorted({r["doc_hash"] for r in rows})
-        texts: dict[str, str] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            texts.update(self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
-                                     chunk))
-        return {r["id"]: evidence_rows(orjson.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"]) for r in rows}
+        `doc_hash` and `record`), by event id: read from their records and documents' texts,
+        EVIDENCE_DOCS texts at a time (an export page may span 500 documents of up to a million
+        characters each)."""
+        by_doc: dict[str, list[dict]] = {}
+        for r in rows:
+            by_doc.setdefault(r["doc_hash"], []).append(r)
+        hashes = sorted(by_doc)
+        out: dict[str, list[dict]] = {}
+        for i in range(0, len(hashes), EVIDENCE_DOCS):
+            chunk = hashes[i:i + EVIDENCE_DOCS]
+            for h, text in self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
+                                       chunk):
+                for r in by_doc.pop(h):
+                    out[r["id"]] = evidence_rows(orjson.loads(r["record"]), text or "", r["id"])
+        for left in by_doc.values():  # events whose document is gone: their spans, no words
+            for r in left:
+                out[r["id"]] = evidence_rows(orjson.loads(r["record"]), "", r["id"])
+        return {r["id"]: out[r["id"]] for r in rows}
 
     def canonical(self, canonical_id: str) -> Optional[dict]:
         rows = self._rows(self.query("SELECT * FROM canonical_events WHERE id = ?", [canonical_id]))
