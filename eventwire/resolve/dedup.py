@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from operator import itemgetter
 from datetime import date, timedelta
 from typing import Iterable, Iterator, Optional
@@ -55,6 +55,17 @@ class ActorKey:
     sector: str
 
 
+@lru_cache(maxsize=1 << 14)
+def _party_keys(parties: str) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
+    """The actors and recipients of a stored `parties` list, implied ones left out: parsed once
+    per distinct list, where each candidate of each step of a batch's dedup parsed its own (a
+    fifth of dedup's CPU at 1M synthetic events; those copy 29 articles, so their lists recur
+    more than real ones: 387 distinct among 507 real events)."""
+    actors, recipients = orjson.loads(parties)
+    return (tuple(ActorKey(n, c, s or "UNK") for n, c, s in actors if n not in IMPLIED),
+            tuple(ActorKey(n, c, s or "UNK") for n, c, s in recipients if n not in IMPLIED))
+
+
 @dataclass
 class Mention:
     """What dedup needs of one stored event (a row of the `events` table)."""
@@ -93,9 +104,7 @@ class Mention:
 
     @cached_property
     def _parties(self) -> tuple[tuple[ActorKey, ...], tuple[ActorKey, ...]]:
-        actors, recipients = self.party_names
-        return (tuple(ActorKey(n, c, s or "UNK") for n, c, s in actors if n not in IMPLIED),
-                tuple(ActorKey(n, c, s or "UNK") for n, c, s in recipients if n not in IMPLIED))
+        return _party_keys(self.row["parties"])
 
     @property
     def actors(self) -> tuple[ActorKey, ...]:
