@@ -155,6 +155,13 @@ def _objects(tok: Token) -> list[Token]:
     return objs
 
 
+def has_entry(tok: Token, lex: dict) -> bool:
+    """Whether triggers.yaml has an entry `match_trigger` may look `tok` up by (most words have
+    none, and are not asked)."""
+    lemma = tok.lemma_.lower()
+    return lemma in lex["verbs"] or lemma in lex["nouns"] or tok.lower_ in lex["nouns"]
+
+
 def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int, PlaceSpan]) -> Optional[dict]:
     """The trigger entry `tok` fires, after its conditions (see triggers.yaml) are checked."""
     lex = triggers()
@@ -657,10 +664,9 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     questions = {n for n, s in enumerate(index.sents) if s.text.rstrip().endswith("?")}
     lex = triggers()
     for tok in doc:
-        lemma = tok.lemma_.lower()
-        if lemma not in lex["verbs"] and lemma not in lex["nouns"] and tok.lower_ not in lex["nouns"]:
-            continue  # no entry: `match_trigger` would say None (most words, so it is not asked)
-        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or lemma in speech:
+        if not has_entry(tok, lex):
+            continue  # `match_trigger` would say None
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
         if index.of(tok) in questions:
             continue  # a question asserts no act ("Would you ask them to resign?")

@@ -97,6 +97,7 @@ ACTOR_TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "adm
 # The events after a cursor's (day, id), newest first; the redundant `<=` lets both planners
 # walk the date index from the cursor on.
 AFTER_CURSOR = " AND e.date_start <= ? AND (e.date_start < ? OR e.id < ?)"
+NEWEST_FIRST = " ORDER BY e.date_start DESC, e.id DESC LIMIT ?"  # the order of pages and points
 EVIDENCE_DOCS = 50  # documents' texts `Store.evidence` holds at a time
 EVENT_FROM = "events e JOIN documents d ON d.hash = e.doc_hash LEFT JOIN canonical_events c ON c.id = e.canonical_id"
 
@@ -959,8 +960,8 @@ class Store(ABC):
         condition of `q`, `params` its parameters), newest first: a page's ids, the map's
         points. `share`: the part of the store `q` lets through (`_share`); `before`: the
         cursor's day, where a page after the first starts."""
-        return self.values(f"SELECT {columns} FROM events e{self.page_hint(q, limit)} WHERE {where} "
-                           "ORDER BY e.date_start DESC, e.id DESC LIMIT ?", params + [limit])
+        return self.values(f"SELECT {columns} FROM events e{self.page_hint(q, limit)} WHERE {where}{NEWEST_FIRST}",
+                           params + [limit])
 
     def points(self, q: Optional[EventQuery] = None, limit: int = 20_000) -> tuple[list[tuple], bool]:
         """The newest `limit` located events, compact for a map: (id, lat, lon, type, killed,
@@ -1006,13 +1007,10 @@ class Store(ABC):
         out: dict[str, list[dict]] = {}
         for i in range(0, len(hashes), EVIDENCE_DOCS):
             chunk = hashes[i:i + EVIDENCE_DOCS]
-            for h, text in self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
-                                       chunk):
-                for r in by_doc.pop(h):
-                    out[r["id"]] = evidence_rows(orjson.loads(r["record"]), text or "", r["id"])
-        for left in by_doc.values():  # events whose document is gone: their spans, no words
-            for r in left:
-                out[r["id"]] = evidence_rows(orjson.loads(r["record"]), "", r["id"])
+            texts = dict(self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
+                                     chunk))
+            for r in (r for h in chunk for r in by_doc[h]):  # a document gone: the spans, no words
+                out[r["id"]] = evidence_rows(orjson.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"])
         return {r["id"]: out[r["id"]] for r in rows}
 
     def canonical(self, canonical_id: str) -> Optional[dict]:

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import sqlite_utils
 
-from .base import Store, StoreError
+from .base import NEWEST_FIRST, Store, StoreError
 from .query import fts_phrases, text_words
 from .schema import DATE_INDEX, FTS_COLUMNS, TYPE_COUNTRY_INDEX, Table
 
@@ -200,7 +200,6 @@ class SQLiteStore(Store):
         # it finds too few, the matches are rare and SQLite's plan (the type and country's own
         # index when both are given) reads only them. Filters estimated rare skip the walk.
         # (the plan of words or an actor weighed once: `page_hint` counts their matches)
-        order = " ORDER BY e.date_start DESC, e.id DESC LIMIT ?"
         hint = self.page_hint(q, limit)
         if not (hint or text_words(q.text) or q.actor or q.canonical_id or q.doc_hash):
             reach = max(WALK_EVENTS, WALK_PER_MATCH * limit)
@@ -208,12 +207,12 @@ class SQLiteStore(Store):
                 tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
                 bound = self._walk_bound(reach, min(tops) if tops else None)
                 rows = self.values(f"SELECT {columns} FROM events e{DATE_HINT} WHERE {where}"
-                                   + (" AND e.date_start >= ?" if bound else "") + order,
+                                   + (" AND e.date_start >= ?" if bound else "") + NEWEST_FIRST,
                                    params + ([bound] if bound else []) + [limit])
                 if bound is None or len(rows) == limit:  # the walk read every event, or found them all
                     return rows
             hint = TYPE_COUNTRY_HINT if q.type and q.country else ""
-        return self.values(f"SELECT {columns} FROM events e{hint} WHERE {where}{order}", params + [limit])
+        return self.values(f"SELECT {columns} FROM events e{hint} WHERE {where}{NEWEST_FIRST}", params + [limit])
 
     def _walk_bound(self, reach: int, top: Optional[str]) -> Optional[str]:
         """The latest day on or before which `reach` events start, counting back from `top`
