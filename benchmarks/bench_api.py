@@ -104,8 +104,8 @@ def indexes_dropped(store, tables):
 
 
 def fill(url: str, n_events: int, batch_events: int = 20_000, base=None, seed: int = 7) -> float:
-    """Bulk-insert `n_events` synthetic events; returns events per second (indexes, tallies
-    and statistics included). A fill at least as large as the store drops the tables'
+    """Bulk-insert `n_events` synthetic events and group them (`Store.regroup`); returns events
+    per second (grouping, indexes, tallies and statistics included). A fill at least as large as the store drops the tables'
     secondary indexes while it inserts (`indexes_dropped`)."""
     if base is None:
         print("extracting the real articles the synthetic events are made from ...", flush=True)
@@ -118,6 +118,11 @@ def fill(url: str, n_events: int, batch_events: int = 20_000, base=None, seed: i
         store.execute("PRAGMA cache_size = -1048576")  # 1 GB: the keys' indexes (hashes) take random inserts
     with indexes_dropped(store, TABLES) if bulk else nullcontext():
         made = _insert(store, n_events, batch_events, base, seed)
+    t1 = time.perf_counter()
+    # grouped as `add` would have grouped them (a store of groups `add` never makes would send
+    # a later `add` regrouping far beyond what it touches)
+    store.regroup()
+    print(f"  grouped in {time.perf_counter() - t1:,.0f} s", flush=True)
     t1 = time.perf_counter()
     # the summary tables `add` keeps per batch, counted once after the bulk load (the actor sets
     # were kept as the rows were written: counting them again read every actor at random)
@@ -145,8 +150,7 @@ def _insert(store, n_events: int, batch_events: int, base, seed: int) -> int:
 
     for document, record in synthetic_records(base, n_events, seed=seed):
         rows = document_rows(document, record, document_hash(document))  # events under their store ids
-        # each event its own canonical event (copies at random cities rarely meet), so that a
-        # later `add` regroups only what it touches
+        # each event its own canonical event, until `Store.regroup` groups them once filled
         rows["canonical_events"] = []
         for event in rows["events"]:
             rows["canonical_events"].append(canonical_event([Mention.from_row({**event, "doc_date": record.date})]))

@@ -7,9 +7,9 @@ bare table: what the database alone costs).
 
 Targets (issue 13): >= 10,000 events/s into an empty store, >= 5,000 events/s into a store of
 10M events; p95 <= 50 ms for a filtered page. `--bulk-fill` fills the large store by bulk insert
-(as bench_api does) so that `add` is timed on top of it without hours of filling; its events
-are never grouped, so the first batches through `add` also repair the groups around them. A
-store filled through `add` itself is measured with `--ingest-into URL`.
+(as bench_api does) and groups it once (`Store.regroup`), so that `add` is timed on top of a store
+grouped as `add` groups, without hours of filling. A store filled through `add` itself is
+measured with `--ingest-into URL`.
 """
 from __future__ import annotations
 

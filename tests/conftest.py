@@ -188,3 +188,21 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def retold_on(document, record, event, days: list[int], tag: str) -> list:
+    """`event` of a real article retold by one more document for each of `days` (days after
+    it), each document holding that event only."""
+    from datetime import date, timedelta
+
+    def shift(day: str, n: int) -> str:
+        return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
+
+    out = []
+    for n, days_later in enumerate(days):
+        doc_id = f"{record.doc_id}-{tag}{n}"
+        copy = event.model_copy(update={"id": f"{doc_id}:1", "date": event.date.model_copy(update={
+            "start": shift(event.date.start, days_later), "end": shift(event.date.end, days_later)})})
+        out.append((document.model_copy(update={"id": doc_id, "text": f"{document.text}\n[{tag} {n}]"}),
+                    record.model_copy(update={"doc_id": doc_id, "events": [copy]})))
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import yaml
@@ -61,9 +61,11 @@ def test_a_country_alone_needs_a_shared_party():
     city = mention("a", "d1", "2020-01-03", recipients=(("Qasem Soleimani", "IRN", "MIL"),))
     country = mention("b", "d2", "2020-01-02", end="2020-01-04", precision="week", place=(33.0, 44.0, "country"),
                       recipients=(("Soleimani", "IRN", "MIL"),))
-    assert same_event(city, country)
+    assert related(city, country)  # a week (vague, dedup.yaml `precise`) that may report the day
     nobody = mention("c", "d3", "2020-01-02", end="2020-01-04", precision="week", place=(33.0, 44.0, "country"))
-    assert not same_event(city, nobody)
+    assert not related(city, nobody)
+    day = mention("d", "d4", "2020-01-03", place=(33.0, 44.0, "country"))
+    assert not same_event(city, day)
 
 
 def test_a_vague_report_joins_only_an_unambiguous_event():
@@ -140,6 +142,44 @@ def test_grouping_does_not_depend_on_input_order():
     for seed in range(5):
         random.Random(seed).shuffle(ms)
         assert sorted(sorted(m.id for m in g) for g in group(ms)) == expected
+
+
+def test_a_place_reported_every_day_is_an_event_a_day():
+    """Days a day apart join only as a lone pair: each of a run of days stays its own event
+    (else a week of daily reports chains into one), two reports of one day are one, and a
+    report of a day with no other day beside it joins the report a day off ("overnight")."""
+    daily = [mention(f"d{n}", f"doc{n}", f"2020-03-0{n}") for n in range(1, 6)]
+    same_day = mention("s", "doc9", "2020-03-03")
+    groups = {frozenset(m.id for m in g) for g in group(daily + [same_day])}
+    assert groups == {frozenset({"d1"}), frozenset({"d2"}), frozenset({"d3", "s"}), frozenset({"d4"}),
+                      frozenset({"d5"})}
+    assert {frozenset(m.id for m in g) for g in group(daily[:2])} == {frozenset({"d1", "d2"})}
+    week = mention("w", "doc8", "2020-03-01", end="2020-03-07", precision="week")
+    groups = {frozenset(m.id for m in g) for g in group(daily + [week])}
+    assert len(groups) == 6  # a week fits five days alike: it joins none, and chains none
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_places_indexed_for_grouping_find_every_pair_a_scan_finds(seed, monkeypatch):
+    """`Nearby` (by country, region, gazetteer entry and band of latitude) gives the groups a
+    scan of every mention by date gives, over reports at random grains of one country."""
+    import eventwire.resolve.dedup as dedup
+
+    r = random.Random(seed)
+    places = [(31.77, 35.21, "city"), (31.80, 35.25, "city"), (32.08, 34.78, "city"), (31.5, 35.0, "admin1"),
+              (31.0, 34.8, "country"), (29.55, 34.95, "city"), (31.77 + 0.2, 35.21, "landmark")]
+    sides = [(), (("Hamas", "PSE", "REB"),), (("Israel Defense Forces", "ISR", "MIL"),)]
+    ms = [mention(f"m{i:02d}", f"doc{i}", f"2020-03-{r.randint(1, 12):02d}",
+                  precision=r.choice(["day", "day", "day", "week", "month", "reported"]), place=r.choice(places),
+                  actors=r.choice(sides), recipients=r.choice(sides)) for i in range(60)]
+    for m in ms:  # regions named or not; a week or a month from its start
+        m.admin1 = m.row["admin1"] = r.choice(["Jerusalem", "Tel Aviv", None])
+        if m.precision in ("week", "month"):
+            m.end = m.start + timedelta(days=6 if m.precision == "week" else 30)
+            m.__post_init__()
+    expected = {frozenset(m.id for m in g) for g in group(ms)}
+    monkeypatch.setattr(dedup, "Nearby", dedup.Neighbours)
+    assert {frozenset(m.id for m in g) for g in group(ms)} == expected
 
 
 # ---------------------------------------------------------------- real overlapping articles

@@ -16,6 +16,8 @@ from eventwire.store import EventQuery, StoreError, open_store
 from eventwire.store.base import AddResult
 from eventwire.store.schema import EVIDENCE, LATEST
 
+from .conftest import retold_on
+
 
 @pytest.fixture
 def store(store_url, sample_records):
@@ -576,6 +578,31 @@ def test_migration_13_splits_a_year_report_from_the_dated_events_it_was_grouped_
             s.execute("DELETE FROM canonical_events WHERE id = (SELECT canonical_id FROM events WHERE id = ?)", [year])
             s.execute("UPDATE events SET canonical_id = ? WHERE id = ?", [dated["canonical_id"], year])
             s.execute("DELETE FROM schema_version WHERE version >= 13")
+    with open_store(store_url) as s:
+        assert s.schema_version == LATEST
+        assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
+        assert s.canonical_events() == canonical
+
+
+def test_migration_16_splits_a_place_reported_every_day_into_an_event_a_day(store_url, sample_records):
+    """A store grouped before days a day apart joined only as a lone pair held a week of daily
+    reports of one place as one event: grouped again on open, as a store made now groups them."""
+    document, record = next((d, r) for d, r in sample_records if any(
+        e.location and e.date.precision == "day" for e in r.events))
+    event = next(e for e in record.events if e.location and e.date.precision == "day")
+    with open_store(store_url) as s:
+        s.add(sample_records + retold_on(document, record, event, list(range(7)), "daily"))
+        now = s.query("SELECT id, canonical_id FROM events ORDER BY id")
+        canonical = s.canonical_events()
+        daily = [r["id"] for r in s.query("SELECT id FROM events WHERE doc_hash IN (SELECT hash FROM documents "
+                                          "WHERE doc_id LIKE '%-daily%') ORDER BY id")]
+        assert len({c for i, c in (tuple(r.values()) for r in now) if i in daily}) >= 4
+        with s.transaction():  # as the rules before made it: the week's reports one event
+            s.execute(f"DELETE FROM canonical_events WHERE id IN (SELECT canonical_id FROM events WHERE id IN "
+                      f"({', '.join('?' * len(daily))}))", daily)
+            s.insert("canonical_events", [{**canonical[0], "id": "cchained", "n_events": len(daily)}])
+            s.execute(f"UPDATE events SET canonical_id = 'cchained' WHERE id IN ({', '.join('?' * len(daily))})", daily)
+            s.execute("DELETE FROM schema_version WHERE version >= 16")
     with open_store(store_url) as s:
         assert s.schema_version == LATEST
         assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now

@@ -11,7 +11,7 @@ import pytest
 from eventwire.ingest import read_paths
 from eventwire.store import open_store
 
-from .conftest import DATA
+from .conftest import DATA, retold_on
 
 
 def _shift(day: str, days: int) -> str:
@@ -43,14 +43,18 @@ def reports(nlp):
     return out
 
 
+def _groups(store) -> set[frozenset]:
+    members: dict[str, set] = {}
+    for row in store.query("SELECT id, canonical_id FROM events"):
+        members.setdefault(row["canonical_id"], set()).add(row["id"])
+    return {frozenset(ids) for ids in members.values()}
+
+
 def _grouping(url: str, pairs: list, batch: int) -> tuple[set, list]:
     with open_store(url) as store:
         for i in range(0, len(pairs), batch):
             store.add(pairs[i:i + batch])
-        members: dict[str, set] = {}
-        for row in store.query("SELECT id, canonical_id FROM events"):
-            members.setdefault(row["canonical_id"], set()).add(row["id"])
-        return {frozenset(ids) for ids in members.values()}, store.canonical_events()
+        return _groups(store), store.canonical_events()
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +73,7 @@ def test_a_batch_is_grouped_as_its_documents_stored_one_by_one(reports, stored_a
     if batch == 0 and not store_url.startswith("postgresql"):
         pytest.skip("the reference itself")
     grouping, rows = _grouping(store_url, reports, batch or len(reports))
-    assert grouping == at_once
+    assert grouping == at_once, (sorted(map(sorted, grouping)), sorted(map(sorted, at_once)))
     assert rows == canonical
 
 
@@ -134,3 +138,52 @@ def test_places_of_every_grain_are_grouped_as_stored_at_once(reports, store_url,
     assert sum(len(g) > 1 for g in at_once) >= 3 and max(len(g) for g in at_once) >= 4
     one_by_one, _ = _grouping(store_url, pairs, 1)
     assert one_by_one == at_once
+
+
+@pytest.mark.parametrize("order,batch", [("descending", 1), ("shuffled", 3)])
+def test_a_place_reported_every_day_is_an_event_a_day_whatever_the_order(reports, store_url, order, batch, tmp_path):
+    """A real event retold as happening at its place on each of ten days (two reports of the
+    fourth): the days do not chain into one event, the fourth's reports are one, and two
+    reports a day apart with no other day beside them are one. Stored in batches on both
+    databases, the store after each batch is grouped as its documents stored at once (a day
+    stored next to a run of days breaks the pair an earlier batch made at the run's end)."""
+    document, record = next((d, r) for d, r in reports if "retold" not in r.doc_id and any(
+        e.location and e.date.precision == "day" for e in r.events))
+    event = next(e for e in record.events if e.location and e.date.precision == "day")
+    pairs = (retold_on(document, record, event, [0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9], "daily")
+             + retold_on(document, record, event, [30, 31], "pair"))
+    if order == "shuffled":
+        random.Random(batch).shuffle(pairs)
+    else:  # each day beside a run of days stored before it
+        pairs.reverse()
+    at_once, _ = _grouping(str(tmp_path / "once.db"), pairs, len(pairs))
+    sizes = sorted(len(g) for g in at_once)
+    assert sizes == [1] * 9 + [2, 2], sizes  # nine lone days, the fourth's two reports, the pair
+    with open_store(store_url) as store:
+        for i in range(0, len(pairs), batch):
+            store.add(pairs[i:i + batch])
+            so_far, _ = _grouping(str(tmp_path / f"once-{i}.db"), pairs[:i + batch], len(pairs))
+            assert _groups(store) == so_far, i
+
+
+def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once(reports, stored_at_once, store_url):
+    """`Store.regroup` on a store whose events were each written as a group of their own (as a
+    bulk load writes them) gives the groups and canonical rows that adding them at once gives."""
+    from eventwire.resolve.dedup import Mention, canonical_event
+    from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
+
+    at_once, canonical = stored_at_once
+    with open_store(store_url) as store:
+        store.add(reports)
+        with store.transaction():
+            events = [Mention.from_row(r) for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}")]
+            alone = [canonical_event([m]) for m in events]
+            store.execute("DELETE FROM canonical_events")
+            store.insert("canonical_events", alone)
+            store.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
+                              [(row["id"], m.id) for row, m in zip(alone, events)])
+        assert store.stats()["canonical_events"] == store.stats()["events"] > len(at_once)
+        assert store.regroup() == len(at_once)
+    grouping, rows = _grouping(store_url, [], 1)
+    assert grouping == at_once
+    assert rows == canonical

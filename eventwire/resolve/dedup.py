@@ -35,7 +35,7 @@ SAME_NAME = RULES["same_actor_name"]
 PLACE_SCORE = RULES["place_score"]
 VAGUE_PAIR_MIN_PLACE = RULES["vague_pair_min_place"]
 BEST_FIT_MARGIN = RULES["best_fit_margin"]
-PRECISE = frozenset({"day", "week"})
+PRECISE = frozenset(RULES["precise"])
 OWN_SPAN = frozenset(RULES["own_span_only"])
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
@@ -268,6 +268,55 @@ class Neighbours:
                 yield other
 
 
+class Nearby:
+    """Mentions by place and date, to compare a mention only with those that may share its place
+    (`place_score` is None for the rest) and, with only the country in common, a named party
+    (`_comparable`): a country with the other countries and the finer places that name a party;
+    a finer place with the countries that name a party, the same gazetteer entry, the mentions
+    of its first-order region, and those in its band of latitude (`NEAR_LAT_DEGREES` wide) or
+    the next. In a busy country a vague report was weighed against every precise one of its
+    month."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items = sorted(((m.window()[0], m.window()[1], m.id, m) for m in mentions), key=lambda t: t[:3])
+        parts: dict[tuple, list[Mention]] = {}
+        for *_, m in self.items:
+            named = bool(m.actors or m.recipients)
+            if m.feature == "country":
+                parts.setdefault(("country",), []).append(m)
+                if named:
+                    parts.setdefault(("country", "named"), []).append(m)
+                continue
+            if named:
+                parts.setdefault(("named",), []).append(m)
+            parts.setdefault(("band", self._band(m)), []).append(m)
+            if m.admin1:
+                parts.setdefault(("region", m.admin1), []).append(m)
+            if m.row.get("geonameid") is not None:
+                parts.setdefault(("place", m.row["geonameid"]), []).append(m)
+        self.parts = {k: Neighbours(ms) for k, ms in parts.items()}
+
+    @staticmethod
+    def _band(m: Mention) -> int:
+        return math.floor(m.lat / NEAR_LAT_DEGREES)
+
+    def around(self, m: Mention) -> Iterator[Mention]:
+        named = bool(m.actors or m.recipients)
+        if m.feature == "country":
+            keys = [("country",), ("named",)] if named else [("country",)]
+        else:
+            band = self._band(m)
+            keys = [("band", band - 1), ("band", band), ("band", band + 1), ("region", m.admin1),
+                    ("place", m.row.get("geonameid"))] + ([("country", "named")] if named else [])
+        seen: set[str] = set()
+        for key in keys:
+            part = self.parts.get(key)
+            for other in part.around(m) if part is not None else ():
+                if other.id not in seen:
+                    seen.add(other.id)
+                    yield other
+
+
 class UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -377,12 +426,33 @@ def _voted(members: list[Mention]) -> dict:
     return row
 
 
+def _join_lone_pairs(uf: UnionFind, links: list[tuple[str, str]], open_ids: Iterable[str]) -> None:
+    """Join the groups that `links` (days that meet, not the same days) connect when each is the other's only
+    such neighbour: two reports a day apart are one event, but a place reported every day is
+    not one event (its days would chain into one spanning months, read and rewritten whole by
+    every later report). A pair of groups with no member in `open_ids` (both read only as
+    context, their other neighbours unread) is never joined."""
+    near: dict[str, set[str]] = {}
+    for a, b in links:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra != rb:
+            near.setdefault(ra, set()).add(rb)
+            near.setdefault(rb, set()).add(ra)
+    roots = {uf.find(i) for i in open_ids}
+    lone = [(r, next(iter(ns))) for r, ns in sorted(near.items()) if len(ns) == 1]
+    for r, s in lone:
+        if r < s and near[s] == {r} and (r in roots or s in roots):
+            uf.union(r, s)
+
+
 def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> list[list[Mention]]:
-    """Groups of `mentions`: precisely dated reports by connected components of `same_event`;
-    a vague report joins the group it fits best (`fit_score`, by a margin; else it stays
+    """Groups of `mentions`: precisely dated reports by connected components of `same_event`
+    on the same days (windows), joined with those a day off only as lone pairs (`_join_lone_pairs`); a
+    vague report joins the group it fits best (`fit_score`, by a margin; else it stays
     alone), and joins the vague reports it pairs with (`vague_pair`) when it fits none (so no
     vague report chains two events). `fixed` puts mentions (by id) of one key in one group
-    from the start: parts of groups known to be whole, given for the vague reports to fit."""
+    from the start: parts of groups known to be whole, given for the vague reports to fit and
+    as the neighbours of the others' days."""
     uf = UnionFind()
     index = {m.id: m for m in mentions}
     by_block: dict[tuple, list[Mention]] = {}
@@ -390,15 +460,21 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         uf.find(m.id)
         if m.locatable:
             by_block.setdefault((m.type, m.country), []).append(m)
+    fixed = fixed or {}
     first: dict[str, str] = {}
-    for i, key in sorted((fixed or {}).items()):
+    for i, key in sorted(fixed.items()):
         uf.union(first.setdefault(key, i), i)
     for block in by_block.values():
-        precise = Neighbours([m for m in block if m.precise])
+        precise = Nearby([m for m in block if m.precise])
+        slack_only: list[tuple[str, str]] = []
         for _, _, _, a in precise.items:
             for b in precise.around(a):
                 if a.id < b.id and same_event(a, b):
-                    uf.union(a.id, b.id)
+                    if a.window() == b.window():
+                        uf.union(a.id, b.id)
+                    else:  # a day off, or an overnight report (two days) and one of its days
+                        slack_only.append((a.id, b.id))
+        _join_lone_pairs(uf, slack_only, (m.id for m in block if m.precise and m.id not in fixed))
         unmatched: list[Mention] = []
         fits = {}
         for v in (m for m in block if not m.precise):
@@ -419,7 +495,7 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         # (`vague_pair`); the ids in the order the pairs were taken before
         # (a year's reports apart: their windows would widen every other's search to a year)
         for own_span in (False, True):
-            vague = Neighbours([m for m in unmatched if m.own_span == own_span])
+            vague = Nearby([m for m in unmatched if m.own_span == own_span])
             for _, _, _, a in vague.items:
                 for b in vague.around(a):
                     if a.id < b.id and related(a, b):

@@ -412,6 +412,8 @@ class Store(ABC):
             self.cheapen_text_indexes()
         if migration.regroup_own_spans:
             self.regroup_own_spans()
+        if migration.regroup:
+            self.regroup()
 
     def regroup_own_spans(self) -> None:
         """Dissolve and group again every stored group that joins a report of an `OWN_SPAN`
@@ -432,6 +434,29 @@ class Store(ABC):
         if mixed:
             self._dissolve(mixed)
             self.resolve()
+
+    def regroup(self, on_block: Callable[[int], None] = lambda n: None) -> int:
+        """Group every stored event again from scratch, as one batch of all of them would be,
+        a type and country at a time (`dedup.group` never joins two): after a change of dedup's
+        rules, or a bulk load that wrote every event as a group of its own. Only the events
+        whose group changed are rewritten; returns how many canonical events there are.
+        `on_block(n)` is told each block's number of events."""
+        total = 0
+        for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
+            where = "e.type = ? AND e.country = ?" if country is not None else "e.type = ? AND e.country IS NULL"
+            members = [Mention.from_row(r) for r in self.query(
+                f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}", [kind, country][:2 if country else 1])]
+            with self.transaction():
+                groups = group(members)
+                rows = [canonical_event(g) for g in groups]
+                self._delete_canonical(sorted({m.row["canonical_id"] for m in members if m.row["canonical_id"]}))
+                self.insert("canonical_events", rows)
+                self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
+                                 [(row["id"], m.id) for row, g in zip(rows, groups) for m in g
+                                  if m.row["canonical_id"] != row["id"]])
+            total += len(rows)
+            on_block(len(members))
+        return total
 
     def cheapen_text_indexes(self) -> None:
         """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
@@ -801,8 +826,9 @@ class Store(ABC):
         is: (1) the groups related to a new event; (2) the groups of vague reports that may
         report a member of a precise group a new event joins (their best fit may change);
         (3) groups of vague reports left unmatched, which a vague report of (1) or (2) may
-        pair with. The precise events that the vague reports of (1)-(3) may report, in no
-        group read, are the context: grouped as stored, never rewritten. One query per step
+        pair with. The precise events that the vague reports of (1)-(3) may report, and those a
+        day off the precise events read (4), in no group read, are the context: grouped as
+        stored, never rewritten. One query per step
         for the whole batch, however large the store or a busy place's history."""
         found = self._related([m for m in first if m.precise and m.row.get("canonical_id") in joined and m.locatable],
                               todo, touched)
@@ -812,6 +838,10 @@ class Store(ABC):
         third = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched,
                                   vague_only=True)
         found = self._related([m for m in third if m.locatable], todo, touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        # (4) the precise events a day off the precise ones read: whether two groups a day
+        # apart join depends on every such neighbour of both (`dedup._join_lone_pairs`)
+        found = self._related([m for m in first + second if m.precise and m.locatable], todo, touched)
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
 
     def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
