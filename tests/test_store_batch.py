@@ -140,6 +140,13 @@ def test_places_of_every_grain_are_grouped_as_stored_at_once(reports, store_url,
     assert one_by_one == at_once
 
 
+def _placed_day(reports) -> tuple:
+    """The first real article (not a retelling) with an event placed and dated to a day, and that event."""
+    document, record = next((d, r) for d, r in reports if "retold" not in r.doc_id and any(
+        e.location and e.date.precision == "day" for e in r.events))
+    return document, record, next(e for e in record.events if e.location and e.date.precision == "day")
+
+
 @pytest.mark.parametrize("order,batch", [("descending", 1), ("shuffled", 3)])
 def test_a_place_reported_every_day_is_an_event_a_day_whatever_the_order(reports, store_url, order, batch, tmp_path):
     """A real event retold as happening at its place on each of ten days (two reports of the
@@ -147,9 +154,7 @@ def test_a_place_reported_every_day_is_an_event_a_day_whatever_the_order(reports
     reports a day apart with no other day beside them are one. Stored in batches on both
     databases, the store after each batch is grouped as its documents stored at once (a day
     stored next to a run of days breaks the pair an earlier batch made at the run's end)."""
-    document, record = next((d, r) for d, r in reports if "retold" not in r.doc_id and any(
-        e.location and e.date.precision == "day" for e in r.events))
-    event = next(e for e in record.events if e.location and e.date.precision == "day")
+    document, record, event = _placed_day(reports)
     pairs = (retold_on(document, record, event, [0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9], "daily")
              + retold_on(document, record, event, [30, 31], "pair"))
     if order == "shuffled":
@@ -187,3 +192,40 @@ def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once
     grouping, rows = _grouping(store_url, [], 1)
     assert grouping == at_once
     assert rows == canonical
+
+
+def test_a_replaced_document_regroups_the_days_it_kept_apart(reports, store_url, tmp_path):
+    """Reports of three days in a row keep each other apart (the middle day has two
+    neighbours); re-extracted by a newer version, the third day's document moves its event a
+    week on, and the first two days, a lone pair now, join: the store is grouped as its
+    documents stored at once."""
+    document, record, event = _placed_day(reports)
+    days = retold_on(document, record, event, [0, 1, 2], "row")
+    third_doc, third = days[2]
+    moved = retold_on(document, record, event, [9], "row")[0][1]
+    newer = third.model_copy(update={"events": [moved.events[0].model_copy(update={"id": third.events[0].id})],
+                                     "extractor": third.extractor.model_copy(update={"version": "9.9"})})
+    with open_store(store_url) as store:
+        store.add(days)
+        assert sorted(map(len, _groups(store))) == [1, 1, 1]
+        assert store.add([(third_doc, newer)]).replaced == 1
+        now = _groups(store)
+    at_once, _ = _grouping(str(tmp_path / "once.db"), days[:2] + [(third_doc, newer)], 3)
+    assert now == at_once
+    assert sorted(map(len, now)) == [1, 2]
+
+
+def test_a_corrected_date_regroups_the_days_it_kept_apart(reports, store_url, tmp_path):
+    """As a replaced document: an analyst moves the third of three days in a row a week on,
+    and the first two, a lone pair now, join."""
+    from eventwire.store.review import review
+
+    document, record, event = _placed_day(reports)
+    days = retold_on(document, record, event, [0, 1, 2], "row")
+    with open_store(store_url) as store:
+        store.add(days)
+        assert sorted(map(len, _groups(store))) == [1, 1, 1]
+        third = store.query("SELECT id, date_start, date_end FROM events ORDER BY date_start DESC")[0]
+        week_on = {k: (date.fromisoformat(third[f"date_{k}"]) + timedelta(days=7)).isoformat() for k in ("start", "end")}
+        review(store, third["id"], "tester", "correct", {"date": {**week_on, "precision": "day"}})
+        assert sorted(map(len, _groups(store))) == [1, 2]

@@ -544,15 +544,25 @@ class Store(ABC):
                 yield self.add(ahead.result())
 
     def _remove_document(self, h: str) -> None:
-        """Drop a document's rows; its canonical groups are dissolved for `resolve` to redo."""
-        groups = [r["canonical_id"] for r in self.query(
-            "SELECT DISTINCT canonical_id FROM events WHERE doc_hash = ? AND canonical_id IS NOT NULL", [h])]
-        self._dissolve(groups)
+        """Drop a document's rows; the groups its events were in or bore on are dissolved for
+        `resolve` to redo (`_dissolve_around`)."""
+        self._dissolve_around("e.doc_hash = ?", [h])
         self.tally(self.query(f"SELECT {TALLY_COLUMNS} FROM events WHERE doc_hash = ?", [h]), -1)
         self.execute("DELETE FROM actors WHERE event_id IN (SELECT id FROM events WHERE doc_hash = ?)", [h])
         for table in ("events", "places", "times"):
             self.execute(f"DELETE FROM {table} WHERE doc_hash = ?", [h])
         self.execute("DELETE FROM documents WHERE hash = ?", [h])
+
+    def _dissolve_around(self, where: str, params: Sequence) -> None:
+        """Dissolve, for `resolve` to redo, the groups of the events `where` selects and of the
+        stored events related to them: without those events (removed, or corrected) what may
+        change is their own groups and their neighbours' (a vague report they left torn between
+        two events, days they kept from joining as a lone pair)."""
+        events = [Mention.from_row(r) for r in self.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}",
+                                                            params)]
+        near = self._related([m for m in events if m.locatable], {m.id: m for m in events}, set())
+        self._dissolve(sorted({m.row["canonical_id"] for m in events if m.row["canonical_id"]}
+                              | {c.row["canonical_id"] for c, _ in near.values()}))
 
     def _dissolve(self, canonical_ids: list[str]) -> None:
         for i in range(0, len(canonical_ids), 500):

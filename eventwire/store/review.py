@@ -149,6 +149,7 @@ def review(store: Store, event_id: str, reviewer: str, action: str,
         row = rows[0]
         text = row.pop("doc_text") or ""
         written = []
+        regroup = False
 
         def log(field: Optional[str], before: Any, after: Any) -> None:
             written.append({"id": uuid.uuid4().hex, "event_id": event_id, "reviewer": reviewer, "reviewed_at": at,
@@ -174,6 +175,9 @@ def review(store: Store, event_id: str, reviewer: str, action: str,
                 raise ReviewError(str(exc).splitlines()[0] + ": " + "; ".join(
                     f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])) from exc
             if written:
+                if regroup := bool(row["canonical_id"]) and any(w["field"] in REGROUP for w in written):
+                    # the groups it was in or bore on, while the row still holds what they were made of
+                    store._dissolve_around("e.id = ?", [event_id])
                 _rewrite(store, row, event, text)
             else:
                 log(None, row["review_status"], ACTIONS[action])  # confirmed as it was
@@ -181,8 +185,7 @@ def review(store: Store, event_id: str, reviewer: str, action: str,
             log(None, row["review_status"], ACTIONS[action])
         store.execute("UPDATE events SET review_status = ? WHERE id = ?", [ACTIONS[action], event_id])
         store.insert("reviews", written)
-        if row["canonical_id"] and any(w["field"] in REGROUP for w in written):
-            store._dissolve([row["canonical_id"]])  # the corrected event may now report another event
+        if regroup:  # the corrected event may now report another event
             store.resolve()
     return written
 
