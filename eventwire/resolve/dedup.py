@@ -427,11 +427,11 @@ def _voted(members: list[Mention]) -> dict:
 
 
 def _join_lone_pairs(uf: UnionFind, links: list[tuple[str, str]], open_ids: Iterable[str]) -> None:
-    """Join the groups that `links` (days that meet, not the same days) connect when each is the other's only
-    such neighbour: two reports a day apart are one event, but a place reported every day is
-    not one event (its days would chain into one spanning months, read and rewritten whole by
-    every later report). A pair of groups with no member in `open_ids` (both read only as
-    context, their other neighbours unread) is never joined."""
+    """Join the groups that `links` (days that meet, not the same days) connect when each is
+    the other's only such neighbour: two reports a day apart are one event, but a place
+    reported every day is not one event (its days would chain into one spanning months, read
+    and rewritten whole by every later report). A pair of groups with no member in `open_ids`
+    (both read only as context, their other neighbours unread) is never joined."""
     near: dict[str, set[str]] = {}
     for a, b in links:
         ra, rb = uf.find(a), uf.find(b)
@@ -447,12 +447,12 @@ def _join_lone_pairs(uf: UnionFind, links: list[tuple[str, str]], open_ids: Iter
 
 def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> list[list[Mention]]:
     """Groups of `mentions`: precisely dated reports by connected components of `same_event`
-    on the same days (windows), joined with those a day off only as lone pairs (`_join_lone_pairs`); a
-    vague report joins the group it fits best (`fit_score`, by a margin; else it stays
-    alone), and joins the vague reports it pairs with (`vague_pair`) when it fits none (so no
-    vague report chains two events). `fixed` puts mentions (by id) of one key in one group
-    from the start: parts of groups known to be whole, given for the vague reports to fit and
-    as the neighbours of the others' days."""
+    on the same days (windows), joined with those a day off only as lone pairs
+    (`_join_lone_pairs`); a vague report joins the group it fits best (`fit_score`, by a
+    margin; else it stays alone), and joins the vague reports it pairs with (`vague_pair`)
+    when it fits none (so no vague report chains two events). `fixed` puts mentions (by id) of
+    one key in one group from the start: parts of groups known to be whole, given for the
+    vague reports to fit and as the neighbours of the others' days."""
     uf = UnionFind()
     index = {m.id: m for m in mentions}
     by_block: dict[tuple, list[Mention]] = {}

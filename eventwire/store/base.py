@@ -437,15 +437,17 @@ class Store(ABC):
 
     def regroup(self, on_block: Callable[[int], None] = lambda n: None) -> int:
         """Group every stored event again from scratch, as one batch of all of them would be,
-        a type and country at a time (`dedup.group` never joins two): after a change of dedup's
-        rules, or a bulk load that wrote every event as a group of its own. Only the events
-        whose group changed are rewritten; returns how many canonical events there are.
-        `on_block(n)` is told each block's number of events."""
+        a type and country at a time (`dedup.group` never joins two), each in a transaction:
+        after a change of dedup's rules, or a bulk load that wrote every event as a group of its
+        own. The block's canonical rows are written again, the events whose group changed
+        updated; returns how many canonical events there are. `on_block(n)` is told each
+        block's number of events."""
         total = 0
         for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
-            where = "e.type = ? AND e.country = ?" if country is not None else "e.type = ? AND e.country IS NULL"
+            where, params = ("e.type = ? AND e.country IS NULL", [kind]) if country is None else \
+                ("e.type = ? AND e.country = ?", [kind, country])
             members = [Mention.from_row(r) for r in self.query(
-                f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}", [kind, country][:2 if country else 1])]
+                f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}", params)]
             with self.transaction():
                 groups = group(members)
                 rows = [canonical_event(g) for g in groups]
@@ -838,8 +840,8 @@ class Store(ABC):
         (3) groups of vague reports left unmatched, which a vague report of (1) or (2) may
         pair with. The precise events that the vague reports of (1)-(3) may report, and those a
         day off the precise events read (4), in no group read, are the context: grouped as
-        stored, never rewritten. One query per step
-        for the whole batch, however large the store or a busy place's history."""
+        stored, never rewritten. One query per step for the whole batch, however large the
+        store or a busy place's history."""
         found = self._related([m for m in first if m.precise and m.row.get("canonical_id") in joined and m.locatable],
                               todo, touched)
         second = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched)

@@ -226,8 +226,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # (10M events: seconds a request); from this index alone, only their entries
     Migration(15, "the index of dedup's candidates carries the event id, deaths and review status",
               drop_indexes=(("events", TYPE_COUNTRY_INDEX_3),), indexes=(("events", TYPE_COUNTRY_INDEX),)),
-    Migration(16, "groups of several events grouped again: a week is a vague date, and days a day apart join "
-                  "only as a lone pair (a place reported every day chained into one event)", regroup=True),
+    Migration(16, "every stored event grouped again: a week is a vague date, and days a day apart join only as "
+                  "a lone pair (a place reported every day chained into one event)", regroup=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
