@@ -269,11 +269,15 @@ def test_newer_schema_is_refused(tmp_path):
 
 def _as_version_10(s) -> None:
     """The store as migration 10 left it: no actor sets, tables or indexes of them."""
-    from eventwire.store.schema import DATE_INDEX, DATE_INDEX_10
+    from eventwire.store.schema import DATE_INDEX, DATE_INDEX_10, MATCH_ROWS
 
     with s.transaction():
         for table in ("actor_names", "actor_sets", "actor_totals"):
             s.execute(f"DROP TABLE {table}")
+        if s.has_table(MATCH_ROWS):  # SQLite's copy of the columns (migration 16), and its triggers
+            s.execute(f"DROP TABLE {MATCH_ROWS}")
+            for trigger in ("events_rows_ad", "events_rows_au"):
+                s.execute(f"DROP TRIGGER {trigger}")
         for columns in (DATE_INDEX, ("actor_set", "date_start", "id")):
             s.execute(f"DROP INDEX idx_events_{'_'.join(columns)}")
         s.execute("ALTER TABLE events DROP COLUMN actor_set")

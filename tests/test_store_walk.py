@@ -9,6 +9,7 @@ import pytest
 
 from eventwire.store import EventQuery, open_store
 from eventwire.store import sqlite as sqlite_store
+from eventwire.store.schema import DATE_INDEX, LATEST, MATCH_ROWS
 
 
 def _expected(store, keep, located: bool = False) -> list[str]:
@@ -85,10 +86,108 @@ def test_a_page_of_words_or_an_actor_weighs_its_plans_once(stored, monkeypatch):
     the actor's summary): once a page, not again for the plan it then runs."""
     with open_store(stored) as s:
         counted = []
-        hint = s.page_hint
-        monkeypatch.setattr(s, "page_hint", lambda q, limit=50: counted.append(q) or hint(q, limit))
+        weigh = s._weigh
+        monkeypatch.setattr(s, "_weigh", lambda q, limit: counted.append(q) or weigh(q, limit))
         for q in (EventQuery(text="killed"), EventQuery(actor="police"), EventQuery(text="killed", actor="police")):
             counted.clear()
             s.page(q, limit=5)
             s.points(q, limit=5)
             assert len(counted) == 2, q
+
+
+def _rows_of_events(store) -> tuple[list[tuple], list[tuple]]:
+    """The columns `event_rows` copies, by rowid, from the events and from the copy."""
+    columns = ", ".join(DATE_INDEX)
+    return (store.values(f"SELECT rowid, {columns} FROM events ORDER BY rowid"),
+            store.values(f"SELECT rowid, {columns} FROM {MATCH_ROWS} ORDER BY rowid"))
+
+
+def _word_filters(store) -> dict[str, tuple[EventQuery, object]]:
+    """`_filters` with a word each (common and rare ones of the store), and words alone."""
+    counted = {w: store.values("SELECT count(*) FROM events_fts WHERE events_fts MATCH ?", [f'"{w}"'])[0][0]
+               for w in ("killed", "police", "shelling", "drone", "protest", "said", "attack")}
+    words = [w for w, n in sorted(counted.items(), key=lambda x: (-x[1], x[0])) if n][::2]
+    assert len(words) >= 2
+    out = {}
+    for word in words:
+        matched = {r[0] for r in store.values("SELECT e.id FROM events e WHERE e.rowid IN "
+                                              "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [f'"{word}"'])}
+        for name, (q, keep) in _filters(store).items():
+            out[f"{word}, {name}"] = (q.model_copy(update={"text": word}),
+                                      lambda r, keep=keep, matched=matched: r["id"] in matched and keep(r))
+    return out
+
+
+@pytest.mark.parametrize("read", [0, 10**9])  # every word walked first, or read from event_rows
+@pytest.mark.parametrize("reach", [3, 100_000])
+def test_a_words_pages_points_and_charts_are_those_of_a_plain_query(stored, monkeypatch, read, reach):
+    """However a word's matches are read (a walk of the date index, bounded or not, or their
+    narrow rows sorted), pages, points and charts are those of a filter over every event."""
+    monkeypatch.setattr(sqlite_store, "READ_MATCHES", read)
+    monkeypatch.setattr(sqlite_store, "COMMON_WORD_HITS", 0)  # each word common enough to walk
+    monkeypatch.setattr(sqlite_store, "WALK_EVENTS", reach)
+    monkeypatch.setattr(sqlite_store, "WALK_PER_MATCH", 1)
+    with open_store(stored) as s:
+        read_sql = []
+        values, query = s.values, s.query
+        monkeypatch.setattr(s, "values", lambda sql, params=(): read_sql.append(sql) or values(sql, params))
+        monkeypatch.setattr(s, "query", lambda sql, params=(): read_sql.append(sql) or query(sql, params))
+        for name, (q, keep) in _word_filters(s).items():
+            expected = _expected(s, keep)
+            assert _paged(s, q, 4) == expected, name
+            assert [r["id"] for r in s.page(q, limit=500)[0]] == expected, name
+            located = _expected(s, keep, located=True)
+            points, more = s.points(q, limit=5)
+            assert [p[0] for p in points] == located[:5] and more == (len(located) > 5), name
+            charts = s.aggregates(q, top=500)
+            with monkeypatch.context() as plain:
+                plain.setattr(s, "filtered_rows", lambda q: "events")
+                assert charts == s.aggregates(q, top=500), name
+            assert charts["total"] == len(expected), name
+        # the narrow rows were read (charts always; pages and points where no walk found them
+        # all), and the date index walked where a word counted as common
+        narrow = [sql for sql in read_sql if f"FROM {MATCH_ROWS} e" in sql]
+        assert any(sql.startswith("WITH m AS") for sql in narrow)
+        assert any(sql.endswith(sqlite_store.NEWEST_FIRST) for sql in narrow) == (read > 0 or reach == 3)
+        assert any(sqlite_store.DATE_HINT in sql for sql in read_sql) == (read == 0)
+
+
+def test_event_rows_follow_adds_replacements_corrections_and_removals(tmp_path, sample_records):
+    from eventwire.store.review import review
+
+    with open_store(str(tmp_path / "rows.db")) as s:
+        s.add(sample_records[:len(sample_records) // 2])
+        s.add(sample_records)  # the rest
+        events, rows = _rows_of_events(s)
+        assert events == rows and events
+        document, record = next((d, r) for d, r in sample_records if len(r.events) > 2)
+        s.add([(document, record.model_copy(update={"events": record.events[:1], "extractor": record.extractor.model_copy(
+            update={"version": "9.9"})}))])  # a newer extractor's events replace the document's
+        victim = next(r for r in s.events() if r["killed"] and r["lat"] is not None)
+        review(s, victim["id"], "tester", "correct", {"counts": {"killed": victim["killed"] + 7}, "type": "COERCE"})
+        review(s, next(s.events())["id"], "tester", "reject")
+        events, rows = _rows_of_events(s)
+        assert events == rows
+        assert ("COERCE", victim["killed"] + 7) in {(r[6], r[12]) for r in rows}
+        assert any(r[13] == "rejected" for r in rows)
+        s.execute("DELETE FROM actors")
+        s.execute("DELETE FROM events WHERE rowid % 2 = 0")
+        assert _rows_of_events(s)[0] == _rows_of_events(s)[1]
+
+
+def test_migration_16_copies_an_older_stores_events(tmp_path, sample_records):
+    path = str(tmp_path / "v15.db")
+    with open_store(path) as s:
+        s.add(sample_records)
+        q = EventQuery(text="killed")
+        pages, charts = _paged(s, q, 7), s.aggregates(q)
+        with s.transaction():  # as a store of version 15 is
+            s.execute(f"DROP TABLE {MATCH_ROWS}")
+            s.execute("DROP TRIGGER events_rows_ad")
+            s.execute("DROP TRIGGER events_rows_au")
+            s.execute("DELETE FROM schema_version WHERE version >= 16")
+    with open_store(path) as s:
+        assert s.schema_version == LATEST
+        events, rows = _rows_of_events(s)
+        assert events == rows and events
+        assert _paged(s, q, 7) == pages and s.aggregates(q) == charts

@@ -37,6 +37,8 @@ class Migration:
     cheaper_text_indexes: bool = False
     # the groups dedup's rules no longer make are grouped again (`Store.regroup_own_spans`)
     regroup_own_spans: bool = False
+    # the events' filtered columns kept by full-text row (`Store.keep_match_rows`)
+    match_rows: bool = False
 
 
 PLACE_COLUMNS = (
@@ -143,6 +145,11 @@ EVENT_CUBE = Table("event_cube", tuple((c, "text") for c in CUBE_KEYS) + TALLY, 
 DATE_INDEX_10 = ("date_start", "id", "date_end", "lat", "lon", "type", "country", "admin1", "claim_status",
                  "historical", "mode", "killed", "review_status")
 DATE_INDEX = DATE_INDEX_10 + ("actor_set",)
+# A word's matches come from the full-text index as the events' rowids: their dates, places and
+# filtered columns were read from the events' rows (1.6 kB each: 5.2M events, a word in 22k
+# of them, 100 ms for the newest 50). SQLite keeps the date index's columns in a narrow table
+# under the events' rowids (`event_rows`, some 100 bytes a row, appended in rowid order).
+MATCH_ROWS = "event_rows"
 
 # The actor filter (a substring of any actor's name or text, regardless of case) searches the
 # distinct names, not every actor: `actor_names` holds each name and text folded (str.lower),
@@ -224,6 +231,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # (10M events: seconds a request); from this index alone, only their entries
     Migration(15, "the index of dedup's candidates carries the event id, deaths and review status",
               drop_indexes=(("events", TYPE_COUNTRY_INDEX_3),), indexes=(("events", TYPE_COUNTRY_INDEX),)),
+    # (PostgreSQL reads a word's matches from its GIN index as a bitmap of table pages: no table)
+    Migration(16, "SQLite keeps the events' filtered columns by full-text row: a word's newest matches and "
+                  "charts without the events' rows", match_rows=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
