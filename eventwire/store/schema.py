@@ -150,6 +150,10 @@ DATE_INDEX = DATE_INDEX_10 + ("actor_set",)
 # of them, 100 ms for the newest 50). SQLite keeps the date index's columns in a narrow table
 # under the events' rowids (`event_rows`, some 100 bytes a row, appended in rowid order).
 MATCH_ROWS = "event_rows"
+# The events' newest matches of words, however rare: a second full-text index of their summaries
+# whose row numbers sort as the events' dates (day, then the event's rowid), so that a word's
+# matches come newest first from its own postings (SQLite; `SQLiteStore._dated`).
+DATED_TEXT = "dated_fts"
 
 # The actor filter (a substring of any actor's name or text, regardless of case) searches the
 # distinct names, not every actor: `actor_names` holds each name and text folded (str.lower),
@@ -232,8 +236,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "the index of dedup's candidates carries the event id, deaths and review status",
               drop_indexes=(("events", TYPE_COUNTRY_INDEX_3),), indexes=(("events", TYPE_COUNTRY_INDEX),)),
     # (PostgreSQL reads a word's matches from its GIN index as a bitmap of table pages: no table)
-    Migration(16, "SQLite keeps the events' filtered columns by full-text row: a word's newest matches and "
-                  "charts without the events' rows", match_rows=True),
+    Migration(16, "SQLite keeps the events' filtered columns by full-text row, and their texts by date: a word's "
+                  "newest matches and charts without the events' rows", match_rows=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
