@@ -33,6 +33,9 @@ ARMED = STATE | {"REB"}
 UNKNOWN_COUNTRY = "XXX"  # ISO 3166 leaves X.. codes to users; ACLED ids need some prefix
 ID_PREFIX_HEX = 12  # 48 bits of the document's content hash in `event_id_cnty`
 ID_EVENTS = 10_000  # event numbers below this fit the id's last four digits
+# json.dumps(..., ensure_ascii=False), made once: `dumps` makes an encoder per call when given
+# any option (two per exported event)
+UNESCAPED = json.JSONEncoder(ensure_ascii=False)
 
 
 def _part(model: type[BaseModel], names: tuple[str, ...], **nested) -> type[BaseModel]:
@@ -99,7 +102,7 @@ def _names(actors) -> str:
 
 
 def _evidence(evidence: list[dict]) -> str:
-    return json.dumps([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence], ensure_ascii=False)
+    return UNESCAPED.encode([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence])
 
 
 def table_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon: Optional[dict] = None) -> dict:
@@ -308,9 +311,8 @@ def write_geojson(records: Iterable[dict], out: TextIO) -> int:
     for r in records:
         geometry = ({"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
                     if r["latitude"] is not None else None)
-        out.write((",\n" if n else "\n") + json.dumps(
-            {"type": "Feature", "id": r["event_id"], "geometry": geometry, "properties": r},
-            ensure_ascii=False))
+        out.write((",\n" if n else "\n") + UNESCAPED.encode(
+            {"type": "Feature", "id": r["event_id"], "geometry": geometry, "properties": r}))
         n += 1
     out.write("\n]}\n")
     return n

@@ -35,6 +35,9 @@ ROWID_MASK = (1 << DAY_SHIFT) - 1
 # Postings of words `_dated` reads at first (then four times more each run, up to the most),
 # for up to DATED_RUNS matches (a page); more (the map's points) are read at once
 DATED_FIRST, DATED_MOST, DATED_RUNS = 64, 16_384, 2000
+# A walk of the date index reads an entry in about a fifteenth of the time the narrow row of a
+# posting is sought (5.2M events: 0.2 against 3 us)
+WALK_PER_POSTING = 15
 
 
 def dated_key(row: str = "") -> str:
@@ -284,17 +287,23 @@ class SQLiteStore(Store):
 
     def _walk_dated(self, columns: str, limit: int, rest: str, rest_params: list, text_params: list, below: int,
                     top: Optional[str]) -> Optional[list[tuple]]:
-        """`_dated` for many matches (the map's points), where the words' postings within the
-        reach of a walk of the date index (`_walk`) are enough: that walk, tested against them
-        (a common word's recent days, not all its postings); None where they are not."""
-        bound = self._walk_bound(max(WALK_EVENTS, WALK_PER_MATCH * limit), top)
-        if bound is None:
+        """`_dated` for many matches (the map's points): a walk of the date index (`_walk`) down
+        to the day of the words' `limit`-th newest posting, tested against the postings from
+        that day on (a common word's recent days, not all its postings), where that day is near
+        enough; None where it is not, or the rest of the filter leaves fewer than `limit`."""
+        found = self.values(f"SELECT rowid FROM {DATED_TEXT} WHERE {DATED_TEXT} MATCH ? AND rowid < ? "
+                            "ORDER BY rowid DESC LIMIT 1 OFFSET ?", [*text_params, below, limit - 1])
+        day = found[0][0] >> DAY_SHIFT if found else 0
+        if not day:
             return None
-        span = [*text_params, day_number(bound) << DAY_SHIFT, below]
+        bound = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+        deep = self.values("SELECT coalesce(sum(events), 0) FROM event_totals WHERE dim = 'day' AND key >= ?"
+                           + (" AND key <= ?" if top else ""), [bound] + ([top] if top else []))[0][0]
+        if deep > WALK_PER_POSTING * limit:
+            return None
         within = f"SELECT rowid & {ROWID_MASK} FROM {DATED_TEXT} WHERE {DATED_TEXT} MATCH ? AND rowid >= ? AND rowid < ?"
-        if self.values(f"SELECT count(*) FROM ({within})", span)[0][0] < limit:
-            return None
-        return self._walk(columns, f"e.rowid IN ({within}) AND {rest}", span + rest_params, limit, bound)
+        return self._walk(columns, f"e.rowid IN ({within}) AND {rest}",
+                          [*text_params, day << DAY_SHIFT, below, *rest_params], limit, bound)
 
     def _walk(self, columns, where, params, limit, bound) -> Optional[list[tuple]]:
         """The newest `limit` matches from a walk of the date index down to `bound`, a day
