@@ -9,6 +9,7 @@ import pytest
 
 from eventwire.store import EventQuery, open_store
 from eventwire.store import sqlite as sqlite_store
+from eventwire.store.schema import DATE_INDEX, DATED_TEXT, LATEST, MATCH_ROWS
 
 
 def _expected(store, keep, located: bool = False) -> list[str]:
@@ -85,10 +86,126 @@ def test_a_page_of_words_or_an_actor_weighs_its_plans_once(stored, monkeypatch):
     the actor's summary): once a page, not again for the plan it then runs."""
     with open_store(stored) as s:
         counted = []
-        hint = s.page_hint
-        monkeypatch.setattr(s, "page_hint", lambda q, limit=50: counted.append(q) or hint(q, limit))
+        weigh = s._weigh
+        monkeypatch.setattr(s, "_weigh", lambda q, limit: counted.append(q) or weigh(q, limit))
         for q in (EventQuery(text="killed"), EventQuery(actor="police"), EventQuery(text="killed", actor="police")):
             counted.clear()
             s.page(q, limit=5)
             s.points(q, limit=5)
             assert len(counted) == 2, q
+
+
+def _rows_of_events(store) -> tuple[list[tuple], list[tuple]]:
+    """The columns `event_rows` copies, by rowid, from the events and from the copy; and the
+    postings of a few words, as the events' full-text index and dates make them and as
+    `dated_fts` holds them."""
+    columns = ", ".join(DATE_INDEX)
+    words = ("killed", "police", "shelling", "drone", "said", "strike")
+    return (store.values(f"SELECT rowid, {columns} FROM events ORDER BY rowid")
+            + [(w, store.values(f"SELECT {sqlite_store.dated_key()} FROM events WHERE rowid IN "
+                                "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?) ORDER BY 1", [w])) for w in words]
+            + store.values("SELECT count(*) FROM events"),
+            store.values(f"SELECT rowid, {columns} FROM {MATCH_ROWS} ORDER BY rowid")
+            + [(w, store.values(f"SELECT rowid FROM {DATED_TEXT} WHERE {DATED_TEXT} MATCH ? ORDER BY rowid", [w]))
+               for w in words]
+            + store.values(f"SELECT count(*) FROM {DATED_TEXT}"))
+
+
+def _word_filters(store) -> dict[str, tuple[EventQuery, object]]:
+    """`_filters` with a word each (common and rare ones of the store), and words alone."""
+    counted = {w: store.values("SELECT count(*) FROM events_fts WHERE events_fts MATCH ?", [f'"{w}"'])[0][0]
+               for w in ("killed", "police", "shelling", "drone", "protest", "said", "attack")}
+    words = [w for w, n in sorted(counted.items(), key=lambda x: (-x[1], x[0])) if n][::2]
+    assert len(words) >= 2
+    out = {}
+    for word in words:
+        matched = {r[0] for r in store.values("SELECT e.id FROM events e WHERE e.rowid IN "
+                                              "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [f'"{word}"'])}
+        for name, (q, keep) in _filters(store).items():
+            out[f"{word}, {name}"] = (q.model_copy(update={"text": word}),
+                                      lambda r, keep=keep, matched=matched: r["id"] in matched and keep(r))
+    return out
+
+
+# postings read one, two or 64 at first; or, as for the map's points, a walk of the date index
+# down to the day of the last posting wanted (where it is near enough), or every posting's
+# narrow row
+@pytest.mark.parametrize("first, runs, walk", [(1, 2000, 0), (2, 2000, 0), (64, 2000, 0), (1, 0, 10**9), (1, 0, 0)])
+def test_a_words_pages_points_and_charts_are_those_of_a_plain_query(stored, monkeypatch, first, runs, walk):
+    """However a word's postings by date are read (runs of them ending on a day read whole; a
+    walk of the date index tested against those within its reach, or their narrow rows),
+    pages, points and charts are those of a filter over every event."""
+    monkeypatch.setattr(sqlite_store, "DATED_FIRST", first)
+    monkeypatch.setattr(sqlite_store, "DATED_MOST", 4 * first)
+    monkeypatch.setattr(sqlite_store, "DATED_RUNS", runs)
+    monkeypatch.setattr(sqlite_store, "WALK_PER_POSTING", walk)
+    with open_store(stored) as s:
+        filters, read_sql = _word_filters(s), []
+        values, query = s.values, s.query
+        monkeypatch.setattr(s, "values", lambda sql, params=(): read_sql.append(sql) or values(sql, params))
+        monkeypatch.setattr(s, "query", lambda sql, params=(): read_sql.append(sql) or query(sql, params))
+        for name, (q, keep) in filters.items():
+            expected = _expected(s, keep)
+            assert _paged(s, q, 4) == expected, name
+            assert [r["id"] for r in s.page(q, limit=500)[0]] == expected, name
+            located = _expected(s, keep, located=True)
+            points, more = s.points(q, limit=5)
+            assert [p[0] for p in points] == located[:5] and more == (len(located) > 5), name
+            charts = s.aggregates(q, top=500)
+            fast = len(read_sql)
+            with monkeypatch.context() as plain:
+                plain.setattr(s, "filtered_rows", lambda q: "events")
+                assert charts == s.aggregates(q, top=500), name
+            del read_sql[fast:]
+            assert charts["total"] == len(expected), name
+        # the postings by date and the narrow rows were read, not the events' rows; the date
+        # index walked for many matches where a walk of `reach` events finds them
+        assert any(f"FROM {DATED_TEXT} WHERE" in sql for sql in read_sql)
+        assert any(sql.startswith("WITH m AS") and f"FROM {MATCH_ROWS} e" in sql for sql in read_sql)
+        assert not [sql for sql in read_sql if "FROM events e WHERE" in sql]
+        assert any(sqlite_store.DATE_HINT in sql for sql in read_sql) == (runs == 0 and walk > 0)
+
+
+def test_event_rows_follow_adds_replacements_corrections_and_removals(tmp_path, sample_records):
+    from eventwire.store.review import review
+
+    with open_store(str(tmp_path / "rows.db")) as s:
+        s.add(sample_records[:len(sample_records) // 2])
+        s.add(sample_records)  # the rest
+        events, rows = _rows_of_events(s)
+        assert events == rows and events
+        document, record = next((d, r) for d, r in sample_records if len(r.events) > 2)
+        s.add([(document, record.model_copy(update={"events": record.events[:1], "extractor": record.extractor.model_copy(
+            update={"version": "9.9"})}))])  # a newer extractor's events replace the document's
+        victim = next(r for r in s.events() if r["killed"] and r["lat"] is not None)
+        review(s, victim["id"], "tester", "correct", {"counts": {"killed": victim["killed"] + 7}, "type": "COERCE"})
+        review(s, next(s.events())["id"], "tester", "reject")
+        events, rows = _rows_of_events(s)
+        assert events == rows
+        assert ("COERCE", victim["killed"] + 7) in {(r[6], r[12]) for r in rows if len(r) > 12}
+        assert any(r[13] == "rejected" for r in rows if len(r) > 13)
+        s.execute("UPDATE events SET date_start = '2001-02-03', summary = 'A drone strike.' WHERE rowid = "
+                  "(SELECT min(rowid) FROM events)")
+        assert _rows_of_events(s)[0] == _rows_of_events(s)[1]
+        s.execute("DELETE FROM actors")
+        s.execute("DELETE FROM events WHERE rowid % 2 = 0")
+        assert _rows_of_events(s)[0] == _rows_of_events(s)[1]
+
+
+def test_migration_17_copies_an_older_stores_events(tmp_path, sample_records):
+    path = str(tmp_path / "v16.db")
+    with open_store(path) as s:
+        s.add(sample_records)
+        q = EventQuery(text="killed")
+        pages, charts = _paged(s, q, 7), s.aggregates(q)
+        with s.transaction():  # as a store of version 16 is
+            s.execute(f"DROP TABLE {MATCH_ROWS}")
+            s.execute(f"DROP TABLE {DATED_TEXT}")
+            for trigger in ("events_rows_ad", "events_rows_au", "events_dated_ad", "events_dated_au"):
+                s.execute(f"DROP TRIGGER {trigger}")
+            s.execute("DELETE FROM schema_version WHERE version >= 17")
+    with open_store(path) as s:
+        assert s.schema_version == LATEST
+        events, rows = _rows_of_events(s)
+        assert events == rows and events
+        assert _paged(s, q, 7) == pages and s.aggregates(q) == charts

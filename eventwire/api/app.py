@@ -16,6 +16,7 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -398,12 +399,16 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
 
         store = stores.get()
         names = [c["name"] for c in columns()] + ["review_status"]
+        flags = [c["name"] for c in columns() if c["type"] == "bool"]
+        cells = itemgetter(*names)
         fh = io.StringIO()
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(names)
         for r in _reviewed_rows(store, rows(store, f, limit=limit)):
-            writer.writerow(["" if r[n] is None else ("true" if r[n] is True else "false" if r[n] is False else r[n])
-                             for n in names])
+            for n in flags:  # the csv module writes None as "", but True as "True"
+                if isinstance(r[n], bool):
+                    r[n] = "true" if r[n] else "false"
+            writer.writerow(cells(r))
         return Response(fh.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="eventwire-events.csv"'})
 

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
 import yaml
+from pydantic import BaseModel, ConfigDict, create_model
 
 from ..extract.acled import acled_for
 from ..geo import countries
 from .acled_actors import actor_columns
-from ..models import COUNT_KINDS, DocumentRecord, Event, Extractor
+from ..models import COUNT_KINDS, Claim, DocumentRecord, Event, EventDate, Extractor, Place
 from ..store import EventQuery, Store
 from ..store.rows import spec_id
 
@@ -32,6 +33,24 @@ ARMED = STATE | {"REB"}
 UNKNOWN_COUNTRY = "XXX"  # ISO 3166 leaves X.. codes to users; ACLED ids need some prefix
 ID_PREFIX_HEX = 12  # 48 bits of the document's content hash in `event_id_cnty`
 ID_EVENTS = 10_000  # event numbers below this fit the id's last four digits
+# json.dumps(..., ensure_ascii=False), made once: `dumps` makes an encoder per call when given
+# any option (two per exported event)
+UNESCAPED = json.JSONEncoder(ensure_ascii=False)
+
+
+def _part(model: type[BaseModel], names: tuple[str, ...], **nested) -> type[BaseModel]:
+    """`model` reading only the fields `names` of its JSON (its `nested` fields as the models
+    given), the rest skipped: what the export rows read of a stored record."""
+    fields = {n: (nested.get(n, model.model_fields[n].annotation), model.model_fields[n])
+              for n in names + tuple(nested)}
+    return create_model(f"Read{model.__name__}", __config__=ConfigDict(extra="ignore"), **fields)
+
+
+# A stored record was validated whole when it was written; the rows read again only what they
+# use (pydantic's whole Event took some 30 us a record, a third of an export's CPU)
+# (actors whole: the rows compare them)
+READ_EVENT = _part(Event, ("type", "mode", "actors", "recipients"), date=_part(EventDate, ("start",)),
+                   location=Optional[_part(Place, ("text", "country"))], claim=_part(Claim, ("claimants",)))
 
 
 @lru_cache(maxsize=1)
@@ -83,14 +102,14 @@ def _names(actors) -> str:
 
 
 def _evidence(evidence: list[dict]) -> str:
-    return json.dumps([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence], ensure_ascii=False)
+    return UNESCAPED.encode([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence])
 
 
 def table_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon: Optional[dict] = None) -> dict:
     """One stored event (a row of `Store.events`) as an ACLED-style export row, typed per
     columns.yaml; `doc` holds its document's `publisher` and `long_id`."""
     doc = doc or {}
-    event = Event.model_validate_json(row["record"])
+    event = READ_EVENT.model_validate_json(row["record"])
     country = countries().get(row["country"] or "", {})
     acled = acled_for(event.type, event.mode, event.recipients)  # the current mapping, also for old rows
     ingested = row.get("ingested_at")
@@ -157,7 +176,7 @@ DATE_PREC = {"week": 3, "month": 4, "year": 5, "reported": 5}
 def ucdp_row(row: dict, evidence: list[dict], doc: Optional[dict] = None, canon: Optional[dict] = None) -> dict:
     """One stored ASSAULT event with deaths as a GED-style row (columns.yaml `ucdp`)."""
     doc, canon = doc or {}, canon or {}
-    event = Event.model_validate_json(row["record"])
+    event = READ_EVENT.model_validate_json(row["record"])
     table = countries()
     country = table.get(row["country"] or "", {})
     iso3_names = {c["iso3"]: c["name"] for c in table.values()}
@@ -292,9 +311,8 @@ def write_geojson(records: Iterable[dict], out: TextIO) -> int:
     for r in records:
         geometry = ({"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
                     if r["latitude"] is not None else None)
-        out.write((",\n" if n else "\n") + json.dumps(
-            {"type": "Feature", "id": r["event_id"], "geometry": geometry, "properties": r},
-            ensure_ascii=False))
+        out.write((",\n" if n else "\n") + UNESCAPED.encode(
+            {"type": "Feature", "id": r["event_id"], "geometry": geometry, "properties": r}))
         n += 1
     out.write("\n]}\n")
     return n

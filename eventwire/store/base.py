@@ -414,6 +414,8 @@ class Store(ABC):
             self.regroup_own_spans()
         if migration.regroup:
             self.regroup()
+        if migration.match_rows:
+            self.keep_match_rows()
 
     def regroup_own_spans(self) -> None:
         """Dissolve and group again every stored group that joins a report of an `OWN_SPAN`
@@ -464,6 +466,15 @@ class Store(ABC):
         """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`
         indexes what it inserts in one statement, no trigger per row; no index that no reader
         searches."""
+
+    def keep_match_rows(self) -> None:
+        """Where the backend's full-text index yields row numbers, keep the events' filtered
+        columns by row number too, filled from the stored events (migration 17)."""
+
+    def filtered_rows(self, q: EventQuery) -> str:
+        """The table (as `e`) whose rows `aggregates` counts for a filter it cannot answer from
+        the summary tables: the events, or the backend's narrower copy of their filtered columns."""
+        return "events"
 
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -690,7 +701,7 @@ class Store(ABC):
                 day_rows, types, admins, bucket = self._actor_charts(q.actor, top)
             else:
                 table, count, killed = ("event_cube", "e.events", "e.killed") if used <= CUBE_FILTERS else \
-                    ("events", "1", "coalesce(e.killed, 0)")
+                    (self.filtered_rows(q), "1", "coalesce(e.killed, 0)")
                 where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
                 day_rows, types, admins = self._charts(
                     f"SELECT e.date_start AS day, e.type AS type, e.admin1 AS admin1, {count} AS n, {killed} AS k "

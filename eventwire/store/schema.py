@@ -39,6 +39,8 @@ class Migration:
     regroup_own_spans: bool = False
     # every stored event grouped again from scratch (`Store.regroup`)
     regroup: bool = False
+    # the events' filtered columns kept by full-text row (`Store.keep_match_rows`)
+    match_rows: bool = False
 
 
 PLACE_COLUMNS = (
@@ -145,6 +147,15 @@ EVENT_CUBE = Table("event_cube", tuple((c, "text") for c in CUBE_KEYS) + TALLY, 
 DATE_INDEX_10 = ("date_start", "id", "date_end", "lat", "lon", "type", "country", "admin1", "claim_status",
                  "historical", "mode", "killed", "review_status")
 DATE_INDEX = DATE_INDEX_10 + ("actor_set",)
+# A word's matches come from the full-text index as the events' rowids: their dates, places and
+# filtered columns were read from the events' rows (1.6 kB each: 5.2M events, a word in 22k
+# of them, 100 ms for the newest 50). SQLite keeps the date index's columns in a narrow table
+# under the events' rowids (`event_rows`, some 100 bytes a row, appended in rowid order).
+MATCH_ROWS = "event_rows"
+# The events' newest matches of words, however rare: a second full-text index of their summaries
+# whose row numbers sort as the events' dates (day, then the event's rowid), so that a word's
+# matches come newest first from its own postings (SQLite; `SQLiteStore._dated`).
+DATED_TEXT = "dated_fts"
 
 # The actor filter (a substring of any actor's name or text, regardless of case) searches the
 # distinct names, not every actor: `actor_names` holds each name and text folded (str.lower),
@@ -228,6 +239,9 @@ MIGRATIONS: tuple[Migration, ...] = (
               drop_indexes=(("events", TYPE_COUNTRY_INDEX_3),), indexes=(("events", TYPE_COUNTRY_INDEX),)),
     Migration(16, "every stored event grouped again: a week is a vague date, and days a day apart join only as "
                   "a lone pair (a place reported every day chained into one event)", regroup=True),
+    # (PostgreSQL reads a word's matches from its GIN index as a bitmap of table pages: no table)
+    Migration(17, "SQLite keeps the events' filtered columns by full-text row, and their texts by date: a word's "
+                  "newest matches and charts without the events' rows", match_rows=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}

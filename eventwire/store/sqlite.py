@@ -7,6 +7,7 @@ import os
 import sqlite3
 import time
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
@@ -14,10 +15,10 @@ import sqlite_utils
 
 from .base import NEWEST_FIRST, Store, StoreError
 from .query import fts_phrases, text_words
-from .schema import DATE_INDEX, FTS_COLUMNS, TYPE_COUNTRY_INDEX, Table
+from .schema import DATE_INDEX, DATED_TEXT, FTS_COLUMNS, MATCH_ROWS, TYPE_COUNTRY_INDEX, Table
 
 TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
-# where the two plans of a word's newest 50 events break even (see `page_hint`)
+# where the two plans of an actor's newest 50 events break even (see `_weigh`)
 COMMON_WORD_HITS = 1300
 BUSY_TIMEOUT_MS = 30000
 # A query of the newest matches walks at most this many of the newest events (or this many
@@ -26,6 +27,26 @@ BUSY_TIMEOUT_MS = 30000
 WALK_EVENTS = 50_000
 WALK_PER_MATCH = 10
 DATE_HINT = f" INDEXED BY idx_events_{'_'.join(DATE_INDEX)}"
+MATCH_COLUMNS = ", ".join(DATE_INDEX)
+# A row number of `dated_fts`: the event's day (YYYYMMDD; dates are ISO days, none sorts last)
+# above its rowid, so that the postings of a word run in the order of the events' dates
+DAY_SHIFT = 32
+ROWID_MASK = (1 << DAY_SHIFT) - 1
+# Postings of words `_dated` reads at first (then four times more each run, up to the most),
+# for up to DATED_RUNS matches (a page); more (the map's points) are read at once
+DATED_FIRST, DATED_MOST, DATED_RUNS = 64, 16_384, 2000
+# A walk of the date index reads an entry in about a fifteenth of the time the narrow row of a
+# posting is sought (5.2M events: 0.2 against 3 us)
+WALK_PER_POSTING = 15
+
+
+def dated_key(row: str = "") -> str:
+    """The `dated_fts` row number of an event, in SQL (`row`: "old." in a trigger)."""
+    return f"((coalesce(CAST(replace({row}date_start, '-', '') AS INTEGER), 0) << {DAY_SHIFT}) + {row}rowid)"
+
+
+def day_number(day: str) -> int:
+    return int(day.replace("-", ""))
 TYPE_COUNTRY_HINT = f" INDEXED BY idx_events_{'_'.join(TYPE_COUNTRY_INDEX)}"
 BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
@@ -120,6 +141,11 @@ class SQLiteStore(Store):
             names = ", ".join(f"[{c}]" for c in indexed)
             self.db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {names}) SELECT rowid, {names} FROM [{table}] "
                                  "WHERE rowid > ?", [last])
+        if table == "events":  # likewise their narrow rows, appended in rowid order, and texts by date
+            self.db.conn.execute(f"INSERT INTO {MATCH_ROWS} (rowid, {MATCH_COLUMNS}) SELECT rowid, {MATCH_COLUMNS} "
+                                 "FROM events WHERE rowid > ?", [last])
+            self.db.conn.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()}, summary "
+                                 "FROM events WHERE rowid > ?", [last])
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -164,33 +190,38 @@ class SQLiteStore(Store):
         return "e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", [fts_phrases(words)]
 
     def page_hint(self, q, limit: int = 50) -> str:
+        return self._weigh(q, limit)[0]
+
+    def _weigh(self, q, limit: int) -> tuple[str, bool]:
+        """`page_hint`, and whether words lead (their postings by date are read, `_dated`)."""
         # Reviewed events are few (people review them): their partial index, then a sort, where
         # the planner (no statistics of an index that was empty) walked all 1M events' dates.
         if q.reviewed and not q.review_status:
-            return " INDEXED BY idx_events_review_status_set"
-        # Words found in many events: walking the date index and keeping matches finds `limit`
-        # of them early, where SQLite's own plan reads and sorts every match (1M events,
-        # "killed", 50 rows: 160 -> 17 ms). Rare words keep that plan: the walk would run to the
-        # end. The walk reads about limit/hits of the index, the plan every match, so they
-        # break even where hits grow as the root of `limit`: 26k hits for 20,000 points (1M
-        # events: a walk of the whole index 154 ms, the rows of 20k matches 92), so 1.3k for 50.
-        # An actor's events likewise: a common actor's by the date index (it carries the set),
-        # a rare one's by their own index and a sort (1M events, "police", 77k events). With a
-        # word too, the filter with fewer events leads.
+            return " INDEXED BY idx_events_review_status_set", False
+        words = text_words(q.text)
+        if words and not q.actor:  # nothing to weigh them against (a common word's count: 15 ms)
+            return "", True
+        # An actor's events: a common actor's by walking the date index (it carries the set),
+        # which finds `limit` of them early, where SQLite's own plan reads and sorts every one;
+        # a rare one's by their own index and a sort, the walk would run to the end (1M events,
+        # "police", 77k events). The walk reads about limit/hits of the index, the plan every
+        # match, so they break even where hits grow as the root of `limit`: 26k hits for 20,000
+        # points (1M events: a walk of the whole index 154 ms, the rows of 20k matches 92), so
+        # 1.3k for 50. With words too, the filter with fewer events leads.
         hits: list[tuple[int, str]] = []
         if q.actor:
             sets, params = self.listed_sets(q.actor)
             hits.append((self.db.execute(f"SELECT coalesce(sum(events), 0) FROM actor_totals WHERE dim = 'type' "
                                          f"AND actor_set IN ({sets})", params).fetchone()[0],
                          " INDEXED BY idx_events_actor_set_date_start_id"))
-        words = text_words(q.text)
         if words and self.db["events"].exists():
             hits.append((self.db.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH ?",
                                          [fts_phrases(words)]).fetchone()[0], ""))
         if not hits:
-            return ""
+            return "", False
         n, rare = min(hits)
-        return f" INDEXED BY idx_events_{'_'.join(DATE_INDEX)}" if n > COMMON_WORD_HITS * math.sqrt(limit / 50) else rare
+        hint = DATE_HINT if n > COMMON_WORD_HITS * math.sqrt(limit / 50) else rare
+        return hint, not rare  # the words' plan is the only one without a hint
 
     def newest(self, columns, q, where, params, limit, share=1.0, before=None):
         # Filters on the columns the date index carries: a walk of it newest first finds the
@@ -199,20 +230,88 @@ class SQLiteStore(Store):
         # of the store. So the walk stops at the day before which `reach` events lie; where
         # it finds too few, the matches are rare and SQLite's plan (the type and country's own
         # index when both are given) reads only them. Filters estimated rare skip the walk.
-        # (the plan of words or an actor weighed once: `page_hint` counts their matches)
-        hint = self.page_hint(q, limit)
+        # (the plan of an actor and words weighed once: `_weigh` counts their matches). Words,
+        # where they lead, by their postings in date order (`_dated`), the rest of the filter
+        # tested on `event_rows` (all its columns but a group's or a document's): however rare
+        # or old the words' events (5.2M events, "drone" in 22k: the walk ran 680k events deep
+        # for the newest 50, 180 ms of CPU; now 1 ms)
+        hint, words = self._weigh(q, limit)
+        if words and not (q.canonical_id or q.doc_hash):
+            return self._dated(columns, q, where, params, limit, before)
         if not (hint or text_words(q.text) or q.actor or q.canonical_id or q.doc_hash):
-            reach = max(WALK_EVENTS, WALK_PER_MATCH * limit)
-            if limit <= share * reach:
+            if limit <= share * max(WALK_EVENTS, WALK_PER_MATCH * limit):
                 tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
-                bound = self._walk_bound(reach, min(tops) if tops else None)
-                rows = self.values(f"SELECT {columns} FROM events e{DATE_HINT} WHERE {where}"
-                                   + (" AND e.date_start >= ?" if bound else "") + NEWEST_FIRST,
-                                   params + ([bound] if bound else []) + [limit])
-                if bound is None or len(rows) == limit:  # the walk read every event, or found them all
+                bound = self._walk_bound(max(WALK_EVENTS, WALK_PER_MATCH * limit), min(tops) if tops else None)
+                rows = self._walk(columns, where, params, limit, bound)
+                if rows is not None:
                     return rows
             hint = TYPE_COUNTRY_HINT if q.type and q.country else ""
         return self.values(f"SELECT {columns} FROM events e{hint} WHERE {where}{NEWEST_FIRST}", params + [limit])
+
+    def _dated(self, columns: str, q, where: str, params: list, limit: int, before: Optional[str]) -> list[tuple]:
+        """The newest `limit` matches of a filter with words, from the words' postings in
+        `dated_fts`, newest day first: a run of them at a time, their narrow rows tested against
+        the rest of the filter, until `limit` pass and the day of the last is read whole."""
+        # the filter without its words' condition (the postings are read instead)
+        text, text_params = self.text_match(text_words(q.text))
+        at = where.index(text)
+        n = where[:at].count("?")
+        rest, rest_params = where[:at] + "1=1" + where[at + len(text):], params[:n] + params[n + len(text_params):]
+        tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
+        below = (day_number(min(tops)) + 1) << DAY_SHIFT if tops else 1 << 62
+        if limit > DATED_RUNS:
+            rows = self._walk_dated(columns, limit, rest, rest_params, text_params, below, min(tops) if tops else None)
+            # else every match's narrow row, sorted (the full-text index's rowids come in order)
+            return rows if rows is not None else \
+                self.values(f"SELECT {columns} FROM {MATCH_ROWS} e WHERE {where}{NEWEST_FIRST}", params + [limit])
+        postings = (f"SELECT rowid FROM {DATED_TEXT} WHERE {DATED_TEXT} MATCH ? AND rowid < ? "
+                    "ORDER BY rowid DESC LIMIT ?")
+        found: list[tuple] = []  # (key, date_start, id, *columns), newest first
+        size = max(DATED_FIRST, limit + limit // 4)
+        while True:
+            run = [*text_params, below, size]
+            read, last = self.values(f"SELECT count(*), min(rowid) FROM ({postings})", run)[0]
+            if read:
+                found += self.values(
+                    f"SELECT {dated_key('e.')} AS k, coalesce(e.date_start, '') AS day, e.id, {columns} FROM {MATCH_ROWS} e "
+                    f"WHERE e.rowid IN (SELECT rowid & {ROWID_MASK} FROM ({postings})) AND {rest} "
+                    "ORDER BY day DESC, e.id DESC", run + rest_params)
+                below = last
+            if read < size or len(found) >= limit and below >> DAY_SHIFT < found[limit - 1][0] >> DAY_SHIFT:
+                break
+            size = min(4 * size, DATED_MOST)
+        # a day read in two runs is sorted again (the runs are each in order: little to do)
+        day = found[limit - 1][0] >> DAY_SHIFT if len(found) >= limit else -1
+        kept = sorted((f for f in found if f[0] >> DAY_SHIFT >= day), key=itemgetter(1, 2), reverse=True)
+        return [f[3:] for f in kept[:limit]]
+
+    def _walk_dated(self, columns: str, limit: int, rest: str, rest_params: list, text_params: list, below: int,
+                    top: Optional[str]) -> Optional[list[tuple]]:
+        """`_dated` for many matches (the map's points): a walk of the date index (`_walk`) down
+        to the day of the words' `limit`-th newest posting, tested against the postings from
+        that day on (a common word's recent days, not all its postings), where that day is near
+        enough; None where it is not, or the rest of the filter leaves fewer than `limit`."""
+        found = self.values(f"SELECT rowid FROM {DATED_TEXT} WHERE {DATED_TEXT} MATCH ? AND rowid < ? "
+                            "ORDER BY rowid DESC LIMIT 1 OFFSET ?", [*text_params, below, limit - 1])
+        day = found[0][0] >> DAY_SHIFT if found else 0
+        if not day:
+            return None
+        bound = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+        deep = self.values("SELECT coalesce(sum(events), 0) FROM event_totals WHERE dim = 'day' AND key >= ?"
+                           + (" AND key <= ?" if top else ""), [bound] + ([top] if top else []))[0][0]
+        if deep > WALK_PER_POSTING * limit:
+            return None
+        within = f"SELECT rowid & {ROWID_MASK} FROM {DATED_TEXT} WHERE {DATED_TEXT} MATCH ? AND rowid >= ? AND rowid < ?"
+        return self._walk(columns, f"e.rowid IN ({within}) AND {rest}",
+                          [*text_params, day << DAY_SHIFT, below, *rest_params], limit, bound)
+
+    def _walk(self, columns, where, params, limit, bound) -> Optional[list[tuple]]:
+        """The newest `limit` matches from a walk of the date index down to `bound`, a day
+        (`_walk_bound`; None: the whole index); None when fewer lie there."""
+        rows = self.values(f"SELECT {columns} FROM events e{DATE_HINT} WHERE {where}"
+                           + (" AND e.date_start >= ?" if bound else "") + NEWEST_FIRST,
+                           params + ([bound] if bound else []) + [limit])
+        return rows if bound is None or len(rows) == limit else None  # every event read, or all found
 
     def _walk_bound(self, reach: int, top: Optional[str]) -> Optional[str]:
         """The latest day on or before which `reach` events start, counting back from `top`
@@ -254,6 +353,36 @@ class SQLiteStore(Store):
         # article texts stay indexed here: datasette's search box over documents reads it
         for table in FTS_COLUMNS:
             self.db.execute(f"DROP TRIGGER IF EXISTS [{table}_ai]")
+
+    def keep_match_rows(self) -> None:
+        # made again from the events (a store migrated twice in tests); the FTS5 index yields
+        # rowids, so the copy is keyed by them: deletes and the writes of reviews (and of any
+        # filtered column) follow by trigger, inserts by `insert_values`
+        self.db.execute(f"DROP TABLE IF EXISTS {MATCH_ROWS}")
+        self.db.execute(f"CREATE TABLE {MATCH_ROWS} AS SELECT {MATCH_COLUMNS} FROM events WHERE 0")
+        # from the date index (it holds the columns and the rowid), sorted by rowid: the table's
+        # own rows are 1.6 kB each (5.2M events: 10 s)
+        self.db.execute(f"INSERT INTO {MATCH_ROWS} (rowid, {MATCH_COLUMNS}) SELECT rowid, {MATCH_COLUMNS} "
+                        f"FROM events{DATE_HINT} ORDER BY rowid")
+        self.db.execute(f"CREATE TRIGGER IF NOT EXISTS [events_rows_ad] AFTER DELETE ON [events] BEGIN "
+                        f"DELETE FROM {MATCH_ROWS} WHERE rowid = old.rowid; END")
+        self.db.execute(f"CREATE TRIGGER IF NOT EXISTS [events_rows_au] AFTER UPDATE OF {MATCH_COLUMNS} ON [events] "
+                        f"BEGIN UPDATE {MATCH_ROWS} SET {', '.join(f'{c} = new.{c}' for c in DATE_INDEX)} "
+                        "WHERE rowid = old.rowid; END")
+        # the texts by date: contentless (the events hold them), so a row leaves it by its old
+        # values; an event's new date or summary moves it
+        self.db.execute(f"DROP TABLE IF EXISTS {DATED_TEXT}")
+        self.db.execute(f"CREATE VIRTUAL TABLE {DATED_TEXT} USING fts5(summary, content='', tokenize='porter')")
+        self.db.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()}, summary FROM events")
+        leave = (f"INSERT INTO {DATED_TEXT} ({DATED_TEXT}, rowid, summary) VALUES "
+                 f"('delete', {dated_key('old.')}, old.summary);")
+        self.db.execute(f"CREATE TRIGGER IF NOT EXISTS [events_dated_ad] AFTER DELETE ON [events] BEGIN {leave} END")
+        self.db.execute(f"CREATE TRIGGER IF NOT EXISTS [events_dated_au] AFTER UPDATE OF date_start, summary ON [events] "
+                        f"BEGIN {leave} INSERT INTO {DATED_TEXT} (rowid, summary) VALUES ({dated_key('new.')}, "
+                        "new.summary); END")
+
+    def filtered_rows(self, q) -> str:
+        return MATCH_ROWS if text_words(q.text) and not (q.canonical_id or q.doc_hash) else "events"
 
     def add_column(self, table: str, column: str, kind: str) -> None:
         self.db[table].add_column(column, TYPES[kind])
