@@ -105,8 +105,8 @@ def indexes_dropped(store, tables):
 
 def fill(url: str, n_events: int, batch_events: int = 20_000, base=None, seed: int = 7) -> float:
     """Bulk-insert `n_events` synthetic events and group them (`Store.regroup`); returns events
-    per second (grouping, indexes, tallies and statistics included). A fill at least as large as the store drops the tables'
-    secondary indexes while it inserts (`indexes_dropped`)."""
+    per second (grouping, indexes, tallies and statistics included). A fill at least as large
+    as the store drops the tables' secondary indexes while it inserts (`indexes_dropped`)."""
     if base is None:
         print("extracting the real articles the synthetic events are made from ...", flush=True)
         base = real_records()

@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -193,8 +194,6 @@ def browser():
 def retold_on(document, record, event, days: list[int], tag: str) -> list:
     """`event` of a real article retold by one more document for each of `days` (days after
     it), each document holding that event only."""
-    from datetime import date, timedelta
-
     def shift(day: str, n: int) -> str:
         return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
 

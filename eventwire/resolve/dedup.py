@@ -1,9 +1,10 @@
 """Cross-document deduplication: which event mentions report the same real event, and the
 canonical event they make together.
 
-Groups are the connected components of a symmetric "same event" relation, so they do not
-depend on the order in which articles arrive; every canonical value is a function of the set
-of members (ties broken by ids), so neither does the canonical event.
+Groups are a function of the set of reports (`group`: reports of the same days joined by a
+symmetric "same event" relation, days a day apart as lone pairs, vague reports to the one event
+they fit), so they do not depend on the order in which articles arrive; every canonical value
+is a function of the set of members (ties broken by ids), so neither does the canonical event.
 """
 from __future__ import annotations
 
@@ -241,7 +242,8 @@ def fit_score(vague: Mention, precise: Mention) -> int:
 
 
 def related(a: Mention, b: Mention) -> bool:
-    """Whether grouping one can change the other's group (what `resolve` must look at)."""
+    """Whether grouping one can change the other's group (what `resolve` must look at; with
+    lone pairs, the neighbours of what it reads too: `Store._affected` step 4)."""
     if a.precise and b.precise:
         return same_event(a, b)
     if a.precise != b.precise:
@@ -268,6 +270,10 @@ class Neighbours:
                 yield other
 
 
+def _names_a_party(m: Mention) -> bool:
+    return bool(m.actors or m.recipients)
+
+
 class Nearby:
     """Mentions by place and date, to compare a mention only with those that may share its place
     (`place_score` is None for the rest) and, with only the country in common, a named party
@@ -281,35 +287,43 @@ class Nearby:
         self.items = sorted(((m.window()[0], m.window()[1], m.id, m) for m in mentions), key=lambda t: t[:3])
         parts: dict[tuple, list[Mention]] = {}
         for *_, m in self.items:
-            named = bool(m.actors or m.recipients)
-            if m.feature == "country":
-                parts.setdefault(("country",), []).append(m)
-                if named:
-                    parts.setdefault(("country", "named"), []).append(m)
-                continue
-            if named:
-                parts.setdefault(("named",), []).append(m)
-            parts.setdefault(("band", self._band(m)), []).append(m)
-            if m.admin1:
-                parts.setdefault(("region", m.admin1), []).append(m)
-            if m.row.get("geonameid") is not None:
-                parts.setdefault(("place", m.row["geonameid"]), []).append(m)
+            for key in self._parts(m):
+                parts.setdefault(key, []).append(m)
         self.parts = {k: Neighbours(ms) for k, ms in parts.items()}
 
     @staticmethod
-    def _band(m: Mention) -> int:
-        return math.floor(m.lat / NEAR_LAT_DEGREES)
+    def _parts(m: Mention) -> Iterator[tuple]:
+        """The parts `m` is kept in."""
+        if m.feature == "country":
+            yield ("countries",)
+            if _names_a_party(m):
+                yield ("countries naming a party",)
+            return
+        if _names_a_party(m):
+            yield ("finer places naming a party",)
+        yield ("band", math.floor(m.lat / NEAR_LAT_DEGREES))
+        if m.admin1:
+            yield ("region", m.admin1)
+        if m.row.get("geonameid") is not None:
+            yield ("place", m.row["geonameid"])
+
+    @staticmethod
+    def _wanted(m: Mention) -> list[tuple]:
+        """The parts whose mentions `m` may share a place (and a party) with."""
+        named = _names_a_party(m)
+        if m.feature == "country":
+            return [("countries",), ("finer places naming a party",)] if named else [("countries",)]
+        band = math.floor(m.lat / NEAR_LAT_DEGREES)
+        wanted = [("band", band - 1), ("band", band), ("band", band + 1)]
+        if m.admin1:
+            wanted.append(("region", m.admin1))
+        if m.row.get("geonameid") is not None:
+            wanted.append(("place", m.row["geonameid"]))
+        return wanted + [("countries naming a party",)] if named else wanted
 
     def around(self, m: Mention) -> Iterator[Mention]:
-        named = bool(m.actors or m.recipients)
-        if m.feature == "country":
-            keys = [("country",), ("named",)] if named else [("country",)]
-        else:
-            band = self._band(m)
-            keys = [("band", band - 1), ("band", band), ("band", band + 1), ("region", m.admin1),
-                    ("place", m.row.get("geonameid"))] + ([("country", "named")] if named else [])
         seen: set[str] = set()
-        for key in keys:
+        for key in self._wanted(m):
             part = self.parts.get(key)
             for other in part.around(m) if part is not None else ():
                 if other.id not in seen:
@@ -427,11 +441,12 @@ def _voted(members: list[Mention]) -> dict:
 
 
 def _join_lone_pairs(uf: UnionFind, links: list[tuple[str, str]], open_ids: Iterable[str]) -> None:
-    """Join the groups that `links` (days that meet, not the same days) connect when each is
-    the other's only such neighbour: two reports a day apart are one event, but a place
-    reported every day is not one event (its days would chain into one spanning months, read
-    and rewritten whole by every later report). A pair of groups with no member in `open_ids`
-    (both read only as context, their other neighbours unread) is never joined."""
+    """Join the groups that `links` (reports whose windows differ but meet, give or take a
+    day) connect when each is the other's only such neighbour: two reports a day apart are one
+    event, but a place reported every day is not one event (its days would chain into one
+    spanning months, read and rewritten whole by every later report). A pair of groups with no
+    member in `open_ids` (both read only as context, their other neighbours unread) is never
+    joined."""
     near: dict[str, set[str]] = {}
     for a, b in links:
         ra, rb = uf.find(a), uf.find(b)
@@ -439,7 +454,7 @@ def _join_lone_pairs(uf: UnionFind, links: list[tuple[str, str]], open_ids: Iter
             near.setdefault(ra, set()).add(rb)
             near.setdefault(rb, set()).add(ra)
     roots = {uf.find(i) for i in open_ids}
-    lone = [(r, next(iter(ns))) for r, ns in sorted(near.items()) if len(ns) == 1]
+    lone = [(r, next(iter(ns))) for r, ns in near.items() if len(ns) == 1]
     for r, s in lone:
         if r < s and near[s] == {r} and (r in roots or s in roots):
             uf.union(r, s)
