@@ -100,10 +100,11 @@ print(json.dumps({"tokens": tokens, "seconds": time.perf_counter() - t0}))
 MILESTONES = (100, 500, 1000, 1500, 2000)
 
 
-def timed(cmd: list[str], workdir: Path, lines: Optional[Path] = None) -> tuple[float, float, str, str]:
-    """Wall seconds, peak RSS (MB) of the process, its stdout and stderr. With `lines` (the
-    JSON Lines file it writes, one line a document) it prints the process's RSS as it passes
-    MILESTONES documents: memory that grows with the documents shows there."""
+def timed(cmd: list[str], workdir: Path, lines: Optional[Path] = None) -> tuple[float, float, float, str, str]:
+    """Wall seconds, CPU seconds (user + system), peak RSS (MB) of the process, its stdout and
+    stderr. With `lines` (the JSON Lines file it writes, one line a document) it prints the
+    process's RSS as it passes MILESTONES documents: memory that grows with the documents
+    shows there."""
     out, err = workdir / "stdout", workdir / "stderr"
     with out.open("w") as o, err.open("w") as e:
         t0 = time.perf_counter()
@@ -115,7 +116,7 @@ def timed(cmd: list[str], workdir: Path, lines: Optional[Path] = None) -> tuple[
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd[:4])}... exited {proc.returncode}: {err.read_text().strip()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024, out.read_text(), err.read_text()
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read_text(), err.read_text()
 
 
 def rss_by_docs(proc: subprocess.Popen, lines: Path) -> None:
@@ -156,7 +157,7 @@ def dask_run(path: Path, n_workers: int, workdir: Path) -> dict:
         with Client(address, timeout="60s") as client:
             client.wait_for_workers(n_workers, timeout=120)
             db = workdir / f"run-{n_workers}.db"
-            seconds, rss, _, stderr = timed([sys.executable, "-m", "eventwire.cli", "run", str(path),
+            seconds, _, rss, _, stderr = timed([sys.executable, "-m", "eventwire.cli", "run", str(path),
                                              "--db", str(db), "--scheduler", address], workdir)
 
             def peak(dask_worker=None) -> float:
@@ -195,19 +196,20 @@ def main() -> None:
                 from eventwire.core import BATCH_CHARS
                 from eventwire.nlp import MODEL
 
-                seconds, rss, _, _ = timed([sys.executable, "-c", BARE, str(path), MODEL, str(BATCH_CHARS)], workdir)
-                results[v] = {"seconds": seconds, "rss": rss, "events": None}
+                seconds, cpu, rss, _, _ = timed([sys.executable, "-c", BARE, str(path), MODEL, str(BATCH_CHARS)], workdir)
+                results[v] = {"seconds": seconds, "cpu": cpu, "rss": rss, "events": None}
             elif v == "extract":
-                seconds, rss, out, _ = timed([sys.executable, "-m", "eventwire.cli", "extract", str(path)],
+                seconds, cpu, rss, out, _ = timed([sys.executable, "-m", "eventwire.cli", "extract", str(path)],
                                              workdir, lines=workdir / "stdout")
                 events = sum(len(json.loads(line)["events"]) for line in out.splitlines())
-                results[v] = {"seconds": seconds, "rss": rss, "events": events}
+                results[v] = {"seconds": seconds, "cpu": cpu, "rss": rss, "events": events}
             else:
                 results[v] = dask_run(path, int(v.split("/")[1]), workdir)
             r = results[v]
             workers = f", workers {' / '.join(f'{w:.0f}' for w in r['workers'])} MB" if "workers" in r else ""
             events = f", {r['events'] / r['seconds']:.0f} events/s ({r['events']} events)" if r["events"] is not None else ""
-            print(f"{v:8} {r['seconds']:7.1f} s  {len(docs) / r['seconds']:6.1f} docs/s{events}; "
+            cpu = f" ({r['cpu']:.1f} CPU s)" if "cpu" in r else ""
+            print(f"{v:8} {r['seconds']:7.1f} s{cpu}  {len(docs) / r['seconds']:6.1f} docs/s{events}; "
                   f"peak RSS {r['rss']:.0f} MB{workers}", flush=True)
 
     rate = {v: len(docs) / r["seconds"] for v, r in results.items()}
@@ -216,6 +218,8 @@ def main() -> None:
         if a in rate and b in rate:
             goal = f"  (target >= {target})" if target else ""
             print(f"{a} / {b} docs/s: {rate[a] / rate[b]:.2f}{goal}")
+    if "extract" in results and "bare" in results:  # other jobs on the machine move wall time, not CPU time
+        print(f"extract / bare docs per CPU-second: {results['bare']['cpu'] / results['extract']['cpu']:.2f}")
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at end")
 
 

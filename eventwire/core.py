@@ -19,7 +19,7 @@ from .limits import limits
 from .timelimit import TimeLimit, time_guard
 from .extract.record import to_record
 from .models import Document, DocumentRecord
-from .nlp import load_nlp, make_doc, memory_zone
+from .nlp import load_nlp, make_doc, memory_zone, warm_tokenizer
 
 
 T = TypeVar("T")
@@ -131,6 +131,7 @@ def extract(documents: Iterable[Union[Document, IngestError]], nlp: Optional[Lan
             # records are plain data: nothing of spaCy's leaves the zone. They are yielded after
             # it ends: a zone held open across a `yield` would be closed under another generator
             # of this pipeline resumed meanwhile (its Docs' strings dropped), or by another thread
+            warm_tokenizer(nlp, (d.text for d in part if isinstance(d, Document)))
             with memory_zone(nlp):
                 for batch in batches(readable(part), batch_size, BATCH_CHARS, lambda d: len(d.text)):
                     for doc, document in nlp.pipe(docs(batch), batch_size=len(batch), as_tuples=True):

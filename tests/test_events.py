@@ -441,3 +441,29 @@ def test_a_hazard_noun_used_as_a_verb_is_no_hazard(extract_text):
     arrest": "fired" is a dismissal, not a fire that would make the sentence's harm a hazard's."""
     arrest = one(sample_events(extract_text, "mugabe_house_arrest"), "COERCE")
     assert "arrest" in arrest.mode and arrest.historical
+
+
+def test_token_tables_read_as_arrays_are_the_tokens_own(run):
+    """`kids`, `head_indices` and scope's per-token words, read from the Doc's arrays, are
+    what walking its Tokens gives; and each sentence's hazards are `_hazard_words`'s."""
+    from eventwire.extract.events import head_indices, kids
+    from eventwire.extract.scope import Scope, ScopeWords, _token_words, _words
+    from tests.conftest import DATA
+
+    words = ScopeWords.load()
+    for path in sorted(DATA.glob("wn-0*.txt"))[:3]:
+        head, text = path.read_text(encoding="utf-8").split("\n", 1)
+        doc = run(text, head.split()[1])
+        doc.user_data.pop("eventwire.kids", None)  # built again below, from the arrays
+        walked: dict[int, dict[str, list[int]]] = {}
+        for t in doc:
+            if t.head.i != t.i:
+                walked.setdefault(t.head.i, {}).setdefault(t.dep_, []).append(t.i)
+        assert [kids(t) for t in doc] == [walked.get(t.i, {}) for t in doc]
+        assert head_indices(doc) == [t.head.i for t in doc]
+        assert _token_words(doc) == ([t.lemma_.lower() for t in doc], [t.lower_ for t in doc],
+                                     [t.pos_ == "VERB" for t in doc], [t.head.i for t in doc])
+        scope = Scope(doc, words)
+        assert scope._violent == [bool(_words(s) & words.violence) for s in scope.sents]
+        assert scope._hazard == [scope._hazardous(scope._hazard_words(s), v)
+                                 for s, v in zip(scope.sents, scope._violent)]

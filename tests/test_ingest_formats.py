@@ -432,3 +432,27 @@ def test_cli_column_options(tmp_path):
     assert res.returncode == 0, res.stderr
     (record,) = [json.loads(line) for line in res.stdout.splitlines()]
     assert record["date"] == "2021-03-04" and record["events"][0]["type"] == "COERCE"
+
+
+def test_the_mapped_language_model_decides_as_py3langid(tmp_path, monkeypatch):
+    """The model's arrays unpacked into the cache and memory-mapped (or, with no cache to write,
+    read from the package): the same language and probabilities as py3langid's own loading."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from eventwire.ingest import langid_model
+
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = ["Le président a démissionné hier soir après une longue crise politique dans le pays.",
+             "Взрывы в Белгороде этой ночью, сообщил губернатор области в своём телеграм-канале.",
+             "Police arrested 33 people in Minsk on Friday.", "a" * 500, "",
+             (DATA / "wn-010.txt").read_text("utf-8")[:2000]]
+    monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    built, mapped = langid_model.identifier(), langid_model.identifier()  # written, then read
+    assert len(list((tmp_path / "cache").glob("langid-*.bin"))) == 1
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(blocked))  # no directory can be made there
+    unmapped = langid_model.identifier()
+    for text in texts:
+        assert built.rank(text) == mapped.rank(text) == unmapped.rank(text) == own.rank(text)
+        assert mapped.classify(text) == own.classify(text)

@@ -106,3 +106,24 @@ def test_extraction_resumed_on_another_thread(nlp, news):
     with ThreadPoolExecutor(1) as pool:
         rest = pool.submit(lambda: [r.model_dump_json() for r in stream]).result(timeout=300)
     assert [head] + rest == expected
+
+
+def test_warming_the_tokenizer_adds_no_word_and_changes_no_token(nlp):
+    """The tokenizer caches nothing inside a memory zone; the known words of a zone's texts are
+    tokenized outside it first, so that it keeps them: no string is added to the vocabulary
+    (a new word, a number, a word with punctuation are left out) and the tokens are the same."""
+    from eventwire.nlp import memory_zone, warm_tokenizer
+    from eventwire.nlp.pipeline import _WARMED
+
+    text = "Shelling hit Kharkiv overnight, the governor said; 3 people and Zyxwvutq were hurt."
+    with memory_zone(nlp):  # tokenized afresh (nothing cached), and no word of it kept
+        before = [(t.text, t.whitespace_) for t in nlp.make_doc(text)]
+    strings = len(nlp.vocab.strings)
+    warm_tokenizer(nlp, [text])
+    assert len(nlp.vocab.strings) == strings
+    assert {"the", "governor", "hit"} <= _WARMED[nlp]
+    assert not {"overnight,", "said;", "3", "Zyxwvutq", "hurt."} & _WARMED[nlp]
+    with memory_zone(nlp):
+        assert [(t.text, t.whitespace_) for t in nlp.make_doc(text)] == before
+        warm_tokenizer(nlp, ["the governor of Kharkiv"])  # inside a zone: nothing to do
+    assert len(nlp.vocab.strings) == strings

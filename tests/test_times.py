@@ -230,3 +230,32 @@ def test_plain_forms_read_as_dateparser_reads_them():
     assert answered > 4 * 400
     assert resolver._plain("february 29") is None and resolver._plain("june 12th") is None
     assert resolver._plain("february 30, 2020") is None and resolver._plain("sept 12") is None
+
+
+def test_needed_strings_of_a_pattern():
+    """What a pattern's every match contains: its longest literal run, a branch's union, what a
+    group or a repeat of at least once needs; nothing for what it cannot tell."""
+    import re
+
+    assert T.needed_strings(re.compile(r"\b(?:late\s+)?(?:monday|friday)\b")) == {"monday", "friday"}
+    assert T.needed_strings(re.compile(r"\bthe\s+previous\s+day")) == {"previous"}
+    assert T.needed_strings(re.compile(r"\d{1,2}(?:am|pm)")) == {"am", "pm"}
+    assert T.needed_strings(re.compile(r"(?:ab)+x?")) == {"ab"}
+    assert T.needed_strings(re.compile(r"\d+(?:am|)")) is None       # an empty alternative
+    assert T.needed_strings(re.compile(r"(?:ab)*\d")) is None         # a repeat that may be absent
+    assert T.needed_strings(re.compile(r"monday", re.I)) is None      # case ignored: not its letters
+
+
+def test_candidate_patterns_match_only_texts_holding_what_they_need():
+    """Every match of the lower-cased candidate patterns over real text holds one of the
+    pattern's needed strings (so skipping a text that holds none loses nothing)."""
+    v = T._vocab()
+    texts = [p.read_text("utf-8").lower() for p in sorted((Path(__file__).parent / "data").rglob("*.txt"))]
+    texts += [c["text"].lower() for c in CASES.values()]
+    found = 0
+    for rx, needs in zip(v.candidate_lower, v.candidate_needs):
+        for text in texts:
+            for m in rx.finditer(text):
+                found += 1
+                assert needs is None or any(w in m.group() for w in needs), (rx.pattern, m.group())
+    assert found > 100

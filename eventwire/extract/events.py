@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -267,14 +268,22 @@ def _noun_links(tok: Token) -> set[str]:
 def kids(tok: Token) -> dict[str, list[int]]:
     """`tok`'s children by dependency label, from one pass over the Doc: a word with thousands
     of children (a run-on list) must not be walked once per trigger."""
-    cache = tok.doc.user_data.get("eventwire.kids")
+    doc = tok.doc
+    cache = doc.user_data.get("eventwire.kids")
     if cache is None:
         cache = {}
-        for t in tok.doc:
-            if t.head.i != t.i:
-                cache.setdefault(t.head.i, {}).setdefault(t.dep_, []).append(t.i)
-        tok.doc.user_data["eventwire.kids"] = cache
+        strings = doc.vocab.strings
+        for i, (head, dep) in enumerate(zip(head_indices(doc), doc.to_array(DEP).tolist())):
+            if head != i:
+                cache.setdefault(head, {}).setdefault(strings[dep], []).append(i)
+        doc.user_data["eventwire.kids"] = cache
     return cache.get(tok.i, {})
+
+
+def head_indices(doc: Doc) -> list[int]:
+    """Each token's head's index, read as one array (a Token is made anew at every access)."""
+    offsets = doc.to_array(HEAD).astype("int64").tolist()  # stored unsigned: -1 is 2**64 - 1
+    return [i + d for i, d in enumerate(offsets)]
 
 
 def has_child(tok: Token, deps: Iterable[str]) -> bool:

@@ -24,16 +24,15 @@ import fcntl
 import gc as gc_module
 import hashlib
 import json
-import os
 import sqlite3
 import sys
-import tempfile
 from collections import defaultdict
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Optional
 
+from ..cache import cache_dir, write_into_place
 from .gazetteer import (_ARTICLE, _NONLATIN, CITY_POPULATION, ENGLISH_TYPE, _LOCAL_TYPE, Entry,
                         _bbox_middle, config, core, is_latin, nkey, unit_english)
 from .vocab import DATA, load
@@ -51,14 +50,6 @@ CREATE TABLE admin (sid INTEGER PRIMARY KEY, level INTEGER NOT NULL, main TEXT N
                     grp TEXT, data TEXT NOT NULL);
 CREATE TABLE small (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 """
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("EVENTWIRE_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "eventwire"
 
 
 def fingerprint() -> str:
@@ -107,15 +98,7 @@ def ensure_index(path: Optional[Path] = None) -> Path:
 
 def build(path: Path) -> None:
     """Write the index to `path` (via a temporary file in the same directory and a rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    os.close(fd)
-    try:
-        Source().write(Path(tmp))
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep other users' processes out
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_into_place(path, lambda tmp: Source().write(tmp))
 
 
 class Source:

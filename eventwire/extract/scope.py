@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Optional
 
 import yaml
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from . import vocab
-from .events import Arguments, Trigger, has_child, sentence_index
+from .events import Arguments, Trigger, has_child, head_indices, sentence_index
 
 
 
@@ -71,6 +73,14 @@ def _words(span) -> set[str]:
     return {t.lemma_.lower() for t in span} | {t.lower_ for t in span}
 
 
+def _token_words(doc: Doc) -> tuple[list[str], list[str], list[bool], list[int]]:
+    """Per token: its lemma lower-cased, its lower case, whether it is a VERB, its head's index."""
+    strings = doc.vocab.strings
+    rows = doc.to_array([LEMMA, LOWER, POS]).tolist()
+    return ([strings[lemma].lower() for lemma, _, _ in rows], [strings[lower] for _, lower, _ in rows],
+            [pos == VERB for _, _, pos in rows], head_indices(doc))
+
+
 class Scope:
     """Decides, for one document, which triggers and counts are in scope."""
 
@@ -79,16 +89,22 @@ class Scope:
         self.args = Arguments(doc)
         self.sentences = sentence_index(doc)
         sents = self.sents = self.sentences.sents
-        self._violent = [bool(_words(s) & words.violence) for s in sents]
-        self._hazard = [self._hazardous(s, v) for s, v in zip(sents, self._violent)]
+        # each token's words read from the Doc once, not per sentence twice over (a Token is
+        # made anew at every access: that was most of this stage's time)
+        lemmas, lowers, verbs, heads = _token_words(doc)
+        self._violent = [not (words.violence.isdisjoint(lemmas[s.start:s.end])
+                              and words.violence.isdisjoint(lowers[s.start:s.end])) for s in sents]
+        # `_hazard_words` of each sentence
+        found = [{w for i in range(s.start, s.end) if (w := lemmas[i]) in words.hazards and not (
+            w in words.noun_hazards and (verbs[i] or lemmas[heads[i]] in words.firing_verbs))} for s in sents]
+        self._hazard = [self._hazardous(f, v) for f, v in zip(found, self._violent)]
         lead = sents[:2]
         # an article about a hazard: its lead names one and no violence
         self.hazard_story = any(self._hazard[n] for n in range(len(lead))) and not any(self._violent[:len(lead)])
 
-    def _hazardous(self, sent: Span, violent: bool) -> bool:
-        """A hazard named in the sentence: one that is only a hazard ("the crash", "cancer"),
-        or one that may be a weapon's effect ("the fire") with no violence beside it."""
-        found = self._hazard_words(sent)
+    def _hazardous(self, found: set[str], violent: bool) -> bool:
+        """A hazard named in the sentence (`found`): one that is only a hazard ("the crash",
+        "cancer"), or one that may be a weapon's effect ("the fire") with no violence beside it."""
         return bool(found - self.w.ambiguous) or (bool(found) and not violent)
 
     def _hazard_words(self, span) -> set[str]:

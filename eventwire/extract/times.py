@@ -36,6 +36,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from re import _constants as _sre  # a pattern's parsed form (Python 3.11+), for `_needed`
+from re._parser import parse as _sre_parse
 from typing import Callable, Iterable, Optional, Union
 
 from dateutil.easter import easter
@@ -75,6 +77,39 @@ def _lower_literals(pattern: str) -> str:
             out.append(pattern[i].lower())
             i += 1
     return "".join(out)
+
+
+def _needed(items) -> Optional[frozenset[str]]:
+    """Strings one of which every match of a parsed regex (`re._parser`'s items) contains, or
+    None where it cannot tell: a text holding none of them need not be scanned. Its longest
+    run of literal characters, or the union over a branch's alternatives, or what a group or
+    a repeat of at least once needs; of several, the set whose shortest string is longest."""
+    found, run = [], ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            found.append(frozenset([run]))
+            run = ""
+        needs = None
+        if op is _sre.SUBPATTERN and not av[1] & re.I:
+            needs = _needed(av[3].data)
+        elif op is _sre.BRANCH:
+            alts = [_needed(alt.data) for alt in av[1]]
+            needs = None if None in alts else frozenset().union(*alts)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            needs = _needed(av[2].data)
+        if needs:
+            found.append(needs)
+    if run:
+        found.append(frozenset([run]))
+    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings)), default=None)
+
+
+def needed_strings(rx: re.Pattern) -> Optional[frozenset[str]]:
+    """`_needed` of a compiled case-sensitive pattern (None for one that ignores case)."""
+    return None if rx.flags & re.I else _needed(_sre_parse(rx.pattern).data)
 
 
 @lru_cache(maxsize=None)
@@ -167,6 +202,7 @@ class _Vocab:
         self.clock_res = [re.compile(p, re.I) for p in data["clock"]]
         # the same patterns over the lower-cased text, case-sensitive: a third faster to scan
         self.candidate_lower = [re.compile(_lower_literals(rx.pattern)) for rx in self.candidate_res + self.clock_res]
+        self.candidate_needs = [needed_strings(rx) for rx in self.candidate_lower]
         subs["zone"] = _alt(self.conversion_zones)
         self.clock_suffix = fill(data["clock_suffix"])
         self.clock_any = re.compile(
@@ -1129,8 +1165,11 @@ def _candidate_chars(doc: Doc) -> list[tuple[int, int]]:
         if ent.label_ in ("DATE", "TIME"):
             found.append((ent.start_char, ent.end_char))
     low = _scan_text(text)
-    scans = zip(v.candidate_lower, [low] * len(v.candidate_lower)) if low is not None else \
-        zip(v.candidate_res + v.clock_res, [text] * len(v.candidate_lower))
+    if low is not None:  # a pattern is not run over a text that lacks all it needs (most are)
+        scans = [(rx, low) for rx, needs in zip(v.candidate_lower, v.candidate_needs)
+                 if needs is None or any(w in low for w in needs)]
+    else:
+        scans = zip(v.candidate_res + v.clock_res, [text] * len(v.candidate_lower))
     for rx, scanned in scans:
         for m in rx.finditer(scanned):
             s, e = m.span()
