@@ -95,8 +95,9 @@ class Scope:
         self._violent = [not (words.violence.isdisjoint(lemmas[s.start:s.end])
                               and words.violence.isdisjoint(lowers[s.start:s.end])) for s in sents]
         # `_hazard_words` of each sentence
-        found = [{w for i in range(s.start, s.end) if (w := lemmas[i]) in words.hazards and not (
-            w in words.noun_hazards and (verbs[i] or lemmas[heads[i]] in words.firing_verbs))} for s in sents]
+        found = [{w for i in range(s.start, s.end) if not (lemmas[i] in words.noun_hazards and (
+            verbs[i] or lemmas[heads[i]] in words.firing_verbs)) for w in (lemmas[i], lowers[i]) if w in words.hazards}
+                 for s in sents]
         self._hazard = [self._hazardous(f, v) for f, v in zip(found, self._violent)]
         lead = sents[:2]
         # an article about a hazard: its lead names one and no violence
@@ -111,8 +112,8 @@ class Scope:
         """The hazards a span names; a hazard noun used as a verb is an act ("militants
         stormed a checkpoint", "troops fired on the crowd"), and so is gunfire opened,
         returned or exchanged ("security forces opened fire on demonstrators")."""
-        return _words(t for t in span if not (t.lemma_.lower() in self.w.noun_hazards and (
-            t.pos_ == "VERB" or t.head.lemma_.lower() in self.w.firing_verbs))) & self.w.hazards
+        return _words([t for t in span if not (t.lemma_.lower() in self.w.noun_hazards and (
+            t.pos_ == "VERB" or t.head.lemma_.lower() in self.w.firing_verbs))]) & self.w.hazards
 
     def _n(self, tok: Token) -> int:
         return self.sentences.of(tok)
