@@ -448,16 +448,11 @@ class Store(ABC):
         for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
             where, params = ("e.type = ? AND e.country IS NULL", [kind]) if country is None else \
                 ("e.type = ? AND e.country = ?", [kind, country])
-            members = [Mention.from_row(r) for r in self.query(
-                f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}", params)]
+            members = self._mentions(where, params)
             with self.transaction():
                 groups = group(members)
                 rows = [canonical_event(g) for g in groups]
-                self._delete_canonical(sorted({m.row["canonical_id"] for m in members if m.row["canonical_id"]}))
-                self.insert("canonical_events", rows)
-                self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
-                                 [(row["id"], m.id) for row, g in zip(rows, groups) for m in g
-                                  if m.row["canonical_id"] != row["id"]])
+                self._write_groups(groups, rows, {m.row["canonical_id"] for m in members if m.row["canonical_id"]})
             total += len(rows)
             on_block(len(members))
         return total
@@ -571,8 +566,7 @@ class Store(ABC):
         stored events related to them: without those events (removed, or corrected) what may
         change is their own groups and their neighbours' (a vague report they left torn between
         two events, days they kept from joining as a lone pair)."""
-        events = [Mention.from_row(r) for r in self.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}",
-                                                            params)]
+        events = self._mentions(where, params)
         near = self._related([m for m in events if m.locatable], {m.id: m for m in events}, set())
         self._dissolve(sorted({m.row["canonical_id"] for m in events if m.row["canonical_id"]}
                               | {c.row["canonical_id"] for c, _ in near.values()}))
@@ -791,8 +785,7 @@ class Store(ABC):
         and regrouped (`_affected`), with the stored events the vague reports among them may
         report as context; nothing else is read. Canonical ids are stable
         (`dedup.canonical_id`), so only the events whose group changed are written."""
-        todo = {m.id: m for m in (Mention.from_row(r) for r in self.query(
-            f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IS NULL"))}
+        todo = {m.id: m for m in self._mentions("e.canonical_id IS NULL")}
         unstored = {r["id"]: r for r in new_rows}
         # only the rows being written: a stored event of a document the batch holds again
         # unchanged keeps its stored row (its document's date, an analyst's corrections)
@@ -824,18 +817,31 @@ class Store(ABC):
             self._affected(more + [m for g in mixed for m in g if m.id in todo], joined, todo, touched, context)
         groups = [g for g in groups if g[0].id not in context]
         rows = [made[g[0].id][1] if len(g) == 1 and g[0].id in made else canonical_event(g) for g in groups]
-        old = {m.id: m.row.get("canonical_id") for m in todo.values() if m.id not in unstored}
-        self._delete_canonical(sorted(touched | {c for c in old.values() if c}))
+        stale = touched | {c for m in todo.values() if m.id not in unstored and (c := m.row.get("canonical_id"))}
+        self._write_groups(groups, rows, stale, unstored)
+        return len(rows)
+
+    def _mentions(self, where: str, params: Sequence = ()) -> list[Mention]:
+        """The stored events `where` selects, as dedup reads them."""
+        return [Mention.from_row(r) for r in self.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE {where}",
+                                                          params)]
+
+    def _write_groups(self, groups: list[list[Mention]], rows: list[dict], stale: set[str],
+                      unstored: Optional[dict[str, dict]] = None) -> None:
+        """Replace the canonical rows `stale` (ids) with `rows`, one per group, and point each
+        member at its row: a stored event whose group changed is updated, an event of
+        `unstored` (rows about to be inserted) gets its `canonical_id` set."""
+        unstored = unstored or {}
+        self._delete_canonical(sorted(stale))
         self.insert("canonical_events", rows)
         changed = []
         for row, g in zip(rows, groups):
             for m in g:
                 if m.id in unstored:
                     unstored[m.id]["canonical_id"] = row["id"]
-                elif old[m.id] != row["id"]:
+                elif m.row.get("canonical_id") != row["id"]:
                     changed.append((row["id"], m.id))
         self.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", changed)
-        return len(rows)
 
     def _affected(self, first: list[Mention], joined: set[str], todo: dict[str, Mention], touched: set[str],
                   context: dict[str, Mention]) -> None:
@@ -900,9 +906,8 @@ class Store(ABC):
         members: dict[str, list[Mention]] = {}
         for i in range(0, len(fresh), 500):
             chunk = fresh[i:i + 500]
-            for r in self.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM} WHERE e.canonical_id IN "
-                                f"({', '.join('?' * len(chunk))})", chunk):
-                members.setdefault(r["canonical_id"], []).append(Mention.from_row(r))
+            for m in self._mentions(f"e.canonical_id IN ({', '.join('?' * len(chunk))})", chunk):
+                members.setdefault(m.row["canonical_id"], []).append(m)
         out = []
         for cid, ms in members.items():
             if vague_only and any(m.precise for m in ms):
