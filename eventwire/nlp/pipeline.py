@@ -109,6 +109,8 @@ def warm_tokenizer(nlp: Language, texts: Iterable[str]) -> None:
         if nlp.vocab.in_memory_zone:
             return
         warmed, strings = _WARMED.setdefault(nlp, set()), nlp.vocab.strings
+        if len(warmed) >= WARM_WORDS:  # full: every later zone would split its texts for none
+            return
         words = [w for w in dict.fromkeys(w for text in texts for w in text.split(" "))
                  if w.isalpha() and w in strings and w not in warmed][:WARM_WORDS - len(warmed)]
         for start in range(0, len(words), 1000):  # texts well below nlp.max_length

@@ -45,6 +45,12 @@ def dated_key(row: str = "") -> str:
     return f"((coalesce(CAST(replace({row}date_start, '-', '') AS INTEGER), 0) << {DAY_SHIFT}) + {row}rowid)"
 
 
+def _top(before: Optional[str], q) -> Optional[str]:
+    """The newest day a read may start at: a cursor's, or the filter's `until`."""
+    tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
+    return min(tops) if tops else None
+
+
 def day_number(day: str) -> int:
     return int(day.replace("-", ""))
 TYPE_COUNTRY_HINT = f" INDEXED BY idx_events_{'_'.join(TYPE_COUNTRY_INDEX)}"
@@ -239,9 +245,9 @@ class SQLiteStore(Store):
         if words and not (q.canonical_id or q.doc_hash):
             return self._dated(columns, q, where, params, limit, before)
         if not (hint or text_words(q.text) or q.actor or q.canonical_id or q.doc_hash):
-            if limit <= share * max(WALK_EVENTS, WALK_PER_MATCH * limit):
-                tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
-                bound = self._walk_bound(max(WALK_EVENTS, WALK_PER_MATCH * limit), min(tops) if tops else None)
+            reach = max(WALK_EVENTS, WALK_PER_MATCH * limit)
+            if limit <= share * reach:
+                bound = self._walk_bound(reach, _top(before, q))
                 rows = self._walk(columns, where, params, limit, bound)
                 if rows is not None:
                     return rows
@@ -257,10 +263,10 @@ class SQLiteStore(Store):
         at = where.index(text)
         n = where[:at].count("?")
         rest, rest_params = where[:at] + "1=1" + where[at + len(text):], params[:n] + params[n + len(text_params):]
-        tops = [d for d in (before, q.until.isoformat() if q.until else None) if d]
-        below = (day_number(min(tops)) + 1) << DAY_SHIFT if tops else 1 << 62
+        top = _top(before, q)
+        below = (day_number(top) + 1) << DAY_SHIFT if top else 1 << 62
         if limit > DATED_RUNS:
-            rows = self._walk_dated(columns, limit, rest, rest_params, text_params, below, min(tops) if tops else None)
+            rows = self._walk_dated(columns, limit, rest, rest_params, text_params, below, top)
             # else every match's narrow row, sorted (the full-text index's rowids come in order)
             return rows if rows is not None else \
                 self.values(f"SELECT {columns} FROM {MATCH_ROWS} e WHERE {where}{NEWEST_FIRST}", params + [limit])
