@@ -73,6 +73,21 @@ def test_newer_extractor_replaces_a_documents_events(store, sample_records):
                        "OR canonical_id NOT IN (SELECT id FROM canonical_events)")[0]["n"] == 0
 
 
+def test_a_batch_holding_two_versions_of_a_document_stores_the_later(store_url, sample_records):
+    """As if the two were added one after the other: the later extractor's events replace the
+    earlier's (and one version given twice stays the first, as a later batch leaves it)."""
+    document, record = next((d, r) for d, r in sample_records if len(r.events) > 2)
+    newer = record.model_copy(update={"events": record.events[:2],
+                                      "extractor": record.extractor.model_copy(update={"version": "9.9"})})
+    renamed = document.model_copy(update={"id": "another-file"})
+    with open_store(store_url) as s:
+        result = s.add([(document, record), (document, newer), (renamed, newer.model_copy(update={"doc_id": "x"}))])
+        assert (result.new, result.events) == (1, 2)
+        doc = s.query("SELECT doc_id, extractor_version, n_events FROM documents")
+        assert [(d["doc_id"], d["extractor_version"], d["n_events"]) for d in doc] == [(record.doc_id, "9.9", 2)]
+        assert s.query("SELECT count(*) AS n FROM events")[0]["n"] == 2
+
+
 def test_a_failing_batch_stores_nothing(store_url, sample_records, monkeypatch):
     s = open_store(store_url)
     s.add(sample_records[:1])

@@ -236,8 +236,7 @@ def _retellings(document, record, event, seed: int) -> tuple[list, list[list]]:
     day, two days ("overnight"), a week, a month or the day of a report, at its city, a town 10
     km north, one 20 km further, its region or its country, its parties as extracted, none or
     another group. Returns the documents and batches of them in a random order, some of which
-    re-add a document (alone: a batch keeps the first of two versions) as another extractor
-    version retells it."""
+    re-add a document (each in a batch of its own) as another extractor version retells it."""
     from eventwire.models import Actor
 
     rng = random.Random(seed)

@@ -170,8 +170,9 @@ def document_hash(document: Document) -> str:
 @dataclass
 class Prepared:
     """A batch's rows, made without the store (`prepare`): by content hash, the rows of each
-    document (the first of each text; events with their record's `doc_date`); each event's
-    mention and canonical row as if alone (used for the events `add` writes, not for those of
+    document (of a text given twice, the version `add` would keep; events with their record's
+    `doc_date`); each event's mention and canonical row as if alone (used for the events `add`
+    writes, not for those of
     a document stored already), and the keys of the events' candidates; and, for when every
     document of it is new, what the batch adds to the summary tables, and the rows of the
     tables after `events` as values, in WRITE_ORDER's order of columns."""
@@ -187,7 +188,9 @@ def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
     rows: dict[str, dict[str, list[dict]]] = {}
     for document, record in items:
         h = document_hash(document)
-        if h not in rows:
+        # a text given again: kept as a later batch would keep it (`Store.add`): another
+        # extractor's version replaces the earlier, the same version leaves it
+        if h not in rows or rows[h]["documents"][0]["extractor_version"] != record.extractor.version:
             rows[h] = document_rows(document, record, h)
             for event in rows[h]["events"]:
                 event["doc_date"] = record.date
