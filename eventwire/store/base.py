@@ -172,10 +172,10 @@ class Prepared:
     """A batch's rows, made without the store (`prepare`): by content hash, the rows of each
     document (of a text given twice, the version `add` would keep; events with their record's
     `doc_date`); each event's mention and canonical row as if alone (used for the events `add`
-    writes, not for those of
-    a document stored already), and the keys of the events' candidates; and, for when every
-    document of it is new, what the batch adds to the summary tables, and the rows of the
-    tables after `events` as values, in WRITE_ORDER's order of columns."""
+    writes, not for those of a document stored already), and the keys of the events'
+    candidates; and, for when every document of it is new, what the batch adds to the summary
+    tables, and the rows of the tables after `events` as values, in WRITE_ORDER's order of
+    columns."""
     rows: dict[str, dict[str, list[dict]]]
     mentions: dict[str, tuple[Mention, dict]]
     counts: dict[str, list[tuple]]
