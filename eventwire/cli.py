@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -174,10 +175,22 @@ DB_OPTION = typer.Option(None, "--db", metavar="URL", help="Store: a SQLite file
                                              "or a postgresql:// URL.")
 
 
+class _ErrLines(logging.Handler):
+    """The library's notices (a store being upgraded, and how far) as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"eventwire: {record.getMessage()}", markup=False)
+
+
 def _open_store(db: Optional[str], create: bool = False):
-    """The store, or a one-line error and exit 2; only `run` makes a new one."""
+    """The store, or a one-line error and exit 2; only `run` makes a new one. An upgrade that
+    opening runs says so, with its progress."""
     from .store import StoreError, open_store
 
+    notices = logging.getLogger("eventwire")
+    if not any(isinstance(h, _ErrLines) for h in notices.handlers):
+        notices.addHandler(_ErrLines())
+        notices.setLevel(logging.INFO)
     try:
         return open_store(db, create=create)
     except StoreError as exc:

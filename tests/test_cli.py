@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ import jsonschema
 import pytest
 
 from eventwire.ingest import read_paths
+from eventwire.store.schema import LATEST
 
 DATA = Path(__file__).parent / "data"
 ARTICLES = ["seed.txt", "wn-010.txt", "wn-018.txt", "wn-040.txt", "wn-043.txt"]
@@ -391,6 +393,20 @@ def test_run_on_nothing_readable_creates_no_store(tmp_path):
     headerless = write(tmp_path / "notes.txt", "no date header here")
     res = invoke("run", headerless, "--db", db)
     assert res.exit_code == 1 and "notes.txt" in res.output and not db.exists()
+
+
+def test_opening_an_older_store_says_it_is_upgraded(tmp_path):
+    """A command that opens a store made by an older eventwire says which upgrades it runs
+    (on a large store they take a while); a new store is made without a word of it."""
+    db = tmp_path / "e.db"
+    res = invoke("run", DATA / "seed.txt", "--db", db)
+    assert res.exit_code == 0 and "upgrading" not in res.output, res.output
+    with sqlite3.connect(db) as conn:  # as the eventwire before the last migration left it
+        conn.execute("DELETE FROM schema_version WHERE version = (SELECT max(version) FROM schema_version)")
+    res = invoke("search", "--db", db)
+    assert res.exit_code == 0, res.output
+    assert re.search(rf"eventwire: {re.escape(str(db))}: upgrading to schema {LATEST}: \S", res.output), res.output
+    assert "upgrading" not in invoke("search", "--db", db).output
 
 
 def json_lines(res) -> list[dict]:

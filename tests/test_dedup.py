@@ -108,6 +108,27 @@ def test_a_report_dated_only_by_its_year_matches_only_that_year():
     assert groups == {frozenset("am"), frozenset("yz")}
 
 
+@pytest.mark.parametrize("precision, start, end", [("month", "2019-06-01", "2019-06-30"),
+                                                    ("reported", "2019-06-05", "2019-06-05")])
+def test_a_countrys_report_of_a_month_or_of_its_day_reports_none_of_its_events(precision, start, end):
+    """Named by its country alone and dated by a month, or by its publication, a report may be
+    any of the country's events of those weeks: it reports none of them, even one naming its
+    party; another such report of that span by the same party is the same event. A region so
+    dated, or a country's week, still reports the event it fits."""
+    kurds = (("Kurdistan Workers Party", "TUR", "REB"),)
+    wide = dict(place=(39.0, 35.0, "country"), country="TR", actors=kurds)
+    day = mention("a", "d1", "2019-06-02", place=(37.9, 40.2, "city"), country="TR", actors=kurds)
+    country = mention("c", "d2", start, end=end, precision=precision, **wide)
+    again = mention("z", "d3", start, end=end, precision=precision, **wide)
+    other_span = mention("o", "d4", "2019-06-03", end="2019-06-03", precision="reported", **wide)
+    week = mention("w", "d5", "2019-05-30", end="2019-06-05", precision="week", **wide)
+    assert not related(country, day) and not related(day, country)
+    assert related(country, again) and not related(country, other_span)
+    assert related(week, day)
+    groups = {frozenset(m.id for m in g) for g in group([day, country, again, other_span, week])}
+    assert groups == {frozenset("aw"), frozenset("cz"), frozenset("o")}
+
+
 def test_a_party_the_extractor_implied_conflicts_with_no_one():
     named = mention("a", "d1", "2020-03-01", actors=(("Hamas", "PSE", "REB"),))
     unnamed = mention("b", "d2", "2020-03-01", actors=(("Unidentified Armed Group", "ISR", "UNK"),))

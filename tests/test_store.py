@@ -605,6 +605,27 @@ def test_migration_13_splits_a_year_report_from_the_dated_events_it_was_grouped_
         assert s.canonical_events() == canonical
 
 
+def test_migration_19_splits_a_countrys_report_of_a_month_from_the_event_it_was_grouped_with(store_url, sample_records):
+    """A store grouped before a country's reports dated by a month or their publication kept to
+    their own span: its groups that join such a report with a dated event are grouped again on
+    open, as a store made now groups them."""
+    with open_store(store_url) as s:
+        s.add(sample_records)
+        now = s.query("SELECT id, canonical_id FROM events ORDER BY id")
+        canonical = s.canonical_events()
+        wide = s.query("SELECT id FROM events WHERE feature = 'country' AND date_precision IN ('month', 'reported') "
+                       "ORDER BY id")[0]["id"]
+        dated = s.query("SELECT id, canonical_id FROM events WHERE date_precision = 'day' ORDER BY id")[0]
+        with s.transaction():  # as the rules before could make it: the report in a dated event's group
+            s.execute("DELETE FROM canonical_events WHERE id = (SELECT canonical_id FROM events WHERE id = ?)", [wide])
+            s.execute("UPDATE events SET canonical_id = ? WHERE id = ?", [dated["canonical_id"], wide])
+            s.execute("DELETE FROM schema_version WHERE version >= 19")
+    with open_store(store_url) as s:
+        assert s.schema_version == LATEST
+        assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
+        assert s.canonical_events() == canonical
+
+
 def test_migration_16_splits_a_place_reported_every_day_into_an_event_a_day(store_url, sample_records):
     """A store grouped before days a day apart joined only as a lone pair held a week of daily
     reports of one place as one event: grouped again on open, as a store made now groups them."""

@@ -3,6 +3,7 @@ candidates are read in one query and its groups written at once, stored groups r
 where the new events change them."""
 from __future__ import annotations
 
+import logging
 import random
 from datetime import date, timedelta
 
@@ -171,7 +172,8 @@ def test_a_place_reported_every_day_is_an_event_a_day_whatever_the_order(reports
             assert _groups(store) == so_far, i
 
 
-def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once(reports, stored_at_once, store_url):
+def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once(reports, stored_at_once, store_url,
+                                                                                   caplog, monkeypatch):
     """`Store.regroup` on a store whose events were each written as a group of their own (as a
     bulk load writes them) gives the groups and canonical rows that adding them at once gives."""
     from eventwire.resolve.dedup import Mention, canonical_event
@@ -188,7 +190,11 @@ def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once
             store.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
                               [(row["id"], m.id) for row, m in zip(alone, events)])
         assert store.stats()["canonical_events"] == store.stats()["events"] > len(at_once)
-        assert store.regroup() == len(at_once)
+        with caplog.at_level(logging.INFO, logger="eventwire.store"):
+            monkeypatch.setattr("eventwire.store.base.PROGRESS_SECONDS", 0)  # a line per type and country
+            assert store.regroup(store._progress("grouped again")) == len(at_once)
+        n = store.stats()["events"]
+        assert caplog.messages[-1] == f"{store.url}: grouped again {n:,} of {n:,} events"
     grouping, rows = _grouping(store_url, [], 1)
     assert grouping == at_once
     assert rows == canonical

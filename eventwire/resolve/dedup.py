@@ -38,6 +38,7 @@ VAGUE_PAIR_MIN_PLACE = RULES["vague_pair_min_place"]
 BEST_FIT_MARGIN = RULES["best_fit_margin"]
 PRECISE = frozenset(RULES["precise"])
 OWN_SPAN = frozenset(RULES["own_span_only"])
+OWN_SPAN_COUNTRYWIDE = frozenset(RULES["own_span_only_countrywide"])
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
 POINT_RANK = FEATURE_RANK["city"]  # at or below: a point on the map, not an area
@@ -86,7 +87,7 @@ class Mention:
     row: dict
     locatable: bool = field(init=False, repr=False)
     precise: bool = field(init=False, repr=False)
-    own_span: bool = field(init=False, repr=False)  # matched only within its own span (`OWN_SPAN`)
+    own_span: bool = field(init=False, repr=False)  # matched only within its own span (`own_span_of`)
     rank: int = field(init=False, repr=False)  # FEATURE_RANK of its place
     _window: tuple[date, date] = field(init=False, repr=False)
 
@@ -119,7 +120,7 @@ class Mention:
         # set once: grouping a batch asks each mention for them hundreds of times
         self.locatable = None not in (self.lat, self.lon, self.feature, self.country)
         self.precise = self.precision in PRECISE
-        self.own_span = self.precision in OWN_SPAN
+        self.own_span = own_span_of(self.precision, self.feature)
         self.rank = FEATURE_RANK.get(self.feature, 1)
         self._window = ((self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end) if self.precision == "reported"
                         else (self.start, self.end))
@@ -127,6 +128,12 @@ class Mention:
     def window(self) -> tuple[date, date]:
         """The days this event may have happened on."""
         return self._window
+
+
+def own_span_of(precision: str, feature: Optional[str]) -> bool:
+    """Whether a report so dated and placed is the same event only as reports of its own span
+    (dedup.yaml `own_span_only`, `own_span_only_countrywide`)."""
+    return precision in OWN_SPAN or (feature == "country" and precision in OWN_SPAN_COUNTRYWIDE)
 
 
 def dates_overlap(a: Mention, b: Mention) -> bool:
@@ -216,11 +223,12 @@ def may_report(vague: Mention, precise: Mention) -> bool:
 
 
 def vague_pair(a: Mention, b: Mention) -> bool:
-    """Two vaguely dated reports of one event: the same span (month, year or day of report)
-    and comparable; or (neither dated only by its year) windows that overlap at one point on the map (a region or a country is
-    too wide) with a party named alike in both. Without that party, reports of a busy town
-    would chain from window to window across the years."""
-    if not _comparable(a, b):
+    """Two vaguely dated reports of one event, both of their own span (`own_span_of`) or
+    neither: the same span (month, year or day of report) and comparable; or (neither of its
+    own span) windows that overlap at one point on the map (a region or a country is too wide)
+    with a party named alike in both. Without that party, reports of a busy town would chain
+    from window to window across the years."""
+    if a.own_span != b.own_span or not _comparable(a, b):
         return False
     if (a.precision, a.start, a.end) == (b.precision, b.start, b.end):
         return True
@@ -505,12 +513,15 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
                 uf.union(v.id, ranked[0][0])
             elif not ranked:
                 unmatched.append(v)
-        # by date, as the precise ones: every pair of a busy place's vague reports was
-        # quadratic (a batch of 20k events: 180k pairs), and a pair must meet in time
-        # (`vague_pair`); the ids in the order the pairs were taken before
-        # (a year's reports apart: their windows would widen every other's search to a year)
-        for own_span in (False, True):
-            vague = Nearby([m for m in unmatched if m.own_span == own_span])
+        # by place and date, as the precise ones: every pair of a busy place's vague reports
+        # was quadratic (a batch of 20k events: 180k pairs), and a pair must meet in time
+        # (`vague_pair`); those of their own span by span (a year's, or a busy country's
+        # month's, would each be weighed against all the others of their time)
+        spans: dict[tuple, list[Mention]] = {}
+        for m in unmatched:
+            spans.setdefault((m.precision, m.start, m.end) if m.own_span else (), []).append(m)
+        for ms in spans.values():
+            vague = Nearby(ms)
             for _, _, _, a in vague.items:
                 for b in vague.around(a):
                     if a.id < b.id and related(a, b):

@@ -10,7 +10,9 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+import logging
 import math
+import time
 from dataclasses import dataclass
 from operator import itemgetter
 from datetime import date, datetime, timedelta, timezone
@@ -23,6 +25,7 @@ from ..ingest.readers import content_id
 from ..models import COUNT_KINDS, Document, DocumentRecord
 from ..resolve.dedup import (
     OWN_SPAN,
+    OWN_SPAN_COUNTRYWIDE,
     REPORTED_LOOKBACK_DAYS,
     SLACK_DAYS,
     Mention,
@@ -64,8 +67,8 @@ SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
 SPANS = tuple((p, timedelta(days=days)) for p, days in SPAN_DAYS.items())
 LOOKBACK = timedelta(days=REPORTED_LOOKBACK_DAYS)
 KEY_COLUMNS = ("type", "country", "date_precision", "admin1", "lat0", "lat1", "lon0", "lon1", "start_lo", "start_hi",
-               "end_lo")
-KEYS_PER_QUERY = 2500  # 11 parameters each, under both databases' limits
+               "end_lo", "countrywide")
+KEYS_PER_QUERY = 2500  # 12 parameters each, under both databases' limits
 CANDIDATES_SQL = (
     "WITH k ({keys}) AS ({rows}) "
     f"SELECT {CANDIDATE_COLUMNS} FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
@@ -75,11 +78,14 @@ CANDIDATES_SQL = (
     # per batch against 0.09); the ungrouped are skipped by the caller
     "AND e.date_end >= k.end_lo "
     # a stored region or district can hold only the events of its own first-order unit
-    # (`dedup.place_score`); a stored country, any of the country's
-    "WHERE (e.feature = 'country' OR e.admin1 = k.admin1 "
+    # (`dedup.place_score`); a stored country, any of the country's (unless, so dated, it is
+    # of its own span: `dedup.own_span_of`)
+    "WHERE ((e.feature = 'country' AND k.countrywide = 1) OR e.admin1 = k.admin1 "
     "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
 _END = object()  # the end of `add_all`'s batches
+log = logging.getLogger("eventwire.store")
+PROGRESS_SECONDS = 10  # between two lines of a long migration's progress
 # The dimensions of `event_totals` (whole-store charts) and the filters `event_cube` answers.
 TOTALS = {"day": "date_start", "month": "date_start", "type": "type", "admin1": "admin1", "country": "country",
           "claim_status": "claim_status"}
@@ -274,17 +280,27 @@ def candidate_keys(mentions: Iterable[Mention]) -> list[tuple]:
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
     """The rows of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms` (all
-    `own_span` or none), one per precision a stored event related to them may have: where, and
-    the starts a stored event of the precision may have to meet it (a dated one at most
-    SPAN_DAYS before the span; one dated by its report, within the lookback after it)."""
+    `own_span` or none), one per precision a stored event related to them may have: where, the
+    starts a stored event of the precision may have to meet it (a dated one at most SPAN_DAYS
+    before the span; one dated by its report, within the lookback after it), and whether a
+    stored country of that precision may be one (not when it is of its own span). A report of
+    its own span by a country alone meets only the country's reports of that very span."""
     head = (kind, country)
     end_lo, start_hi = lo.isoformat(), hi.isoformat()
     own = ms[0].own_span
+    rows = []
+    if own:
+        exact = sorted({(m.precision, m.start, m.end) for m in ms if m.precision not in OWN_SPAN})
+        rows = [head + (p, None, 1.0, 0.0, 1.0, 0.0, a.isoformat(), a.isoformat(), b.isoformat(), 1) for p, a, b in exact]
+        ms = [m for m in ms if m.precision in OWN_SPAN]
+        if not ms:
+            return rows
     # five rows per event of a sparse batch: the date arithmetic is done once per span
     days = [(p, (end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
              else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS
             if (p in OWN_SPAN) == own and (not own or any(m.precision == p for m in ms))]
-    return [head + (p,) + where + when for where in _nearby(ms) for p, when in days]
+    return rows + [head + (p,) + where + when + (int(own or p not in OWN_SPAN_COUNTRYWIDE),)
+                   for where in _nearby(ms) for p, when in days]
 
 
 class Store(ABC):
@@ -365,7 +381,8 @@ class Store(ABC):
         """Apply the migrations this database has not seen, each in its own transaction; the
         version is read again under the write lock, where another process may have applied it."""
         applied: list[int] = []
-        if self._checked_version() == LATEST:
+        start = self._checked_version()
+        if start == LATEST:
             return applied
         for migration in MIGRATIONS:
             with self.transaction():
@@ -373,6 +390,8 @@ class Store(ABC):
                     continue
                 if not self.has_table("schema_version"):
                     self.create_table(SCHEMA_VERSION)
+                if start:  # a store with contents: upgrading it may take a while (a new one: not)
+                    log.info("%s: upgrading to schema %d: %s", self.url, migration.version, migration.description)
                 self._apply(migration)
                 self.insert("schema_version", [{
                     "version": migration.version, "description": migration.description,
@@ -416,26 +435,43 @@ class Store(ABC):
         if migration.regroup_own_spans:
             self.regroup_own_spans()
         if migration.regroup:
-            self.regroup()
+            self.regroup(self._progress("grouped again"))
         if migration.match_rows:
             self.keep_match_rows()
 
+    def _progress(self, done_what: str) -> Callable[[int], None]:
+        """A callback told each step's number of events, that logs every PROGRESS_SECONDS how
+        many of the store's events are done."""
+        total = self.values("SELECT count(*) FROM events")[0][0]
+        done, last = 0, time.monotonic()
+
+        def step(n: int) -> None:
+            nonlocal done, last
+            done += n
+            if time.monotonic() - last >= PROGRESS_SECONDS:
+                last = time.monotonic()
+                log.info("%s: %s %s of %s events", self.url, done_what, f"{done:,}", f"{total:,}")
+        return step
+
     def regroup_own_spans(self) -> None:
-        """Dissolve and group again every stored group that joins a report of an `OWN_SPAN`
-        precision (a year) with reports of another: grouped before dedup.yaml's
-        `own_span_only`, a later batch would split it only if it happened to touch it."""
+        """Dissolve and group again every stored group that joins a report of its own span
+        (`dedup.own_span_of`: a year; a country's week, month or day of report) with reports
+        of another: grouped before dedup.yaml's `own_span_only` rules, a later batch would
+        split it only if it happened to touch it."""
         own = sorted(OWN_SPAN)
-        marks = ", ".join("?" * len(own))
+        wide = sorted(OWN_SPAN_COUNTRYWIDE)
+        where = (f"(date_precision IN ({', '.join('?' * len(own))}) OR (COALESCE(feature, '') = 'country' "
+                 f"AND date_precision IN ({', '.join('?' * len(wide))})))")
         # the groups of such reports first, in one pass over the table (grouping the whole table
         # by canonical id read it in that index's order, a row at a time), then their members
-        groups = sorted({r[0] for r in self.values(f"SELECT canonical_id FROM events WHERE date_precision IN ({marks}) "
-                                                   "AND canonical_id IS NOT NULL", own)})
+        groups = sorted({r[0] for r in self.values(f"SELECT canonical_id FROM events WHERE {where} "
+                                                   "AND canonical_id IS NOT NULL", own + wide)})
         mixed = []
         for i in range(0, len(groups), 500):
             chunk = groups[i:i + 500]
             mixed += [r[0] for r in self.values(
                 f"SELECT canonical_id FROM events WHERE canonical_id IN ({', '.join('?' * len(chunk))}) "
-                f"AND date_precision NOT IN ({marks}) GROUP BY canonical_id", chunk + own)]
+                f"AND NOT {where} GROUP BY canonical_id", chunk + own + wide)]
         if mixed:
             self._dissolve(mixed)
             self.resolve()
@@ -885,7 +921,7 @@ class Store(ABC):
                       if r["canonical_id"] not in touched and r["id"] not in todo]
         if not candidates:
             return {}
-        # a year's reports apart (`dedup.OWN_SPAN`): related to no other's; only the blocks with
+        # reports of their own span (`dedup.own_span_of`) apart: related to no other's; only the blocks with
         # candidates are sorted (most of a batch's have none)
         wanted = {(c.type, c.country, c.own_span) for c in candidates}
         blocks: dict[tuple, list[Mention]] = {}

@@ -242,6 +242,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # (PostgreSQL reads a word's matches from its GIN index as a bitmap of table pages: no table)
     Migration(17, "SQLite keeps the events' filtered columns by full-text row, and their texts by date: a word's "
                   "newest matches and charts without the events' rows", match_rows=True),
+    Migration(19, "reports of a country dated by a week, a month or their publication grouped again: only with "
+                  "reports of that span", regroup_own_spans=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
