@@ -585,41 +585,26 @@ def test_add_all_stores_what_add_does_batch_by_batch(store_url, sample_records, 
         assert s.stats()["documents"] == len(batches[0])
 
 
-def test_migration_13_splits_a_year_report_from_the_dated_events_it_was_grouped_with(store_url, sample_records):
-    """A store grouped before reports dated only by their year kept to their own year: its
-    groups that join such a report with others are grouped again on open, as a store made
-    now groups them (and its other groups stay)."""
+@pytest.mark.parametrize("version, own_span", [
+    (13, "date_precision = 'year'"),
+    (19, "feature = 'country' AND date_precision IN ('month', 'reported')"),
+])
+def test_migrations_split_a_report_of_its_own_span_from_the_dated_event_it_was_grouped_with(
+        store_url, sample_records, version, own_span):
+    """A store grouped before reports dated only by their year (13), or a country's by a month or
+    their publication (19), kept to their own span: its groups that join such a report with
+    others are grouped again on open, as a store made now groups them (and its other groups
+    stay)."""
     with open_store(store_url) as s:
         s.add(sample_records)
         now = s.query("SELECT id, canonical_id FROM events ORDER BY id")
         canonical = s.canonical_events()
-        year = next(r["id"] for r in s.query("SELECT id FROM events WHERE date_precision = 'year' ORDER BY id"))
-        dated = next(r for r in s.query("SELECT id, canonical_id FROM events WHERE date_precision = 'day' ORDER BY id"))
-        with s.transaction():  # as the rules before made it: the year report in a dated event's group
-            s.execute("DELETE FROM canonical_events WHERE id = (SELECT canonical_id FROM events WHERE id = ?)", [year])
-            s.execute("UPDATE events SET canonical_id = ? WHERE id = ?", [dated["canonical_id"], year])
-            s.execute("DELETE FROM schema_version WHERE version >= 13")
-    with open_store(store_url) as s:
-        assert s.schema_version == LATEST
-        assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
-        assert s.canonical_events() == canonical
-
-
-def test_migration_19_splits_a_countrys_report_of_a_month_from_the_event_it_was_grouped_with(store_url, sample_records):
-    """A store grouped before a country's reports dated by a month or their publication kept to
-    their own span: its groups that join such a report with a dated event are grouped again on
-    open, as a store made now groups them."""
-    with open_store(store_url) as s:
-        s.add(sample_records)
-        now = s.query("SELECT id, canonical_id FROM events ORDER BY id")
-        canonical = s.canonical_events()
-        wide = s.query("SELECT id FROM events WHERE feature = 'country' AND date_precision IN ('month', 'reported') "
-                       "ORDER BY id")[0]["id"]
+        report = s.query(f"SELECT id FROM events WHERE {own_span} ORDER BY id")[0]["id"]
         dated = s.query("SELECT id, canonical_id FROM events WHERE date_precision = 'day' ORDER BY id")[0]
-        with s.transaction():  # as the rules before could make it: the report in a dated event's group
-            s.execute("DELETE FROM canonical_events WHERE id = (SELECT canonical_id FROM events WHERE id = ?)", [wide])
-            s.execute("UPDATE events SET canonical_id = ? WHERE id = ?", [dated["canonical_id"], wide])
-            s.execute("DELETE FROM schema_version WHERE version >= 19")
+        with s.transaction():  # as the rules before made it: the report in a dated event's group
+            s.execute("DELETE FROM canonical_events WHERE id = (SELECT canonical_id FROM events WHERE id = ?)", [report])
+            s.execute("UPDATE events SET canonical_id = ? WHERE id = ?", [dated["canonical_id"], report])
+            s.execute("DELETE FROM schema_version WHERE version >= ?", [version])
     with open_store(store_url) as s:
         assert s.schema_version == LATEST
         assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
