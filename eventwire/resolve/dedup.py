@@ -521,6 +521,8 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         for m in unmatched:
             spans.setdefault((m.precision, m.start, m.end) if m.own_span else (), []).append(m)
         for ms in spans.values():
+            if len(ms) == 1:  # most spans of a year's or a country's reports
+                continue
             vague = Nearby(ms)
             for _, _, _, a in vague.items:
                 for b in vague.around(a):

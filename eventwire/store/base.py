@@ -31,6 +31,7 @@ from ..resolve.dedup import (
     Mention,
     Neighbours,
     canonical_event,
+    canonical_id,
     group,
     related,
 )
@@ -280,27 +281,32 @@ def candidate_keys(mentions: Iterable[Mention]) -> list[tuple]:
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
     """The rows of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms` (all
-    `own_span` or none), one per precision a stored event related to them may have: where, the
-    starts a stored event of the precision may have to meet it (a dated one at most SPAN_DAYS
-    before the span; one dated by its report, within the lookback after it), and whether a
-    stored country of that precision may be one (not when it is of its own span). A report of
-    its own span by a country alone meets only the country's reports of that very span."""
+    `own_span` or none): where, and for each precision a related stored event may have, the
+    starts it may have to meet them (a dated one at most SPAN_DAYS before the span; one dated
+    by its report, within the lookback after it), and whether a stored country of that
+    precision may be one (not when it is of its own span). Reports of their own span meet only
+    reports of that very span: its start; a country's, only the country's."""
     head = (kind, country)
+    if ms[0].own_span:
+        spans: dict[tuple, list[Mention]] = {}
+        for m in ms:
+            spans.setdefault((m.precision, m.start.isoformat(), m.end.isoformat()), []).append(m)
+        return [head + (p,) + where + (a, a, b, 1) for (p, a, b), same in sorted(spans.items())
+                for where in (_nearby(same) if p in OWN_SPAN else [(None, 1.0, 0.0, 1.0, 0.0)])]
     end_lo, start_hi = lo.isoformat(), hi.isoformat()
-    own = ms[0].own_span
-    rows = []
-    if own:
-        exact = sorted({(m.precision, m.start, m.end) for m in ms if m.precision not in OWN_SPAN})
-        rows = [head + (p, None, 1.0, 0.0, 1.0, 0.0, a.isoformat(), a.isoformat(), b.isoformat(), 1) for p, a, b in exact]
-        ms = [m for m in ms if m.precision in OWN_SPAN]
-        if not ms:
-            return rows
     # five rows per event of a sparse batch: the date arithmetic is done once per span
     days = [(p, (end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
-             else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS
-            if (p in OWN_SPAN) == own and (not own or any(m.precision == p for m in ms))]
-    return rows + [head + (p,) + where + when + (int(own or p not in OWN_SPAN_COUNTRYWIDE),)
-                   for where in _nearby(ms) for p, when in days]
+             else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS if p not in OWN_SPAN]
+    return [head + (p,) + where + when + (int(p not in OWN_SPAN_COUNTRYWIDE),)
+            for where in _nearby(ms) for p, when in days]
+
+
+def _held(g: list[Mention], held: Counter) -> bool:
+    """Whether the store holds group `g` as it is: its members, and only they, under its id
+    (`held`: the members each stored id has)."""
+    c = g[0].row["canonical_id"]
+    return c is not None and held[c] == len(g) and all(m.row["canonical_id"] == c for m in g) and \
+        c == canonical_id(m.id for m in g)
 
 
 class Store(ABC):
@@ -480,8 +486,9 @@ class Store(ABC):
         """Group every stored event again from scratch, as one batch of all of them would be,
         a type and country at a time (`dedup.group` never joins two), each in a transaction:
         after a change of dedup's rules, or a bulk load that wrote every event as a group of its
-        own. The block's canonical rows are written again, the events whose group changed
-        updated; returns how many canonical events there are. `on_block(n)` is told each
+        own. The canonical rows of the groups that changed are written again, and their events
+        updated (a group with the members and id it had keeps its row: the row is a function
+        of them); returns how many canonical events there are. `on_block(n)` is told each
         block's number of events."""
         total = 0
         for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
@@ -490,9 +497,11 @@ class Store(ABC):
             members = self._mentions(where, params)
             with self.transaction():
                 groups = group(members)
-                rows = [canonical_event(g) for g in groups]
-                self._write_groups(groups, rows, {m.row["canonical_id"] for m in members if m.row["canonical_id"]})
-            total += len(rows)
+                held = Counter(m.row["canonical_id"] for m in members)
+                changed = [g for g in groups if not _held(g, held)]
+                self._write_groups(changed, [canonical_event(g) for g in changed],
+                                   {m.row["canonical_id"] for g in changed for m in g if m.row["canonical_id"]})
+            total += len(groups)
             on_block(len(members))
         return total
 
