@@ -129,6 +129,22 @@ def test_a_countrys_report_of_a_month_or_of_its_day_reports_none_of_its_events(p
     assert groups == {frozenset("aw"), frozenset("cz"), frozenset("o")}
 
 
+@pytest.mark.parametrize("area", [dict(place=(49.0, 32.0, "country")), dict(place=(48.5, 37.5, "admin1"))])
+def test_a_report_of_a_region_or_country_on_a_day_joins_one_towns_event_never_two(area):
+    """ "Russian forces shelled the region on Saturday" may report any of its towns' shelling of
+    that day: it joins the one it fits, and never makes two towns' events one."""
+    russians = (("Russian forces", "RUS", "MIL"),)
+    town = dict(country="UA", actors=russians)
+    bakhmut = mention("b", "d1", "2023-06-03", place=(48.60, 38.00, "city"), **town)
+    avdiivka = mention("a", "d2", "2023-06-03", place=(48.14, 37.74, "city"), **town)
+    wide = mention("w", "d3", "2023-06-03", **area, **town)
+    assert {frozenset(m.id for m in g) for g in group([bakhmut, avdiivka, wide])} == {
+        frozenset("b"), frozenset("a"), frozenset("w")}
+    assert {frozenset(m.id for m in g) for g in group([bakhmut, wide])} == {frozenset("bw")}
+    again = mention("x", "d4", "2023-06-03", **area, **town)  # another report of it, that day
+    assert {frozenset(m.id for m in g) for g in group([wide, again])} == {frozenset("wx")}
+
+
 def test_a_party_the_extractor_implied_conflicts_with_no_one():
     named = mention("a", "d1", "2020-03-01", actors=(("Hamas", "PSE", "REB"),))
     unnamed = mention("b", "d2", "2020-03-01", actors=(("Unidentified Armed Group", "ISR", "UNK"),))

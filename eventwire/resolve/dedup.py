@@ -37,6 +37,7 @@ PLACE_SCORE = RULES["place_score"]
 VAGUE_PAIR_MIN_PLACE = RULES["vague_pair_min_place"]
 BEST_FIT_MARGIN = RULES["best_fit_margin"]
 PRECISE = frozenset(RULES["precise"])
+PRECISE_PLACES = frozenset(RULES["precise_places"])
 OWN_SPAN = frozenset(RULES["own_span_only"])
 OWN_SPAN_COUNTRYWIDE = frozenset(RULES["own_span_only_countrywide"])
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
@@ -119,7 +120,7 @@ class Mention:
     def __post_init__(self) -> None:
         # set once: grouping a batch asks each mention for them hundreds of times
         self.locatable = None not in (self.lat, self.lon, self.feature, self.country)
-        self.precise = self.precision in PRECISE
+        self.precise = self.precision in PRECISE and (self.feature in PRECISE_PLACES or self.feature is None)
         self.own_span = own_span_of(self.precision, self.feature)
         self.rank = FEATURE_RANK.get(self.feature, 1)
         self._window = ((self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end) if self.precision == "reported"

@@ -390,7 +390,7 @@ class Store(ABC):
         start = self._checked_version()
         if start == LATEST:
             return applied
-        for migration in MIGRATIONS:
+        for n, migration in enumerate(MIGRATIONS):
             with self.transaction():
                 if migration.version <= self._checked_version():
                     continue
@@ -398,7 +398,8 @@ class Store(ABC):
                     self.create_table(SCHEMA_VERSION)
                 if start:  # a store with contents: upgrading it may take a while (a new one: not)
                     log.info("%s: upgrading to schema %d: %s", self.url, migration.version, migration.description)
-                self._apply(migration)
+                # a later migration groups every event again: no grouping before it (hours on a big store)
+                self._apply(migration, regroup=not any(later.regroup for later in MIGRATIONS[n + 1:]))
                 self.insert("schema_version", [{
                     "version": migration.version, "description": migration.description,
                     "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
@@ -418,7 +419,7 @@ class Store(ABC):
         (`on_wait` is called once if it has to) instead of interleaving batches with the first."""
         yield
 
-    def _apply(self, migration: Migration) -> None:
+    def _apply(self, migration: Migration, regroup: bool = True) -> None:
         for table in migration.tables:
             self.create_table(table)
         for name in migration.drop_tables:
@@ -438,9 +439,7 @@ class Store(ABC):
                          f"WHERE {column} IS NOT NULL")
         if migration.cheaper_text_indexes:
             self.cheapen_text_indexes()
-        if migration.regroup_own_spans:
-            self.regroup_own_spans()
-        if migration.regroup:
+        if migration.regroup and regroup:
             self.regroup(self._progress("grouped again"))
         if migration.match_rows:
             self.keep_match_rows()
@@ -459,29 +458,6 @@ class Store(ABC):
                 log.info("%s: %s %s of %s events", self.url, done_what, f"{done:,}", f"{total:,}")
         return step
 
-    def regroup_own_spans(self) -> None:
-        """Dissolve and group again every stored group that joins a report of its own span
-        (`dedup.own_span_of`: a year; a country's week, month or day of report) with reports
-        of another: grouped before dedup.yaml's `own_span_only` rules, a later batch would
-        split it only if it happened to touch it."""
-        own = sorted(OWN_SPAN)
-        wide = sorted(OWN_SPAN_COUNTRYWIDE)
-        where = (f"(date_precision IN ({', '.join('?' * len(own))}) OR (COALESCE(feature, '') = 'country' "
-                 f"AND date_precision IN ({', '.join('?' * len(wide))})))")
-        # the groups of such reports first, in one pass over the table (grouping the whole table
-        # by canonical id read it in that index's order, a row at a time), then their members
-        groups = sorted({r[0] for r in self.values(f"SELECT canonical_id FROM events WHERE {where} "
-                                                   "AND canonical_id IS NOT NULL", own + wide)})
-        mixed = []
-        for i in range(0, len(groups), 500):
-            chunk = groups[i:i + 500]
-            mixed += [r[0] for r in self.values(
-                f"SELECT canonical_id FROM events WHERE canonical_id IN ({', '.join('?' * len(chunk))}) "
-                f"AND NOT {where} GROUP BY canonical_id", chunk + own + wide)]
-        if mixed:
-            self._dissolve(mixed)
-            self.resolve()
-
     def regroup(self, on_block: Callable[[int], None] = lambda n: None) -> int:
         """Group every stored event again from scratch, as one batch of all of them would be,
         a type and country at a time (`dedup.group` never joins two), each in a transaction:
@@ -491,19 +467,36 @@ class Store(ABC):
         of them); returns how many canonical events there are. `on_block(n)` is told each
         block's number of events."""
         total = 0
+        written: set[str] = set()  # canonical rows written by this regrouping, and rows it deleted
+        gone: set[str] = set()
         for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
             where, params = ("e.type = ? AND e.country IS NULL", [kind]) if country is None else \
                 ("e.type = ? AND e.country = ?", [kind, country])
             members = self._mentions(where, params)
             with self.transaction():
                 groups = group(members)
-                held = Counter(m.row["canonical_id"] for m in members)
-                changed = [g for g in groups if not _held(g, held)]
-                self._write_groups(changed, [canonical_event(g) for g in changed],
-                                   {m.row["canonical_id"] for g in changed for m in g if m.row["canonical_id"]})
+                # a stored group counted whole, across blocks: only a damaged store has one
+                # that spans two, and its rows must not survive in either
+                held = self._group_sizes({c for m in members if (c := m.row["canonical_id"])})
+                changed = [g for g in groups if not _held(g, held) or g[0].row["canonical_id"] in gone]
+                rows = [canonical_event(g) for g in changed]
+                stale = {c for g in changed for m in g if (c := m.row["canonical_id"])} - written
+                self._write_groups(changed, rows, stale)
+                written |= {row["id"] for row in rows}
+                gone = (gone | stale) - written
             total += len(groups)
             on_block(len(members))
         return total
+
+    def _group_sizes(self, canonical_ids: set[str]) -> Counter:
+        """How many stored events each of these canonical events has."""
+        ids = sorted(canonical_ids)
+        sizes: Counter = Counter()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            sizes.update(dict(self.values(f"SELECT canonical_id, count(*) FROM events WHERE canonical_id IN "
+                                          f"({', '.join('?' * len(chunk))}) GROUP BY canonical_id", chunk)))
+        return sizes
 
     def cheapen_text_indexes(self) -> None:
         """Full-text indexes as cheap to write as the backend allows (migration 6): `insert`

@@ -35,9 +35,8 @@ class Migration:
     backfill: bool = False
     # full-text indexes made cheaper to write (`Store.cheapen_text_indexes`)
     cheaper_text_indexes: bool = False
-    # the groups dedup's rules no longer make are grouped again (`Store.regroup_own_spans`)
-    regroup_own_spans: bool = False
-    # every stored event grouped again from scratch (`Store.regroup`)
+    # every stored event grouped again from scratch (`Store.regroup`; once, by the last such
+    # migration a store needs)
     regroup: bool = False
     # the events' filtered columns kept by full-text row (`Store.keep_match_rows`)
     match_rows: bool = False
@@ -227,8 +226,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # store of 600k events: 6% of `add`'s CPU); actors are searched through `actor_names`
     Migration(12, "no index on actor names nor on the places' GeoNames ids (no reader uses them)",
               drop_indexes=(("actors", ("name",)), ("places", ("geonameid",)))),
-    Migration(13, "reports dated only by their year grouped again: only with reports of that year",
-              regroup_own_spans=True),
+    # (it dissolved the groups that joined a year's report with others; migration 19 groups every
+    # event again)
+    Migration(13, "reports dated only by their year grouped again: only with reports of that year"),
     # each event's record holds its spans and its document the words: a table of them cost
     # ingest seven rows an event (a seventh of its CPU on both backends)
     Migration(14, "evidence read from each event's record and its document's text, no table of its own",
@@ -242,8 +242,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # (PostgreSQL reads a word's matches from its GIN index as a bitmap of table pages: no table)
     Migration(17, "SQLite keeps the events' filtered columns by full-text row, and their texts by date: a word's "
                   "newest matches and charts without the events' rows", match_rows=True),
-    Migration(19, "reports of a country dated by a week, a month or their publication grouped again: only with "
-                  "reports of that span", regroup_own_spans=True),
+    Migration(19, "every stored event grouped again: a region's or a country's report of a day joins the one event "
+                  "it fits (it joined every town's of the day); a country's of a month or its publication date only "
+                  "another of that span", regroup=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
