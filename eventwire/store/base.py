@@ -26,6 +26,7 @@ from ..models import COUNT_KINDS, Document, DocumentRecord
 from ..resolve.dedup import (
     OWN_SPAN,
     OWN_SPAN_COUNTRYWIDE,
+    POINT_RANK,
     REPORTED_LOOKBACK_DAYS,
     SLACK_DAYS,
     Mention,
@@ -68,8 +69,8 @@ SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
 SPANS = tuple((p, timedelta(days=days)) for p, days in SPAN_DAYS.items())
 LOOKBACK = timedelta(days=REPORTED_LOOKBACK_DAYS)
 KEY_COLUMNS = ("type", "country", "date_precision", "admin1", "lat0", "lat1", "lon0", "lon1", "start_lo", "start_hi",
-               "end_lo", "countrywide")
-KEYS_PER_QUERY = 2500  # 12 parameters each, under both databases' limits
+               "end_lo", "countrywide", "region_points")
+KEYS_PER_QUERY = 2400  # 13 parameters each, under both databases' limits
 CANDIDATES_SQL = (
     "WITH k ({keys}) AS ({rows}) "
     f"SELECT {CANDIDATE_COLUMNS} FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
@@ -79,9 +80,10 @@ CANDIDATES_SQL = (
     # per batch against 0.09); the ungrouped are skipped by the caller
     "AND e.date_end >= k.end_lo "
     # a stored region or district can hold only the events of its own first-order unit
-    # (`dedup.place_score`); a stored country, any of the country's (unless, so dated, it is
-    # of its own span: `dedup.own_span_of`)
-    "WHERE ((e.feature = 'country' AND k.countrywide = 1) OR e.admin1 = k.admin1 "
+    # (`dedup.place_score`), and a point in it is the same place as another only near it (the
+    # box); a stored country, any of the country's (when one so dated may be related: `_keys`)
+    "WHERE ((e.feature = 'country' AND k.countrywide = 1) "
+    "OR (e.admin1 = k.admin1 AND (k.region_points = 1 OR e.feature IN ('admin1', 'admin2'))) "
     "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
 _END = object()  # the end of `add_all`'s batches
@@ -281,24 +283,30 @@ def candidate_keys(mentions: Iterable[Mention]) -> list[tuple]:
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
     """The rows of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms` (all
-    `own_span` or none): where, and for each precision a related stored event may have, the
-    starts it may have to meet them (a dated one at most SPAN_DAYS before the span; one dated
-    by its report, within the lookback after it), and whether a stored country of that
-    precision may be one (not when it is of its own span). Reports of their own span meet only
-    reports of that very span: its start; a country's, only the country's."""
+    `own_span` or none, all points or all areas): where, and for each precision a related
+    stored event may have, the starts it may have to meet them (a dated one at most SPAN_DAYS
+    before the span; one dated by its report, within the lookback after it); whether a stored
+    country so dated may be one (one that may report a precise event, or of a vague one's
+    precision: `dedup.related`); whether a stored point of the region may be (for areas: it may
+    lie inside). Reports of their own span meet only reports of that very span: its start; a
+    country's, only the country's."""
     head = (kind, country)
+    region_points = int(ms[0].rank > POINT_RANK)
     if ms[0].own_span:
         spans: dict[tuple, list[Mention]] = {}
         for m in ms:
             spans.setdefault((m.precision, m.start.isoformat(), m.end.isoformat()), []).append(m)
-        return [head + (p,) + where + (a, a, b, 1) for (p, a, b), same in sorted(spans.items())
+        return [head + (p,) + where + (a, a, b, 1, region_points) for (p, a, b), same in sorted(spans.items())
                 for where in (_nearby(same) if p in OWN_SPAN else [(None, 1.0, 0.0, 1.0, 0.0)])]
     end_lo, start_hi = lo.isoformat(), hi.isoformat()
+    precise = any(m.precise for m in ms)
+    vague = {m.precision for m in ms if not m.precise}
     # five rows per event of a sparse batch: the date arithmetic is done once per span
     days = [(p, (end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
-             else ((lo - span).isoformat(), start_hi, end_lo)) for p, span in SPANS if p not in OWN_SPAN]
-    return [head + (p,) + where + when + (int(p not in OWN_SPAN_COUNTRYWIDE),)
-            for where in _nearby(ms) for p, when in days]
+             else ((lo - span).isoformat(), start_hi, end_lo),
+             int(p not in OWN_SPAN_COUNTRYWIDE and (precise or p in vague))) for p, span in SPANS if p not in OWN_SPAN]
+    return [head + (p,) + where + when + (countrywide, region_points)
+            for where in _nearby(ms) for p, when, countrywide in days]
 
 
 def _held(g: list[Mention], held: Counter) -> bool:
