@@ -636,6 +636,43 @@ def test_migration_16_splits_a_place_reported_every_day_into_an_event_a_day(stor
         assert s.canonical_events() == canonical
 
 
+def test_an_upgrade_killed_while_it_groups_again_finishes_when_started_again(store_url, sample_records, monkeypatch):
+    """Grouping every event again commits a type and country at a time: killed midway, the
+    store keeps its older schema, and the next open finishes the rest."""
+    import eventwire.store.base as base
+
+    with open_store(store_url) as s:
+        s.add(sample_records)
+        now = s.query("SELECT id, canonical_id FROM events ORDER BY id")
+        canonical = s.canonical_events()
+        with s.transaction():  # as a bulk load leaves it: each event a group of its own
+            events = s._mentions("1 = 1")
+            alone = [base.canonical_event([m]) for m in events]
+            s.execute("DELETE FROM canonical_events")
+            s.insert("canonical_events", alone)
+            s.executemany("UPDATE events SET canonical_id = ? WHERE id = ?", [(r["id"], m.id) for r, m in zip(alone, events)])
+            s.execute("DELETE FROM schema_version WHERE version = ?", [LATEST])
+    real, blocks = base.group, []
+
+    def killed(members, **kw):
+        if len(blocks) == 3:
+            raise KeyboardInterrupt
+        blocks.append(len(members))
+        return real(members, **kw)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(base, "group", killed)
+        with pytest.raises(KeyboardInterrupt):
+            open_store(store_url)
+        patch.setattr(base.Store, "migrate", lambda self: [])
+        with open_store(store_url) as s:
+            assert s.schema_version < LATEST
+    with open_store(store_url) as s:
+        assert s.schema_version == LATEST
+        assert s.query("SELECT id, canonical_id FROM events ORDER BY id") == now
+        assert s.canonical_events() == canonical
+
+
 def test_migration_14_drops_the_evidence_table_and_evidence_still_comes_with_every_field(store_url, sample_records):
     """An older store's table of evidence rows goes on open; each event's evidence, read from
     its record and its document's text, is what the table held."""

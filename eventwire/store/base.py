@@ -393,12 +393,17 @@ class Store(ABC):
 
     def migrate(self) -> list[int]:
         """Apply the migrations this database has not seen, each in its own transaction; the
-        version is read again under the write lock, where another process may have applied it."""
+        version is read again under the write lock, where another process may have applied it.
+        Grouping every event again (`Migration.regroup`) is done once, by the last migration
+        that asks for it, and commits a type and country at a time: on a big store it takes long
+        and writes much, and an upgrade killed midway, started again, rewrites none of the
+        groups already done (`regroup` writes only the groups that change)."""
         applied: list[int] = []
         start = self._checked_version()
         if start == LATEST:
             return applied
         for n, migration in enumerate(MIGRATIONS):
+            regroup = migration.regroup and not any(later.regroup for later in MIGRATIONS[n + 1:])
             with self.transaction():
                 if migration.version <= self._checked_version():
                     continue
@@ -406,13 +411,20 @@ class Store(ABC):
                     self.create_table(SCHEMA_VERSION)
                 if start:  # a store with contents: upgrading it may take a while (a new one: not)
                     log.info("%s: upgrading to schema %d: %s", self.url, migration.version, migration.description)
-                # a later migration groups every event again: no grouping before it (hours on a big store)
-                self._apply(migration, regroup=not any(later.regroup for later in MIGRATIONS[n + 1:]))
-                self.insert("schema_version", [{
-                    "version": migration.version, "description": migration.description,
-                    "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
+                self._apply(migration)
+                if not regroup:
+                    self._record(migration)
+            if regroup:
+                self.regroup(self._progress("grouped again"))
+                with self.transaction():
+                    if migration.version > self._checked_version():  # another process's may be done
+                        self._record(migration)
             applied.append(migration.version)
         return applied
+
+    def _record(self, migration: Migration) -> None:
+        self.insert("schema_version", [{"version": migration.version, "description": migration.description,
+                                        "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}])
 
     def _checked_version(self) -> int:
         current = self.schema_version
@@ -427,7 +439,7 @@ class Store(ABC):
         (`on_wait` is called once if it has to) instead of interleaving batches with the first."""
         yield
 
-    def _apply(self, migration: Migration, regroup: bool = True) -> None:
+    def _apply(self, migration: Migration) -> None:
         for table in migration.tables:
             self.create_table(table)
         for name in migration.drop_tables:
@@ -447,8 +459,6 @@ class Store(ABC):
                          f"WHERE {column} IS NOT NULL")
         if migration.cheaper_text_indexes:
             self.cheapen_text_indexes()
-        if migration.regroup and regroup:
-            self.regroup(self._progress("grouped again"))
         if migration.match_rows:
             self.keep_match_rows()
 
