@@ -182,15 +182,19 @@ class _ErrLines(logging.Handler):
         err.print(f"eventwire: {record.getMessage()}", markup=False)
 
 
-def _open_store(db: Optional[str], create: bool = False):
-    """The store, or a one-line error and exit 2; only `run` makes a new one. An upgrade that
-    opening runs says so, with its progress."""
-    from .store import StoreError, open_store
-
+def _show_notices() -> None:
+    """The library's notices on stderr: an upgrade that opening a store runs, with its progress."""
     notices = logging.getLogger("eventwire")
     if not any(isinstance(h, _ErrLines) for h in notices.handlers):
         notices.addHandler(_ErrLines())
         notices.setLevel(logging.INFO)
+
+
+def _open_store(db: Optional[str], create: bool = False):
+    """The store, or a one-line error and exit 2; only `run` makes a new one."""
+    from .store import StoreError, open_store
+
+    _show_notices()
     try:
         return open_store(db, create=create)
     except StoreError as exc:
@@ -462,8 +466,9 @@ def serve(
     from .api import create_app
     from .store import StoreError
 
+    _show_notices()
     try:
-        application = create_app(db)
+        application = create_app(db)  # opens the store: an upgrade runs here, before serving
     except StoreError as exc:
         err.print(f"eventwire: {exc}", markup=False)
         raise typer.Exit(2)
