@@ -490,8 +490,10 @@ class Store(ABC):
         for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
             where, params = ("e.type = ? AND e.country IS NULL", [kind]) if country is None else \
                 ("e.type = ? AND e.country = ?", [kind, country])
-            members = self._mentions(where, params)
             with self.transaction():
+                # read under the write lock: another connection upgrading the store at once (or
+                # adding to it) may have rewritten the block since (its ids were then written twice)
+                members = self._mentions(where, params)
                 groups = group(members)
                 # a stored group counted whole, across blocks: only a damaged store has one
                 # that spans two, and its rows must not survive in either
