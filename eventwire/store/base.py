@@ -240,7 +240,10 @@ def _nearby(ms: list[Mention]) -> list[tuple]:
         lat0, lat1 = min(m.lat for m in ms), max(m.lat for m in ms)
         lon0, lon1 = min(m.lon for m in ms), max(m.lon for m in ms)
     dlat = SAME_PLACE_KM / 110.0
-    dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
+    # a degree of longitude is shortest at the box's poleward edge; within reach of a pole,
+    # every longitude is
+    poleward = max(abs(lat0), abs(lat1)) + dlat
+    dlon = SAME_PLACE_KM / (110.0 * math.cos(math.radians(poleward))) if poleward < 90.0 else 360.0
     south, north, west, east = lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
     if east - west >= 360.0:
         boxes = [(south, north, -180.0, 180.0)]

@@ -1,0 +1,192 @@
+"""Random mentions of every place grain (a landmark, a city, another point, a district, a
+region, a country; regions and districts named or not), precision and span (of its own or not),
+near the borders of the candidates' map cells, the 180th meridian and the poles:
+`Store._candidates` holds every stored event `dedup.related` relates to one (a brute force over
+every stored event, on both databases), and a store they are added to in random batches holds
+the groups `dedup.group` makes of them at once."""
+from __future__ import annotations
+
+import calendar
+import random
+from datetime import date, timedelta
+
+import orjson
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from eventwire.resolve.dedup import Mention, related
+from eventwire.store import open_store
+
+# centres the random places lie around: somewhere plain, on a cell's corner (AREA_DEGREES), on
+# the 180th meridian, far north, by the pole
+CENTRES = [(10.3, 20.6), (10.25, 20.25), (65.0, 179.98), (-17.8, -179.99), (78.2, 15.6), (89.9, 40.0)]
+FEATURES = ["landmark", "city", "other", "city", "admin2", "admin1", "country"]
+PARTIES = [[[], []], [[["Army", "XX", "MIL"]], []], [[["Rebels", "XX", "REB"]], [["Civilians", "XX", "CVL"]]]]
+
+
+def _place(rng: random.Random, centre: tuple[float, float], n: int) -> dict:
+    """A gazetteer entry about 0-40 km from `centre` (farther in longitude near the pole), in one
+    of two regions and districts, or in none named."""
+    lat0, lon0 = centre
+    lat = max(-90.0, min(90.0, lat0 + rng.uniform(-0.35, 0.35)))
+    lon = lon0 + rng.uniform(-0.4, 0.4) * (1 if abs(lat0) < 80 else 60)
+    lon = (lon + 180.0) % 360.0 - 180.0
+    feature = rng.choice(FEATURES)
+    admin1 = rng.choice(["R1", "R2", None]) if feature != "country" else None
+    admin2 = rng.choice(["D1", "D2", None]) if feature not in ("country", "admin1") else None
+    return dict(geonameid=n, lat=lat, lon=lon, feature=feature, country="XX", admin1=admin1, admin2=admin2)
+
+
+def _when(rng: random.Random, base: date, long_months: bool) -> tuple[str, date, date]:
+    day = base + timedelta(days=rng.randint(-40, 40))
+    precision = rng.choice(["day", "day", "day", "week", "month", "reported", "year"])
+    if precision == "day":
+        return precision, day, day + timedelta(days=rng.choice([0, 0, 1]))
+    if precision == "week":
+        return precision, day, day + timedelta(days=rng.choice([1, 6, 8]))
+    if precision == "month":  # a month, or a quarter or a season (`extract.times._months`)
+        start = day.replace(day=1)
+        last = start + relativedelta(months=rng.choice([0, 0, 0, 2]) if long_months else 0)
+        return precision, start, last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    if precision == "year":
+        return precision, date(day.year, 1, 1), date(day.year, 12, 31)
+    return precision, day, day
+
+
+def _mentions(seed: int, n: int, centres=CENTRES, long_months: bool = False) -> list[Mention]:
+    rng = random.Random(seed)
+    centre = rng.choice(centres)
+    places = [_place(rng, centre, seed * 100 + k) for k in range(12)]
+    base = date(2023, rng.choice([1, 6, 12]), rng.randint(1, 28))
+    out = []
+    for k in range(n):
+        precision, start, end = _when(rng, base, long_months)
+        row = dict(id=f"e{seed}-{k:03d}", doc_hash=f"d{rng.randrange(n)}", type=rng.choice(["battle", "battle", "riot"]),
+                   date_start=start.isoformat(), date_end=end.isoformat(), date_precision=precision,
+                   parties=orjson.dumps(rng.choice(PARTIES)).decode(), canonical_id=f"c{k}", **rng.choice(places))
+        out.append(Mention.from_row(row))
+    return out
+
+
+def _store(url: str, stored: list[Mention]):
+    store = open_store(url)
+    with store.transaction():
+        store.insert("documents", [{"hash": h} for h in sorted({m.doc_hash for m in stored})])
+        store.insert("events", [{**m.row, "summary": ""} for m in stored])
+    return store
+
+
+def _missed(store, stored: list[Mention], queries: list[Mention]) -> list[tuple]:
+    """(query, stored event) pairs `related` either way that `_candidates` does not return, for
+    each query alone and for all at once."""
+    together = {r["id"] for r in store._candidates(queries)}
+    missed = []
+    for q in queries:
+        alone = {r["id"] for r in store._candidates([q])}
+        for s in stored:
+            if s.id != q.id and (related(q, s) or related(s, q)) and not (s.id in alone and s.id in together):
+                missed.append((q.row, s.row))
+    return missed
+
+
+def test_candidates_hold_every_related_stored_event():
+    for seed in range(40):
+        ms = _mentions(seed, 90)
+        stored, queries = ms[:70], ms[60:]  # some queries stored too, as a batch's regrouped ones
+        with _store(":memory:", stored) as store:
+            missed = _missed(store, stored, queries)
+        assert not missed, (seed, missed[:3])
+
+
+def test_candidates_hold_every_related_stored_event_on_both_databases(store_url):
+    """Six neighbourhoods in one store, their queries in one batch."""
+    ms = [m for seed in range(6) for m in _mentions(100 + seed, 60)]
+    stored, queries = [m for m in ms if m.id[-1] < "7"], [m for m in ms if m.id[-1] >= "5"]
+    with _store(store_url, stored) as store:
+        missed = _missed(store, stored, queries)
+    assert not missed, missed[:3]
+
+
+def test_related_is_symmetric():
+    """`Store._related` asks `related(new, stored)`, `dedup.group` `related(lesser id, greater)`:
+    two regions (or districts) of which one has no unit named were related one way only."""
+    for seed in range(40):
+        ms = _mentions(seed, 60)
+        assert not [(a.row, b.row) for a in ms for b in ms if a.id < b.id and related(a, b) != related(b, a)], seed
+
+
+@pytest.mark.xfail(strict=True, reason="SPAN_DAYS['month'] is 31, but a month's precision may span a quarter or a "
+                                       "season (extract.times._months): a design decision for the lead")
+def test_candidates_hold_a_stored_quarter():
+    """A stored report of a quarter ("in the last quarter", "this summer"; precision `month`)
+    that a report of its last month's days may report starts more than SPAN_DAYS before it."""
+    for seed in range(30, 40):
+        ms = _mentions(seed, 90, long_months=True)
+        stored, queries = ms[:70], ms[60:]
+        with _store(":memory:", stored) as store:
+            assert not _missed(store, stored, queries), seed
+
+
+def _event_row(m: Mention, doc_date: str) -> dict:
+    """`m` as `Store.resolve` reads a new event's row."""
+    return {**m.row, "canonical_id": None, "seq": 0, "event_type": "Battles", "sub_event_type": None,
+            "place": str(m.row["geonameid"]), **dict.fromkeys(("killed", "injured", "captured", "arrested", "displaced")),
+            "actor1": None, "actor2": None, "claim_status": "reported", "historical": False, "summary": "",
+            "doc_date": doc_date}
+
+
+def _stored_groups(store) -> set[frozenset]:
+    groups: dict = {}
+    for r in store.query("SELECT id, canonical_id FROM events"):
+        groups.setdefault(r["canonical_id"], set()).add(r["id"])
+    return {frozenset(g) for g in groups.values()}
+
+
+def _add_at_random(url: str, seed: int) -> None:
+    """Random mentions of one neighbourhood (every grain, precision and span; `_mentions`)
+    added as `Store.add` adds them, in random batches, some documents replaced by another
+    version of theirs: after each batch the store's groups are `dedup.group`'s of every stored
+    event."""
+    from eventwire.resolve.dedup import group
+    from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
+
+    rng = random.Random(seed)
+    docs: dict[str, list[Mention]] = {}
+    for m in _mentions(seed, 40):
+        docs.setdefault(m.doc_hash, []).append(m)
+    order = list(docs) + rng.sample(list(docs), min(4, len(docs)))  # the last few: replaced
+    rng.shuffle(order)
+    with open_store(url) as store:
+        stored: set[str] = set()
+        i = 0
+        while i < len(order):
+            size = rng.choice([1, 1, 2, 5, 12])
+            batch = list(dict.fromkeys(order[i:i + size]))
+            i += size
+            rows = []
+            for h in batch:
+                for m in docs[h]:
+                    # a replaced document's new version: some of its events gone, some a day on
+                    if h in stored and (move := rng.random()) < 0.6:
+                        if move < 0.3:
+                            continue
+                        m = Mention.from_row({**m.row, **{k: (date.fromisoformat(m.row[k]) + timedelta(days=1))
+                                                          .isoformat() for k in ("date_start", "date_end")}})
+                    rows.append(_event_row(m, "2024-03-01"))
+            with store.transaction():
+                for h in batch:
+                    if h in stored:
+                        store._remove_document(h)
+                store.resolve(rows)
+                store.insert("documents", [{"hash": h, "date": "2024-03-01"} for h in batch])
+                store.insert("events", [{k: v for k, v in r.items() if k != "doc_date"} for r in rows])
+            stored |= set(batch)
+            events = [Mention.from_row(r) for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}")]
+            assert _stored_groups(store) == {frozenset(m.id for m in g) for g in group(events)}, (seed, i)
+
+
+def test_random_mentions_added_in_random_batches_are_grouped_as_stored_at_once(tmp_path):
+    """The invariant of `Store.resolve` (as tests/test_store_batch.py's retellings, with every
+    grain, precision and span, and no extraction): 30 stores on SQLite."""
+    for seed in range(30):
+        _add_at_random(str(tmp_path / f"{seed}.db"), seed)
