@@ -142,11 +142,25 @@ def _stored_groups(store) -> set[frozenset]:
     return {frozenset(g) for g in groups.values()}
 
 
+def _corrected(store, rng: random.Random, pool: list[Mention]) -> None:
+    """A stored event given another mention's date or place as `store.review.review` corrects
+    one: the groups it was in or bore on dissolved, its row rewritten, the ungrouped grouped."""
+    event = rng.choice(store.query("SELECT id FROM events ORDER BY id"))["id"]
+    other = rng.choice(pool).row
+    columns = rng.choice([("date_start", "date_end", "date_precision"),
+                          ("geonameid", "lat", "lon", "feature", "admin1", "admin2")])
+    with store.transaction():
+        store._dissolve_around("e.id = ?", [event])
+        store.execute(f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                      [other[c] for c in columns] + [event])
+        store.resolve()
+
+
 def _add_at_random(url: str, seed: int) -> None:
     """Random mentions of one neighbourhood (every grain, precision and span; `_mentions`)
     added as `Store.add` adds them, in random batches, some documents replaced by another
-    version of theirs: after each batch the store's groups are `dedup.group`'s of every stored
-    event."""
+    version of theirs, some events corrected: after each batch the store's groups are
+    `dedup.group`'s of every stored event."""
     from eventwire.resolve.dedup import group
     from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
 
@@ -181,8 +195,14 @@ def _add_at_random(url: str, seed: int) -> None:
                 store.insert("documents", [{"hash": h, "date": "2024-03-01"} for h in batch])
                 store.insert("events", [{k: v for k, v in r.items() if k != "doc_date"} for r in rows])
             stored |= set(batch)
+            if rng.random() < 0.5:  # an analyst moves an event to another's date or place (`review`)
+                _corrected(store, rng, [m for ms in docs.values() for m in ms])
             events = [Mention.from_row(r) for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}")]
             assert _stored_groups(store) == {frozenset(m.id for m in g) for g in group(events)}, (seed, i)
+        # regrouping from scratch finds every group right, and its canonical row with it
+        rows = store.query("SELECT * FROM canonical_events ORDER BY id")
+        store.regroup()
+        assert store.query("SELECT * FROM canonical_events ORDER BY id") == rows, seed
 
 
 def test_random_mentions_added_in_random_batches_are_grouped_as_stored_at_once(tmp_path):
