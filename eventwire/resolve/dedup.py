@@ -156,7 +156,8 @@ def place_score(a: Mention, b: Mention) -> Optional[int]:
     # the coarser place first; of two of one grain, the one whose units are named (else b):
     # either way round, the same score (`related` must be symmetric: `Store._related` asks it of
     # a new event and a stored one, `group` of the lesser id and the greater)
-    coarse, fine = (a, b) if a.rank > b.rank or (a.rank == b.rank and _units_named(a) > _units_named(b)) else (b, a)
+    coarse, fine = (a, b) if a.rank > b.rank or (a.rank == b.rank > POINT_RANK and _units_named(a) > _units_named(b)) \
+        else (b, a)
     if coarse.feature == "country":
         return PLACE_SCORE["same_place" if fine.feature == "country" else "country"]
     if coarse.feature == "admin1" and coarse.admin1:
