@@ -210,3 +210,33 @@ def test_random_mentions_added_in_random_batches_are_grouped_as_stored_at_once(t
     grain, precision and span, and no extraction): 30 stores on SQLite."""
     for seed in range(30):
         _add_at_random(str(tmp_path / f"{seed}.db"), seed)
+
+
+def test_a_regroup_killed_midway_and_run_again_leaves_no_event_without_its_row():
+    """A damaged store's group spanning two blocks (a type and country each): the first block's
+    transaction deletes its row, and the upgrade is killed before the second; run again, the
+    second block's events, whole under that id, get their row back."""
+    from eventwire.resolve.dedup import canonical_event, canonical_id
+
+    ms = [m for m in _mentions(7, 40) if m.type == "battle"][:1] + [m for m in _mentions(8, 40) if m.type == "riot"][:1]
+    with open_store(":memory:") as store:
+        with store.transaction():
+            store.insert("documents", [{"hash": m.doc_hash, "date": "2024-03-01"} for m in ms])
+            store.insert("events", [{k: v for k, v in _event_row(m, "").items() if k != "doc_date"} for m in ms])
+        first, second = store.values("SELECT DISTINCT type, country FROM events")
+        # the second block's event has the lesser id: the group's id is its own alone
+        ids = {first[0]: "b", second[0]: "a"}
+        with store.transaction():
+            for m in ms:
+                store.execute("UPDATE events SET id = ?, canonical_id = ? WHERE id = ?",
+                              [ids[m.type], canonical_id("a"), m.id])
+            store.insert("canonical_events", [canonical_event(store._mentions("e.id = 'a'"))])
+
+        def killed(n: int) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            store.regroup(killed)
+        store.regroup()
+        assert not store.query("SELECT e.id FROM events e LEFT JOIN canonical_events c ON c.id = e.canonical_id "
+                               "WHERE c.id IS NULL")
