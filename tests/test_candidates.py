@@ -240,3 +240,19 @@ def test_a_regroup_killed_midway_and_run_again_leaves_no_event_without_its_row()
         store.regroup()
         assert not store.query("SELECT e.id FROM events e LEFT JOIN canonical_events c ON c.id = e.canonical_id "
                                "WHERE c.id IS NULL")
+
+
+@pytest.mark.xfail(strict=True, reason="review corrects a date's start, end and precision with no check that the span "
+                                       "fits the precision (SPAN_DAYS): a design decision for the lead")
+def test_candidates_hold_a_day_corrected_to_span_five():
+    """An analyst's correction (`store.review`) may leave a report dated to a day spanning five:
+    a report of its last day at that place is the same event, but it starts before SPAN_DAYS."""
+    ms = _mentions(1, 2)
+    place = dict(geonameid=1, lat=10.0, lon=20.0, feature="city", country="XX", admin1="R1", admin2=None)
+    stored = Mention.from_row({**ms[0].row, **place, "type": "battle", "date_precision": "day",
+                               "date_start": "2023-01-01", "date_end": "2023-01-05"})
+    query = Mention.from_row({**ms[1].row, **place, "type": "battle", "date_precision": "day",
+                              "date_start": "2023-01-05", "date_end": "2023-01-05", "doc_hash": "other"})
+    assert related(query, stored)
+    with _store(":memory:", [stored]) as store:
+        assert not _missed(store, [stored], [query])
