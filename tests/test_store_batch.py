@@ -176,23 +176,32 @@ def test_a_place_reported_every_day_is_an_event_a_day_whatever_the_order(reports
             assert _groups(store) == so_far, i
 
 
+def _a_group_per_event(store, reports, key=lambda m: m.id) -> None:
+    """`reports` stored, each event written as a group of its own (as a bulk load writes them),
+    or with the others of its `key`."""
+    from eventwire.resolve.dedup import Mention, canonical_event
+    from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
+
+    store.add(reports)
+    with store.transaction():
+        groups: dict = {}
+        for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}"):
+            m = Mention.from_row(r)
+            groups.setdefault(key(m), []).append(m)
+        rows = [canonical_event(g) for g in groups.values()]
+        store.execute("DELETE FROM canonical_events")
+        store.insert("canonical_events", rows)
+        store.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
+                          [(row["id"], m.id) for row, g in zip(rows, groups.values()) for m in g])
+
+
 def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once(reports, stored_at_once, store_url,
                                                                                    caplog, monkeypatch):
     """`Store.regroup` on a store whose events were each written as a group of their own (as a
     bulk load writes them) gives the groups and canonical rows that adding them at once gives."""
-    from eventwire.resolve.dedup import Mention, canonical_event
-    from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
-
     at_once, canonical = stored_at_once
     with open_store(store_url) as store:
-        store.add(reports)
-        with store.transaction():
-            events = [Mention.from_row(r) for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}")]
-            alone = [canonical_event([m]) for m in events]
-            store.execute("DELETE FROM canonical_events")
-            store.insert("canonical_events", alone)
-            store.executemany("UPDATE events SET canonical_id = ? WHERE id = ?",
-                              [(row["id"], m.id) for row, m in zip(alone, events)])
+        _a_group_per_event(store, reports)
         assert store.stats()["canonical_events"] == store.stats()["events"] > len(at_once)
         with caplog.at_level(logging.INFO, logger="eventwire.store"):
             monkeypatch.setattr("eventwire.store.base.PROGRESS_SECONDS", 0)  # a line per type and country
@@ -200,6 +209,33 @@ def test_regroup_of_a_store_written_a_group_per_event_groups_it_as_added_at_once
         n = store.stats()["events"]
         assert caplog.messages[-1] == f"{store.url}: grouped again {n:,} of {n:,} events"
     grouping, rows = _grouping(store_url, [], 1)
+    assert grouping == at_once
+    assert rows == canonical
+
+
+def test_two_regroups_at_once_group_as_one(reports, stored_at_once, tmp_path):
+    """Two connections upgrading one SQLite store at once (nothing holds them apart between
+    blocks), whose events were grouped a type and country to a group (as rules since changed
+    might have grouped them): one regroups every block between the other's read of its first
+    block and its write; the groups are those of one regrouping."""
+    from contextlib import contextmanager
+
+    at_once, canonical = stored_at_once
+    url = str(tmp_path / "two.db")
+    with open_store(url) as first, open_store(url) as second:
+        _a_group_per_event(first, reports, lambda m: (m.type, m.country))
+        own = second.transaction
+
+        @contextmanager
+        def after_the_first():
+            if not ran:
+                ran.append(first.regroup())
+            with own():
+                yield
+        ran: list = []
+        second.transaction = after_the_first
+        second.regroup()
+    grouping, rows = _grouping(url, [], 1)
     assert grouping == at_once
     assert rows == canonical
 

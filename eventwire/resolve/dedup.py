@@ -153,8 +153,11 @@ def place_score(a: Mention, b: Mention) -> Optional[int]:
     gid_a, gid_b = a.row.get("geonameid"), b.row.get("geonameid")
     if gid_a is not None and gid_a == gid_b:
         return PLACE_SCORE["same_place"]
-    # the coarser place first; of two alike, b (as a stable sort, reversed, has it)
-    coarse, fine = (a, b) if a.rank > b.rank else (b, a)
+    # the coarser place first; of two of one grain, the one whose units are named (else b):
+    # either way round, the same score (`related` must be symmetric: `Store._related` asks it of
+    # a new event and a stored one, `group` of the lesser id and the greater)
+    coarse, fine = (a, b) if a.rank > b.rank or (a.rank == b.rank > POINT_RANK and _units_named(a) > _units_named(b)) \
+        else (b, a)
     if coarse.feature == "country":
         return PLACE_SCORE["same_place" if fine.feature == "country" else "country"]
     if coarse.feature == "admin1" and coarse.admin1:
@@ -166,6 +169,11 @@ def place_score(a: Mention, b: Mention) -> Optional[int]:
     if abs(a.lat - b.lat) > NEAR_LAT_DEGREES:  # farther apart north to south alone (most pairs)
         return None
     return PLACE_SCORE["near_points"] if km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM else None
+
+
+def _units_named(m: Mention) -> bool:
+    """Whether a region or a district names the units `place_score` places others in by."""
+    return bool(m.admin1 and (m.admin2 or m.feature != "admin2")) if m.feature in ("admin1", "admin2") else False
 
 
 def same_place(a: Mention, b: Mention) -> Optional[str]:

@@ -240,7 +240,10 @@ def _nearby(ms: list[Mention]) -> list[tuple]:
         lat0, lat1 = min(m.lat for m in ms), max(m.lat for m in ms)
         lon0, lon1 = min(m.lon for m in ms), max(m.lon for m in ms)
     dlat = SAME_PLACE_KM / 110.0
-    dlon = SAME_PLACE_KM / (110.0 * max(0.05, math.cos(math.radians(max(abs(lat0), abs(lat1))))))
+    # a degree of longitude is shortest at the box's poleward edge; within reach of a pole,
+    # every longitude is
+    poleward = max(abs(lat0), abs(lat1)) + dlat
+    dlon = SAME_PLACE_KM / (110.0 * math.cos(math.radians(poleward))) if poleward < 90.0 else 360.0
     south, north, west, east = lat0 - dlat, lat1 + dlat, lon0 - dlon, lon1 + dlon
     if east - west >= 360.0:
         boxes = [(south, north, -180.0, 180.0)]
@@ -485,35 +488,37 @@ class Store(ABC):
         of them); returns how many canonical events there are. `on_block(n)` is told each
         block's number of events."""
         total = 0
-        written: set[str] = set()  # canonical rows written by this regrouping, and rows it deleted
-        gone: set[str] = set()
+        written: set[str] = set()  # canonical rows written by this regrouping
         for kind, country in self.values("SELECT DISTINCT type, country FROM events"):
             where, params = ("e.type = ? AND e.country IS NULL", [kind]) if country is None else \
                 ("e.type = ? AND e.country = ?", [kind, country])
-            members = self._mentions(where, params)
             with self.transaction():
+                # read under the write lock: another connection upgrading the store at once (or
+                # adding to it) may have rewritten the block since (its ids were then written twice)
+                members = self._mentions(where, params)
                 groups = group(members)
-                # a stored group counted whole, across blocks: only a damaged store has one
-                # that spans two, and its rows must not survive in either
+                # a stored group counted whole, across blocks, and only with its row: only a
+                # damaged store has one that spans two, whose row the first block deletes (in this
+                # regrouping, or in one killed before the second block)
                 held = self._group_sizes({c for m in members if (c := m.row["canonical_id"])})
-                changed = [g for g in groups if not _held(g, held) or g[0].row["canonical_id"] in gone]
+                changed = [g for g in groups if not _held(g, held)]
                 rows = [canonical_event(g) for g in changed]
                 stale = {c for g in changed for m in g if (c := m.row["canonical_id"])} - written
                 self._write_groups(changed, rows, stale)
                 written |= {row["id"] for row in rows}
-                gone = (gone | stale) - written
             total += len(groups)
             on_block(len(members))
         return total
 
     def _group_sizes(self, canonical_ids: set[str]) -> Counter:
-        """How many stored events each of these canonical events has."""
+        """How many stored events each of these canonical events has (none: it has no row)."""
         ids = sorted(canonical_ids)
         sizes: Counter = Counter()
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            sizes.update(dict(self.values(f"SELECT canonical_id, count(*) FROM events WHERE canonical_id IN "
-                                          f"({', '.join('?' * len(chunk))}) GROUP BY canonical_id", chunk)))
+            sizes.update(dict(self.values(
+                f"SELECT e.canonical_id, count(*) FROM events e JOIN canonical_events c ON c.id = e.canonical_id "
+                f"WHERE e.canonical_id IN ({', '.join('?' * len(chunk))}) GROUP BY e.canonical_id", chunk)))
         return sizes
 
     def cheapen_text_indexes(self) -> None:
