@@ -115,16 +115,20 @@ def test_related_is_symmetric():
         assert not [(a.row, b.row) for a in ms for b in ms if a.id < b.id and related(a, b) != related(b, a)], seed
 
 
-@pytest.mark.xfail(strict=True, reason="SPAN_DAYS['month'] is 31, but a month's precision may span a quarter or a "
-                                       "season (extract.times._months): a design decision for the lead")
 def test_candidates_hold_a_stored_quarter():
     """A stored report of a quarter ("in the last quarter", "this summer"; precision `month`)
-    that a report of its last month's days may report starts more than SPAN_DAYS before it."""
+    spans longer than a month: it is of its own span (`dedup.yaml` longest_days), and found by
+    the reports of that span."""
+    quarters = 0
     for seed in range(30, 40):
         ms = _mentions(seed, 90, long_months=True)
+        long = [m for m in ms if m.precision == "month" and (m.end - m.start).days > 31]
+        assert all(m.own_span for m in long)
+        quarters += len(long)
         stored, queries = ms[:70], ms[60:]
         with _store(":memory:", stored) as store:
             assert not _missed(store, stored, queries), seed
+    assert quarters
 
 
 def _event_row(m: Mention, doc_date: str) -> dict:
@@ -242,17 +246,18 @@ def test_a_regroup_killed_midway_and_run_again_leaves_no_event_without_its_row()
                                "WHERE c.id IS NULL")
 
 
-@pytest.mark.xfail(strict=True, reason="review corrects a date's start, end and precision with no check that the span "
-                                       "fits the precision (SPAN_DAYS): a design decision for the lead")
 def test_candidates_hold_a_day_corrected_to_span_five():
     """An analyst's correction (`store.review`) may leave a report dated to a day spanning five:
-    a report of its last day at that place is the same event, but it starts before SPAN_DAYS."""
-    ms = _mentions(1, 2)
+    longer than a day's span, it is the same event only as another report of those five days,
+    and the store finds that one."""
+    ms = _mentions(1, 3)
     place = dict(geonameid=1, lat=10.0, lon=20.0, feature="city", country="XX", admin1="R1", admin2=None)
-    stored = Mention.from_row({**ms[0].row, **place, "type": "battle", "date_precision": "day",
-                               "date_start": "2023-01-01", "date_end": "2023-01-05"})
+    five = dict(type="battle", date_precision="day", date_start="2023-01-01", date_end="2023-01-05")
+    stored = Mention.from_row({**ms[0].row, **place, **five})
     query = Mention.from_row({**ms[1].row, **place, "type": "battle", "date_precision": "day",
                               "date_start": "2023-01-05", "date_end": "2023-01-05", "doc_hash": "other"})
-    assert related(query, stored)
+    again = Mention.from_row({**ms[0].row, **place, **five, "id": ms[2].id, "doc_hash": "another"})  # same parties
+    assert stored.own_span and not stored.precise
+    assert not related(query, stored) and related(again, stored)
     with _store(":memory:", [stored]) as store:
-        assert not _missed(store, [stored], [query])
+        assert not _missed(store, [stored], [query, again])

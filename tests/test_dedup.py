@@ -267,6 +267,6 @@ def test_candidate_queries_cover_every_precision():
     from typing import get_args
 
     from eventwire.models import Precision
-    from eventwire.store.base import SPAN_DAYS
+    from eventwire.resolve.dedup import LONGEST_DAYS
 
-    assert set(SPAN_DAYS) == set(get_args(Precision))
+    assert set(LONGEST_DAYS) == set(get_args(Precision))

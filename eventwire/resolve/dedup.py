@@ -40,6 +40,7 @@ PRECISE = frozenset(RULES["precise"])
 PRECISE_PLACES = frozenset(RULES["precise_places"])
 OWN_SPAN = frozenset(RULES["own_span_only"])
 OWN_SPAN_COUNTRYWIDE = frozenset(RULES["own_span_only_countrywide"])
+LONGEST_DAYS: dict[str, int] = RULES["longest_days"]
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4}
 FEATURE_RANK = {"landmark": 0, "city": 1, "other": 1, "admin2": 2, "admin1": 3, "country": 4}
 POINT_RANK = FEATURE_RANK["city"]  # at or below: a point on the map, not an area
@@ -120,8 +121,9 @@ class Mention:
     def __post_init__(self) -> None:
         # set once: grouping a batch asks each mention for them hundreds of times
         self.locatable = None not in (self.lat, self.lon, self.feature, self.country)
-        self.precise = self.precision in PRECISE and (self.feature in PRECISE_PLACES or self.feature is None)
-        self.own_span = own_span_of(self.precision, self.feature)
+        self.own_span = own_span_of(self.precision, self.feature, (self.end - self.start).days + 1)
+        self.precise = self.precision in PRECISE and (self.feature in PRECISE_PLACES or self.feature is None) and \
+            not self.own_span
         self.rank = FEATURE_RANK.get(self.feature, 1)
         self._window = ((self.end - timedelta(days=REPORTED_LOOKBACK_DAYS), self.end) if self.precision == "reported"
                         else (self.start, self.end))
@@ -131,10 +133,18 @@ class Mention:
         return self._window
 
 
-def own_span_of(precision: str, feature: Optional[str]) -> bool:
-    """Whether a report so dated and placed is the same event only as reports of its own span
-    (dedup.yaml `own_span_only`, `own_span_only_countrywide`)."""
-    return precision in OWN_SPAN or (feature == "country" and precision in OWN_SPAN_COUNTRYWIDE)
+def own_span_of(precision: str, feature: Optional[str], days: int) -> bool:
+    """Whether a report so dated and placed, its dates spanning `days`, is the same event only
+    as reports of its own span (dedup.yaml `own_span_only`, `longest_days`,
+    `own_span_only_countrywide`)."""
+    return precision in OWN_SPAN or days > LONGEST_DAYS.get(precision, days) or countrywide_span(precision, feature,
+                                                                                                 days)
+
+
+def countrywide_span(precision: str, feature: Optional[str], days: int) -> bool:
+    """Whether a report is of its own span as a country's dated by a month or its publication
+    (`own_span_only_countrywide`): the same event only as another country's so dated."""
+    return feature == "country" and precision in OWN_SPAN_COUNTRYWIDE and days <= LONGEST_DAYS[precision]
 
 
 def dates_overlap(a: Mention, b: Mention) -> bool:

@@ -24,6 +24,7 @@ from ..geo import SAME_PLACE_KM
 from ..ingest.readers import content_id
 from ..models import COUNT_KINDS, Document, DocumentRecord
 from ..resolve.dedup import (
+    LONGEST_DAYS,
     OWN_SPAN,
     OWN_SPAN_COUNTRYWIDE,
     POINT_RANK,
@@ -33,6 +34,7 @@ from ..resolve.dedup import (
     Neighbours,
     canonical_event,
     canonical_id,
+    countrywide_span,
     group,
     related,
 )
@@ -61,12 +63,11 @@ RESOLVE_FROM = "events e JOIN documents d ON d.hash = e.doc_hash"
 # columns; migration 3), whose place columns filter them without reading rows, for a whole
 # batch in one query: a table of the batch's keys (a type, a country, a precision, a place and
 # the starts a stored event of that precision may have near the batch's events there) joined
-# to the events. An event of a precision lasts at most SPAN_DAYS, which bounds how far before
+# to the events. An event of a precision lasts at most LONGEST_DAYS, which bounds how far before
 # the range its start can lie. One key row per precision: with the precisions a table of their
 # own, PostgreSQL joined them after the index scan, which then read the type and country's
 # whole history for every key (20,000 events: 1.2 s of 7 s).
-SPAN_DAYS = {"day": 2, "week": 8, "reported": 1, "month": 31, "year": 366}
-SPANS = tuple((p, timedelta(days=days)) for p, days in SPAN_DAYS.items())
+SPANS = tuple((p, timedelta(days=days)) for p, days in LONGEST_DAYS.items())
 LOOKBACK = timedelta(days=REPORTED_LOOKBACK_DAYS)
 KEY_COLUMNS = ("type", "country", "date_precision", "admin1", "lat0", "lat1", "lon0", "lon1", "start_lo", "start_hi",
                "end_lo", "countrywide", "region_points")
@@ -287,7 +288,7 @@ def candidate_keys(mentions: Iterable[Mention]) -> list[tuple]:
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
     """The rows of the candidates' key table (KEY_COLUMNS) for a span [lo, hi] of `ms` (all
     `own_span` or none, all points or all areas): where, and for each precision a related
-    stored event may have, the starts it may have to meet them (a dated one at most SPAN_DAYS
+    stored event may have, the starts it may have to meet them (a dated one at most LONGEST_DAYS
     before the span; one dated by its report, within the lookback after it); whether a stored
     country so dated may be one (one that may report a precise event, or of a vague one's
     precision: `dedup.related`); whether a stored point of the region may be (for areas: it may
@@ -298,9 +299,11 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     if ms[0].own_span:
         spans: dict[tuple, list[Mention]] = {}
         for m in ms:
-            spans.setdefault((m.precision, m.start.isoformat(), m.end.isoformat()), []).append(m)
-        return [head + (p,) + where + (a, a, b, 1, region_points) for (p, a, b), same in sorted(spans.items())
-                for where in (_nearby(same) if p in OWN_SPAN else [(None, 1.0, 0.0, 1.0, 0.0)])]
+            spans.setdefault((m.precision, m.start, m.end), []).append(m)
+        return [head + (p,) + where + (a.isoformat(), a.isoformat(), b.isoformat(), 1, region_points)
+                for (p, a, b), same in sorted(spans.items())
+                for where in ([(None, 1.0, 0.0, 1.0, 0.0)] if countrywide_span(p, same[0].feature, (b - a).days + 1)
+                              else _nearby(same))]
     end_lo, start_hi = lo.isoformat(), hi.isoformat()
     precise = any(m.precise for m in ms)
     vague = {m.precision for m in ms if not m.precise}
