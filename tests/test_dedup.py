@@ -145,6 +145,19 @@ def test_a_report_of_a_region_or_country_on_a_day_joins_one_towns_event_never_tw
     assert {frozenset(m.id for m in g) for g in group([wide, again])} == {frozenset("wx")}
 
 
+def test_a_regions_reports_of_a_night_and_its_day_are_one_but_daily_reports_do_not_chain():
+    """The governor's "shelled the region overnight" and another article's "on Sunday" are one
+    event (a lone pair, as two towns' reports a day apart); a region reported shelled every day
+    is an event a day."""
+    ua = (("Ukrainian forces", "UKR", "MIL"),)
+    region = dict(place=(50.6, 36.6, "admin1"), country="RU", actors=ua)
+    night = mention("n", "d1", "2023-06-03", end="2023-06-04", **region)
+    sunday = mention("s", "d2", "2023-06-04", **region)
+    assert {frozenset(m.id for m in g) for g in group([night, sunday])} == {frozenset("ns")}
+    days = [mention(f"{k}", f"d{k}", f"2023-06-{k:02d}", **region) for k in range(10, 16)]
+    assert sorted(len(g) for g in group(days)) == [1] * 6
+
+
 def test_a_party_the_extractor_implied_conflicts_with_no_one():
     named = mention("a", "d1", "2020-03-01", actors=(("Hamas", "PSE", "REB"),))
     unnamed = mention("b", "d2", "2020-03-01", actors=(("Unidentified Armed Group", "ISR", "UNK"),))

@@ -241,18 +241,27 @@ def may_report(vague: Mention, precise: Mention) -> bool:
     return lo - slack <= precise.start and precise.end <= hi + slack and _comparable(vague, precise)
 
 
+def area_day(m: Mention) -> bool:
+    """A report of a day (or a night) at a region or a country: it joins the one event it fits,
+    else another area's report of that day, or (a lone pair) of a day beside it."""
+    return m.precision in PRECISE and not m.precise and not m.own_span
+
+
 def vague_pair(a: Mention, b: Mention) -> bool:
     """Two vaguely dated reports of one event, both of their own span (`own_span_of`) or
-    neither: the same span (month, year or day of report) and comparable; or (neither of its
-    own span) windows that overlap at one point on the map (a region or a country is too wide)
-    with a party named alike in both. Without that party, reports of a busy town would chain
-    from window to window across the years."""
+    neither: the same span (month, year or day of report) and comparable; two areas' reports of
+    days that meet (`area_day`: joined only as a lone pair, as points' days are); or (neither of
+    its own span) windows that overlap at one point on the map (a region or a country is too
+    wide) with a party named alike in both. Without that party, reports of a busy town would
+    chain from window to window across the years."""
     if a.own_span != b.own_span or not _comparable(a, b):
         return False
     if (a.precision, a.start, a.end) == (b.precision, b.start, b.end):
         return True
     if a.own_span or b.own_span:
         return False
+    if area_day(a) and area_day(b):
+        return dates_overlap(a, b)
     points = a.rank <= POINT_RANK and b.rank <= POINT_RANK
     if not (points and dates_overlap(a, b) and (place_score(a, b) or 0) >= VAGUE_PAIR_MIN_PLACE):
         return False
@@ -543,8 +552,13 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
             if len(ms) == 1:  # most spans of a year's or a country's reports
                 continue
             vague = Nearby(ms)
+            days_apart: list[tuple[str, str]] = []
             for _, _, _, a in vague.items:
                 for b in vague.around(a):
                     if a.id < b.id and related(a, b):
-                        uf.union(a.id, b.id)
+                        if area_day(a) and area_day(b) and a.window() != b.window():
+                            days_apart.append((a.id, b.id))
+                        else:
+                            uf.union(a.id, b.id)
+            _join_lone_pairs(uf, days_apart, (m.id for m in ms if m.id not in fixed))
     return [[index[i] for i in ids] for ids in uf.groups(index).values()]

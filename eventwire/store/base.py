@@ -32,6 +32,7 @@ from ..resolve.dedup import (
     SLACK_DAYS,
     Mention,
     Neighbours,
+    area_day,
     canonical_event,
     canonical_id,
     countrywide_span,
@@ -935,10 +936,11 @@ class Store(ABC):
                                   vague_only=True)
         found = self._related([m for m in third if m.locatable], todo, touched)
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
-        # (4) the precise events a day off the precise ones read: whether two groups a day
-        # apart join depends on every such neighbour of both (`dedup._join_lone_pairs`)
-        found = self._related([m for m in first + second if m.precise and m.locatable], todo, touched)
-        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        # (4) the precise events (and areas' reports of days) a day off those read: whether two
+        # groups a day apart join depends on every such neighbour of both (`dedup._join_lone_pairs`)
+        found = self._related([m for m in first + second + third if (m.precise or area_day(m)) and m.locatable], todo,
+                              touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise or area_day(c))
 
     def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
                  keys: Optional[list[tuple]] = None) -> dict[str, tuple[Mention, bool]]:
