@@ -12,7 +12,9 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
+from spacy.attrs import LOWER, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..geo import countries
@@ -407,9 +409,9 @@ class ActorFinder:
             if actor is not None:
                 out.append(ActorSpan(ent, actor))
                 covered.update(range(ent.start, ent.end))
-        for tok in doc:
-            if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
-                continue
+        # only nouns can name a party: the others are skipped on the Doc's arrays, with no Token made
+        for i in [i for i, pos in enumerate(doc.to_array(POS).tolist()) if pos in (NOUN, PROPN) and i not in covered]:
+            tok = doc[i]
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and not (
                     tok.head.lemma_.lower() in vocab.load("triggers")["nouns"] and self.d["noun_sector"].get(tok.lemma_.lower()) == "COP"):
                 # "border guards" is one party; "a police raid" is the (local) police's act, while
@@ -440,8 +442,10 @@ class ActorFinder:
         out = []
         ordered = sorted(found, key=lambda a: a.span.start)
         female: set[str] = set()  # people "she" has referred to: "he" is someone else, "she" again them
-        for tok in self.doc:
-            kind = self.d["pronouns"].get(tok.lower_)
+        strings, pronouns = self.doc.vocab.strings, self.d["pronouns"]
+        for i in [i for i, low in enumerate(self.doc.to_array(LOWER).tolist()) if strings[low] in pronouns]:
+            tok = self.doc[i]
+            kind = pronouns[tok.lower_]
             if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ in self.d["feminine"]:
                 continue
             before = [a for a in ordered if a.span.end <= tok.i]

@@ -21,7 +21,7 @@ from .places import article_place, event_place
 from .counts import lexicon as count_lexicon
 from .events import (Arguments, EventDraft, Trigger, antecedent, collectives, contexts_for, listed_with, main_place,
                      make_trigger, modes_for, violent)
-from .mentions import CountSpan, PlaceSpan, char_span
+from .mentions import CountSpan, PlaceSpan, char_span, span_text
 from .merge import absorb, merge
 
 # Statuses that say the act did not (yet) happen as reported.
@@ -29,7 +29,7 @@ UNREAL = ("negated", "planned", "conditional")
 
 
 def _sentence_span(sent: Span) -> CharSpan:
-    text = sent.text
+    text = span_text(sent)
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.end_char - (len(text) - len(text.rstrip()))
     return CharSpan(start=start, end=max(end, start + 1))

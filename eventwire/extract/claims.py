@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Actor, Claim
 from . import vocab
 from .events import Arguments, EventDraft, _clause_head
+from .mentions import doc_text, span_text
 
 # Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
 # report the invasion.
@@ -31,12 +32,18 @@ def lexicon() -> dict:
     data["attribution_verbs"] = set(data["reporting"]) | set(data["attributing"])
     data["quotes"] = set(data["quote_open"]) | set(data["quote_close"]) | set(data["quote_both"])
     data["channel_res"] = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), name) for w, name in data["channels"]]
+    # all of them in one pattern: most sentences name no channel, and are scanned once
+    data["channel_any"] = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in data["channel_res"]) or "(?!)",
+                                     re.IGNORECASE)
     return data
 
 
 def channel_of(sent: Span) -> Optional[str]:
+    text = span_text(sent)
+    if not lexicon()["channel_any"].search(text):
+        return None
     for rx, name in lexicon()["channel_res"]:
-        if rx.search(sent.text):
+        if rx.search(text):
             return name
     return None
 
@@ -151,7 +158,7 @@ def _speakers(verb: Token, args: Arguments, previous: list[Actor]) -> list[Actor
 def quoted_attribution(sent: Span, args: Arguments, previous: list[Actor]) -> list[Actor]:
     """Claimants of a quoted sentence from the attribution in the sentence after or before it."""
     lex = lexicon()
-    text = sent.text.strip()
+    text = span_text(sent).strip()
     if not text or text[0] not in lex["quotes"] or any(
             t.lemma_.lower() in lex["reporting"] and t.pos_ in ("VERB", "AUX") for t in sent):
         return []  # not a quotation, or one attributed in its own sentence
@@ -178,7 +185,7 @@ def quotations(doc: Doc) -> list[tuple[int, int, Span]]:
     openers = set(lex["quote_open"]) | set(lex["quote_both"])
     closers = set(lex["quote_close"]) | set(lex["quote_both"])
     out, start = [], None
-    for i, ch in enumerate(doc.text):
+    for i, ch in enumerate(doc_text(doc)):
         if start is None and ch in openers:
             start = i
         elif start is not None and ch in closers:

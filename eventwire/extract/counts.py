@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Optional
 
 from number_parser import parse_number
+from spacy.attrs import LIKE_NUM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -203,9 +204,15 @@ def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
 
 
 def find_counts(doc: Doc) -> list[CountSpan]:
-    people = lexicon()["people_nouns"]
+    people, vague_ends = lexicon()["people_nouns"], lexicon()["vague_ends"]
     out: list[tuple[CountSpan, Token]] = []
-    for tok in doc:
+    strings = doc.vocab.strings
+    for i, (orth, num) in enumerate(doc.to_array([ORTH, LIKE_NUM]).tolist()):
+        # neither a number nor the end of a vague one ("dozens"): no number phrase ends here
+        # (`_number_phrase`), as most tokens are; skipped without making a Token
+        if not num and strings[orth].lower() not in vague_ends:
+            continue
+        tok = doc[i]
         if tok.ent_type_ in NOT_COUNTS:
             continue
         if tok.i + 1 < len(doc) and (doc[tok.i + 1].like_num or doc[tok.i + 1].lower_ == lexicon()["continued"].get(tok.lower_)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from spacy.attrs import DEP, HEAD
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -21,7 +21,7 @@ from ..models import Acled, Actor, Claim, Count, EventDate, Span as CharSpan
 from . import verbs, vocab
 from .acled import acled_for
 from .dating import publication_date  # noqa: F401  (claims imports it from here)
-from .mentions import ActorSpan, PlaceSpan, TimeSpan, sentence_index
+from .mentions import ActorSpan, PlaceSpan, TimeSpan, sentence_index, span_text
 
 SUBJECT_DEPS = ("nsubj", "csubj")
 NOT_COMPLEMENT = ("nsubj", "nsubjpass", "csubj", "csubjpass", "punct")  # "took two soldiers captive": an advcl
@@ -156,11 +156,28 @@ def _objects(tok: Token) -> list[Token]:
     return objs
 
 
-def has_entry(tok: Token, lex: dict) -> bool:
-    """Whether triggers.yaml has an entry `match_trigger` may look `tok` up by (most words have
-    none, and are not asked)."""
-    lemma = tok.lemma_.lower()
-    return lemma in lex["verbs"] or lemma in lex["nouns"] or tok.lower_ in lex["nouns"]
+ENTRY_MEMO = 100_000  # answers `entry_indices` keeps per vocabulary: emptied when full
+_ENTRY_KEYS: dict[int, tuple[dict, dict[tuple[int, int], bool]]] = {}  # id -> (vocabulary, answers)
+
+
+def entry_indices(doc: Doc, lex: dict) -> list[int]:
+    """The tokens triggers.yaml has an entry `match_trigger` may look them up by (by lemma, or
+    a noun's lower case): most words have none, and are not asked. Read from the Doc's arrays,
+    the answer kept per (lemma, lower case) hash pair: no Token is made for the others."""
+    held, known = _ENTRY_KEYS.get(id(lex), (None, {}))
+    if held is not lex or len(known) >= ENTRY_MEMO:
+        known = {}
+        _ENTRY_KEYS[id(lex)] = (lex, known)
+    strings = doc.vocab.strings
+    out = []
+    for i, key in enumerate(map(tuple, doc.to_array([LEMMA, LOWER]).tolist())):
+        hit = known.get(key)
+        if hit is None:
+            lemma = strings[key[0]].lower()
+            hit = known[key] = lemma in lex["verbs"] or lemma in lex["nouns"] or strings[key[1]] in lex["nouns"]
+        if hit:
+            out.append(i)
+    return out
 
 
 def match_trigger(tok: Token, actor_at: dict[int, ActorSpan], place_at: dict[int, PlaceSpan]) -> Optional[dict]:
@@ -272,10 +289,13 @@ def kids(tok: Token) -> dict[str, list[int]]:
     cache = doc.user_data.get("eventwire.kids")
     if cache is None:
         cache = {}
-        strings = doc.vocab.strings
+        strings, labels = doc.vocab.strings, {}
         for i, (head, dep) in enumerate(zip(head_indices(doc), doc.to_array(DEP).tolist())):
             if head != i:
-                cache.setdefault(head, {}).setdefault(strings[dep], []).append(i)
+                label = labels.get(dep)
+                if label is None:
+                    label = labels[dep] = strings[dep]
+                cache.setdefault(head, {}).setdefault(label, []).append(i)
         doc.user_data["eventwire.kids"] = cache
     return cache.get(tok.i, {})
 
@@ -670,11 +690,9 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     speech = set(vocab.load("claims")["reporting"])
     trigger_at: dict[int, dict] = {}
     index = sentence_index(doc)
-    questions = {n for n, s in enumerate(index.sents) if s.text.rstrip().endswith("?")}
+    questions = {n for n, s in enumerate(index.sents) if span_text(s).rstrip().endswith("?")}
     lex = triggers()
-    for tok in doc:
-        if not has_entry(tok, lex):
-            continue  # `match_trigger` would say None
+    for tok in map(doc.__getitem__, entry_indices(doc, lex)):  # others: `match_trigger` would say None
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
         if index.of(tok) in questions:

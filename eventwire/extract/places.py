@@ -39,17 +39,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from spacy.attrs import LOWER, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..geo import km
 from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazetteer, nkey, unit_english
-from .mentions import PlaceSpan
+from .mentions import PlaceSpan, doc_text
 from .ranker import Ranker, log_km
 
 __all__ = ["PlaceData", "PlacesStage", "event_place", "find_places"]
@@ -62,8 +64,10 @@ NAME_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE", ""})
 # most specific first: an event goes to the most specific place its clause names
 SPECIFICITY = {"landmark": 0, "city": 1, "other": 2, "admin2": 3, "admin1": 4, "country": 5}
+JOINED_NAMES = re.compile(r"[\w.][–—/-]\w")  # "U.S.–Mexico", "Russia-Ukraine": names in one token
 DEMONYM_END = re.compile(r"(ans?|ese|ish|ic|ites?|i)$")
 ADMIN2_KM = 50.0         # a town filed under no second-order unit lies in one this near its point
+KNOWN_NAMES = 100_000  # `PlaceData.known`'s entries: emptied when full, so a long run's stay bounded
 CITY_STATE_SHARE = 0.5   # a country whose capital holds half its people: landmarks go there
 
 
@@ -139,6 +143,10 @@ class PlaceData:
     ranker: Optional[Ranker] = None
     # fitting the ranker: (char start, char end, [(features, lat, lon), ...]) per ranked name
     trace: Optional[list] = None
+    # (question, name) -> answer of `Finder`'s questions that depend on the name alone (is it
+    # a place by itself? a town's or unit's own name?): a feed names the same places again
+    # and again, and each asked the gazetteer anew (a tenth of the stage's time)
+    known: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, nlp: Optional[Language] = None) -> "PlaceData":
@@ -212,20 +220,20 @@ class Finder:
         self.gz = data.gz
         self.w = data.w
         self.lexicon = data.lexicon
+        self.known = data.known
         self.blocked: set[int] = set()
         self.person_tokens: set[str] = set()
         self.mentions: list[Mention] = []
-        # what the scans over every token read, taken from each token once (a Token is made
-        # anew at every `doc[i]`)
-        self.texts: list[str] = []
-        self.lowers: list[str] = []
-        self.tags: list[str] = []
-        self.caps: list[bool] = []
-        for tok in doc:
-            self.texts.append(tok.text)
-            self.lowers.append(tok.lower_)
-            self.tags.append(tok.tag_)
-            self.caps.append(_is_cap(tok))
+        # what the scans over every token read, taken from the Doc's arrays once (a Token is
+        # made anew at every `doc[i]`)
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, LOWER, TAG, POS]).tolist()
+        self.texts: list[str] = [strings[r[0]] for r in rows]
+        self.lowers: list[str] = [strings[r[1]] for r in rows]
+        self.tags: list[str] = [strings[r[2]] for r in rows]
+        # `_is_cap` of each token
+        self.caps: list[bool] = [bool(t) and (t[0].isupper() or (t[0].isdigit() and len(t) > 1 and r[3] == PROPN))
+                                 for t, r in zip(self.texts, rows)]
 
     # ------------------------------------------------------------------ run
     def run(self) -> list[Mention]:
@@ -437,8 +445,19 @@ class Finder:
                 return i
         return s
 
+    def _known(self, question: str, text: str, answer) -> bool:
+        """`answer(text)`, worked out once per process for a question that depends on the name
+        alone (and the stage's data)."""
+        known = self.known
+        found = known.get((question, text))
+        if found is None:
+            if len(known) >= KNOWN_NAMES:
+                known.clear()
+            found = known[question, text] = answer(text)
+        return found
+
     def _whole_place(self, text: str) -> bool:
-        return self._country_or_region(text) or bool(text) and self._unit_named(text)
+        return self._known("whole", text, lambda t: self._country_or_region(t) or bool(t) and self._unit_named(t))
 
     def _country_or_region(self, text: str) -> bool:
         return bool(text) and bool(self.gz.country_named(text) or self.gz.feature_named(text))
@@ -447,9 +466,9 @@ class Finder:
         """Whether `text` names a town or a first-order unit; `own`: as its own main name (a
         town's primary name, a unit's main name), not any name it is also known by."""
         if own:
-            return any(primary and nkey(c.name) == nkey(text) for c, primary in self.gz.cities_named(text)) \
-                or self._unit_named(text)
-        return bool(self.gz.towns_named(text) or self.gz.admins_named(text, 1))
+            return self._known("own", text, lambda t: any(primary and nkey(c.name) == nkey(t) for c, primary
+                                                          in self.gz.cities_named(t)) or self._unit_named(t))
+        return self._known("town", text, lambda t: bool(self.gz.towns_named(t) or self.gz.admins_named(t, 1)))
 
     def _unit_named(self, text: str) -> bool:
         """A first-order unit's main name, written whole ("Uttar Pradesh", "KwaZulu-Natal")."""
@@ -466,6 +485,9 @@ class Finder:
     def _strong_name(self, text: str) -> bool:
         """A name that is a place by itself wherever it stands: a country, a first-order unit or
         a city of `strong_city_population` people."""
+        return self._known("strong", text, self._strong)
+
+    def _strong(self, text: str) -> bool:
         if self._plain_word(text) or text.isupper() and len(text) <= 3 and not self.gz.country_named(text):
             return False
         if self._whole_place(text):
@@ -762,7 +784,7 @@ class Finder:
         texts, tags, caps, n = self.texts, self.tags, self.caps, len(self.caps)
         for i, text in enumerate(texts):
             # "the U.S.–Mexico border", "the Russia-Ukraine war": names joined in one token
-            if re.search(r"[\w.][–—/-]\w", text) and i not in self.blocked and caps[i]:
+            if caps[i] and i not in self.blocked and JOINED_NAMES.search(text):
                 tok = doc[i]
                 pos = 0
                 for part in re.split(r"[–—/-]", tok.text):
@@ -1005,7 +1027,8 @@ class Resolver:
         self.senses = Senses()
         # words of people's names ("Jackson" of "Amy Berman Jackson"), as `Finder` found them
         self.person_tokens = frozenset(person_tokens)
-        self.token_texts = {t.text for t in doc}     # for "a lower-case use of the word"
+        strings = doc.vocab.strings                  # for "a lower-case use of the word":
+        self.token_texts = {strings[orth] for orth in doc.to_array(ORTH).tolist()}
         self.place_texts: set[str] = set()
         # first words of organisation names ("Mahan" of "Mahan Air"): alone, still the organisation
         self.org_words: set[str] = set()
@@ -1457,6 +1480,8 @@ class Resolver:
     def _list_country(self, m: Mention) -> Optional[str]:
         """The country where most of the (two or more) places listed with `m` lie, if any."""
         read = [r for r in self._mates_read(m) if r.feature != "country"]
+        if len(read) < 2:
+            return None
         top = Counter(r.country for r in read if r.country).most_common(1)
         return top[0][0] if len(read) >= 2 and top and 2 * top[0][1] > len(read) else None
 
@@ -1998,7 +2023,7 @@ def find_places(doc: Doc, data: Optional[PlaceData] = None) -> list[PlaceSpan]:
     finder = Finder(doc, data)
     mentions = finder.run()
     Resolver(doc, data, mentions, finder.blocked, finder.person_tokens).run()
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for m in mentions:
         if m.entry is None:

@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from ..models import Span, TimeMention
 from . import vocab
-from .mentions import TimeSpan, char_span
+from .mentions import TimeSpan, char_span, doc_text
 
 # dependency labels that open a new clause: a time inside belongs to that clause's verb
 CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj",
@@ -1607,7 +1607,7 @@ class _DocFacts:
 
     def __init__(self, doc: Doc) -> None:
         self.n_tokens = len(doc)
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.has: dict[str, bool] = {}
         if doc.has_annotation("SENT_START"):
             self.sent_starts = [s.start for s in doc.sents] + [len(doc)]

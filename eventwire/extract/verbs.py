@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from spacy.attrs import POS
 from spacy.language import Language
+from spacy.parts_of_speech import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from . import vocab
+from .mentions import span_text
 from .vocab import DATA
 
 # CAMEO 01 (statements) and codes the table leaves unmapped are no PLOVER event.
@@ -48,6 +51,13 @@ def plover_of(code: Optional[str]) -> Optional[tuple]:
             return table[code]
         code = code[:-1] if len(code) > 2 else None
     return None
+
+
+def verb_indices(doc: Doc, *also: int) -> list[int]:
+    """The indices of the Doc's verbs (and tokens of the parts of speech `also`), read from its
+    arrays: the others are skipped without making a Token for each."""
+    wanted = (VERB, *also)
+    return [i for i, pos in enumerate(doc.to_array(POS).tolist()) if pos in wanted]
 
 
 def _forms(tok: Token) -> set[str]:
@@ -193,7 +203,7 @@ def fallback_triggers(doc: Doc, trigger_at: dict[int, dict], patterns_only: bool
     found = {doc[i].sent.start for i in trigger_at}
     out: dict[int, dict] = {}
     for sent in doc.sents:
-        if sent.start in found or sent.text.rstrip().endswith("?"):
+        if sent.start in found or span_text(sent).rstrip().endswith("?"):
             continue
         for tok in main_predicates(sent):
             sense = senses.get(tok.i)
@@ -214,8 +224,8 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
     claims = vocab.load("claims")
     table, speech = intents(), set(claims["reporting"]) | set(claims["demanding_speech"])
     out: dict[int, dict] = {}
-    for tok in doc:
-        if tok.lemma_.lower() not in speech or tok.pos_ not in ("VERB", "AUX"):
+    for tok in map(doc.__getitem__, verb_indices(doc, AUX)):
+        if tok.lemma_.lower() not in speech:
             continue
         for c in tok.children:
             if c.dep_ != "ccomp" or c.pos_ not in ("VERB", "AUX") or c.i in trigger_at:
@@ -238,7 +248,7 @@ class VerbSenses:
         dictionary()  # read with the pipeline, so no document pays for it
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.verb_senses = {t.i: s for t in doc if t.pos_ == "VERB" and (s := sense_of(t)) is not None}
+        doc._.verb_senses = {i: s for i in verb_indices(doc) if (s := sense_of(doc[i])) is not None}
         return doc
 
 

@@ -142,15 +142,26 @@ class MemoAttributeRuler(_Wrapped):
         self.outcomes: dict[tuple, tuple[int, ...]] = {}
         self.longer = Matcher(proc.vocab)
         self.index: dict[int, int] = {}  # longer rule's match id -> the token it sets
+        # the first tokens of the longer rules, each a rule of its own: a Doc none of whose
+        # tokens can begin a longer match is not given to `longer` (whose Python-side tests,
+        # a regular expression among them, ran on every token of every Doc)
+        self.starts = Matcher(proc.vocab)
+        self.can_start: dict[tuple, bool] = {}  # a token's key -> may it begin a longer match
         self.usable = True
+        firsts = []
         for n, rule in enumerate(proc.patterns):
             longer = [p for p in rule["patterns"] if len(p) > 1]
             if longer:
                 key = f"eventwire_longer_{n}"
                 self.longer.add(key, longer)
                 self.index[proc.vocab.strings[key]] = rule.get("index", 0)
+                firsts += [p[0] for p in longer]
             if any(attr.upper() not in TESTED for p in rule["patterns"] for tok in p for attr in tok):
                 self.usable = False  # a rule reads more than the key holds: never memoise
+        if firsts:
+            self.starts.add("eventwire_longer_start", [[first] for first in firsts])
+        # an optional first token ("OP") lets a match begin at the second
+        self.filtered = all("OP" not in map(str.upper, first) for first in firsts)
         self.tests = _lower_tests(proc.patterns)
         self.classes: dict[int, int] = {}  # LOWER -> which of the rules' tests it passes (numbered)
         self.class_ids: dict[object, int] = {}
@@ -160,10 +171,9 @@ class MemoAttributeRuler(_Wrapped):
         self.read = [IDS[a] for a in TESTED]
 
     def __call__(self, doc: Doc) -> Doc:
-        longer = self._set_by_longer(doc) if self.usable and len(doc) else None
-        if longer is None:
+        if not (self.usable and len(doc)):
             return self.proc(doc)
-        make_room(self.classes, self.outcomes)
+        make_room(self.classes, self.outcomes, self.can_start)
         state, classes = len(self.written), self.classes
         table = doc.to_array(self.read)
         lowers = table[:, state].tolist()
@@ -172,6 +182,9 @@ class MemoAttributeRuler(_Wrapped):
             classes[lower] = self.class_ids.setdefault(cls, len(self.class_ids))
         table[:, state] = [classes[lower] for lower in lowers]
         rows = list(map(tuple, table.tolist()))
+        longer = self._set_by_longer(doc) if not self.filtered or self._may_start(doc, rows) else {}
+        if longer is None:
+            return self.proc(doc)
         known = self.outcomes
         new = {row: i for i, row in enumerate(rows) if row not in known}
         if new:
@@ -190,6 +203,19 @@ class MemoAttributeRuler(_Wrapped):
         if self.tests is None:
             return lower
         return self.tests.passed(lower)
+
+    def _may_start(self, doc: Doc, rows: list[tuple]) -> bool:
+        """Whether a token of `doc` (whose keys are `rows`) may begin a longer rule's match:
+        whether its key passes a longer rule's first token, learnt on a Doc of its own (the key
+        holds every attribute the rules test, the lower case as the tests it passes)."""
+        can_start = self.can_start
+        new = {row: i for i, row in enumerate(rows) if row not in can_start}
+        if new:
+            items = list(new.items())
+            begun = {start for _, start, _ in self.starts(self._alone(doc, items))}
+            for n, (row, _) in enumerate(items):
+                can_start[row] = n in begun
+        return any(can_start[row] for row in rows)
 
     def _set_by_longer(self, doc: Doc) -> Optional[dict[int, tuple[int, int]]]:
         """Tokens a longer rule sets, each with the stretch all such matches on it cover."""

