@@ -130,12 +130,21 @@ def as_values(rows: list[dict]) -> tuple[list[str], list[tuple]]:
     return columns, row_values(rows, columns)
 
 
-def _sums(keys: list[tuple], rows: Sequence[dict], sign: int) -> dict[tuple, list[int]]:
-    """[events, killed] per key of the rows (`keys[i]` the key of `rows[i]`), times `sign`."""
-    out = {k: [sign * n, 0] for k, n in Counter(keys).items()}
-    for k, r in zip(keys, rows):
-        if r.get("killed"):
-            out[k][1] += sign * r["killed"]
+def _sums(rows: Sequence[dict], dead: Sequence[dict], value: Callable[[dict], object], key: Callable,
+          sign: int) -> dict[tuple, list[int]]:
+    """[events, killed] times `sign` per key of the rows: `key` of each distinct `value` of
+    them (`dead`: those of the rows that have deaths)."""
+    # counted by value in C (Counter), the deaths added for the rows that have them, and only
+    # the distinct values made keys (one per row and dimension in Python: 0.3 CPU-s per 20,000
+    # events, as much as their insert)
+    by_value = {v: [sign * n, 0] for v, n in Counter(map(value, rows)).items()}
+    for r in dead:
+        by_value[value(r)][1] += sign * r["killed"]
+    out: dict[tuple, list[int]] = {}
+    for v, (n, killed) in by_value.items():
+        counts = out.setdefault(key(v), [0, 0])
+        counts[0] += n
+        counts[1] += killed
     return out
 
 
@@ -145,19 +154,19 @@ SUMMARY_KEYS = {"event_totals": ("dim", "key"), "event_cube": CUBE_KEYS, "actor_
 def tallies(rows: Sequence[dict], sign: int = 1) -> dict[str, list[tuple]]:
     """What event rows add to (sign 1) or take from (-1) each summary table: its rows of
     (key..., events, killed), sorted."""
-    # counted by key in C (Counter), the deaths added for the rows that have them: a loop
-    # over every row and dimension in Python was a tenth of ingest
+    dead = [r for r in rows if r.get("killed")]
     totals: dict[tuple, list[int]] = {}
     for dim, column in TOTALS.items():
         cut = PREFIX.get(dim)
-        totals.update(_sums([(dim, (r[column] or "")[:cut]) for r in rows], rows, sign))
-    cube_key = itemgetter(*CUBE_KEYS)
-    cube = _sums([tuple(v or "" for v in cube_key(r)) for r in rows], rows, sign)
+        totals.update(_sums(rows, dead, itemgetter(column), lambda v: (dim, (v or "")[:cut]), sign))
+    cube = _sums(rows, dead, itemgetter(*CUBE_KEYS), lambda v: tuple(x or "" for x in v), sign)
     held = [r for r in rows if r.get("actor_set")]
+    held_dead = [r for r in held if r.get("killed")]
     actors: dict[tuple, list[int]] = {}
     for dim, column in ACTOR_TOTALS.items():
         cut = PREFIX.get(dim)
-        actors.update(_sums([(r["actor_set"], dim, (r[column] or "")[:cut]) for r in held], held, sign))
+        actors.update(_sums(held, held_dead, itemgetter("actor_set", column),
+                            lambda v: (v[0], dim, (v[1] or "")[:cut]), sign))
     return {table: [(*k, *v) for k, v in sorted(counts.items())]
             for table, counts in (("event_totals", totals), ("event_cube", cube), ("actor_totals", actors))}
 
