@@ -150,8 +150,10 @@ class SQLiteStore(Store):
         if table == "events":  # likewise their narrow rows, appended in rowid order, and texts by date
             self.db.conn.execute(f"INSERT INTO {MATCH_ROWS} (rowid, {MATCH_COLUMNS}) SELECT rowid, {MATCH_COLUMNS} "
                                  "FROM events WHERE rowid > ?", [last])
-            self.db.conn.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()}, summary "
-                                 "FROM events WHERE rowid > ?", [last])
+            # in row-number order: FTS5 writes its pending postings out as a new segment at
+            # each row number below the one before (a batch in rowid order: one per other row)
+            self.db.conn.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()} AS k, summary "
+                                 "FROM events WHERE rowid > ? ORDER BY k", [last])
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
