@@ -28,6 +28,7 @@ from ..resolve.dedup import (
     OWN_SPAN,
     OWN_SPAN_COUNTRYWIDE,
     POINT_RANK,
+    PRECISE,
     REPORTED_LOOKBACK_DAYS,
     SLACK_DAYS,
     Mention,
@@ -71,8 +72,8 @@ RESOLVE_FROM = "events e JOIN documents d ON d.hash = e.doc_hash"
 SPANS = tuple((p, timedelta(days=days)) for p, days in LONGEST_DAYS.items())
 LOOKBACK = timedelta(days=REPORTED_LOOKBACK_DAYS)
 KEY_COLUMNS = ("type", "country", "date_precision", "admin1", "lat0", "lat1", "lon0", "lon1", "start_lo", "start_hi",
-               "end_lo", "countrywide", "region_points")
-KEYS_PER_QUERY = 2400  # 13 parameters each, under both databases' limits
+               "end_lo", "countrywide", "region_points", "areas")
+KEYS_PER_QUERY = 2300  # 14 parameters each, under both databases' limits
 CANDIDATES_SQL = (
     "WITH k ({keys}) AS ({rows}) "
     f"SELECT {CANDIDATE_COLUMNS} FROM k JOIN events e ON e.type = k.type AND e.country = k.country "
@@ -84,7 +85,9 @@ CANDIDATES_SQL = (
     # a stored region or district can hold only the events of its own first-order unit
     # (`dedup.place_score`), and a point in it is the same place as another only near it (the
     # box); a stored country, any of the country's (when one so dated may be related: `_keys`)
-    "WHERE ((e.feature = 'country' AND k.countrywide = 1) "
+    # (`areas`: only the regions', districts' and countries' events)
+    "WHERE (k.areas = 0 OR e.feature IN ('admin1', 'admin2', 'country')) "
+    "AND ((e.feature = 'country' AND k.countrywide = 1) "
     "OR (e.admin1 = k.admin1 AND (k.region_points = 1 OR e.feature IN ('admin1', 'admin2'))) "
     "OR (e.lat BETWEEN k.lat0 AND k.lat1 AND e.lon BETWEEN k.lon0 AND k.lon1))")
 AREA_DEGREES = 0.5
@@ -284,13 +287,15 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
                 run, end = [m], m.window()[1]
 
 
-def candidate_keys(mentions: Iterable[Mention]) -> list[tuple]:
+def candidate_keys(mentions: Iterable[Mention], area_days: bool = False) -> list[tuple]:
     """The key rows (KEY_COLUMNS) of the stored events that may be related to `mentions`: by
-    type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`)."""
+    type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`); with
+    `area_days`, only the areas' reports of days (`dedup.area_day`)."""
     blocks: dict[tuple, list[Mention]] = {}
     for m in mentions:
         blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
-    return [k for (kind, country, *_), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
+    keys = [k for (kind, country, *_), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
+    return [k[:-1] + (1,) for k in keys if k[2] in PRECISE] if area_days else keys
 
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
@@ -308,7 +313,7 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
         spans: dict[tuple, list[Mention]] = {}
         for m in ms:
             spans.setdefault((m.precision, m.start, m.end), []).append(m)
-        return [head + (p,) + where + (a.isoformat(), a.isoformat(), b.isoformat(), 1, region_points)
+        return [head + (p,) + where + (a.isoformat(), a.isoformat(), b.isoformat(), 1, region_points, 0)
                 for (p, a, b), same in sorted(spans.items())
                 for where in ([(None, 1.0, 0.0, 1.0, 0.0)] if countrywide_span(p, same[0].feature, (b - a).days + 1)
                               else _nearby(same))]
@@ -319,7 +324,7 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     days = [(p, (end_lo, (hi + LOOKBACK).isoformat(), end_lo) if p == "reported"
              else ((lo - span).isoformat(), start_hi, end_lo),
              int(p not in OWN_SPAN_COUNTRYWIDE and (precise or p in vague))) for p, span in SPANS if p not in OWN_SPAN]
-    return [head + (p,) + where + when + (countrywide, region_points)
+    return [head + (p,) + where + when + (countrywide, region_points, 0)
             for where in _nearby(ms) for p, when, countrywide in days]
 
 
@@ -964,11 +969,14 @@ class Store(ABC):
                                   vague_only=True)
         found = self._related([m for m in third if m.locatable], todo, touched)
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
-        # (4) the precise events (and areas' reports of days) a day off those read: whether two
-        # groups a day apart join depends on every such neighbour of both (`dedup._join_lone_pairs`)
-        found = self._related([m for m in first + second + third if (m.precise or area_day(m)) and m.locatable], todo,
-                              touched)
-        context.update((i, c) for i, (c, _) in found.items() if c.precise or area_day(c))
+        # (4) the precise events a day off the precise ones read, and the areas' reports of days
+        # beside the areas' read: whether two groups a day apart join depends on every such
+        # neighbour of both (`dedup._join_lone_pairs`)
+        found = self._related([m for m in first + second if m.precise and m.locatable], todo, touched)
+        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        days = [m for m in first + second + third if area_day(m) and m.locatable]
+        found = self._related(days, todo, touched, candidate_keys(days, area_days=True)) if days else {}
+        context.update((i, c) for i, (c, _) in found.items() if area_day(c))
 
     def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
                  keys: Optional[list[tuple]] = None) -> dict[str, tuple[Mention, bool]]:
