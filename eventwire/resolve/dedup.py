@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from datetime import date, timedelta
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from pathlib import Path
 
@@ -517,15 +517,7 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         uf.union(first.setdefault(key, i), i)
     for block in by_block.values():
         precise = Nearby([m for m in block if m.precise])
-        slack_only: list[tuple[str, str]] = []
-        for _, _, _, a in precise.items:
-            for b in precise.around(a):
-                if a.id < b.id and same_event(a, b):
-                    if a.window() == b.window():
-                        uf.union(a.id, b.id)
-                    else:  # a day off, or an overnight report (two days) and one of its days
-                        slack_only.append((a.id, b.id))
-        _join_lone_pairs(uf, slack_only, (m.id for m in block if m.precise and m.id not in fixed))
+        _link(uf, precise, same_event, fixed)
         unmatched: list[Mention] = []
         fits = {}
         for v in (m for m in block if not m.precise):
@@ -551,14 +543,20 @@ def group(mentions: list[Mention], fixed: Optional[dict[str, str]] = None) -> li
         for ms in spans.values():
             if len(ms) == 1:  # most spans of a year's or a country's reports
                 continue
-            vague = Nearby(ms)
-            days_apart: list[tuple[str, str]] = []
-            for _, _, _, a in vague.items:
-                for b in vague.around(a):
-                    if a.id < b.id and related(a, b):
-                        if area_day(a) and area_day(b) and a.window() != b.window():
-                            days_apart.append((a.id, b.id))
-                        else:
-                            uf.union(a.id, b.id)
-            _join_lone_pairs(uf, days_apart, (m.id for m in ms if m.id not in fixed))
+            _link(uf, Nearby(ms), related, fixed)
     return [[index[i] for i in ids] for ids in uf.groups(index).values()]
+
+
+def _link(uf: UnionFind, near: Nearby, joins: Callable[[Mention, Mention], bool], fixed: dict[str, str]) -> None:
+    """Join the pairs of `near`'s mentions that `joins`: reports of a day (or a night) whose
+    windows differ (a day off, an overnight report and one of its days) only as lone pairs
+    (`_join_lone_pairs`), the others at once."""
+    days_apart: list[tuple[str, str]] = []
+    for _, _, _, a in near.items:
+        for b in near.around(a):
+            if a.id < b.id and joins(a, b):
+                if a.window() != b.window() and (a.precise or area_day(a)):
+                    days_apart.append((a.id, b.id))
+                else:
+                    uf.union(a.id, b.id)
+    _join_lone_pairs(uf, days_apart, (m.id for *_, m in near.items if m.id not in fixed))

@@ -144,21 +144,12 @@ def as_values(rows: list[dict]) -> tuple[list[str], list[tuple]]:
     return columns, row_values(rows, columns)
 
 
-def _sums(rows: Sequence[dict], dead: Sequence[dict], value: Callable[[dict], object], key: Callable,
-          sign: int) -> dict[tuple, list[int]]:
-    """[events, killed] times `sign` per key of the rows: `key` of each distinct `value` of
-    them (`dead`: those of the rows that have deaths)."""
-    # counted by value in C (Counter), the deaths added for the rows that have them, and only
-    # the distinct values made keys (one per row and dimension in Python: 0.3 CPU-s per 20,000
-    # events, as much as their insert)
-    by_value = {v: [sign * n, 0] for v, n in Counter(map(value, rows)).items()}
-    for r in dead:
-        by_value[value(r)][1] += sign * r["killed"]
-    out: dict[tuple, list[int]] = {}
-    for v, (n, killed) in by_value.items():
-        counts = out.setdefault(key(v), [0, 0])
-        counts[0] += n
-        counts[1] += killed
+def _sums(keys: list[tuple], rows: Sequence[dict], sign: int) -> dict[tuple, list[int]]:
+    """[events, killed] per key of the rows (`keys[i]` the key of `rows[i]`), times `sign`."""
+    out = {k: [sign * n, 0] for k, n in Counter(keys).items()}
+    for k, r in zip(keys, rows):
+        if r.get("killed"):
+            out[k][1] += sign * r["killed"]
     return out
 
 
@@ -168,19 +159,19 @@ SUMMARY_KEYS = {"event_totals": ("dim", "key"), "event_cube": CUBE_KEYS, "actor_
 def tallies(rows: Sequence[dict], sign: int = 1) -> dict[str, list[tuple]]:
     """What event rows add to (sign 1) or take from (-1) each summary table: its rows of
     (key..., events, killed), sorted."""
-    dead = [r for r in rows if r.get("killed")]
+    # counted by key in C (Counter), the deaths added for the rows that have them (a removed
+    # document's events, an analyst's correction: `add` counts in SQL, `_count`)
     totals: dict[tuple, list[int]] = {}
     for dim, column in TOTALS.items():
         cut = PREFIX.get(dim)
-        totals.update(_sums(rows, dead, itemgetter(column), lambda v: (dim, (v or "")[:cut]), sign))
-    cube = _sums(rows, dead, itemgetter(*CUBE_KEYS), lambda v: tuple(x or "" for x in v), sign)
+        totals.update(_sums([(dim, (r[column] or "")[:cut]) for r in rows], rows, sign))
+    cube_key = itemgetter(*CUBE_KEYS)
+    cube = _sums([tuple(v or "" for v in cube_key(r)) for r in rows], rows, sign)
     held = [r for r in rows if r.get("actor_set")]
-    held_dead = [r for r in held if r.get("killed")]
     actors: dict[tuple, list[int]] = {}
     for dim, column in ACTOR_TOTALS.items():
         cut = PREFIX.get(dim)
-        actors.update(_sums(held, held_dead, itemgetter("actor_set", column),
-                            lambda v: (v[0], dim, (v[1] or "")[:cut]), sign))
+        actors.update(_sums([(r["actor_set"], dim, (r[column] or "")[:cut]) for r in held], held, sign))
     return {table: [(*k, *v) for k, v in sorted(counts.items())]
             for table, counts in (("event_totals", totals), ("event_cube", cube), ("actor_totals", actors))}
 
@@ -326,6 +317,14 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
              int(p not in OWN_SPAN_COUNTRYWIDE and (precise or p in vague))) for p, span in SPANS if p not in OWN_SPAN]
     return [head + (p,) + where + when + (countrywide, region_points, 0)
             for where in _nearby(ms) for p, when, countrywide in days]
+
+
+def in_chunks(values: list, size: int = 500) -> Iterator[tuple[list, str]]:
+    """`values` in chunks of `size` (under both databases' limits on parameters), each with its
+    placeholders for `IN (...)`."""
+    for i in range(0, len(values), size):
+        chunk = values[i:i + size]
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 def _held(g: list[Mention], held: Counter) -> bool:
@@ -528,13 +527,11 @@ class Store(ABC):
 
     def _group_sizes(self, canonical_ids: set[str]) -> Counter:
         """How many stored events each of these canonical events has (none: it has no row)."""
-        ids = sorted(canonical_ids)
         sizes: Counter = Counter()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for chunk, marks in in_chunks(sorted(canonical_ids)):
             sizes.update(dict(self.values(
                 f"SELECT e.canonical_id, count(*) FROM events e JOIN canonical_events c ON c.id = e.canonical_id "
-                f"WHERE e.canonical_id IN ({', '.join('?' * len(chunk))}) GROUP BY e.canonical_id", chunk)))
+                f"WHERE e.canonical_id IN ({marks}) GROUP BY e.canonical_id", chunk)))
         return sizes
 
     def cheapen_text_indexes(self) -> None:
@@ -554,12 +551,9 @@ class Store(ABC):
     # ---------------------------------------------------------------- ingest
     def versions(self, hashes: Iterable[str]) -> dict[str, str]:
         """Extractor version each known document was coded with."""
-        hashes = list(dict.fromkeys(hashes))
         out: dict[str, str] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            rows = self.query(f"SELECT hash, extractor_version FROM documents WHERE hash IN "
-                              f"({', '.join('?' * len(chunk))})", chunk)
+        for chunk, marks in in_chunks(list(dict.fromkeys(hashes))):
+            rows = self.query(f"SELECT hash, extractor_version FROM documents WHERE hash IN ({marks})", chunk)
             out.update((r["hash"], r["extractor_version"]) for r in rows)
         return out
 
@@ -652,9 +646,7 @@ class Store(ABC):
                               | {c.row["canonical_id"] for c, _ in near.values()}))
 
     def _dissolve(self, canonical_ids: list[str]) -> None:
-        for i in range(0, len(canonical_ids), 500):
-            chunk = canonical_ids[i:i + 500]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in in_chunks(canonical_ids):
             self.execute(f"UPDATE events SET canonical_id = NULL WHERE canonical_id IN ({marks})", chunk)
             self.execute(f"DELETE FROM canonical_events WHERE id IN ({marks})", chunk)
 
@@ -987,8 +979,8 @@ class Store(ABC):
                       if r["canonical_id"] not in touched and r["id"] not in todo]
         if not candidates:
             return {}
-        # reports of their own span (`dedup.own_span_of`) apart: related to no other's; only the blocks with
-        # candidates are sorted (most of a batch's have none)
+        # reports of their own span (`dedup.own_span_of`) apart: related to no other's; only the
+        # blocks with candidates are sorted (most of a batch's have none)
         wanted = {(c.type, c.country, c.own_span) for c in candidates}
         blocks: dict[tuple, list[Mention]] = {}
         for m in frontier:
@@ -1007,11 +999,9 @@ class Store(ABC):
                      vague_only: bool = False) -> list[Mention]:
         """Every member of these stored groups (with `vague_only`, of those with no precisely
         dated member), added to `todo` and their ids to `touched`; returns the members read."""
-        fresh = sorted(canonical_ids - touched)
         members: dict[str, list[Mention]] = {}
-        for i in range(0, len(fresh), 500):
-            chunk = fresh[i:i + 500]
-            for m in self._mentions(f"e.canonical_id IN ({', '.join('?' * len(chunk))})", chunk):
+        for chunk, marks in in_chunks(sorted(canonical_ids - touched)):
+            for m in self._mentions(f"e.canonical_id IN ({marks})", chunk):
                 members.setdefault(m.row["canonical_id"], []).append(m)
         out = []
         for cid, ms in members.items():
@@ -1037,9 +1027,8 @@ class Store(ABC):
         return [out[i] for i in sorted(out)]
 
     def _delete_canonical(self, canonical_ids: list[str]) -> None:
-        for i in range(0, len(canonical_ids), 500):
-            chunk = canonical_ids[i:i + 500]
-            self.execute(f"DELETE FROM canonical_events WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        for chunk, marks in in_chunks(canonical_ids):
+            self.execute(f"DELETE FROM canonical_events WHERE id IN ({marks})", chunk)
 
     # ---------------------------------------------------------------- reads
     def _rows(self, rows: list[dict]) -> list[dict]:

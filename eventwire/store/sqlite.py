@@ -150,10 +150,7 @@ class SQLiteStore(Store):
         if table == "events":  # likewise their narrow rows, appended in rowid order, and texts by date
             self.db.conn.execute(f"INSERT INTO {MATCH_ROWS} (rowid, {MATCH_COLUMNS}) SELECT rowid, {MATCH_COLUMNS} "
                                  "FROM events WHERE rowid > ?", [last])
-            # in row-number order: FTS5 writes its pending postings out as a new segment at
-            # each row number below the one before (a batch in rowid order: one per other row)
-            self.db.conn.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()} AS k, summary "
-                                 "FROM events WHERE rowid > ? ORDER BY k", [last])
+            self._fill_dated(last)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -381,13 +378,20 @@ class SQLiteStore(Store):
         # values; an event's new date or summary moves it
         self.db.execute(f"DROP TABLE IF EXISTS {DATED_TEXT}")
         self.db.execute(f"CREATE VIRTUAL TABLE {DATED_TEXT} USING fts5(summary, content='', tokenize='porter')")
-        self.db.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()}, summary FROM events")
+        self._fill_dated()
         leave = (f"INSERT INTO {DATED_TEXT} ({DATED_TEXT}, rowid, summary) VALUES "
                  f"('delete', {dated_key('old.')}, old.summary);")
         self.db.execute(f"CREATE TRIGGER IF NOT EXISTS [events_dated_ad] AFTER DELETE ON [events] BEGIN {leave} END")
         self.db.execute(f"CREATE TRIGGER IF NOT EXISTS [events_dated_au] AFTER UPDATE OF date_start, summary ON [events] "
                         f"BEGIN {leave} INSERT INTO {DATED_TEXT} (rowid, summary) VALUES ({dated_key('new.')}, "
                         "new.summary); END")
+
+    def _fill_dated(self, after: int = 0) -> None:
+        """Index the texts by date (`DATED_TEXT`) of the events after rowid `after`."""
+        # in row-number order: FTS5 writes its pending postings out as a new segment at each
+        # row number below the one before (a batch in rowid order: one per other row)
+        self.db.conn.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()} AS k, summary "
+                             "FROM events WHERE rowid > ? ORDER BY k", [after])
 
     def filtered_rows(self, q) -> str:
         return MATCH_ROWS if text_words(q.text) and not (q.canonical_id or q.doc_hash) else "events"
