@@ -7,7 +7,6 @@ and are refused while none is configured. Every response carries a strict Conten
 textContent only. SQL is parameterised throughout (the store's `?` placeholders)."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -16,7 +15,6 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from datetime import date
-from operator import itemgetter
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -395,20 +393,11 @@ def create_app(db: Optional[str] = None, *, api_token: Optional[str] = None, rea
     @app.get("/api/export.csv", tags=["export"], dependencies=read)
     def export_csv(f: EventQuery = Depends(event_filter), limit: int = Query(MAX_EXPORT, ge=1, le=MAX_EXPORT)):
         """The current filter as ACLED-style CSV (plus review columns)."""
-        from ..export import columns, rows
+        from ..export import rows, write_csv
 
         store = stores.get()
-        names = [c["name"] for c in columns()] + ["review_status"]
-        flags = [c["name"] for c in columns() if c["type"] == "bool"]
-        cells = itemgetter(*names)
         fh = io.StringIO()
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(names)
-        for r in _reviewed_rows(store, rows(store, f, limit=limit)):
-            for n in flags:  # the csv module writes None as "", but True as "True"
-                if isinstance(r[n], bool):
-                    r[n] = "true" if r[n] else "false"
-            writer.writerow(cells(r))
+        write_csv(_reviewed_rows(store, rows(store, f, limit=limit)), fh, extra=("review_status",))
         return Response(fh.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="eventwire-events.csv"'})
 

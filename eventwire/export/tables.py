@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
@@ -285,21 +286,20 @@ def parse(value: str, kind: str):
             "bool": lambda v: {"true": True, "false": False}[v]}[kind](value)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def write_csv(records: Iterable[dict], out: TextIO, table: str = "acled") -> int:
-    names = [c["name"] for c in columns(table)]
+def write_csv(records: Iterable[dict], out: TextIO, table: str = "acled", extra: tuple[str, ...] = ()) -> int:
+    """The rows as CSV, the table's columns (and `extra` ones after them); booleans as
+    true/false, nulls empty."""
+    names = [c["name"] for c in columns(table)] + list(extra)
+    flags = [c["name"] for c in columns(table) if c["type"] == "bool"]
+    cells = itemgetter(*names)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
     n = 0
     for r in records:
-        writer.writerow([_cell(r[name]) for name in names])
+        for name in flags:  # the csv module writes None as "", but True as "True"
+            if isinstance(r[name], bool):
+                r[name] = "true" if r[name] else "false"
+        writer.writerow(cells(r))
         n += 1
     return n
 
