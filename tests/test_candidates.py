@@ -261,3 +261,34 @@ def test_candidates_hold_a_day_corrected_to_span_five():
     assert not related(query, stored) and related(again, stored)
     with _store(":memory:", [stored]) as store:
         assert not _missed(store, [stored], [query, again])
+
+def test_an_areas_vague_report_reads_only_towns_reports_of_its_own_span():
+    """A region's report of a month, or dated by its publication, pairs with a town's vaguely
+    dated report only on the very same span (`dedup.vague_pair`): the candidates hold the
+    region's towns' reports of that span and their precise reports of days it may cover, not
+    every town's report of the weeks around (a busy region's month of news)."""
+    rng = random.Random(7)
+    towns = [dict(geonameid=k, lat=48.0 + rng.uniform(-0.3, 0.3), lon=37.8 + rng.uniform(-0.3, 0.3), feature="city",
+                  country="XX", admin1="R1", admin2=None) for k in range(20)]
+    region = dict(geonameid=999, lat=48.0, lon=37.8, feature="admin1", country="XX", admin1="R1", admin2=None)
+
+    def mention(i: str, place: dict, precision: str, start: date, end: date) -> Mention:
+        return Mention.from_row(dict(id=i, doc_hash=f"d{i}", type="battle", date_start=start.isoformat(),
+                                     date_end=end.isoformat(), date_precision=precision, canonical_id=f"c{i}",
+                                     parties=orjson.dumps(PARTIES[1]).decode(), **place))
+
+    june = (date(2023, 6, 1), date(2023, 6, 30))
+    stored = [mention(f"t{k}m{month}", towns[k], "month", date(2023, month, 1), date(2023, month, 28))
+              for k in range(20) for month in (5, 7)]
+    stored += [mention(f"t{k}r{d}", towns[k], "reported", date(2023, 6, d), date(2023, 6, d))
+               for k in range(20) for d in (3, 9, 17, 21)]
+    stored += [mention("june", towns[0], "month", *june), mention("day", towns[1], "day", date(2023, 6, 12),
+                                                                  date(2023, 6, 12))]
+    queries = [mention("q-month", region, "month", *june),
+               mention("q-reported", region, "reported", date(2023, 6, 21), date(2023, 6, 21))]
+    with _store(":memory:", stored) as store:
+        assert not _missed(store, stored, queries)
+        found = {r["id"] for r in store._candidates(queries)}
+    assert {"june", "day"} <= found
+    # of the towns' 120 vaguely dated reports, only those of a query's own span
+    assert {i for i in found if i[0] == "t"} == {f"t{k}r21" for k in range(20)}
