@@ -14,7 +14,8 @@ import orjson
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from eventwire.resolve.dedup import Mention, related
+from eventwire.resolve.dedup import POINT_RANK, Mention, related
+from eventwire.store.base import candidate_keys
 from eventwire.store import open_store
 
 # centres the random places lie around: somewhere plain, on a cell's corner (AREA_DEGREES), on
@@ -292,3 +293,22 @@ def test_an_areas_vague_report_reads_only_towns_reports_of_its_own_span():
     assert {"june", "day"} <= found
     # of the towns' 120 vaguely dated reports, only those of a query's own span
     assert {i for i in found if i[0] == "t"} == {f"t{k}r21" for k in range(20)}
+
+
+def test_precise_keys_find_every_related_precise_event_and_fewer_others():
+    """`candidate_keys(only="precise")` (the context `Store._affected` keeps only the precisely
+    dated of) finds every stored day at a point related to a mention, among fewer candidates
+    than all keys read (no stored country's reports for a point: a busy country's reports of the
+    day were half of what the precise neighbours read)."""
+    fewer = 0
+    for seed in range(200, 215):
+        ms = _mentions(seed, 90)
+        stored, queries = ms[:70], ms[60:]
+        with _store(":memory:", stored) as store:
+            found = {r["id"] for r in store._candidates(queries, candidate_keys(queries, only="precise"))}
+            every = {r["id"] for r in store._candidates(queries)}
+        assert found <= every, seed
+        fewer += len(every) - len(found)
+        assert not [(q.id, s.id) for q in queries for s in stored
+                    if s.precise and s.id != q.id and related(q, s) and s.id not in found], seed
+    assert fewer > 0

@@ -278,15 +278,21 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
                 run, end = [m], m.window()[1]
 
 
-def candidate_keys(mentions: Iterable[Mention], area_days: bool = False) -> list[tuple]:
+def candidate_keys(mentions: Iterable[Mention], only: Optional[str] = None) -> list[tuple]:
     """The key rows (KEY_COLUMNS) of the stored events that may be related to `mentions`: by
-    type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`); with
-    `area_days`, only the areas' reports of days (`dedup.area_day`)."""
+    type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`); `only`
+    "area_days": only the areas' reports of days (`dedup.area_day`); "precise": only precisely
+    dated reports (days at points: no stored country, and for a point's keys no stored area of
+    its region either, a precise neighbour of a point being near it)."""
     blocks: dict[tuple, list[Mention]] = {}
     for m in mentions:
         blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
     keys = [k for (kind, country, *_), ms, lo, hi in _spans(blocks) for k in _keys(kind, country, ms, lo, hi)]
-    return [k[:-1] + (1,) for k in keys if k[2] in PRECISE] if area_days else keys
+    if only == "area_days":
+        return [k[:-1] + (1,) for k in keys if k[2] in PRECISE]
+    if only == "precise":
+        return [k[:3] + (k[3] if k[12] else None,) + k[4:11] + (0, k[12], 0) for k in keys if k[2] in PRECISE]
+    return keys
 
 
 def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> list[tuple]:
@@ -968,15 +974,14 @@ class Store(ABC):
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
         third = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched,
                                   vague_only=True)
-        found = self._related([m for m in third if m.locatable], todo, touched)
-        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        # (only the precise are kept of what these two steps read: their keys read no others)
+        context.update(self._precise_related([m for m in third if m.locatable], todo, touched))
         # (4) the precise events a day off the precise ones read, and the areas' reports of days
         # beside the areas' read: whether two groups a day apart join depends on every such
         # neighbour of both (`dedup._join_lone_pairs`)
-        found = self._related([m for m in first + second if m.precise and m.locatable], todo, touched)
-        context.update((i, c) for i, (c, _) in found.items() if c.precise)
+        context.update(self._precise_related([m for m in first + second if m.precise and m.locatable], todo, touched))
         days = [m for m in first + second + third if area_day(m) and m.locatable]
-        found = self._related(days, todo, touched, candidate_keys(days, area_days=True)) if days else {}
+        found = self._related(days, todo, touched, candidate_keys(days, only="area_days")) if days else {}
         context.update((i, c) for i, (c, _) in found.items() if area_day(c))
 
     def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
@@ -1003,6 +1008,13 @@ class Store(ABC):
             if hits:
                 out[c.id] = (c, c.precise and any(m.precise for m in hits))
         return out
+
+    def _precise_related(self, frontier: list[Mention], todo: dict[str, Mention],
+                         touched: set[str]) -> dict[str, Mention]:
+        """The precisely dated of `_related`, read alone (a country's reports of the day were
+        half of what a batch's precise neighbours read)."""
+        found = self._related(frontier, todo, touched, candidate_keys(frontier, only="precise")) if frontier else {}
+        return {i: c for i, (c, _) in found.items() if c.precise}
 
     def _read_groups(self, canonical_ids: set[str], todo: dict[str, Mention], touched: set[str],
                      vague_only: bool = False) -> list[Mention]:
