@@ -201,8 +201,11 @@ def _actor_match(x: ActorKey, y: ActorKey) -> bool:
     return x.sector != "UNK" and (x.country, x.sector) == (y.country, y.sector) and x.country is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def actors_compatible(xs: tuple[ActorKey, ...], ys: tuple[ActorKey, ...]) -> bool:
     """Unknown on either side is no conflict; two named sides must share someone."""
+    # remembered: a batch's dedup compares the same recurring parties tens of thousands of
+    # times, each pair of names by edit distance
     if not xs or not ys:
         return True
     return any(_actor_match(x, y) for x in xs for y in ys)
