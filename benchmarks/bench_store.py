@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 
@@ -145,15 +145,11 @@ def main() -> None:
     print(f"  {len(base)} articles, {sum(len(r.events) for _, r in base)} events")
     tmp = Path(tempfile.mkdtemp())
     targets = {"sqlite": str(tmp / "bench.db")}
-    scratch = None
-    if args.pg:
-        import psycopg
+    with ExitStack() as stack:
+        if args.pg:
+            from eventwire.store.postgres import scratch_database
 
-        scratch = f"ew_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {scratch}")
-        targets["postgresql"] = args.pg.rsplit("/", 1)[0] + "/" + scratch
-    try:
+            targets["postgresql"] = stack.enter_context(scratch_database(args.pg, "ew_bench"))
         print(f"\ningest of {args.events:,} events (batches of 200 documents' events, dedup included)")
         print(f"  {'baseline: bare executemany, SQLite':40s} {baseline(base, args.events):>10,.0f} events/s")
         for name, url in targets.items():
@@ -179,10 +175,6 @@ def main() -> None:
                 print("  page of 50, ms:")
                 for q, (p50, p95) in latency(url).items():
                     print(f"  {q:20s} p50 {p50:8.1f}  p95 {p95:8.1f}")
-    finally:
-        if scratch:
-            with psycopg.connect(args.pg, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
 
 
 if __name__ == "__main__":

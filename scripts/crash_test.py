@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's eventwire
@@ -81,26 +82,17 @@ class Stores:
     def __init__(self, kind: str, pg_admin: str = PG_ADMIN) -> None:
         self.kind, self.pg_admin = kind, pg_admin
         self.tmp = tempfile.TemporaryDirectory(prefix="eventwire-crash-")
-        self.databases: list[str] = []
+        self.databases = ExitStack()
 
     def new(self) -> str:
         if self.kind == "sqlite":
             return str(Path(self.tmp.name) / f"{uuid.uuid4().hex[:8]}.db")
-        import psycopg
+        from eventwire.store.postgres import scratch_database
 
-        name = f"ew_crash_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(self.pg_admin, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        self.databases.append(name)
-        return self.pg_admin.rsplit("/", 1)[0] + "/" + name
+        return self.databases.enter_context(scratch_database(self.pg_admin, "ew_crash"))
 
     def close(self) -> None:
-        if self.databases:
-            import psycopg
-
-            with psycopg.connect(self.pg_admin, autocommit=True) as conn:
-                for name in self.databases:
-                    conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.databases.close()
         self.tmp.cleanup()
 
 

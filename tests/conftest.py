@@ -77,37 +77,10 @@ def pg_admin():
 @pytest.fixture
 def pg_url(pg_admin):
     """A fresh, empty database on that server, dropped afterwards."""
-    import uuid
+    from eventwire.store.postgres import scratch_database
 
-    import psycopg
-
-    name = f"ew_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield pg_admin.rsplit("/", 1)[0] + "/" + name  # the admin URL, other database
-    drop_database(pg_admin, name)
-
-
-@pytest.fixture(scope="session")
-def pg_drop():
-    """`drop_database` for tests that make databases of their own."""
-    return drop_database
-
-
-def drop_database(admin: str, name: str) -> None:
-    """Drop a test database, its sessions ended; retried, since FORCE may not end an
-    autovacuum worker (a superuser's backend) that happens to be in it."""
-    import time
-
-    import psycopg
-
-    for attempt in range(10):
-        try:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            return
-        except psycopg.errors.InsufficientPrivilege:
-            time.sleep(0.5)
+    with scratch_database(pg_admin, "ew_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 import warnings
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -38,24 +38,15 @@ def run_cli(*args: str) -> str:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def filled_url(request, tmp_path_factory, nlp):
     """A store filled once per backend by `eventwire run` on the real articles."""
-    if request.param == "sqlite":
-        url = str(tmp_path_factory.mktemp("api") / "eventwire.db")
-        drop = None
-    else:
-        import psycopg
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = str(tmp_path_factory.mktemp("api") / "eventwire.db")
+        else:
+            from eventwire.store.postgres import scratch_database
 
-        admin, pg_drop = request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_drop")
-        name = f"ew_api_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        url = admin.rsplit("/", 1)[0] + "/" + name
-
-        def drop():
-            pg_drop(admin, name)
-    run_cli("run", *sorted(str(p) for p in DATA.glob("*.txt")), "--db", url)
-    yield url
-    if drop:
-        drop()
+            url = stack.enter_context(scratch_database(request.getfixturevalue("pg_admin"), "ew_api"))
+        run_cli("run", *sorted(str(p) for p in DATA.glob("*.txt")), "--db", url)
+        yield url
 
 
 @pytest.fixture(scope="module")

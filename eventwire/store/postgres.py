@@ -1,6 +1,8 @@
 """PostgreSQL for teams: the same tables and behaviour through psycopg 3."""
 from __future__ import annotations
 
+import time
+import uuid
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
@@ -20,6 +22,31 @@ SQL_TYPES = {"text": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool
 def _pg(sql: str) -> str:
     """Our `?` placeholders in psycopg's style (literal `%` doubled)."""
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+@contextmanager
+def scratch_database(admin: str, prefix: str = "ew_scratch") -> Iterator[str]:
+    """A new, empty database on the server of `admin` (a URL whose role may create databases),
+    for tests and benchmarks: its URL, the database dropped afterwards (`drop_database`)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield admin.rsplit("/", 1)[0] + "/" + name
+    finally:
+        drop_database(admin, name)
+
+
+def drop_database(admin: str, name: str) -> None:
+    """Drop a database, its sessions ended; retried, since FORCE may not end an autovacuum
+    worker (a superuser's backend) that happens to be in it."""
+    for attempt in range(10):
+        try:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            time.sleep(0.5)
 
 
 def redact(url: str) -> str:
