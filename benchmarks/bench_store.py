@@ -22,6 +22,7 @@ import time
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,11 +39,26 @@ def _batches(items, size):
         yield batch
 
 
-def ingest(url: str, base, n_events: int, seed: int, batch: int = 200, spread: int = 1800) -> tuple[float, int]:
-    """Events per second through `Store.add_all` (as `eventwire run` writes: each batch's rows
-    made in a thread while the batch before is written), and how many; the rate per second of
-    this process's CPU is printed beside it (the machine may be shared: SQLite works in this
-    process; PostgreSQL's server does not)."""
+class Rate(NamedTuple):
+    """An ingest's events, wall seconds and seconds of this process's CPU (the machine may be
+    shared: SQLite works in this process; PostgreSQL's server does not)."""
+
+    events: int
+    seconds: float
+    cpu: float
+
+    @property
+    def per_second(self) -> float:
+        return self.events / self.seconds
+
+    def __str__(self) -> str:
+        return (f"{self.per_second:>10,.0f} events/s, {self.events / self.cpu:,.0f} per CPU-second of this process "
+                f"({self.events:,} events, {self.cpu:,.1f} CPU-s in {self.seconds:,.1f} s)")
+
+
+def ingest(url: str, base, n_events: int, seed: int, batch: int = 200, spread: int = 1800) -> Rate:
+    """Events through `Store.add_all` (as `eventwire run` writes: each batch's rows made in a
+    thread while the batch before is written), timed."""
     store = open_store(url)
     elapsed = cpu = 0.0
     done = 0
@@ -59,10 +75,8 @@ def ingest(url: str, base, n_events: int, seed: int, batch: int = 200, spread: i
         cpu += time.process_time() - c0
     if not done:
         raise SystemExit("bench_store: no events stored (--events 0?)")
-    print(f"    ({done / cpu:,.0f} events per second of this process's CPU, {cpu:,.1f} CPU-s in {elapsed:,.1f} s)",
-          flush=True)
     store.close()
-    return done / elapsed, done
+    return Rate(done, elapsed, cpu)
 
 
 def baseline(base, n_events: int) -> float:
@@ -126,10 +140,10 @@ def main() -> None:
             store = open_store(url, create=False)
             print(f"{store.url}: {store.stats()['events']:,} events")
             store.close()
-            more, n = ingest(url, base, args.events, seed=args.seed)
-            print(f"  {n:,} more events through `add` (dedup included): {more:,.0f} events/s")
-            news, _ = ingest(url, base, 2000, seed=args.seed + 1000, spread=3)
-            print(f"  one week's news (2,000 events dated within 3 days of each other): {news:,.0f} events/s")
+            print(f"  more events through `add` (dedup included): {ingest(url, base, args.events, seed=args.seed)}",
+                  flush=True)
+            news = ingest(url, base, 2000, seed=args.seed + 1000, spread=3)
+            print(f"  one week's news (dated within 3 days of each other): {news}")
         return
     if args.latency_of:
         for url in args.latency_of:
@@ -153,8 +167,7 @@ def main() -> None:
         print(f"\ningest of {args.events:,} events (batches of 200 documents' events, dedup included)")
         print(f"  {'baseline: bare executemany, SQLite':40s} {baseline(base, args.events):>10,.0f} events/s")
         for name, url in targets.items():
-            rate, n = ingest(url, base, args.events, seed=1)
-            print(f"  {'eventwire ' + name:40s} {rate:>10,.0f} events/s  ({n:,} events)", flush=True)
+            print(f"  {'eventwire ' + name:40s} {ingest(url, base, args.events, seed=1)}", flush=True)
         if args.scale:
             for name, url in targets.items():
                 have = open_store(url).stats()["events"]
@@ -165,13 +178,13 @@ def main() -> None:
                     n = args.scale - have
                     rate = fill(url, n, base=base, seed=2)
                 else:
-                    rate, n = ingest(url, base, args.scale - have, seed=2, batch=1000)
+                    filled = ingest(url, base, args.scale - have, seed=2, batch=1000)
+                    rate, n = filled.per_second, filled.events
                 print(f"\n{name}: filled to {have + n:,} events in {time.perf_counter() - t0:,.0f} s "
                       f"({rate:,.0f} events/s)")
-                more, _ = ingest(url, base, args.events, seed=4)
-                print(f"  then {args.events:,} more events through `add` (dedup included): {more:,.0f} events/s")
-                news, _ = ingest(url, base, 2000, seed=3, spread=3)
-                print(f"  then one week's news (2,000 events dated within 3 days of each other): {news:,.0f} events/s")
+                print(f"  then more events through `add` (dedup included): {ingest(url, base, args.events, seed=4)}")
+                news = ingest(url, base, 2000, seed=3, spread=3)
+                print(f"  then one week's news (dated within 3 days of each other): {news}")
                 print("  page of 50, ms:")
                 for q, (p50, p95) in latency(url).items():
                     print(f"  {q:20s} p50 {p50:8.1f}  p95 {p95:8.1f}")
