@@ -263,6 +263,7 @@ def test_candidates_hold_a_day_corrected_to_span_five():
     with _store(":memory:", [stored]) as store:
         assert not _missed(store, [stored], [query, again])
 
+
 def test_an_areas_vague_report_reads_only_towns_reports_of_its_own_span():
     """A region's report of a month, or dated by its publication, pairs with a town's vaguely
     dated report only on the very same span (`dedup.vague_pair`): the candidates hold the
@@ -312,3 +313,20 @@ def test_precise_keys_find_every_related_precise_event_and_fewer_others():
         assert not [(q.id, s.id) for q in queries for s in stored
                     if s.precise and s.id != q.id and related(q, s) and s.id not in found], seed
     assert fewer > 0
+
+
+def test_an_areas_week_report_finds_a_countrys_report_of_that_very_week():
+    """A region's or a district's report of a week pairs with the country's report of the same
+    week that names the same party (`dedup.vague_pair`: the same span; a week, unlike a month,
+    is no country's own span): the areas' keys of a vague span read the stored countries too."""
+    week = dict(type="battle", date_precision="week", date_start="2023-06-05", date_end="2023-06-11",
+                parties=orjson.dumps(PARTIES[1]).decode())
+    country = dict(geonameid=1, lat=10.0, lon=20.0, feature="country", country="XX", admin1=None, admin2=None)
+    stored = Mention.from_row(dict(id="s", doc_hash="ds", canonical_id="cs", **week, **country))
+    queries = [Mention.from_row(dict(id=f"q{k}", doc_hash=f"d{k}", canonical_id=None, **week, **place))
+               for k, place in enumerate([
+                   dict(geonameid=2, lat=12.0, lon=21.0, feature="admin1", country="XX", admin1="R1", admin2=None),
+                   dict(geonameid=3, lat=12.5, lon=21.5, feature="admin2", country="XX", admin1="R1", admin2="D1")])]
+    assert not stored.own_span and all(related(q, stored) for q in queries)
+    with _store(":memory:", [stored]) as store:
+        assert not _missed(store, [stored], queries)

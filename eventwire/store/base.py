@@ -281,9 +281,9 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
 def candidate_keys(mentions: Iterable[Mention], only: Optional[str] = None) -> list[tuple]:
     """The key rows (KEY_COLUMNS) of the stored events that may be related to `mentions`: by
     type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`); `only`
-    "area_days": only the areas' reports of days (`dedup.area_day`); "precise": only precisely
-    dated reports (days at points: no stored country, and for a point's keys no stored area of
-    its region either, a precise neighbour of a point being near it)."""
+    "area_days": only the areas' reports of days (`dedup.area_day`); "precise": only the reports
+    of days, for the precisely dated among them (no row for every stored country, nor for a
+    point's keys the areas of its region: precisely dated reports are of points, near it)."""
     blocks: dict[tuple, list[Mention]] = {}
     for m in mentions:
         blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
@@ -303,7 +303,8 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     country so dated may be one (one that may report a precise event, or of a vague one's
     precision: `dedup.related`); whether a stored point of the region may be (for areas: it may
     lie inside). Reports of their own span meet only reports of that very span: its start; a
-    country's, only the country's."""
+    country's, only the country's. An area's report meets a vaguely dated one not of a day only
+    on its very span (`dedup.vague_pair`)."""
     head = (kind, country)
     region_points = int(ms[0].rank > POINT_RANK)
     if ms[0].own_span:
@@ -324,8 +325,8 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     if region_points:
         # an area's report is never precise, and two vague reports not both of points nor both
         # areas' days pair only on the very same span (`dedup.vague_pair`): of the vaguely dated,
-        # only those of a mention's own span (a region's report of a month read every town's
-        # reports of the month; at 5.2M events, half the candidates of a batch)
+        # only those of one of the mentions' spans (a region's report of a month read every
+        # town's reports of the month; at 5.2M events, half the candidates of a batch)
         spans = sorted({(m.precision, m.start, m.end) for m in ms if m.precision not in PRECISE})
         days = [d for d in days if d[0] in PRECISE] + [
             (p, (a.isoformat(), a.isoformat(), b.isoformat()), int(p not in OWN_SPAN_COUNTRYWIDE))
@@ -974,7 +975,8 @@ class Store(ABC):
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
         third = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched,
                                   vague_only=True)
-        # (only the precise are kept of what these two steps read: their keys read no others)
+        # (here and in step 4's first read only the precise are kept: their keys read only
+        # reports of days)
         context.update(self._precise_related([m for m in third if m.locatable], todo, touched))
         # (4) the precise events a day off the precise ones read, and the areas' reports of days
         # beside the areas' read: whether two groups a day apart join depends on every such
@@ -1011,8 +1013,8 @@ class Store(ABC):
 
     def _precise_related(self, frontier: list[Mention], todo: dict[str, Mention],
                          touched: set[str]) -> dict[str, Mention]:
-        """The precisely dated of `_related`, read alone (a country's reports of the day were
-        half of what a batch's precise neighbours read)."""
+        """The precisely dated of `_related`, read by their own keys (`candidate_keys` "precise":
+        a country's reports of the day were half of what a batch's precise neighbours read)."""
         found = self._related(frontier, todo, touched, candidate_keys(frontier, only="precise")) if frontier else {}
         return {i: c for i, (c, _) in found.items() if c.precise}
 
