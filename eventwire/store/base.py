@@ -965,9 +965,10 @@ class Store(ABC):
         report a member of a precise group a new event joins (their best fit may change);
         (3) groups of vague reports left unmatched, which a vague report of (1) or (2) may
         pair with. The precise events that the vague reports of (1)-(3) may report, and those a
-        day off the precise events read (4), in no group read, are the context: grouped as
-        stored, never rewritten. One query per step for the whole batch, however large the
-        store or a busy place's history."""
+        day off the precise events read (4), and the areas' reports of days beside the areas'
+        read with the precise events they may report, in no group read, are the context:
+        grouped as stored, never rewritten. One query per step for the whole batch, however
+        large the store or a busy place's history."""
         found = self._related([m for m in first if m.precise and m.row.get("canonical_id") in joined and m.locatable],
                               todo, touched)
         second = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched)
@@ -984,7 +985,11 @@ class Store(ABC):
         context.update(self._precise_related([m for m in first + second if m.precise and m.locatable], todo, touched))
         days = [m for m in first + second + third if area_day(m) and m.locatable]
         found = self._related(days, todo, touched, candidate_keys(days, only="area_days")) if days else {}
-        context.update((i, c) for i, (c, _) in found.items() if area_day(c))
+        beside = [c for c, _ in found.values() if area_day(c)]
+        context.update((c.id, c) for c in beside)
+        # and the precise events those may report: one that fits one is no neighbour (it joined
+        # that event, or it fits two alike), which the grouping knows only with them
+        context.update(self._precise_related(beside, todo, touched))
 
     def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
                  keys: Optional[list[tuple]] = None) -> dict[str, tuple[Mention, bool]]:
