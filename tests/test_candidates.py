@@ -159,7 +159,10 @@ def _at_once(store) -> set[frozenset]:
 def _corrected(store, rng: random.Random, pool: list[Mention]) -> None:
     """A stored event given another mention's date or place as `store.review.review` corrects
     one: the groups it was in or bore on dissolved, its row rewritten, the ungrouped grouped."""
-    event = rng.choice(store.query("SELECT id FROM events ORDER BY id"))["id"]
+    events = store.query("SELECT id FROM events ORDER BY id")
+    if not events:  # a replaced document's events all gone, and nothing else stored yet
+        return
+    event = rng.choice(events)["id"]
     other = rng.choice(pool).row
     columns = rng.choice([("date_start", "date_end", "date_precision"),
                           ("geonameid", "lat", "lon", "feature", "admin1", "admin2")])
