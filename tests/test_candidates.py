@@ -147,10 +147,22 @@ def _stored_groups(store) -> set[frozenset]:
     return {frozenset(g) for g in groups.values()}
 
 
+def _at_once(store) -> set[frozenset]:
+    """The groups `dedup.group` makes of every stored event at once."""
+    from eventwire.resolve.dedup import group
+    from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
+
+    events = [Mention.from_row(r) for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}")]
+    return {frozenset(m.id for m in g) for g in group(events)}
+
+
 def _corrected(store, rng: random.Random, pool: list[Mention]) -> None:
     """A stored event given another mention's date or place as `store.review.review` corrects
     one: the groups it was in or bore on dissolved, its row rewritten, the ungrouped grouped."""
-    event = rng.choice(store.query("SELECT id FROM events ORDER BY id"))["id"]
+    events = store.query("SELECT id FROM events ORDER BY id")
+    if not events:  # a replaced document's events all gone, and nothing else stored yet
+        return
+    event = rng.choice(events)["id"]
     other = rng.choice(pool).row
     columns = rng.choice([("date_start", "date_end", "date_precision"),
                           ("geonameid", "lat", "lon", "feature", "admin1", "admin2")])
@@ -166,9 +178,6 @@ def _add_at_random(url: str, seed: int) -> None:
     added as `Store.add` adds them, in random batches, some documents replaced by another
     version of theirs, some events corrected: after each batch the store's groups are
     `dedup.group`'s of every stored event."""
-    from eventwire.resolve.dedup import group
-    from eventwire.store.base import RESOLVE_COLUMNS, RESOLVE_FROM
-
     rng = random.Random(seed)
     docs: dict[str, list[Mention]] = {}
     for m in _mentions(seed, 40):
@@ -202,8 +211,7 @@ def _add_at_random(url: str, seed: int) -> None:
             stored |= set(batch)
             if rng.random() < 0.5:  # an analyst moves an event to another's date or place (`review`)
                 _corrected(store, rng, [m for ms in docs.values() for m in ms])
-            events = [Mention.from_row(r) for r in store.query(f"SELECT {RESOLVE_COLUMNS} FROM {RESOLVE_FROM}")]
-            assert _stored_groups(store) == {frozenset(m.id for m in g) for g in group(events)}, (seed, i)
+            assert _stored_groups(store) == _at_once(store), (seed, i)
         # regrouping from scratch finds every group right, and its canonical row with it
         rows = store.query("SELECT * FROM canonical_events ORDER BY id")
         store.regroup()
@@ -263,6 +271,7 @@ def test_candidates_hold_a_day_corrected_to_span_five():
     with _store(":memory:", [stored]) as store:
         assert not _missed(store, [stored], [query, again])
 
+
 def test_an_areas_vague_report_reads_only_towns_reports_of_its_own_span():
     """A region's report of a month, or dated by its publication, pairs with a town's vaguely
     dated report only on the very same span (`dedup.vague_pair`): the candidates hold the
@@ -312,3 +321,63 @@ def test_precise_keys_find_every_related_precise_event_and_fewer_others():
         assert not [(q.id, s.id) for q in queries for s in stored
                     if s.precise and s.id != q.id and related(q, s) and s.id not in found], seed
     assert fewer > 0
+
+
+def test_an_areas_week_report_finds_a_countrys_report_of_that_very_week():
+    """A region's or a district's report of a week pairs with the country's report of the same
+    week that names the same party (`dedup.vague_pair`: the same span; a week, unlike a month,
+    is no country's own span): the areas' keys of a vague span read the stored countries too."""
+    week = dict(type="battle", date_precision="week", date_start="2023-06-05", date_end="2023-06-11",
+                parties=orjson.dumps(PARTIES[1]).decode())
+    country = dict(geonameid=1, lat=10.0, lon=20.0, feature="country", country="XX", admin1=None, admin2=None)
+    stored = Mention.from_row(dict(id="s", doc_hash="ds", canonical_id="cs", **week, **country))
+    queries = [Mention.from_row(dict(id=f"q{k}", doc_hash=f"d{k}", canonical_id=None, **week, **place))
+               for k, place in enumerate([
+                   dict(geonameid=2, lat=12.0, lon=21.0, feature="admin1", country="XX", admin1="R1", admin2=None),
+                   dict(geonameid=3, lat=12.5, lon=21.5, feature="admin2", country="XX", admin1="R1", admin2="D1")])]
+    assert not stored.own_span and all(related(q, stored) for q in queries)
+    with _store(":memory:", [stored]) as store:
+        assert not _missed(store, [stored], queries)
+
+
+def _day(i: str, place: dict, day: str, end: str = "", actors=(), recipients=()) -> Mention:
+    """A report of a day (or two, to `end`) at `place`, naming these (name, sector) parties."""
+    parties = [[[n, "XX", s] for n, s in actors], [[n, "XX", s] for n, s in recipients]]
+    return Mention.from_row(dict(id=i, doc_hash=f"d{i}", type="battle", date_start=day, date_end=end or day,
+                                 date_precision="day", parties=orjson.dumps(parties).decode(), canonical_id=None,
+                                 **place))
+
+
+REGION = dict(geonameid=2, lat=11.0, lon=21.0, feature="admin1", country="XX", admin1="R1", admin2=None)
+TOWN = dict(REGION, geonameid=3, feature="city", lat=10.0)
+
+
+@pytest.mark.parametrize("batches", [
+    # a country's report of two days fits a town's of the second and joined it: no neighbour of
+    # the country's report the day before it, which pairs with the new one the day before that
+    [[_day("p", TOWN, "2023-07-01", actors=[("Army", "MIL")]),
+      _day("v", dict(REGION, feature="country", admin1=None), "2023-06-30", "2023-07-01", actors=[("Army", "MIL")]),
+      _day("b", dict(REGION, feature="country", admin1=None), "2023-06-29", actors=[("Army", "MIL")])],
+     [_day("n", dict(REGION, feature="country", admin1=None), "2023-06-28", actors=[("Army", "MIL")])]],
+    # a region's report fits two towns' alike (and stays alone): no neighbour of the region's
+    # report the day before, whose two neighbours the new report joins into one (a lone pair)
+    [[_day("p1", TOWN, "2023-06-30"), _day("p2", dict(TOWN, geonameid=4, lat=12.0), "2023-06-30"),
+      _day("v", REGION, "2023-06-29"), _day("b1", REGION, "2023-06-27", actors=[("Army", "MIL")]),
+      _day("b2", REGION, "2023-06-27", actors=[("Rebels", "REB")]),
+      _day("c", REGION, "2023-06-28", recipients=[("Police", "COP")])],
+     [_day("n", REGION, "2023-06-27", recipients=[("Traders", "CVL")])]],
+])
+def test_an_areas_day_read_beside_another_is_weighed_with_the_events_it_may_report(batches):
+    """The areas' reports of days read as the neighbours of those regrouped (`Store._affected`
+    step 4) come with the precise events they may report: one that fits one is no neighbour
+    (`dedup.group` pairs only the unmatched), but read alone it was, and two reports a day apart
+    stayed apart (`dedup._join_lone_pairs`) that grouping at once joins."""
+    with open_store(":memory:") as store:
+        for batch in batches:
+            rows = [_event_row(m, "2024-03-01") for m in batch]
+            with store.transaction():
+                store.resolve(rows)
+                store.insert("documents", [{"hash": m.doc_hash, "date": "2024-03-01"} for m in batch])
+                store.insert("events", [{k: v for k, v in r.items() if k != "doc_date"} for r in rows])
+            assert _stored_groups(store) == _at_once(store)
+        assert any("n" in g and len(g) > 1 for g in _stored_groups(store))  # joined as a lone pair

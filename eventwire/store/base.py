@@ -281,9 +281,9 @@ def _spans(blocks: dict[tuple, list[Mention]]) -> Iterator[tuple[tuple, list[Men
 def candidate_keys(mentions: Iterable[Mention], only: Optional[str] = None) -> list[tuple]:
     """The key rows (KEY_COLUMNS) of the stored events that may be related to `mentions`: by
     type, country, `_area` and `own_span`, cut into spans of dates (`_spans`, `_keys`); `only`
-    "area_days": only the areas' reports of days (`dedup.area_day`); "precise": only precisely
-    dated reports (days at points: no stored country, and for a point's keys no stored area of
-    its region either, a precise neighbour of a point being near it)."""
+    "area_days": only the areas' reports of days (`dedup.area_day`); "precise": only the reports
+    of days, for the precisely dated among them (no row for every stored country, nor for a
+    point's keys the areas of its region: precisely dated reports are of points, near it)."""
     blocks: dict[tuple, list[Mention]] = {}
     for m in mentions:
         blocks.setdefault((m.type, m.country, _area(m), m.own_span), []).append(m)
@@ -303,7 +303,8 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     country so dated may be one (one that may report a precise event, or of a vague one's
     precision: `dedup.related`); whether a stored point of the region may be (for areas: it may
     lie inside). Reports of their own span meet only reports of that very span: its start; a
-    country's, only the country's."""
+    country's, only the country's. An area's report meets a vaguely dated one not of a day only
+    on its very span (`dedup.vague_pair`)."""
     head = (kind, country)
     region_points = int(ms[0].rank > POINT_RANK)
     if ms[0].own_span:
@@ -324,8 +325,8 @@ def _keys(kind: str, country: str, ms: list[Mention], lo: date, hi: date) -> lis
     if region_points:
         # an area's report is never precise, and two vague reports not both of points nor both
         # areas' days pair only on the very same span (`dedup.vague_pair`): of the vaguely dated,
-        # only those of a mention's own span (a region's report of a month read every town's
-        # reports of the month; at 5.2M events, half the candidates of a batch)
+        # only those of one of the mentions' spans (a region's report of a month read every
+        # town's reports of the month; at 5.2M events, half the candidates of a batch)
         spans = sorted({(m.precision, m.start, m.end) for m in ms if m.precision not in PRECISE})
         days = [d for d in days if d[0] in PRECISE] + [
             (p, (a.isoformat(), a.isoformat(), b.isoformat()), int(p not in OWN_SPAN_COUNTRYWIDE))
@@ -964,9 +965,10 @@ class Store(ABC):
         report a member of a precise group a new event joins (their best fit may change);
         (3) groups of vague reports left unmatched, which a vague report of (1) or (2) may
         pair with. The precise events that the vague reports of (1)-(3) may report, and those a
-        day off the precise events read (4), in no group read, are the context: grouped as
-        stored, never rewritten. One query per step for the whole batch, however large the
-        store or a busy place's history."""
+        day off the precise events read (4), and the areas' reports of days beside the areas'
+        read with the precise events they may report, in no group read, are the context:
+        grouped as stored, never rewritten. One query per step for the whole batch, however
+        large the store or a busy place's history."""
         found = self._related([m for m in first if m.precise and m.row.get("canonical_id") in joined and m.locatable],
                               todo, touched)
         second = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched)
@@ -974,7 +976,8 @@ class Store(ABC):
         context.update((i, c) for i, (c, _) in found.items() if c.precise)
         third = self._read_groups({c.row["canonical_id"] for c, _ in found.values() if not c.precise}, todo, touched,
                                   vague_only=True)
-        # (only the precise are kept of what these two steps read: their keys read no others)
+        # (here and in step 4's first read only the precise are kept: their keys read only
+        # reports of days)
         context.update(self._precise_related([m for m in third if m.locatable], todo, touched))
         # (4) the precise events a day off the precise ones read, and the areas' reports of days
         # beside the areas' read: whether two groups a day apart join depends on every such
@@ -982,7 +985,11 @@ class Store(ABC):
         context.update(self._precise_related([m for m in first + second if m.precise and m.locatable], todo, touched))
         days = [m for m in first + second + third if area_day(m) and m.locatable]
         found = self._related(days, todo, touched, candidate_keys(days, only="area_days")) if days else {}
-        context.update((i, c) for i, (c, _) in found.items() if area_day(c))
+        beside = [c for c, _ in found.values() if area_day(c)]
+        context.update((c.id, c) for c in beside)
+        # and the precise events those may report: one that fits one is no neighbour (it joined
+        # that event, or it fits two alike), which the grouping knows only with them
+        context.update(self._precise_related(beside, todo, touched))
 
     def _related(self, frontier: list[Mention], todo: dict[str, Mention], touched: set[str],
                  keys: Optional[list[tuple]] = None) -> dict[str, tuple[Mention, bool]]:
@@ -1011,8 +1018,8 @@ class Store(ABC):
 
     def _precise_related(self, frontier: list[Mention], todo: dict[str, Mention],
                          touched: set[str]) -> dict[str, Mention]:
-        """The precisely dated of `_related`, read alone (a country's reports of the day were
-        half of what a batch's precise neighbours read)."""
+        """The precisely dated of `_related`, read by their own keys (`candidate_keys` "precise":
+        a country's reports of the day were half of what a batch's precise neighbours read)."""
         found = self._related(frontier, todo, touched, candidate_keys(frontier, only="precise")) if frontier else {}
         return {i: c for i, (c, _) in found.items() if c.precise}
 
