@@ -1147,11 +1147,12 @@ class Store(ABC):
         row["evidence"] = self.evidence([row])[row["id"]]
         return row
 
-    def evidence(self, rows: list[dict]) -> dict[str, list[dict]]:
+    def evidence(self, rows: list[dict], records: Optional[dict[str, dict]] = None) -> dict[str, list[dict]]:
         """The evidence rows (`rows.evidence_rows`) of stored events (rows with their `id`,
         `doc_hash` and `record`), by event id: read from their records and documents' texts,
         EVIDENCE_DOCS texts at a time (an export page may span 500 documents of up to a million
-        characters each)."""
+        characters each). `records`: the rows' records already parsed, by event id (an export
+        reads them too)."""
         by_doc: dict[str, list[dict]] = {}
         for r in rows:
             by_doc.setdefault(r["doc_hash"], []).append(r)
@@ -1162,7 +1163,8 @@ class Store(ABC):
             texts = dict(self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
                                      chunk))
             for r in (r for h in chunk for r in by_doc[h]):  # a document gone: the spans, no words
-                out[r["id"]] = evidence_rows(orjson.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"])
+                record = records[r["id"]] if records else orjson.loads(r["record"])
+                out[r["id"]] = evidence_rows(record, texts.get(r["doc_hash"]) or "", r["id"])
         return {r["id"]: out[r["id"]] for r in rows}
 
     def canonical(self, canonical_id: str) -> Optional[dict]:
