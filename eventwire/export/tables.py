@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import groupby, islice
+from json.encoder import c_make_encoder, encode_basestring
 from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,17 +31,27 @@ DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Poli
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Political violence; Demonstrations", "Strategic developments": "Strategic developments"}
 PAGE = 500
+COUNT_COLUMNS = [name for kind in COUNT_KINDS for name in (kind, f"{kind}_q")]  # each count, its qualifier
 STATE = {"GOV", "MIL", "COP"}
 ARMED = STATE | {"REB"}
 UNKNOWN_COUNTRY = "XXX"  # ISO 3166 leaves X.. codes to users; ACLED ids need some prefix
 ID_PREFIX_HEX = 12  # 48 bits of the document's content hash in `event_id_cnty`
 ID_EVENTS = 10_000  # event numbers below this fit the id's last four digits
 # json.dumps(..., ensure_ascii=False), made once: `dumps` makes an encoder per call when given
-# any option (two per exported event)
+# any option, and JSONEncoder.encode its C encoder per call (two calls per exported event)
 UNESCAPED = json.JSONEncoder(ensure_ascii=False)
+if c_make_encoder is not None:
+    _C_ENCODER = c_make_encoder(None, UNESCAPED.default, encode_basestring, None, UNESCAPED.key_separator,
+                                UNESCAPED.item_separator, False, False, True)
+
+    def to_json(value) -> str:
+        return "".join(_C_ENCODER(value, 0))
+else:  # no C accelerator
+    to_json = UNESCAPED.encode
 
 
 ACTOR_DEFAULTS = {n: f.default for n, f in Actor.model_fields.items() if not f.is_required()}
+ACTOR_FIELDS = len(Actor.model_fields)
 
 
 class _Actor(NamedTuple):
@@ -55,7 +66,8 @@ class _Actor(NamedTuple):
 
 
 def _actors(actors: Optional[list[dict]]) -> list[_Actor]:
-    return [_Actor(**{**ACTOR_DEFAULTS, **a}) for a in actors or ()]
+    # a stored record has every field (as the model wrote it); the defaults for older ones
+    return [_Actor(**a) if len(a) == ACTOR_FIELDS else _Actor(**{**ACTOR_DEFAULTS, **a}) for a in actors or ()]
 
 
 def read_event(record: dict) -> SimpleNamespace:
@@ -124,11 +136,11 @@ def _names(actors) -> str:
     return "; ".join(dict.fromkeys(a.name for a in actors))
 
 
-def _evidence(evidence: list[dict]) -> str:
-    return UNESCAPED.encode([[e["field"], e["span_start"], e["span_end"], e["text"]] for e in evidence])
+def _evidence(spans: list[tuple]) -> str:
+    return to_json(spans)  # tuples are JSON arrays
 
 
-def table_row(row: dict, event: SimpleNamespace, evidence: list[dict], doc: Optional[dict] = None,
+def table_row(row: dict, event: SimpleNamespace, evidence: list[tuple], doc: Optional[dict] = None,
               canon: Optional[dict] = None) -> dict:
     """One stored event (a row of `Store.events`, its record as `read_event`) as an ACLED-style
     export row, typed per columns.yaml; `doc` holds its document's `publisher` and `long_id`."""
@@ -161,9 +173,8 @@ def table_row(row: dict, event: SimpleNamespace, evidence: list[dict], doc: Opti
         "doc_id": row["doc_id"], "doc_date": row["doc_date"], "title": row["doc_title"], "url": row["doc_url"],
         "evidence": _evidence(evidence),
     }
-    for kind in COUNT_KINDS:
-        out[kind] = row[kind]
-        out[f"{kind}_q"] = row[f"{kind}_q"]
+    for name in COUNT_COLUMNS:
+        out[name] = row[name]
     return out
 
 
@@ -197,7 +208,7 @@ WHERE_PREC = {"city": 1, "landmark": 1, "other": 2, "admin2": 3, "admin1": 4, "c
 DATE_PREC = {"week": 3, "month": 4, "year": 5, "reported": 5}
 
 
-def ucdp_row(row: dict, event: SimpleNamespace, evidence: list[dict], doc: Optional[dict] = None,
+def ucdp_row(row: dict, event: SimpleNamespace, evidence: list[tuple], doc: Optional[dict] = None,
              canon: Optional[dict] = None) -> dict:
     """One stored ASSAULT event with deaths as a GED-style row (columns.yaml `ucdp`)."""
     doc, canon = doc or {}, canon or {}
@@ -286,7 +297,7 @@ def rows(store: Store, q: Optional[EventQuery] = None, limit: Optional[int] = No
             if not page:
                 continue
         records = {r["id"]: orjson.loads(r["record"]) for r in page}
-        evidence = store.evidence(page, records)
+        evidence = store.evidence_spans(page, records)
         hashes = sorted({r["doc_hash"] for r in page})
         long_ids = shared_prefixes(store, hashes)
         docs = {d["hash"]: dict(d, long_id=d["hash"] in long_ids) for d in store.query(
@@ -339,7 +350,7 @@ def write_geojson(records: Iterable[dict], out: TextIO) -> int:
     for r in records:
         geometry = ({"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
                     if r["latitude"] is not None else None)
-        out.write((",\n" if n else "\n") + UNESCAPED.encode(
+        out.write((",\n" if n else "\n") + to_json(
             {"type": "Feature", "id": r["event_id"], "geometry": geometry, "properties": r}))
         n += 1
     out.write("\n]}\n")
