@@ -1032,8 +1032,10 @@ class Store(ABC):
 
     # ---------------------------------------------------------------- reads
     def _rows(self, rows: list[dict]) -> list[dict]:
+        """The rows of one query with their boolean columns as bool (SQLite keeps 0/1)."""
+        bools = BOOL_COLUMNS & rows[0].keys() if rows else ()  # the same columns in every row
         for row in rows:
-            for c in BOOL_COLUMNS & row.keys():
+            for c in bools:
                 if row[c] is not None:
                     row[c] = bool(row[c])
         return rows
