@@ -14,7 +14,7 @@ import pytest
 import eventwire
 from eventwire.export import columns
 from eventwire.export.acled_actors import actor_columns
-from eventwire.export.tables import _Actor, _spec, priogrid, read_event, rows, write_csv
+from eventwire.export.tables import _Actor, _spec, csv_line, priogrid, read_event, rows, write_csv
 from eventwire.extract.acled import acled_for
 from eventwire.geo import countries
 from eventwire.models import Actor, Event, PloverType, Span
@@ -235,3 +235,19 @@ def test_read_event_takes_the_models_defaults_and_equality():
     other = dict(attacker, span={"start": 30, "end": 36})
     view, model = read_event({**record, "recipients": [other]}), Event.model_validate({**record, "recipients": [other]})
     assert view.recipients[0] not in view.actors and _read_as_model(view) == _read_as_model(model)
+
+
+def test_csv_lines_are_the_csv_modules():
+    """`csv_line` writes what csv.writer writes (QUOTE_MINIMAL, "\\n" line ends), byte for byte:
+    quotes, delimiters and line breaks in fields, empty and missing values, numbers."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = ['a', 'Z', ' ', ',', '"', '\n', '\r', '\t', "'", ';', '\x00', 'é', '中', '\u2028']
+    values = [None, "", 0, -3, 10 ** 20, 1.5, 0.1 + 0.2, 1e-7, 2e16, float("nan"), True, False]
+    for _ in range(2000):
+        row = [rng.choice(values) if rng.random() < 0.3 else "".join(rng.choices(alphabet, k=rng.randint(0, 6)))
+               for _ in range(rng.randint(1, 5))]
+        fh = io.StringIO()
+        csv.writer(fh, lineterminator="\n").writerow(row)
+        assert csv_line(row) == fh.getvalue(), row
