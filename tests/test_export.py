@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import get_args
 
@@ -12,10 +13,11 @@ import pytest
 
 import eventwire
 from eventwire.export import columns
-from eventwire.export.tables import _spec, priogrid, rows, write_csv
+from eventwire.export.acled_actors import actor_columns
+from eventwire.export.tables import _Actor, _spec, csv_line, priogrid, read_event, rows, write_csv
 from eventwire.extract.acled import acled_for
 from eventwire.geo import countries
-from eventwire.models import Actor, PloverType, Span
+from eventwire.models import Actor, Event, PloverType, Span
 from eventwire.store import open_store
 
 from .conftest import DATA, NEWS
@@ -197,3 +199,55 @@ def test_rows_page_through_the_whole_store(news_store):
     with open_store(news_store, create=False) as store:
         total = store.stats()["events"]
         assert sum(1 for _ in rows(store)) == total
+
+
+# ---------------------------------------------------------------- records read without pydantic
+def _read_as_model(event) -> tuple:
+    """What the rows read of an event (a model or `read_event`'s view)."""
+    return (event.type, list(event.mode), event.date.start,
+            (event.location.text, event.location.country) if event.location else None,
+            [(a.name, a.text, a.country, a.sector, a.group) for a in [*event.actors, *event.recipients]],
+            [(a.name, a.sector) for a in event.claim.claimants], actor_columns(event))
+
+
+def test_rows_read_stored_records_as_the_model_does(news_store):
+    """`read_event` (the parsed JSON, no validation) gives the fields and ACLED actor columns
+    that the validated Event gives, for every stored event."""
+    with open_store(news_store, create=False) as store:
+        records = [r["record"] for r in store.query("SELECT record FROM events")]
+    assert records
+    for record in records:
+        assert _read_as_model(read_event(json.loads(record))) == _read_as_model(Event.model_validate_json(record))
+
+
+def test_read_event_takes_the_models_defaults_and_equality():
+    """A record that leaves out fields with defaults reads as the model fills them; a recipient
+    that is one of the actors (same fields, same words) compares equal, as models do."""
+    assert _Actor._fields == tuple(Actor.model_fields)
+    attacker = {"name": "gunmen", "text": "gunmen", "span": {"start": 0, "end": 6}}
+    record = {"id": "d:1", "type": "ASSAULT", "actors": [attacker], "recipients": [dict(attacker)],
+              "date": {"start": "2023-06-03", "end": "2023-06-03", "precision": "day", "basis": "text"},
+              "location": {"name": "Kharkiv", "text": "Kharkiv", "feature": "city", "span": {"start": 10, "end": 17}},
+              "evidence": [{"start": 0, "end": 20}], "confidence": 0.5}
+    view, model = read_event(record), Event.model_validate(record)
+    assert view.recipients[0] in view.actors and model.recipients[0] in model.actors
+    assert _read_as_model(view) == _read_as_model(model)
+    other = dict(attacker, span={"start": 30, "end": 36})
+    view, model = read_event({**record, "recipients": [other]}), Event.model_validate({**record, "recipients": [other]})
+    assert view.recipients[0] not in view.actors and _read_as_model(view) == _read_as_model(model)
+
+
+def test_csv_lines_are_the_csv_modules():
+    """`csv_line` writes what csv.writer writes (QUOTE_MINIMAL, "\\n" line ends), byte for byte:
+    quotes, delimiters and line breaks in fields, empty and missing values, numbers."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = ['a', 'Z', ' ', ',', '"', '\n', '\r', '\t', "'", ';', '\x00', 'é', '中', '\u2028']
+    values = [None, "", 0, -3, 10 ** 20, 1.5, 0.1 + 0.2, 1e-7, 2e16, float("nan"), True, False]
+    for _ in range(2000):
+        row = [rng.choice(values) if rng.random() < 0.3 else "".join(rng.choices(alphabet, k=rng.randint(0, 6)))
+               for _ in range(rng.randint(1, 5))]
+        fh = io.StringIO()
+        csv.writer(fh, lineterminator="\n").writerow(row)
+        assert csv_line(row) == fh.getvalue(), row

@@ -41,7 +41,7 @@ from ..resolve.dedup import (
     related,
 )
 from .query import EventQuery, actor_sets, decode_cursor, encode_cursor, where_clause
-from .rows import actor_set, document_rows, evidence_rows, folded_names
+from .rows import actor_set, document_rows, evidence_spans, folded_names, span_rows
 from .schema import CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
 
 BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
@@ -1060,8 +1060,10 @@ class Store(ABC):
 
     # ---------------------------------------------------------------- reads
     def _rows(self, rows: list[dict]) -> list[dict]:
+        """The rows of one query with their boolean columns as bool (SQLite keeps 0/1)."""
+        bools = BOOL_COLUMNS & rows[0].keys() if rows else ()  # the same columns in every row
         for row in rows:
-            for c in BOOL_COLUMNS & row.keys():
+            for c in bools:
                 if row[c] is not None:
                     row[c] = bool(row[c])
         return rows
@@ -1175,22 +1177,29 @@ class Store(ABC):
         row["evidence"] = self.evidence([row])[row["id"]]
         return row
 
-    def evidence(self, rows: list[dict]) -> dict[str, list[dict]]:
+    def evidence(self, rows: list[dict], records: Optional[dict[str, dict]] = None) -> dict[str, list[dict]]:
         """The evidence rows (`rows.evidence_rows`) of stored events (rows with their `id`,
-        `doc_hash` and `record`), by event id: read from their records and documents' texts,
-        EVIDENCE_DOCS texts at a time (an export page may span 500 documents of up to a million
-        characters each)."""
+        `doc_hash` and `record`), by event id (`evidence_spans`, as rows)."""
+        return {i: span_rows(i, spans) for i, spans in self.evidence_spans(rows, records).items()}
+
+    def evidence_spans(self, rows: list[dict], records: Optional[dict[str, dict]] = None) -> dict[str, list[tuple]]:
+        """The evidence of stored events (rows with their `id`, `doc_hash` and `record`) as
+        (field, start, end, words) each (`rows.evidence_spans`), by event id: read from their
+        records and documents' texts, EVIDENCE_DOCS texts at a time (an export page may span
+        500 documents of up to a million characters each). `records`: the rows' records
+        already parsed, by event id (an export reads them too)."""
         by_doc: dict[str, list[dict]] = {}
         for r in rows:
             by_doc.setdefault(r["doc_hash"], []).append(r)
         hashes = sorted(by_doc)
-        out: dict[str, list[dict]] = {}
+        out: dict[str, list[tuple]] = {}
         for i in range(0, len(hashes), EVIDENCE_DOCS):
             chunk = hashes[i:i + EVIDENCE_DOCS]
             texts = dict(self.values(f"SELECT hash, text FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})",
                                      chunk))
             for r in (r for h in chunk for r in by_doc[h]):  # a document gone: the spans, no words
-                out[r["id"]] = evidence_rows(orjson.loads(r["record"]), texts.get(r["doc_hash"]) or "", r["id"])
+                record = records[r["id"]] if records else orjson.loads(r["record"])
+                out[r["id"]] = evidence_spans(record, texts.get(r["doc_hash"]) or "")
         return {r["id"]: out[r["id"]] for r in rows}
 
     def canonical(self, canonical_id: str) -> Optional[dict]:

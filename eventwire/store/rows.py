@@ -128,9 +128,9 @@ def _actor_rows(event_id: str, role: str, actors: list[Actor]) -> Iterator[dict]
                "span_start": a.span.start, "span_end": a.span.end}
 
 
-def evidence_rows(record: dict, text: str, event_id: str) -> list[dict]:
+def evidence_spans(record: dict, text: str) -> list[tuple[str, int, int, str]]:
     """Every field of a stored event's record (its SPEC JSON, parsed) that came from the text,
-    with the words that support it: read from the record and its document's text, not stored
+    as (field, start, end, words): read from the record and its document's text, not stored
     apart (seven rows an event were a seventh of ingest)."""
     spans: list[tuple[str, dict]] = [("evidence", s) for s in record.get("evidence") or ()]
     for name, span in (("trigger", record.get("trigger")), ("date", (record.get("date") or {}).get("span")),
@@ -143,8 +143,18 @@ def evidence_rows(record: dict, text: str, event_id: str) -> list[dict]:
         spans += [(role, a["span"]) for a in actors or ()]
     counts = record.get("counts") or {}
     spans += [(kind, counts[kind]["span"]) for kind in COUNT_KINDS if counts.get(kind)]
-    return [{"event_id": event_id, "seq": n, "field": name, "span_start": span["start"], "span_end": span["end"],
-             "text": text[span["start"]:span["end"]]} for n, (name, span) in enumerate(spans)]
+    return [(name, span["start"], span["end"], text[span["start"]:span["end"]]) for name, span in spans]
+
+
+def span_rows(event_id: str, spans: list[tuple[str, int, int, str]]) -> list[dict]:
+    """An event's `evidence_spans` as evidence rows (event_id, seq, field, span_start, span_end, text)."""
+    return [{"event_id": event_id, "seq": n, "field": field, "span_start": start, "span_end": end, "text": words}
+            for n, (field, start, end, words) in enumerate(spans)]
+
+
+def evidence_rows(record: dict, text: str, event_id: str) -> list[dict]:
+    """The evidence rows of a stored event's record (`evidence_spans`, `span_rows`)."""
+    return span_rows(event_id, evidence_spans(record, text))
 
 
 def store_id(event: Event, doc_hash: str) -> str:
