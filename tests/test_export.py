@@ -239,7 +239,9 @@ def test_read_event_takes_the_models_defaults_and_equality():
 
 def test_csv_lines_are_the_csv_modules():
     """`csv_line` writes what csv.writer writes (QUOTE_MINIMAL, "\\n" line ends), byte for byte:
-    quotes, delimiters and line breaks in fields, empty and missing values, numbers."""
+    quotes, delimiters and line breaks in fields, empty and missing values, numbers; and a field
+    with a bare "\\r" quoted, as Python 3.13 quotes it (3.11 and 3.12 did not: a reader broke the
+    row there). Every line reads back as its values."""
     import random
 
     rng = random.Random(7)
@@ -248,6 +250,9 @@ def test_csv_lines_are_the_csv_modules():
     for _ in range(2000):
         row = [rng.choice(values) if rng.random() < 0.3 else "".join(rng.choices(alphabet, k=rng.randint(0, 6)))
                for _ in range(rng.randint(1, 5))]
-        fh = io.StringIO()
-        csv.writer(fh, lineterminator="\n").writerow(row)
-        assert csv_line(row) == fh.getvalue(), row
+        line = csv_line(row)
+        assert list(csv.reader(io.StringIO(line))) == [["" if v is None else str(v) for v in row]], row
+        if not any(isinstance(v, str) and "\r" in v for v in row):
+            fh = io.StringIO()
+            csv.writer(fh, lineterminator="\n").writerow(row)
+            assert line == fh.getvalue(), row
