@@ -3,6 +3,7 @@ index, then the filter's own plan when the walk finds too few): the same events 
 over every stored event, in the same order, page after page."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -209,3 +210,77 @@ def test_migration_17_copies_an_older_stores_events(tmp_path, sample_records):
         events, rows = _rows_of_events(s)
         assert events == rows and events
         assert _paged(s, q, 7) == pages and s.aggregates(q) == charts
+
+
+def _word_charts(s, monkeypatch, words: list[str]) -> int:
+    """Check that the charts of each word equal those counted from its matches; returns how
+    many came from the counts by word."""
+    kept = 0
+    for word in words:
+        q = EventQuery(text=word)
+        for top in (500, 2):
+            charts = s.aggregates(q, top=top)
+            kept += s.word_charts(q, top) is not None
+            with monkeypatch.context() as plain:
+                plain.setattr(s, "word_charts", lambda q, top: None)
+                assert charts == s.aggregates(q, top=top), word
+    return kept
+
+
+def _words(s) -> list[str]:
+    """Words of the stored summaries, common and rare, and one of none."""
+    counts: dict[str, int] = {}
+    for (summary,) in s.values("SELECT summary FROM events"):
+        for w in set(re.findall(r"\w+", (summary or "").lower())):
+            counts[w] = counts.get(w, 0) + 1
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))
+    return ranked[:15] + ranked[len(ranked) // 2:][:10] + ranked[-5:] + ["zzzqqq"]
+
+
+def test_charts_of_a_word_follow_adds_replacements_corrections_and_removals(tmp_path, sample_records, monkeypatch):
+    """Charts by month of one word come from its counts (`word_totals`), which every write
+    keeps: the same charts as counted from its matches, after adds, a document replaced,
+    corrections and a recount."""
+    from eventwire.store import base
+    from eventwire.store.review import review
+
+    monkeypatch.setattr(base, "MAX_DAYS", 1)  # the events' few days as decades: charts by month
+    with open_store(str(tmp_path / "words.db")) as s:
+        s.add(sample_records[:len(sample_records) // 2])
+        words = _words(s)
+        assert _word_charts(s, monkeypatch, words) > 20
+        s.add(sample_records)  # the rest
+        words = _words(s)
+        assert _word_charts(s, monkeypatch, words) > 20
+        document, record = next((d, r) for d, r in sample_records if len(r.events) > 2)
+        s.add([(document, record.model_copy(update={"events": record.events[:1], "extractor": record.extractor.model_copy(
+            update={"version": "9.9"})}))])  # a newer extractor's events replace the document's
+        _word_charts(s, monkeypatch, words)
+        victim = next(r for r in s.events(EventQuery(text=words[0])) if r["killed"])
+        review(s, victim["id"], "tester", "correct", {"counts": {"killed": victim["killed"] + 7}, "type": "COERCE",
+                                                      "date": {"start": "1999-01-02", "end": "1999-01-02"}})
+        review(s, next(s.events())["id"], "tester", "reject")
+        assert s.aggregates(EventQuery(text=words[0]))["by_day"][0]["day"] == "1999-01-01"
+        _word_charts(s, monkeypatch, words)
+        with s.transaction():  # counted again in full (a bulk load)
+            s.execute("DELETE FROM word_totals")
+            s.retally()
+        assert _word_charts(s, monkeypatch, words) > 20
+
+
+def test_migration_20_counts_an_older_stores_words(tmp_path, sample_records, monkeypatch):
+    from eventwire.store import base
+
+    monkeypatch.setattr(base, "MAX_DAYS", 1)
+    path = str(tmp_path / "v19.db")
+    with open_store(path) as s:
+        s.add(sample_records)
+        words = _words(s)
+        charts = [s.aggregates(EventQuery(text=w)) for w in words]
+        with s.transaction():  # as a store of version 19 is
+            s.execute("DROP TABLE word_totals")
+            s.execute("DELETE FROM schema_version WHERE version >= 20")
+    with open_store(path) as s:
+        assert s.schema_version == LATEST
+        assert [s.aggregates(EventQuery(text=w)) for w in words] == charts
+        assert _word_charts(s, monkeypatch, words) > 20

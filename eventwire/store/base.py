@@ -495,6 +495,8 @@ class Store(ABC):
             self.cheapen_text_indexes()
         if migration.match_rows:
             self.keep_match_rows()
+        if migration.word_totals:
+            self.keep_word_totals()
 
     def _progress(self, done_what: str) -> Callable[[int], None]:
         """A callback told each step's number of events, that logs every PROGRESS_SECONDS how
@@ -558,6 +560,20 @@ class Store(ABC):
     def keep_match_rows(self) -> None:
         """Where the backend's full-text index yields row numbers, keep the events' filtered
         columns by row number too, filled from the stored events (migration 17)."""
+
+    def keep_word_totals(self) -> None:
+        """Where the backend can split texts as its full-text index does, count the stored
+        events by word too (`count_words`; migration 20)."""
+
+    def count_words(self, where: str, params: Sequence, sign: int = 1) -> None:
+        """Count the events `where` selects (SQL over `events`) into (sign 1) or out of (-1) the
+        counts by word, in the caller's transaction: whoever writes, removes or changes events
+        calls it (with `tally` or `count_written`), before a removal, around a change."""
+
+    def word_charts(self, q: EventQuery, top: int) -> Optional[tuple[list[dict], list[dict], list[dict], str]]:
+        """`_charts` of a filter of one word alone and their bucket from the counts by word,
+        where the backend keeps them and the chart is by month; else None."""
+        return None
 
     def filtered_rows(self, q: EventQuery) -> str:
         """The table (as `e`) whose rows `aggregates` counts for a filter it cannot answer from
@@ -646,6 +662,7 @@ class Store(ABC):
         `resolve` to redo (`_dissolve_around`)."""
         self._dissolve_around("e.doc_hash = ?", [h])
         self.tally(self.query(f"SELECT {TALLY_COLUMNS} FROM events WHERE doc_hash = ?", [h]), -1)
+        self.count_words("doc_hash = ?", [h], -1)
         self.execute("DELETE FROM actors WHERE event_id IN (SELECT id FROM events WHERE doc_hash = ?)", [h])
         for table in ("events", "places", "times"):
             self.execute(f"DELETE FROM {table} WHERE doc_hash = ?", [h])
@@ -695,6 +712,7 @@ class Store(ABC):
             self.execute("DELETE FROM event_totals")
             self.execute("DELETE FROM event_cube")
             self._count("true", [], ("event_totals", "event_cube"))
+            self.keep_word_totals()
             if not self.has_table("actor_totals"):  # an older store, migrating: its migration 11 fills them
                 return
             if actor_sets:
@@ -708,6 +726,7 @@ class Store(ABC):
         for i in range(0, len(hashes), KEYS_PER_QUERY):
             values, params = self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
             self._count(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params)
+            self.count_words(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params)
 
     def _count(self, where: str, params: list, tables: Sequence[str] = tuple(SUMMARY_KEYS)) -> None:
         """Add the events `where` selects to the summary `tables`, grouped by the database: a
@@ -786,7 +805,8 @@ class Store(ABC):
         events fall on more than MAX_DAYS distinct days, so that the answer stays small; each
         month keyed by its first day), by type and by
         admin1 (the `top` admin1s). From the summary tables when the filter allows (none, or
-        only type, country, admin1 and dates), else counted from the matching events."""
+        only type, country, admin1 and dates; an actor; one word by month, where the backend
+        counts words), else counted from the matching events."""
         q = q or EventQuery()
         used = set(q.model_dump(exclude_defaults=True))
         if not used:
@@ -800,8 +820,10 @@ class Store(ABC):
                        "killed": int(r["killed"] or 0)} for r in grouped(bucket, "key")]
             types, admins = grouped("type", "events DESC, key"), grouped("admin1", "events DESC, key", top)
         else:
-            if used == {"actor"}:
-                day_rows, types, admins, bucket = self._actor_charts(q.actor, top)
+            charts = self._actor_charts(q.actor, top) if used == {"actor"} else \
+                self.word_charts(q, top) if used == {"text"} else None
+            if charts:
+                day_rows, types, admins, bucket = charts
             else:
                 table, count, killed = ("event_cube", "e.events", "e.killed") if used <= CUBE_FILTERS else \
                     (self.filtered_rows(q), "1", "coalesce(e.killed, 0)")

@@ -106,8 +106,10 @@ def _rewrite(store: Store, row: dict, event: Event, text: str) -> None:
     folded = event_actors(event)
     new = event_row(event, row["doc_hash"], row["seq"], text, folded=folded)
     columns = [c for c in new if c not in ("id", "doc_hash", "seq", "canonical_id")]
+    store.count_words("id = ?", [row["id"]], -1)
     store.execute(f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                   [new[c] for c in columns] + [row["id"]])
+    store.count_words("id = ?", [row["id"]])
     store.keep_actor_sets({new["actor_set"]: folded} if folded else {})
     store.tally([row], -1)  # the summary tables count the corrected event, not the old one
     store.tally([new])

@@ -13,9 +13,10 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import sqlite_utils
 
+from . import base
 from .base import NEWEST_FIRST, Store, StoreError
 from .query import fts_phrases, text_words
-from .schema import DATE_INDEX, DATED_TEXT, FTS_COLUMNS, MATCH_ROWS, TYPE_COUNTRY_INDEX, Table
+from .schema import DATE_INDEX, DATED_TEXT, FTS_COLUMNS, MATCH_ROWS, TYPE_COUNTRY_INDEX, WORD_TOTALS, Table
 
 TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
 # where the two plans of an actor's newest 50 events break even (see `_weigh`)
@@ -38,6 +39,16 @@ DATED_FIRST, DATED_MOST, DATED_RUNS = 64, 16_384, 2000
 # A walk of the date index reads an entry in about a fifteenth of the time the narrow row of a
 # posting is sought (5.2M events: 0.2 against 3 us)
 WALK_PER_POSTING = 15
+# The keys of `word_totals` (over `event_rows e`), and the events whose words are counted at a
+# time when all are
+WORD_KEYS = {"month": "substr(coalesce(e.date_start, ''), 1, 7)", "type": "coalesce(e.type, '')",
+             "admin1": "coalesce(e.admin1, '')"}
+WORD_EVENTS = 100_000
+# The events being counted by word: their summaries split as the full-text indexes split them
+# (the same tokenizer; detail 'none': one instance of fts5vocab per term and row) and their keys
+SPLIT = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.split USING fts5(summary, content='', tokenize='porter', "
+         "detail='none')", "CREATE VIRTUAL TABLE IF NOT EXISTS temp.split_terms USING fts5vocab(temp, split, instance)",
+         f"CREATE TEMP TABLE IF NOT EXISTS split_rows (doc INTEGER PRIMARY KEY, {', '.join(WORD_KEYS)}, killed)")
 
 
 def dated_key(row: str = "") -> str:
@@ -53,6 +64,19 @@ def _top(before: Optional[str], q) -> Optional[str]:
 
 def day_number(day: str) -> int:
     return int(day.replace("-", ""))
+
+
+def split_words(text: str) -> list[str]:
+    """The terms the full-text indexes make of `text` (split and stemmed by the same tokenizer),
+    each as often as it occurs, in a database of its own: a reader writes nothing to the store's."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute("CREATE VIRTUAL TABLE split USING fts5(summary, tokenize='porter')")
+        db.execute("CREATE VIRTUAL TABLE split_terms USING fts5vocab(split, instance)")
+        db.execute("INSERT INTO split (summary) VALUES (?)", [text])
+        return [t for (t,) in db.execute("SELECT term FROM split_terms ORDER BY term")]
+    finally:
+        db.close()
 TYPE_COUNTRY_HINT = f" INDEXED BY idx_events_{'_'.join(TYPE_COUNTRY_INDEX)}"
 BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
@@ -392,6 +416,69 @@ class SQLiteStore(Store):
         # row number below the one before (a batch in rowid order: one per other row)
         self.db.conn.execute(f"INSERT INTO {DATED_TEXT} (rowid, summary) SELECT {dated_key()} AS k, summary "
                              "FROM events WHERE rowid > ? ORDER BY k", [after])
+
+    def keep_word_totals(self) -> None:
+        # (a store older than migration 17 has no narrow rows yet: its migration 20 counts)
+        if not self.db[MATCH_ROWS].exists():
+            return
+        self.db.execute(f"DROP TABLE IF EXISTS {WORD_TOTALS}")
+        self.db.execute(f"CREATE TABLE {WORD_TOTALS} (term TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
+                        "events INTEGER, killed INTEGER, PRIMARY KEY (term, dim, key)) WITHOUT ROWID")
+        last = self.values("SELECT coalesce(max(rowid), 0) FROM events")[0][0]
+        for after in range(0, last, WORD_EVENTS):  # the split texts of a run of events at a time
+            self.count_words("rowid > ? AND rowid <= ?", [after, after + WORD_EVENTS])
+
+    def count_words(self, where, params, sign=1):
+        if not self.db[WORD_TOTALS].exists():  # an older store, migrating: its migration 20 counts
+            return
+        for sql in SPLIT:
+            self.db.execute(sql)
+        self.db.execute(f"INSERT INTO temp.split (rowid, summary) SELECT rowid, summary FROM events WHERE {where}",
+                        list(params))
+        # their keys from the narrow rows, in a table of the batch alone (a term's row of an event
+        # is looked up there, not among the store's: 20,000 events, 560k terms: 470 -> 100 ms)
+        self.db.execute(f"INSERT INTO temp.split_rows SELECT e.rowid, {', '.join(WORD_KEYS.values())}, "
+                        f"coalesce(e.killed, 0) FROM {MATCH_ROWS} e WHERE e.rowid IN (SELECT rowid FROM events "
+                        f"WHERE {where})", list(params))
+        parts = " UNION ALL ".join(
+            f"SELECT t.term, '{dim}' AS dim, e.{dim} AS key, count(*) AS events, sum(e.killed) AS killed "
+            f"FROM temp.split_terms t JOIN temp.split_rows e ON e.doc = t.doc GROUP BY t.term, e.{dim}"
+            for dim in WORD_KEYS)
+        self.db.execute(f"CREATE TEMP TABLE split_counts AS {parts}")
+        self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) SELECT term, dim, key, "
+                        f"{sign} * events, {sign} * killed FROM temp.split_counts WHERE true ON CONFLICT (term, dim, key) "
+                        f"DO UPDATE SET events = {WORD_TOTALS}.events + excluded.events, "
+                        f"killed = {WORD_TOTALS}.killed + excluded.killed")
+        if sign < 0:  # counts taken out leave keys of no events behind
+            self.db.execute(f"DELETE FROM {WORD_TOTALS} WHERE (term, dim, key) IN "
+                            "(SELECT term, dim, key FROM temp.split_counts) AND events <= 0")
+        # emptied for the next (a connection keeps its temporary tables)
+        self.db.execute("INSERT INTO temp.split (split) VALUES ('delete-all')")
+        self.db.execute("DELETE FROM temp.split_rows")
+        self.db.execute("DROP TABLE temp.split_counts")
+
+    def word_charts(self, q, top):
+        words = text_words(q.text)
+        if len(words) != 1 or not self.db[WORD_TOTALS].exists():
+            return None
+        terms = split_words(words[0])
+        if len(terms) != 1:  # a phrase of terms, or none
+            return None
+        # by day where the word's matches fall on few days (their counts by day are not kept:
+        # counted from the matches); by month, the counts of its one term
+        days = self.values(f"SELECT count(*) FROM (SELECT DISTINCT rowid >> {DAY_SHIFT} FROM {DATED_TEXT} "
+                           f"WHERE {DATED_TEXT} MATCH ? LIMIT ?)", [fts_phrases(words), base.MAX_DAYS + 1])[0][0]
+        if days <= base.MAX_DAYS:
+            return None
+        charts: dict[str, list[dict]] = {"month": [], "type": [], "admin1": []}
+        for dim, key, events, killed in self.values(
+                f"SELECT dim, key, events, killed FROM {WORD_TOTALS} WHERE term = ? AND events > 0 "
+                "ORDER BY dim, events DESC, key", terms):
+            charts[dim].append({"key": key or None, "events": events, "killed": killed})
+        months = sorted(charts["month"], key=lambda r: r["key"] or "")
+        if not months or months[0]["key"] is None:  # an undated event: counted from the matches
+            return None
+        return ([{**r, "key": r["key"] + "-01"} for r in months], charts["type"], charts["admin1"][:top], "month")
 
     def filtered_rows(self, q) -> str:
         return MATCH_ROWS if text_words(q.text) and not (q.canonical_id or q.doc_hash) else "events"
