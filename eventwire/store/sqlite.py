@@ -64,6 +64,13 @@ def _top(before: Optional[str], q) -> Optional[str]:
 
 def day_number(day: str) -> int:
     return int(day.replace("-", ""))
+TYPE_COUNTRY_HINT = f" INDEXED BY idx_events_{'_'.join(TYPE_COUNTRY_INDEX)}"
+BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def busy(exc: sqlite3.Error) -> bool:
+    """Another connection held the lock past the busy timeout (the file itself is fine)."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in BUSY_CODES
 
 
 def split_words(text: str) -> list[str]:
@@ -77,13 +84,6 @@ def split_words(text: str) -> list[str]:
         return [t for (t,) in db.execute("SELECT term FROM split_terms ORDER BY term")]
     finally:
         db.close()
-TYPE_COUNTRY_HINT = f" INDEXED BY idx_events_{'_'.join(TYPE_COUNTRY_INDEX)}"
-BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def busy(exc: sqlite3.Error) -> bool:
-    """Another connection held the lock past the busy timeout (the file itself is fine)."""
-    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in BUSY_CODES
 
 
 class SQLiteStore(Store):
