@@ -284,3 +284,56 @@ def test_migration_20_counts_an_older_stores_words(tmp_path, sample_records, mon
         assert s.schema_version == LATEST
         assert [s.aggregates(EventQuery(text=w)) for w in words] == charts
         assert _word_charts(s, monkeypatch, words) > 20
+
+
+def test_charts_of_a_word_count_the_events_above_the_fold_from_their_matches(tmp_path, sample_records, monkeypatch):
+    """`add` leaves words uncounted: the counts cover the events up to a mark
+    (`fold_word_totals`), the charts count those above it from the word's matches; the same
+    charts as counted from all matches around every write and fold, and after the top events
+    are replaced under rowids given again."""
+    from eventwire.store import base, sqlite
+    from eventwire.store.review import review
+
+    monkeypatch.setattr(base, "MAX_DAYS", 1)
+    half = len(sample_records) // 2
+    with open_store(str(tmp_path / "fold.db")) as s:
+        s.add(sample_records[:half])
+        words = _words(s)
+        assert s.folded() == 0 and _word_charts(s, monkeypatch, words) > 20  # all above the mark
+        s.fold_word_totals()
+        last = s.values("SELECT max(rowid) FROM events")[0][0]
+        assert s.folded() == last and _word_charts(s, monkeypatch, words) > 20
+        s.add(sample_records)  # the rest, above the mark
+        assert s.folded() == last and _word_charts(s, monkeypatch, words) > 20
+
+        def matching(above: bool) -> dict:
+            return next(r for r in s.query("SELECT rowid, * FROM events WHERE killed > 0 ORDER BY rowid")
+                        if (r["rowid"] > last) == above and words[0] in r["summary"].lower())
+
+        for above in (True, False):  # a correction of an event above the mark, and of one below
+            victim = matching(above)
+            review(s, victim["id"], "tester", "correct", {
+                "counts": {"killed": victim["killed"] + 7}, "type": "COERCE",
+                "location": {"name": "Nowhere", "lat": 1.5, "lon": 2.5, "admin1": "Nowhere"},
+                "date": {"start": f"199{above:d}-01-02", "end": f"199{above:d}-01-02"}})
+            assert _word_charts(s, monkeypatch, words) > 20
+        s.fold_word_totals()  # the corrected event above the mark counted as it now is
+        assert s.folded() == s.values("SELECT max(rowid) FROM events")[0][0]
+        assert _word_charts(s, monkeypatch, words) > 20
+
+        # the last document's events (the top rowids, folded) replaced by fewer: the new ones
+        # take rowids the counts covered, so the mark comes down to the events still stored
+        top = s.values("SELECT doc_hash FROM events ORDER BY rowid DESC LIMIT 1")[0][0]
+        document, record = next((d, r) for d, r in sample_records if base.document_hash(d) == top)
+        s.add([(document, record.model_copy(update={"events": record.events[:1], "extractor": record.extractor.model_copy(
+            update={"version": "9.9"})}))])
+        _word_charts(s, monkeypatch, words)
+        assert s.folded() < s.values("SELECT max(rowid) FROM events")[0][0]
+        list(s.add_all([[]]))  # a run folds at its end
+        assert s.folded() == s.values("SELECT max(rowid) FROM events")[0][0]
+        assert _word_charts(s, monkeypatch, words) > 20
+
+        monkeypatch.setattr(sqlite, "WORD_TAIL", 0)  # a tail past the bound: counted from all matches
+        s.add(sample_records[:1])
+        s.execute("UPDATE word_totals SET events = events - 1 WHERE term = '' AND dim = '' AND key = ''")
+        assert _word_charts(s, monkeypatch, words) == 0

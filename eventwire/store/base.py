@@ -101,6 +101,9 @@ PREFIX = {"month": 7}  # dimensions keyed by the first characters of their colum
 # A chart over more days than this gets months: twenty years of news by day made 23k rows and
 # 375 ms of JSON per request
 MAX_DAYS = 1000
+# the events written in a run past which it counts their words before the next batch (more at
+# a time share more keys; a word's charts count the ones not yet counted from its matches)
+FOLD_EVENTS = 50_000
 CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
 TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status, actor_set"
 MAX_LISTED_SETS = 2000  # an actor filter's sets passed as parameters (`Store.listed_sets`)
@@ -563,12 +566,17 @@ class Store(ABC):
 
     def keep_word_totals(self) -> None:
         """Where the backend can split texts as its full-text index does, count the stored
-        events by word too (`count_words`; migration 20)."""
+        events by word too (`fold_word_totals`; migration 20)."""
+
+    def fold_word_totals(self, least: int = 1) -> None:
+        """Where the backend counts events by word, count those written since the last fold
+        (when they are `least` or more; a run of them per transaction, resumable): `add` leaves
+        them to this, and until then a word's charts count them from its matches."""
 
     def count_words(self, where: str, params: Sequence, sign: int = 1) -> None:
         """Count the events `where` selects (SQL over `events`) into (sign 1) or out of (-1) the
-        counts by word, in the caller's transaction: whoever writes, removes or changes events
-        calls it (with `tally` or `count_written`), before a removal, around a change."""
+        counts by word, those already folded into them, in the caller's transaction: whoever
+        removes or changes events calls it (with `tally`), before a removal, around a change."""
 
     def word_charts(self, q: EventQuery, top: int) -> Optional[tuple[list[dict], list[dict], list[dict], str]]:
         """`_charts` of a filter of one word alone and their bucket from the counts by word,
@@ -637,7 +645,8 @@ class Store(ABC):
         lock (SQLite in its C code, PostgreSQL in its server), so that making rows costs the
         writer no time of its own. A batch is written once the next is read (in `run`, extracted),
         or when reading it fails, before the error goes on. Yields each batch's result as it is
-        committed."""
+        committed. Their words are counted at the end (`fold_word_totals`), and on the way every
+        FOLD_EVENTS events."""
         with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool:
             ahead = None
             batches = iter(batches)
@@ -653,9 +662,11 @@ class Store(ABC):
                 made = pool.submit(prepare, list(batch))
                 if ahead is not None:
                     yield self.add(ahead.result())
+                    self.fold_word_totals(FOLD_EVENTS)
                 ahead = made
             if ahead is not None:
                 yield self.add(ahead.result())
+        self.fold_word_totals()
 
     def _remove_document(self, h: str) -> None:
         """Drop a document's rows; the groups its events were in or bore on are dissolved for
@@ -726,7 +737,6 @@ class Store(ABC):
         for i in range(0, len(hashes), KEYS_PER_QUERY):
             values, params = self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
             self._count(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params)
-            self.count_words(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params)
 
     def _count(self, where: str, params: list, tables: Sequence[str] = tuple(SUMMARY_KEYS)) -> None:
         """Add the events `where` selects to the summary `tables`, grouped by the database: a

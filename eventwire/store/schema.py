@@ -159,8 +159,10 @@ MATCH_ROWS = "event_rows"
 # matches come newest first from its own postings (SQLite; `SQLiteStore._dated`).
 DATED_TEXT = "dated_fts"
 # Charts by a word: the events and deaths of each term of the full-text index (a word as the
-# index splits and stems it) by month, type and region, kept as `event_totals` is (SQLite;
-# `SQLiteStore.count_words`). Columns term, dim, key, events, killed; missing values ''.
+# index splits and stems it) by month, type and region, of the events up to a mark (SQLite;
+# `SQLiteStore.fold_word_totals`; its row of term '' holds the largest rowid counted in events:
+# charts count the events above it from their matches). Columns term, dim, key, events, killed;
+# missing values ''.
 WORD_TOTALS = "word_totals"
 
 # The actor filter (a substring of any actor's name or text, regardless of case) searches the

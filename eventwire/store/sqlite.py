@@ -39,11 +39,16 @@ DATED_FIRST, DATED_MOST, DATED_RUNS = 64, 16_384, 2000
 # A walk of the date index reads an entry in about a fifteenth of the time the narrow row of a
 # posting is sought (5.2M events: 0.2 against 3 us)
 WALK_PER_POSTING = 15
-# The keys of `word_totals` (over `event_rows e`), and the events whose words are counted at a
-# time when all are
+# The keys of `word_totals` (over `event_rows e`); the events whose words a fold counts at a
+# time; and the events above its mark past which a word's charts are counted from all its
+# matches (the tail's matches are read from their postings and rows: a common word's 50k rows
+# cost what reading them all does)
 WORD_KEYS = {"month": "substr(coalesce(e.date_start, ''), 1, 7)", "type": "coalesce(e.type, '')",
              "admin1": "coalesce(e.admin1, '')"}
 WORD_EVENTS = 100_000
+WORD_TAIL = 100_000
+# `word_totals`' row of no term: its events are the largest events rowid the counts cover
+FOLDED = f"{WORD_TOTALS} WHERE term = '' AND dim = '' AND key = ''"
 # The events being counted by word: their summaries split as the full-text indexes split them
 # (the same tokenizer; detail 'none': one instance of fts5vocab per term and row) and their keys
 SPLIT = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.split USING fts5(summary, content='', tokenize='porter', "
@@ -162,6 +167,10 @@ class SQLiteStore(Store):
         if indexed:
             # new rows get rowids above the largest one (the key is not an integer)
             last = self.db.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+            if table == "events" and last < (self.folded() or 0):
+                # the events above `last` the counts by word covered were removed (and counted
+                # out): their rowids are given again, to events they must not cover
+                self._fold_to(last)
         self.db.conn.executemany(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
             values)
@@ -424,22 +433,47 @@ class SQLiteStore(Store):
         self.db.execute(f"DROP TABLE IF EXISTS {WORD_TOTALS}")
         self.db.execute(f"CREATE TABLE {WORD_TOTALS} (term TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
                         "events INTEGER, killed INTEGER, PRIMARY KEY (term, dim, key)) WITHOUT ROWID")
-        last = self.values("SELECT coalesce(max(rowid), 0) FROM events")[0][0]
-        for after in range(0, last, WORD_EVENTS):  # the split texts of a run of events at a time
-            self.count_words("rowid > ? AND rowid <= ?", [after, after + WORD_EVENTS])
+        self.fold_word_totals()
+
+    def folded(self) -> Optional[int]:
+        """The largest events rowid whose words `word_totals` counts (None: no counts by word)."""
+        if not self.db[WORD_TOTALS].exists():  # an older store, migrating: its migration 20 counts
+            return None
+        row = self.db.execute(f"SELECT events FROM {FOLDED}").fetchone()
+        return row[0] if row else 0
+
+    def _fold_to(self, rowid: int) -> None:
+        self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) VALUES ('', '', '', ?, 0) "
+                        "ON CONFLICT (term, dim, key) DO UPDATE SET events = excluded.events", [rowid])
+
+    def fold_word_totals(self, least=1):
+        folded = self.folded()
+        if folded is None:
+            return
+        last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
+        if last - folded < least:
+            return
+        for after in range(folded, last, WORD_EVENTS):  # the split texts of a run of events at a time
+            with self.transaction():
+                upto = min(after + WORD_EVENTS, last)
+                self._count_words("rowid > ? AND rowid <= ?", [after, upto])
+                self._fold_to(upto)
 
     def count_words(self, where, params, sign=1):
-        if not self.db[WORD_TOTALS].exists():  # an older store, migrating: its migration 20 counts
-            return
+        folded = self.folded()
+        if folded:  # the events above the mark are counted from their matches
+            self._count_words(f"rowid <= ? AND ({where})", [folded, *params], sign)
+
+    def _count_words(self, where: str, params: list, sign: int = 1) -> None:
         for sql in SPLIT:
             self.db.execute(sql)
         self.db.execute(f"INSERT INTO temp.split (rowid, summary) SELECT rowid, summary FROM events WHERE {where}",
-                        list(params))
+                        params)
         # their keys from the narrow rows, in a table of the batch alone (a term's row of an event
         # is looked up there, not among the store's: 20,000 events, 560k terms: 470 -> 100 ms)
         self.db.execute(f"INSERT INTO temp.split_rows SELECT e.rowid, {', '.join(WORD_KEYS.values())}, "
                         f"coalesce(e.killed, 0) FROM {MATCH_ROWS} e WHERE e.rowid IN (SELECT rowid FROM events "
-                        f"WHERE {where})", list(params))
+                        f"WHERE {where})", params)
         parts = " UNION ALL ".join(
             f"SELECT t.term, '{dim}' AS dim, e.{dim} AS key, count(*) AS events, sum(e.killed) AS killed "
             f"FROM temp.split_terms t JOIN temp.split_rows e ON e.doc = t.doc GROUP BY t.term, e.{dim}"
@@ -459,7 +493,10 @@ class SQLiteStore(Store):
 
     def word_charts(self, q, top):
         words = text_words(q.text)
-        if len(words) != 1 or not self.db[WORD_TOTALS].exists():
+        if len(words) != 1:
+            return None
+        folded = self.folded()
+        if folded is None or self.values("SELECT coalesce(max(rowid), 0) FROM events")[0][0] - folded > WORD_TAIL:
             return None
         terms = split_words(words[0])
         if len(terms) != 1:  # a phrase of terms, or none
@@ -470,10 +507,19 @@ class SQLiteStore(Store):
                            f"WHERE {DATED_TEXT} MATCH ? LIMIT ?)", [fts_phrases(words), base.MAX_DAYS + 1])[0][0]
         if days <= base.MAX_DAYS:
             return None
+        # the counts up to the mark, and the matches above it counted from their rows (FTS5 seeks
+        # a rowid in the postings); the mark read by the same statement, so from the same
+        # snapshot as the counts (a fold may commit in between two)
+        tail = " UNION ALL ".join(f"SELECT '{dim}', {dim}, count(*), sum(killed) FROM m GROUP BY {dim}"
+                                  for dim in WORD_KEYS)
         charts: dict[str, list[dict]] = {"month": [], "type": [], "admin1": []}
         for dim, key, events, killed in self.values(
-                f"SELECT dim, key, events, killed FROM {WORD_TOTALS} WHERE term = ? AND events > 0 "
-                "ORDER BY dim, events DESC, key", terms):
+                f"WITH m AS MATERIALIZED (SELECT {', '.join(f'{k} AS {dim}' for dim, k in WORD_KEYS.items())}, "
+                f"coalesce(e.killed, 0) AS killed FROM {MATCH_ROWS} e WHERE e.rowid IN (SELECT rowid FROM events_fts "
+                f"WHERE events_fts MATCH ? AND rowid > coalesce((SELECT events FROM {FOLDED}), 0))) "
+                f"SELECT dim, key, sum(events) AS n, sum(killed) FROM (SELECT dim, key, events, killed FROM {WORD_TOTALS} "
+                f"WHERE term = ? UNION ALL {tail}) GROUP BY dim, key HAVING n > 0 ORDER BY dim, n DESC, key",
+                [fts_phrases(words), terms[0]]):
             charts[dim].append({"key": key or None, "events": events, "killed": killed})
         months = sorted(charts["month"], key=lambda r: r["key"] or "")
         if not months or months[0]["key"] is None:  # an undated event: counted from the matches
