@@ -437,9 +437,12 @@ class SQLiteStore(Store):
 
     def folded(self) -> Optional[int]:
         """The largest events rowid whose words `word_totals` counts (None: no counts by word)."""
-        if not self.db[WORD_TOTALS].exists():  # an older store, migrating: its migration 20 counts
-            return None
-        row = self.db.execute(f"SELECT events FROM {FOLDED}").fetchone()
+        # asked of the database: `add` asks, and with sqlite-utils' `exists` per batch
+        # `dedup.group` took 0.8 CPU-s, not 0.3, per 20,000 events (in garbage collections)
+        if not self.db.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                    [WORD_TOTALS]).fetchone():
+            return None  # an older store, migrating: its migration 20 counts
+        row = self.db.conn.execute(f"SELECT events FROM {FOLDED}").fetchone()
         return row[0] if row else 0
 
     def _fold_to(self, rowid: int) -> None:
