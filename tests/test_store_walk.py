@@ -295,6 +295,7 @@ def test_charts_of_a_word_count_the_events_above_the_fold_from_their_matches(tmp
     from eventwire.store.review import review
 
     monkeypatch.setattr(base, "MAX_DAYS", 1)
+    monkeypatch.setattr(sqlite, "WORD_EVENTS", 7)  # folds of several runs
     half = len(sample_records) // 2
     with open_store(str(tmp_path / "fold.db")) as s:
         s.add(sample_records[:half])

@@ -449,17 +449,21 @@ class SQLiteStore(Store):
         self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) VALUES ('', '', '', ?, 0) "
                         "ON CONFLICT (term, dim, key) DO UPDATE SET events = excluded.events", [rowid])
 
+    def _marks(self) -> tuple[Optional[int], int]:
+        """`folded`, and the largest events rowid."""
+        return self.folded(), self.db.conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
+
     def fold_word_totals(self, least=1):
-        folded = self.folded()
-        if folded is None:
+        folded, last = self._marks()
+        if folded is None or last - folded < least:
             return
-        last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
-        if last - folded < least:
-            return
-        for after in range(folded, last, WORD_EVENTS):  # the split texts of a run of events at a time
-            with self.transaction():
-                upto = min(after + WORD_EVENTS, last)
-                self._count_words("rowid > ? AND rowid <= ?", [after, upto])
+        while True:  # the split texts of a run of events at a time
+            with self.transaction():  # the mark read again under the write lock (another writer may fold)
+                folded, last = self._marks()
+                if last <= folded:
+                    return
+                upto = min(folded + WORD_EVENTS, last)
+                self._count_words("rowid > ? AND rowid <= ?", [folded, upto])
                 self._fold_to(upto)
 
     def count_words(self, where, params, sign=1):
@@ -498,8 +502,8 @@ class SQLiteStore(Store):
         words = text_words(q.text)
         if len(words) != 1:
             return None
-        folded = self.folded()
-        if folded is None or self.values("SELECT coalesce(max(rowid), 0) FROM events")[0][0] - folded > WORD_TAIL:
+        folded, last = self._marks()
+        if folded is None or last - folded > WORD_TAIL:
             return None
         terms = split_words(words[0])
         if len(terms) != 1:  # a phrase of terms, or none
