@@ -268,10 +268,13 @@ def test_charts_of_a_word_follow_adds_replacements_corrections_and_removals(tmp_
         assert _word_charts(s, monkeypatch, words) > 20
 
 
-def test_migration_20_counts_an_older_stores_words(tmp_path, sample_records, monkeypatch):
-    from eventwire.store import base
+def test_migration_20_counts_an_older_stores_words(tmp_path, sample_records, monkeypatch, caplog):
+    """... and says how far it has got as it goes (minutes at millions of events)."""
+    from eventwire.store import base, sqlite
 
     monkeypatch.setattr(base, "MAX_DAYS", 1)
+    monkeypatch.setattr(base, "PROGRESS_SECONDS", 0)
+    monkeypatch.setattr(sqlite, "WORD_EVENTS", 5)
     path = str(tmp_path / "v19.db")
     with open_store(path) as s:
         s.add(sample_records)
@@ -280,10 +283,13 @@ def test_migration_20_counts_an_older_stores_words(tmp_path, sample_records, mon
         with s.transaction():  # as a store of version 19 is
             s.execute("DROP TABLE word_totals")
             s.execute("DELETE FROM schema_version WHERE version >= 20")
-    with open_store(path) as s:
+    with caplog.at_level("INFO", logger="eventwire.store"), open_store(path) as s:
         assert s.schema_version == LATEST
         assert [s.aggregates(EventQuery(text=w)) for w in words] == charts
         assert _word_charts(s, monkeypatch, words) > 20
+        stored = s.stats()["events"]
+    progress = [r.getMessage() for r in caplog.records if "words counted for" in r.getMessage()]
+    assert len(progress) > 1 and all(m.endswith(f"of {stored:,} events") for m in progress)
 
 
 def test_charts_of_a_word_count_the_events_above_the_fold_from_their_matches(tmp_path, sample_records, monkeypatch):

@@ -568,10 +568,11 @@ class Store(ABC):
         """Where the backend can split texts as its full-text index does, count the stored
         events by word too (`fold_word_totals`; migration 20)."""
 
-    def fold_word_totals(self, least: int = 1) -> None:
+    def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         """Where the backend counts events by word, count those written since the last fold
-        (when they are `least` or more; a run of them per transaction, resumable): `add` leaves
-        them to this, and until then a word's charts count them from its matches."""
+        (when they are `least` or more; a run of them per transaction, resumable, `on_run` told
+        each run's events): `add` leaves them to this, and until then a word's charts count them
+        from its matches."""
 
     def count_words(self, where: str, params: Sequence, sign: int = 1) -> None:
         """Count the events `where` selects (SQL over `events`) into (sign 1) or out of (-1) the

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import sqlite_utils
 
@@ -433,7 +433,7 @@ class SQLiteStore(Store):
         self.db.execute(f"DROP TABLE IF EXISTS {WORD_TOTALS}")
         self.db.execute(f"CREATE TABLE {WORD_TOTALS} (term TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
                         "events INTEGER, killed INTEGER, PRIMARY KEY (term, dim, key)) WITHOUT ROWID")
-        self.fold_word_totals()
+        self.fold_word_totals(on_run=self._progress("words counted for"))
 
     def folded(self) -> Optional[int]:
         """The largest events rowid whose words `word_totals` counts (None: no counts by word)."""
@@ -453,7 +453,7 @@ class SQLiteStore(Store):
         """`folded`, and the largest events rowid."""
         return self.folded(), self.db.conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
 
-    def fold_word_totals(self, least=1):
+    def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         folded, last = self._marks()
         if folded is None or last - folded < least:
             return
@@ -465,6 +465,7 @@ class SQLiteStore(Store):
                 upto = min(folded + WORD_EVENTS, last)
                 self._count_words("rowid > ? AND rowid <= ?", [folded, upto])
                 self._fold_to(upto)
+            on_run(upto - folded)
 
     def count_words(self, where, params, sign=1):
         folded = self.folded()
