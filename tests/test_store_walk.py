@@ -344,3 +344,18 @@ def test_charts_of_a_word_count_the_events_above_the_fold_from_their_matches(tmp
         s.add(sample_records[:1])
         s.execute("UPDATE word_totals SET events = events - 1 WHERE term = '' AND dim = '' AND key = ''")
         assert _word_charts(s, monkeypatch, words) == 0
+
+
+def test_a_plain_add_counts_the_words_once_enough_are_uncounted(tmp_path, sample_records, monkeypatch):
+    """A library caller's `add` (no `add_all`) folds too, once FOLD_EVENTS events are above the
+    mark: charts by a word would otherwise go back to counting every match."""
+    from eventwire.store import base
+
+    half = len(sample_records) // 2
+    with open_store(str(tmp_path / "plain.db")) as s:
+        s.add(sample_records[:half])
+        below = s.values("SELECT max(rowid) FROM events")[0][0]
+        assert s.folded() == 0  # fewer than FOLD_EVENTS: left for the charts' live tail
+        monkeypatch.setattr(base, "FOLD_EVENTS", below + 1)
+        s.add(sample_records)
+        assert s.folded() == s.values("SELECT max(rowid) FROM events")[0][0] > below

@@ -571,8 +571,8 @@ class Store(ABC):
     def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         """Where the backend counts events by word, count those written since the last fold
         (when they are `least` or more; a run of them per transaction, resumable, `on_run` told
-        each run's events): `add` leaves them to this, and until then a word's charts count them
-        from its matches."""
+        each run's events): `add` calls it once FOLD_EVENTS are waiting, and until then a word's
+        charts count them from its matches."""
 
     def count_words(self, where: str, params: Sequence, sign: int = 1) -> None:
         """Count the events `where` selects (SQL over `events`) into (sign 1) or out of (-1) the
@@ -638,6 +638,9 @@ class Store(ABC):
                     self.insert(t, tables[t])
             self.keep_actor_sets(sets)
             self.count_written(sorted({e["doc_hash"] for e in tables["events"]}))
+        # here, not only in `add_all`: a library caller's `add` alone would otherwise leave the
+        # words uncounted, and charts by a word slow once WORD_TAIL events are above the mark
+        self.fold_word_totals(FOLD_EVENTS)
         return result
 
     def add_all(self, batches: Iterable[Iterable[tuple[Document, DocumentRecord]]]) -> Iterator[AddResult]:
@@ -646,8 +649,8 @@ class Store(ABC):
         lock (SQLite in its C code, PostgreSQL in its server), so that making rows costs the
         writer no time of its own. A batch is written once the next is read (in `run`, extracted),
         or when reading it fails, before the error goes on. Yields each batch's result as it is
-        committed. Their words are counted at the end (`fold_word_totals`), and on the way every
-        FOLD_EVENTS events."""
+        committed. Their words are counted at the end (`fold_word_totals`), and on the way (by
+        `add`) every FOLD_EVENTS events."""
         with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool:
             ahead = None
             batches = iter(batches)
@@ -663,7 +666,6 @@ class Store(ABC):
                 made = pool.submit(prepare, list(batch))
                 if ahead is not None:
                     yield self.add(ahead.result())
-                    self.fold_word_totals(FOLD_EVENTS)
                 ahead = made
             if ahead is not None:
                 yield self.add(ahead.result())
