@@ -21,7 +21,7 @@ from spacy.parts_of_speech import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from . import vocab
-from .mentions import span_text
+from .mentions import sentence_index
 from .vocab import DATA
 
 # CAMEO 01 (statements) and codes the table leaves unmapped are no PLOVER event.
@@ -200,10 +200,11 @@ def fallback_triggers(doc: Doc, trigger_at: dict[int, dict], patterns_only: bool
     """For each sentence without a trigger, its first main predicate with a CAMEO sense, as a
     trigger entry (the shape of triggers.yaml entries)."""
     senses = doc._.verb_senses or {}
-    found = {doc[i].sent.start for i in trigger_at}
+    index = sentence_index(doc)
+    found = {index.number[i] for i in trigger_at} | index.eventless
     out: dict[int, dict] = {}
-    for sent in doc.sents:
-        if sent.start in found or span_text(sent).rstrip().endswith("?"):
+    for n, sent in enumerate(index.sents):
+        if n in found:
             continue
         for tok in main_predicates(sent):
             sense = senses.get(tok.i)
