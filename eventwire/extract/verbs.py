@@ -21,7 +21,7 @@ from spacy.parts_of_speech import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from . import vocab
-from .mentions import sentence_index
+from .mentions import foreign_tokens, sentence_index
 from .vocab import DATA
 
 # CAMEO 01 (statements) and codes the table leaves unmapped are no PLOVER event.
@@ -225,8 +225,9 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
     claims = vocab.load("claims")
     table, speech = intents(), set(claims["reporting"]) | set(claims["demanding_speech"])
     out: dict[int, dict] = {}
+    foreign = foreign_tokens(doc)  # a passage in another language states no demand
     for tok in map(doc.__getitem__, verb_indices(doc, AUX)):
-        if tok.lemma_.lower() not in speech:
+        if tok.lemma_.lower() not in speech or tok.i in foreign:
             continue
         for c in tok.children:
             if c.dep_ != "ccomp" or c.pos_ not in ("VERB", "AUX") or c.i in trigger_at:
