@@ -21,7 +21,7 @@ from ..geo import countries
 from ..models import Actor
 from . import vocab
 from .gazetteer import nkey
-from .mentions import ActorSpan, char_span
+from .mentions import ActorSpan, char_span, foreign_tokens
 
 ROLE_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "npadvmod"}
 
@@ -204,6 +204,7 @@ class ActorFinder:
         self.persons: dict[str, Actor] = _Surnames()  # surname -> fullest actor
         # each entity's Span made once: `doc.ents` builds them all anew at every call
         self.ent_at: dict[int, Span] = {i: e for e in doc.ents for i in range(e.start, e.end)}
+        self.foreign = foreign_tokens(doc)  # passages in another language name no party
 
     def _modifier_info(self, tokens: list[Token]) -> tuple[Optional[str], Optional[str]]:
         country = sector = None
@@ -389,7 +390,7 @@ class ActorFinder:
             if ent.label_ == "PERSON" and len(ent) > 1:
                 self.person(ent)
         out: list[ActorSpan] = []
-        covered: set[int] = set()
+        covered: set[int] = set(self.foreign)
         for ent in doc.ents:
             actor = None
             if ent.ent_id_ and ent.ent_id_ in self.d["by_name"]:
@@ -446,7 +447,7 @@ class ActorFinder:
         for i in [i for i, low in enumerate(self.doc.to_array(LOWER).tolist()) if strings[low] in pronouns]:
             tok = self.doc[i]
             kind = pronouns[tok.lower_]
-            if kind is None or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ in self.d["feminine"]:
+            if kind is None or i in self.foreign or tok.pos_ != "PRON" or tok.dep_ == "poss" and tok.lower_ in self.d["feminine"]:
                 continue
             before = [a for a in ordered if a.span.end <= tok.i]
             if kind == "person":

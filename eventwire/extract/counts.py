@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from ..models import COUNT_KINDS, Count
 from . import vocab
 from .actors import dictionary as actor_dictionary
-from .mentions import CountSpan, char_span
+from .mentions import CountSpan, char_span, foreign_tokens
 
 NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
 
@@ -207,10 +207,11 @@ def find_counts(doc: Doc) -> list[CountSpan]:
     people, vague_ends = lexicon()["people_nouns"], lexicon()["vague_ends"]
     out: list[tuple[CountSpan, Token]] = []
     strings = doc.vocab.strings
+    foreign = foreign_tokens(doc)
     for i, (orth, num) in enumerate(doc.to_array([ORTH, LIKE_NUM]).tolist()):
         # neither a number nor the end of a vague one ("dozens"): no number phrase ends here
         # (`_number_phrase`), as most tokens are; skipped without making a Token
-        if not num and strings[orth].lower() not in vague_ends:
+        if (not num and strings[orth].lower() not in vague_ends) or i in foreign:
             continue
         tok = doc[i]
         if tok.ent_type_ in NOT_COUNTS:

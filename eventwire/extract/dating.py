@@ -70,7 +70,7 @@ def _undated_in_lead(doc: Doc, lead: list[TimeSpan]) -> set:
     index, days = sentence_index(doc), {t.span.start for t in lead}
     out = set()
     for t in doc._.triggers or ():
-        if index.of(t.span.root) in (0, 1):
+        if index.of(t.span.root) in index.lead:
             time = times_stage.event_time(doc, t.span)
             if time is None or time.span.start not in days or described(t.span, time):
                 out.add(t.type)
@@ -98,8 +98,7 @@ def context_time(doc: Doc, trigger: Span, type_: Optional[str] = None) -> Option
         tolls = _toll_days(doc)  # the day of a toll is not the scene's
         return max(before, key=lambda t: (t.span.start not in tolls,
                                           t.span.start if t.span.start < trigger.start else -t.span.start))
-    # the lead: its first two sentences
-    lead = [t for m in (0, 1) for t in by_sentence.get(m, ())]
+    lead = [t for m in index.lead for t in by_sentence.get(m, ())]
     if lead and type_ is not None and type_ in _undated_in_lead(doc, lead):
         return None
     return lead[0] if lead else None

@@ -690,13 +690,12 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     speech = set(vocab.load("claims")["reporting"])
     trigger_at: dict[int, dict] = {}
     index = sentence_index(doc)
-    questions = {n for n, s in enumerate(index.sents) if span_text(s).rstrip().endswith("?")}
     lex = triggers()
     for tok in map(doc.__getitem__, entry_indices(doc, lex)):  # others: `match_trigger` would say None
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") or tok.lemma_.lower() in speech:
             continue
-        if index.of(tok) in questions:
-            continue  # a question asserts no act ("Would you ask them to resign?")
+        if index.of(tok) in index.eventless:
+            continue
         entry = match_trigger(tok, args.actor_at, place_at)
         if entry is not None:
             trigger_at[tok.i] = entry

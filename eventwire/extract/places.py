@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..geo import km
 from .gazetteer import Entry, Gazetteer, compose_unit_name, config, get_gazetteer, nkey, remembered, unit_english
-from .mentions import PlaceSpan, doc_text
+from .mentions import PlaceSpan, doc_text, foreign_tokens, lead
 from .ranker import Ranker, log_km
 
 __all__ = ["PlaceData", "PlacesStage", "event_place", "find_places"]
@@ -247,8 +247,9 @@ class Finder:
         self._anaphor_mentions()
         out: list[Mention] = []
         rank = {"cue": 0, "ner": 1, "landmark": 2, "weak": 3, "anaphor": 4}
+        foreign = foreign_tokens(self.doc)  # passages in another language name no place
         for m in sorted(self.mentions, key=lambda m: (rank[m.source], m.start, -(m.end - m.start))):
-            if m.end <= m.start or any(m.overlaps(o) for o in out):
+            if m.end <= m.start or any(m.overlaps(o) for o in out) or not foreign.isdisjoint(range(m.start, m.end)):
                 continue
             out.append(m)
         out.sort(key=lambda m: m.start)
@@ -1144,7 +1145,7 @@ class Resolver:
                 names.setdefault(m.text, m)
         if not names:
             return
-        taken = set(self.blocked)
+        taken = self.blocked | foreign_tokens(doc)
         for m in self.mentions:
             taken.update(range(m.start, m.end))
         for ent in doc.ents:
@@ -1922,7 +1923,7 @@ class Resolver:
         before = [o for o in self._others(m, metonymic=True) if o.start < m.start and town(o)]
         if not before:
             return None
-        lead_end = next(iter(self.doc.sents)).end
+        lead_end = next(iter(lead(self.doc, 1)), self.doc[:0]).end
         votes: Counter = Counter()
         for o in before:
             votes[o.entry.key] += 1.0 + (2.0 if o.start < lead_end else 0.0)

@@ -99,9 +99,9 @@ class Scope:
             verbs[i] or lemmas[heads[i]] in words.firing_verbs)) for w in (lemmas[i], lowers[i]) if w in words.hazards}
                  for s in sents]
         self._hazard = [self._hazardous(f, v) for f, v in zip(found, self._violent)]
-        lead = sents[:2]
         # an article about a hazard: its lead names one and no violence
-        self.hazard_story = any(self._hazard[n] for n in range(len(lead))) and not any(self._violent[:len(lead)])
+        lead = self.sentences.lead
+        self.hazard_story = any(self._hazard[n] for n in lead) and not any(self._violent[n] for n in lead)
 
     def _hazardous(self, found: set[str], violent: bool) -> bool:
         """A hazard named in the sentence (`found`): one that is only a hazard ("the crash",

@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from ..models import Span, TimeMention
 from . import vocab
-from .mentions import TimeSpan, char_span, doc_text
+from .mentions import TimeSpan, char_span, doc_text, foreign_tokens
 
 # dependency labels that open a new clause: a time inside belongs to that clause's verb
 CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj",
@@ -1531,9 +1531,10 @@ def find_times(doc: Doc) -> list[TimeSpan]:
              for p in _pieces(text, s, e, parts)]
     mentions: list[_Mention] = []
     prev: Optional[TokenSpan] = None
+    foreign = foreign_tokens(doc)
     for s, e in chars:
         span = doc.char_span(s, e, alignment_mode="expand")
-        if span is None or len(span) == 0:
+        if span is None or len(span) == 0 or not foreign.isdisjoint(range(span.start, span.end)):
             continue
         span = _extend(doc, span)
         if mentions and span.start < mentions[-1].span.end:

@@ -21,7 +21,7 @@ from spacy.parts_of_speech import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from . import vocab
-from .mentions import span_text
+from .mentions import foreign_tokens, sentence_index
 from .vocab import DATA
 
 # CAMEO 01 (statements) and codes the table leaves unmapped are no PLOVER event.
@@ -200,10 +200,11 @@ def fallback_triggers(doc: Doc, trigger_at: dict[int, dict], patterns_only: bool
     """For each sentence without a trigger, its first main predicate with a CAMEO sense, as a
     trigger entry (the shape of triggers.yaml entries)."""
     senses = doc._.verb_senses or {}
-    found = {doc[i].sent.start for i in trigger_at}
+    index = sentence_index(doc)
+    found = {index.number[i] for i in trigger_at} | index.eventless
     out: dict[int, dict] = {}
-    for sent in doc.sents:
-        if sent.start in found or span_text(sent).rstrip().endswith("?"):
+    for n, sent in enumerate(index.sents):
+        if n in found:
             continue
         for tok in main_predicates(sent):
             sense = senses.get(tok.i)
@@ -224,8 +225,9 @@ def demand_triggers(doc: Doc, trigger_at: dict[int, dict]) -> dict[int, dict]:
     claims = vocab.load("claims")
     table, speech = intents(), set(claims["reporting"]) | set(claims["demanding_speech"])
     out: dict[int, dict] = {}
+    foreign = foreign_tokens(doc)  # a passage in another language states no demand
     for tok in map(doc.__getitem__, verb_indices(doc, AUX)):
-        if tok.lemma_.lower() not in speech:
+        if tok.lemma_.lower() not in speech or tok.i in foreign:
             continue
         for c in tok.children:
             if c.dep_ != "ccomp" or c.pos_ not in ("VERB", "AUX") or c.i in trigger_at:

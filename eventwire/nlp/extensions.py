@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 # name -> default; list defaults are replaced per doc by the component that fills them
 DOC_EXTENSIONS = {
     "pub_date": None,     # ISO publication date, the anchor for relative times
+    "foreign": None,      # list[Span]: passages in another language, no text to extract from (nlp.pipeline)
     "times": None,        # list[TimeSpan]       (extract.times)
     "places": None,       # list[PlaceSpan]      (extract.places)
     "actors": None,       # list[ActorSpan]      (extract.actors)
@@ -31,6 +32,11 @@ def doc_text(doc: Doc) -> str:
 def span_text(span) -> str:
     """`span.text`, cut from the Doc's text (spaCy joins the span's tokens)."""
     return doc_text(span.doc)[span.start_char:span.end_char]
+
+
+def foreign_tokens(doc: Doc) -> set[int]:
+    """The indices of the tokens in passages in another language (`doc._.foreign`)."""
+    return {i for span in doc._.foreign or () for i in range(span.start, span.end)}
 
 
 def register() -> None:

