@@ -201,6 +201,22 @@ def test_rows_page_through_the_whole_store(news_store):
         assert sum(1 for _ in rows(store)) == total
 
 
+def test_rows_read_only_some_columns_and_make_the_rows_of_all(news_store, monkeypatch):
+    """The rows read the columns they use (`READ_COLUMNS`, and any `extra`), not every
+    column: for both tables they are those made from every column of the events and their
+    documents."""
+    from eventwire.export import tables
+    from eventwire.store.base import EVENT_COLUMNS
+
+    with open_store(news_store, create=False) as store:
+        for table, extra in (("acled", ()), ("acled", ("review_status", "mode")), ("ucdp", ())):
+            lean = list(rows(store, table=table, extra=extra))
+            with monkeypatch.context() as whole:
+                whole.setattr(tables, "_read_columns", lambda extra: EVENT_COLUMNS)
+                assert lean == list(rows(store, table=table, extra=extra)), table
+            assert lean
+
+
 # ---------------------------------------------------------------- records read without pydantic
 def _read_as_model(event) -> tuple:
     """What the rows read of an event (a model or `read_event`'s view)."""

@@ -128,23 +128,27 @@ def _word_filters(store) -> dict[str, tuple[EventQuery, object]]:
     return out
 
 
-# postings read one, two or 64 at first; or, as for the map's points, a walk of the date index
-# down to the day of the last posting wanted (where it is near enough), or every posting's
-# narrow row
-@pytest.mark.parametrize("first, runs, walk", [(1, 2000, 0), (2, 2000, 0), (64, 2000, 0), (1, 0, 10**9), (1, 0, 0)])
-def test_a_words_pages_points_and_charts_are_those_of_a_plain_query(stored, monkeypatch, first, runs, walk):
-    """However a word's postings by date are read (runs of them ending on a day read whole; a
-    walk of the date index tested against those within its reach, or their narrow rows),
-    pages, points and charts are those of a filter over every event."""
+# postings read one, two or 64 at first; or, as for the map's points, those from the day of the
+# last posting wanted joined with their narrow rows, or (where the rest of the filter leaves too
+# few of them) every posting's narrow row
+@pytest.mark.parametrize("first, runs, joined", [(1, 2000, True), (2, 2000, True), (64, 2000, True), (1, 0, True),
+                                                 (1, 0, False)])
+def test_a_words_pages_points_and_charts_are_those_of_a_plain_query(stored, monkeypatch, first, runs, joined):
+    """However a word's postings by date are read (runs of them ending on a day read whole; those
+    from the day of the last one wanted, or their narrow rows), pages, points and charts are
+    those of a filter over every event."""
     monkeypatch.setattr(sqlite_store, "DATED_FIRST", first)
     monkeypatch.setattr(sqlite_store, "DATED_MOST", 4 * first)
     monkeypatch.setattr(sqlite_store, "DATED_RUNS", runs)
-    monkeypatch.setattr(sqlite_store, "WALK_PER_POSTING", walk)
+    if not joined:
+        monkeypatch.setattr(sqlite_store.SQLiteStore, "_many_dated", lambda self, *a: None)
     with open_store(stored) as s:
         filters, read_sql = _word_filters(s), []
         values, query = s.values, s.query
         monkeypatch.setattr(s, "values", lambda sql, params=(): read_sql.append(sql) or values(sql, params))
         monkeypatch.setattr(s, "query", lambda sql, params=(): read_sql.append(sql) or query(sql, params))
+        monkeypatch.setattr(s, "_sorted", lambda sql, params, limit, read=s._sorted: read_sql.append(sql)
+                            or read(sql, params, limit))
         for name, (q, keep) in filters.items():
             expected = _expected(s, keep)
             assert _paged(s, q, 4) == expected, name
@@ -159,12 +163,12 @@ def test_a_words_pages_points_and_charts_are_those_of_a_plain_query(stored, monk
                 assert charts == s.aggregates(q, top=500), name
             del read_sql[fast:]
             assert charts["total"] == len(expected), name
-        # the postings by date and the narrow rows were read, not the events' rows; the date
-        # index walked for many matches where a walk of `reach` events finds them
+        # the postings by date and the narrow rows were read, not the events' rows (nor a walk
+        # of the date index); for many matches, postings joined with their rows
         assert any(f"FROM {DATED_TEXT} WHERE" in sql for sql in read_sql)
         assert any(sql.startswith("WITH m AS") and f"FROM {MATCH_ROWS} e" in sql for sql in read_sql)
-        assert not [sql for sql in read_sql if "FROM events e WHERE" in sql]
-        assert any(sqlite_store.DATE_HINT in sql for sql in read_sql) == (runs == 0 and walk > 0)
+        assert not [sql for sql in read_sql if "FROM events e WHERE" in sql or sqlite_store.DATE_HINT in sql]
+        assert any(f"FROM {DATED_TEXT} f CROSS JOIN {MATCH_ROWS} e" in sql for sql in read_sql) == (runs == 0 and joined)
 
 
 def test_event_rows_follow_adds_replacements_corrections_and_removals(tmp_path, sample_records):

@@ -279,6 +279,20 @@ def ucdp_region(iso2: Optional[str]) -> Optional[str]:
     return _spec()["ucdp_regions"].get(country["continentcode"])
 
 
+# What the rows read of an event and its document, not every column (5.2M events, a page of
+# 500 events with all 51: 9.2 ms of CPU; with these 40: 7.2)
+READ_COLUMNS = ("id", "doc_hash", "type", "date_start", "date_end", "date_precision", "date_text", "place",
+                "geonameid", "lat", "lon", "feature", "country", "admin1", "admin2", *COUNT_COLUMNS, "claim_status",
+                "claimant", "channel", "historical", "confidence", "summary", "record", "canonical_id")
+READ_JOINED = ("d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_title, d.url AS doc_url, "
+               "d.ingested_at AS ingested_at, c.n_sources AS n_sources")
+
+
+@lru_cache(maxsize=16)
+def _read_columns(extra: tuple[str, ...]) -> str:
+    return ", ".join(f"e.{c}" for c in dict.fromkeys(READ_COLUMNS + extra)) + ", " + READ_JOINED
+
+
 def rows(store: Store, q: Optional[EventQuery] = None, limit: Optional[int] = None,
          table: str = "acled", extra: tuple[str, ...] = ()) -> Iterator[dict]:
     """Export rows of the matching events, streamed a page at a time; `table="ucdp"` keeps
@@ -290,7 +304,7 @@ def rows(store: Store, q: Optional[EventQuery] = None, limit: Optional[int] = No
             return
         q = q.model_copy(update={"type": ["ASSAULT"]})
     make = ucdp_row if table == "ucdp" else table_row
-    events = store.events(q, limit=limit)
+    events = store.events(q, limit=limit, columns=_read_columns(extra))
     while page := list(islice(events, PAGE)):
         if table == "ucdp":
             page = [r for r in page if r["killed"]]

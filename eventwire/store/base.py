@@ -1103,11 +1103,13 @@ class Store(ABC):
                     row[c] = bool(row[c])
         return rows
 
-    def events(self, q: Optional[EventQuery] = None, limit: Optional[int] = None) -> Iterator[dict]:
-        """Matching events, newest first, each joined with its document's date, title and url."""
+    def events(self, q: Optional[EventQuery] = None, limit: Optional[int] = None,
+               columns: str = EVENT_COLUMNS) -> Iterator[dict]:
+        """Matching events, newest first, each joined with its document's date, title and url;
+        `columns` as `page`."""
         size, cursor, n = min(2000, limit or 2000), None, 0
         while True:
-            rows, cursor = self.page(q, cursor=cursor, limit=size)
+            rows, cursor = self.page(q, cursor=cursor, limit=size, columns=columns)
             for row in rows:
                 yield row
                 n += 1
@@ -1116,9 +1118,10 @@ class Store(ABC):
             if cursor is None:
                 return
 
-    def page(self, q: Optional[EventQuery] = None, cursor: Optional[str] = None,
-             limit: int = 50) -> tuple[list[dict], Optional[str]]:
-        """One page of matching events (keyset pagination) and the cursor of the next page."""
+    def page(self, q: Optional[EventQuery] = None, cursor: Optional[str] = None, limit: int = 50,
+             columns: str = EVENT_COLUMNS) -> tuple[list[dict], Optional[str]]:
+        """One page of matching events (keyset pagination) and the cursor of the next page;
+        `columns`: SQL over EVENT_FROM (with the event's lat and lon), by default all of them."""
         q = q or EventQuery()
         where, params = where_clause(q, self.text_match, self.listed_sets(q.actor))
         params = list(params)
@@ -1134,7 +1137,7 @@ class Store(ABC):
         found = self.newest("e.id, e.date_start", q, where, params, limit + 1, share, day if cursor else None)
         ids = [r[0] for r in found[:limit]]
         rows = self._rows(self.query(
-            f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))}) "
+            f"SELECT {columns} FROM {EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))}) "
             "ORDER BY e.date_start DESC, e.id DESC", ids)) if ids else []
         last = found[limit - 1] if len(found) > limit > 0 else None
         next_cursor = encode_cursor({"id": last[0], "date_start": last[1]}) if last else None
