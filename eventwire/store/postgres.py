@@ -137,6 +137,11 @@ class PostgresStore(Store):
             if not self.conn.closed:
                 self.execute("SELECT pg_advisory_unlock(?)", [RUN_LOCK])
 
+    def empty_table(self, name: str) -> None:
+        # a temporary table's deleted rows are never vacuumed (autovacuum cannot see it): emptied
+        # by DELETE a batch at a time, it would grow with every batch
+        self.execute(f"TRUNCATE {name}")
+
     def rows_table(self, rows: list[tuple]) -> tuple[str, list]:
         # one JSON parameter: thousands of placeholders, or text arrays, cost psycopg more in
         # Python than the query costs the server (arrays: 3 s of quoting per 10,000 events);
