@@ -11,7 +11,7 @@ import pytest
 
 from eventwire.core import extract
 from eventwire.ingest import IngestError, read_paths
-from eventwire.ingest.language import detect_language, foreign_spans
+from eventwire.ingest.language import SENTENCE_END, detect_language, foreign_spans
 from eventwire.models import Document
 
 DATA = Path(__file__).parent / "data"
@@ -54,16 +54,28 @@ def mentions(record) -> list[tuple]:
     return [(kind, m.text) for kind in ("places", "actors", "times") for m in getattr(record, kind)]
 
 
-@pytest.mark.parametrize("where", ["after", "before"])
+def beside(body: str, passage: str, where: str) -> tuple[str, str]:
+    """The article with the passage after it, before it, or inside it (its first two sentences
+    after the headline, as a quotation of the story's source stands), and the passage put."""
+    if where == "inside":
+        ends = [m.end() for m in SENTENCE_END.finditer(passage)] + [len(passage)]
+        passage = passage[:ends[1] if len(ends) > 1 else ends[0]].rstrip()
+        headline, rest = body.split("\n\n", 1)
+        return f"{headline}\n\n{passage}\n\n{rest}", passage
+    return (f"{body.rstrip()}\n\n{passage}" if where == "after" else f"{passage}\n\n{body}"), passage
+
+
+@pytest.mark.parametrize("where", ["after", "before", "inside"])
 def test_a_passage_in_another_language_beside_an_english_article(tmp_path, where):
-    """The article keeps its events and mentions; the passage yields none."""
+    """The article keeps its events and mentions, wherever the passage stands; the passage
+    yields none."""
     alone, mixed = {}, {}  # id -> {id, date, text}; mixed: also the article's id and the passage
     for name in ARTICLES:
         day, body = article(name)
         alone[name] = {"id": name, "date": day, "text": body}
         for n, p in enumerate(PASSAGES):
-            text = f"{body.rstrip()}\n\n{p['text']}" if where == "after" else f"{p['text']}\n\n{body}"
-            mixed[f"{name}+{n}"] = ({"id": f"{name}+{n}", "date": day, "text": text}, name, p["text"])
+            text, passage = beside(body, p["text"], where)
+            mixed[f"{name}+{n}"] = ({"id": f"{name}+{n}", "date": day, "text": text}, name, passage)
     items = read(tmp_path, list(alone.values()) + [line for line, _, _ in mixed.values()])
     assert [d for d in items if isinstance(d, IngestError)] == []
     records = {r.doc_id: r for r in extract(items)}
