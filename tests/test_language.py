@@ -13,6 +13,7 @@ from eventwire.core import extract
 from eventwire.ingest import IngestError, read_paths
 from eventwire.ingest.language import SENTENCE_END, detect_language, foreign_spans
 from eventwire.models import Document
+from eventwire.nlp.extensions import foreign_tokens
 
 DATA = Path(__file__).parent / "data"
 LANG = DATA / ".language"
@@ -140,3 +141,6 @@ def test_pipeline_marks_passages_as_sentences_of_their_own(run):
     assert span.text == passage.strip()
     assert span[0].is_sent_start and next(t for t in doc[span.end:] if not t.is_space).is_sent_start
     assert not any(e.start < span.end and span.start < e.end for e in doc.ents)
+    # made once: the stages ask per mention, and a set made each time costs a long mostly
+    # foreign text time in its length squared
+    assert foreign_tokens(doc) is foreign_tokens(doc) == set(range(span.start, span.end))
