@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.core import extract
+from eventwire.core import extract, extract_text
 from eventwire.ingest import IngestError, read_paths
 from eventwire.ingest.language import SENTENCE_END, detect_language, foreign_spans
 from eventwire.models import Document
@@ -144,3 +144,33 @@ def test_pipeline_marks_passages_as_sentences_of_their_own(run):
     # made once: the stages ask per mention, and a set made each time costs a long mostly
     # foreign text time in its length squared
     assert foreign_tokens(doc) is foreign_tokens(doc) == set(range(span.start, span.end))
+
+
+# A French wire story quoting an English statement (composed for this test: the corpus holds no
+# article in another language in Latin script)
+FRENCH_STORY = """Attaque meurtrière à Gao
+
+Au moins douze soldats ont été tués mardi dans une embuscade près de Gao, dans le nord du Mali.
+
+L'attaque a été revendiquée par un groupe jihadiste affilié à l'État islamique au Sahel, selon plusieurs sources sécuritaires. Les assaillants, lourdement armés, ont pris la fuite vers la frontière nigérienne.
+
+Un porte-parole de l'armée a confirmé le bilan.
+
+"We strongly condemn this cowardly attack on soldiers who were protecting the population, and we will find those responsible," the United Nations mission said in a statement on Tuesday.
+
+Le gouvernement a décrété trois jours de deuil national.
+"""
+
+
+def test_an_article_in_another_latin_language_is_read_in_its_english_quotation_alone():
+    """Its lines too short to tell on their own are French together: no place, actor or time
+    is read in them, only in the quotation."""
+    text = FRENCH_STORY
+    quote = re.search(r'^"We.*$', text, re.M).span()
+    assert detect_language(text) == "en"
+    assert foreign_spans(text) == [(0, quote[0] - 2), (quote[1] + 2, len(text.rstrip()))]
+    record = extract_text(text, "2024-05-07")
+    assert [o for o in outputs(record) if not (quote[0] <= o[1] and o[2] <= quote[1])] == []
+    # an English article's short lines stay English: its headline and one-sentence paragraphs
+    _, body = article("wn-010.txt")
+    assert foreign_spans(body) == []
