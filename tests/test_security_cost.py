@@ -50,3 +50,20 @@ def test_every_document_over_a_tiny_limit_is_skipped_and_reported(nlp):
     assert [e.where for e in errors] == [d.source for d in documents]
     assert all("over the time limit of 1e-09 s" in e.problem for e in errors)
     assert len(list(extract(documents, nlp=nlp, on_error=errors.append, doc_seconds=0))) == len(documents)
+
+
+def test_the_components_that_cut_sentences_before_the_parser_cost_linear_time(nlp):
+    """A sentence a line, or sentences alternating between scripts (each a passage in another
+    language), 300,000 characters: marked in well under a second each. Set token by token,
+    spaCy's check for a parse scans the whole Doc each time (20 CPU-s)."""
+    from time import process_time
+
+    from eventwire.nlp.pipeline import foreign, line_breaks
+
+    for component, unit in ((line_breaks, "Police said\n"), (foreign, "Police said. Полиция заявила. "),
+                            (foreign, "Police said. 警察说。")):
+        doc = nlp.make_doc(unit * (300_000 // len(unit)))
+        start = process_time()
+        component(doc)
+        assert process_time() - start < 5.0, (component.__name__, unit)
+        assert sum(1 for t in doc if t.is_sent_start) >= 300_000 // len(unit)

@@ -363,3 +363,23 @@ def test_a_plain_add_counts_the_words_once_enough_are_uncounted(tmp_path, sample
         monkeypatch.setattr(base, "FOLD_EVENTS", below + 1)
         s.add(sample_records)
         assert s.folded() == s.values("SELECT max(rowid) FROM events")[0][0] > below
+
+
+def test_a_fold_in_an_add_rolled_back_with_the_callers_transaction_claims_nothing(tmp_path, sample_records,
+                                                                                 monkeypatch):
+    """`add` inside a caller's transaction folds inside it too: rolled back, the mark and the
+    counts are those from before, and the events added again are counted once."""
+    from eventwire.store import base
+
+    monkeypatch.setattr(base, "MAX_DAYS", 1)
+    with open_store(str(tmp_path / "outer.db")) as s:
+        s.add(sample_records[:len(sample_records) // 2])
+        words, before = _words(s), s._marks()
+        monkeypatch.setattr(base, "FOLD_EVENTS", 1)
+        with pytest.raises(RuntimeError), s.transaction():
+            s.add(sample_records)
+            assert s.folded() == s._marks()[1] > before[1]
+            raise RuntimeError
+        assert s._marks() == before and _word_charts(s, monkeypatch, words) > 20
+        s.add(sample_records)
+        assert s.folded() == s._marks()[1] and _word_charts(s, monkeypatch, words) > 20

@@ -517,11 +517,15 @@ def main_place(doc: Doc) -> Optional[PlaceSpan]:
     if not places:
         return None
     local = [p for p in places if p.place.feature != "country"] or places
+    foreign = doc._.foreign or ()
     votes: Counter = Counter()
     first: dict[str, PlaceSpan] = {}
     for p in local:
         key = p.place.name
-        votes[key] += 1 + (1.0 if p.span.start < 60 else 0.0)
+        # early: in the first 60 tokens of English, a quoted passage in another language not
+        # counted (it would push the lead's places out of them)
+        at = p.span.start - sum(min(s.end, p.span.start) - s.start for s in foreign if s.start < p.span.start)
+        votes[key] += 1 + (1.0 if at < 60 else 0.0)
         first.setdefault(key, p)
     best = max(votes, key=lambda k: (votes[k], -first[k].span.start))
     return first[best]

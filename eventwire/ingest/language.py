@@ -129,9 +129,15 @@ def blocks(text: str) -> Iterator[Block]:
 
 def foreign_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of `text` in another language than English, neighbours joined."""
+    found = list(blocks(text))
+    # lines too short to tell on their own (a headline, a paragraph of one sentence) are in
+    # the language they are in together: a French article quoting an English statement is
+    # read in its quotation alone
+    short = " ".join(text[b.start:b.end] for b in found if b.english is None)
+    other = _language(short, WORD.findall(short)) not in (None, "en")
     out: list[tuple[int, int]] = []
-    for b in blocks(text):
-        if b.english is False:
+    for b in found:
+        if b.english is False or other and b.english is None and b.letters:
             end = b.start + len(text[b.start:b.end].rstrip())
             if out and not text[out[-1][1]:b.start].strip():
                 out[-1] = (out[-1][0], end)
