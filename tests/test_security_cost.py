@@ -67,3 +67,29 @@ def test_the_components_that_cut_sentences_before_the_parser_cost_linear_time(nl
         component(doc)
         assert process_time() - start < 5.0, (component.__name__, unit)
         assert sum(1 for t in doc if t.is_sent_start) >= 300_000 // len(unit)
+
+
+def test_dating_a_long_text_dates_each_trigger_a_bounded_number_of_times(nlp, monkeypatch):
+    """A long text's events are dated with work that grows with the text, not faster: the days
+    of tolls (`dating._toll_days`), asked per mention, dated every trigger anew each time (60
+    copies of a real paragraph: 31 of 32 CPU-s in it)."""
+    from eventwire.extract import dating
+
+    calls = 0
+    event_time = dating.times_stage.event_time
+
+    def counted(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return event_time(*args, **kwargs)
+
+    monkeypatch.setattr(dating.times_stage, "event_time", counted)
+    article = next(d for d in read_paths([DATA / "dedup" / "wn-019.txt"]) if isinstance(d, Document))
+    per_copies = {}
+    for copies in (4, 8):
+        calls = 0
+        text = "\n\n".join([article.text] * copies)
+        list(extract([article.model_copy(update={"id": f"x{copies}", "text": text})], nlp=nlp, doc_seconds=0))
+        per_copies[copies] = calls
+    # twice the text, twice the calls (3.6 times before)
+    assert per_copies[4] > 0 and per_copies[8] <= 2.5 * per_copies[4], per_copies
