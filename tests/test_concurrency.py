@@ -18,6 +18,7 @@ from eventwire.store import open_store
 from eventwire.store.schema import MIGRATIONS
 
 from .test_durability import start_server
+from .test_store import _summaries
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -137,3 +138,10 @@ def test_two_writers_while_the_api_and_search_answer(store_url, sample_records, 
     assert crash_test.check(store_url, reference) == []
     got = crash_test.snapshot(store_url)
     assert crash_test.differences(got, reference) == []
+    # the summary tables each writer counted batch by batch (`count_written`, a temporary table
+    # of its own connection) are the lone writer's, and a recount's
+    with open_store(store_url) as store, open_store(str(tmp_path / "reference.db")) as ref:
+        counted = _summaries(store)
+        assert counted == _summaries(ref) and counted[0]
+        store.retally()
+        assert _summaries(store) == counted

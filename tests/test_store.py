@@ -705,3 +705,24 @@ def test_evidence_read_a_few_documents_at_a_time_is_the_same(store, monkeypatch)
     monkeypatch.setattr(base, "EVIDENCE_DOCS", 1)
     assert store.evidence(rows) == whole and list(whole) == [r["id"] for r in rows]
     assert all(rows_ and rows_[0]["field"] == "evidence" for rows_ in whole.values())
+
+
+def test_a_batch_after_one_rolled_back_is_counted_once(store_url, sample_records):
+    """The batch's temporary table (`count_written`), made in a transaction that rolls back, is
+    gone with it (PostgreSQL) or holds none of its rows: the next batches, statements prepared
+    at once (psycopg's prepare_threshold 0), replacements among them, count what `retally` does."""
+    half = len(sample_records) // 2
+    replaced = [(d, r.model_copy(update={"events": r.events[:1],
+                                         "extractor": r.extractor.model_copy(update={"version": "other"})}))
+                for d, r in sample_records[half:half + 2]]
+    with open_store(store_url) as s:
+        if store_url.startswith("postgresql"):
+            s.conn.prepare_threshold = 0
+        with pytest.raises(RuntimeError), s.transaction():
+            s.add(sample_records[:half])
+            raise RuntimeError
+        s.add(sample_records[half:])
+        assert s.add(sample_records[:half] + replaced).replaced == 2
+        counted = _summaries(s)
+        s.retally()
+        assert _summaries(s) == counted and counted[0]
