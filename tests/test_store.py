@@ -487,15 +487,18 @@ def test_summary_tables_follow_adds_replacements_and_corrections(store, sample_r
     check()
 
 
-@pytest.mark.parametrize("few_sets", [100, 0])  # an actor's sets' days walked one set at a time, or counted
-def test_charts_of_many_days_count_by_month(store, monkeypatch, few_sets):
+# an actor's sets' days walked one set at a time, or counted; the sets listed, or a query of them
+@pytest.mark.parametrize("few_sets, listed", [(100, 2000), (0, 2000), (100, 1)])
+def test_charts_of_many_days_count_by_month(store, monkeypatch, few_sets, listed):
     from eventwire.store import base
 
     monkeypatch.setattr(base, "FEW_SETS", few_sets)
+    monkeypatch.setattr(base, "MAX_LISTED_SETS", listed)
     days = len({r["date_start"] for r in store.events()})
     assert days > 3
-    # as if the events spanned decades; an actor's sets may each fall on fewer days than their union
-    for max_days in (1, 3, 6):
+    # as if the events spanned decades (every bound, each query's own days among them); an
+    # actor's sets may each fall on fewer days than their union
+    for max_days in range(1, days + 1):
         monkeypatch.setattr(base, "MAX_DAYS", max_days)
         for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed"), EventQuery(actor="police"),
                   EventQuery(actor="forces")):
