@@ -729,3 +729,22 @@ def test_a_batch_after_one_rolled_back_is_counted_once(store_url, sample_records
         counted = _summaries(s)
         s.retally()
         assert _summaries(s) == counted and counted[0]
+
+
+def test_a_role_denied_temporary_tables_still_ingests(pg_url, sample_records):
+    """A hardened PostgreSQL server may deny a role temporary tables: batches are then counted
+    from the events themselves (a failed CREATE TEMP would end the batch's transaction), the
+    same counts as a recount."""
+    import psycopg
+
+    database = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC, CURRENT_USER")
+    half = len(sample_records) // 2
+    with open_store(pg_url) as s:
+        assert not s.temporary_tables
+        s.add(sample_records[:half])
+        s.add(sample_records[half:])
+        counted = _summaries(s)
+        s.retally()
+        assert _summaries(s) == counted and counted[0]

@@ -366,6 +366,8 @@ def _held(g: list[Mention], held: Counter) -> bool:
 
 class Store(ABC):
     url: str
+    # whether this connection may make temporary tables (a PostgreSQL role may be denied them)
+    temporary_tables: bool = True
 
     # ---------------------------------------------------------------- backend primitives
     @abstractmethod
@@ -761,16 +763,21 @@ class Store(ABC):
     def count_written(self, hashes: Sequence[str]) -> None:
         """Count the events of these documents, just written, into the summary tables, in the
         caller's transaction."""
+        chunks = [self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
+                  for i in range(0, len(hashes), KEYS_PER_QUERY)]
+        if not self.temporary_tables:  # each grouping reads the events themselves
+            for values, params in chunks:
+                self._count(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params)
+            return
         # their columns read once into a table of the batch alone, which the eleven groupings
         # read: each reading `events` itself, PostgreSQL's planner (a new store has no
         # statistics yet) scanned the whole table eleven times a batch
         self.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITTEN} AS SELECT {TALLY_COLUMNS} FROM events WHERE false")
-        for i in range(0, len(hashes), KEYS_PER_QUERY):
-            values, params = self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
+        self.empty_table(WRITTEN)  # emptied first: no row of another batch is ever counted
+        for values, params in chunks:
             self.execute(f"INSERT INTO {WRITTEN} SELECT {TALLY_COLUMNS} FROM events "
                          f"WHERE doc_hash IN (SELECT * FROM ({values}) AS v)", params)
         self._count("true", [], source=WRITTEN)
-        self.empty_table(WRITTEN)
 
     def empty_table(self, name: str) -> None:
         """Delete every row of table `name` (one of the connection's own: no other sees it)."""

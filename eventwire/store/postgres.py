@@ -64,6 +64,10 @@ class PostgresStore(Store):
         try:
             self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
             self._compress_fast()
+            # a hardened server may deny a role temporary tables (`count_written` then reads
+            # the events themselves); asked here, as a failed CREATE would end the transaction
+            self.temporary_tables = self.conn.execute(
+                "SELECT has_database_privilege(current_user, current_database(), 'TEMP') AS ok").fetchone()["ok"]
             self.migrate()
         except psycopg.Error as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
