@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Actor, Claim
 from . import vocab
 from .events import Arguments, EventDraft, _clause_head
-from .mentions import doc_text, span_text
+from .mentions import doc_text, per_doc, span_text
 
 # Edges that leave a reported clause: "Russia, which launched an invasion, says ..." does not
 # report the invasion.
@@ -199,9 +199,7 @@ def quote_speakers(tok: Token, args: Arguments) -> list[Actor]:
     where it opens ('The Department of Defense justified the strike: "... by killing ..."'), for
     quotations that run over several sentences with no attribution of their own."""
     doc = tok.doc
-    if "eventwire_quotes" not in doc.user_data:
-        doc.user_data["eventwire_quotes"] = quotations(doc)
-    for start, end, sent in doc.user_data["eventwire_quotes"]:
+    for start, end, sent in per_doc(doc, "eventwire_quotes", quotations):
         if start < tok.idx < end and sent.start_char < start - 1:
             # the lead-in's main verb: the parser may hang the whole sentence on a quoted verb
             lead = [t for t in sent if t.idx < start and t.pos_ in ("VERB", "AUX")

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import EventDate
 from . import times as times_stage, vocab
-from .mentions import TimeSpan, sentence_index
+from .mentions import TimeSpan, per_doc, sentence_index
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 9}
 HISTORICAL_DAYS = 30  # SPEC 3
@@ -35,7 +35,6 @@ def from_time(time: TimeSpan) -> EventDate:
 
 CONTEXT_SENTENCES = 2  # a day named this many sentences before still describes the same scene
 STORY_DAYS = 14  # the lead's day is the story's day only when it is recent news
-TOLL_DAYS = "eventwire.toll_days"  # doc.user_data: (the triggers, `_toll_days` of them)
 
 
 def _recent_day(time: TimeSpan, pub: str) -> bool:
@@ -49,14 +48,11 @@ def _toll_days(doc: Doc) -> set[int]:
     """Starts of time expressions that date only harm words in a sentence that dates another
     act with another day: a toll's day ("a gunman shot shoppers on Saturday morning, with the
     death toll rising to 22 people on Monday, ..., with 25 others injured")."""
-    # worked out once per set of triggers: asked per mention, each time dating every trigger
-    # against every time expression, it cost a long text time in its length cubed (60 copies
-    # of a two-sentence paragraph with a day in each: 31 of 32 CPU-s)
-    triggers = doc._.triggers
-    known = doc.user_data.get(TOLL_DAYS)
-    if known is None or known[0] is not triggers:
-        known = doc.user_data[TOLL_DAYS] = (triggers, _count_toll_days(doc))
-    return known[1]
+    # worked out once per Doc (asked per mention by the assembler, the triggers final): made
+    # anew each time, dating every trigger against every time expression, it cost a long text
+    # time in its length cubed (60 copies of a two-sentence paragraph with a day in each: 31
+    # of 32 CPU-s)
+    return per_doc(doc, "eventwire.toll_days", _count_toll_days)
 
 
 def _count_toll_days(doc: Doc) -> set[int]:

@@ -8,7 +8,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from ..models import Actor, Count, Place, Span, TimeMention
-from ..nlp.extensions import doc_text, foreign_tokens, span_text  # noqa: F401  (the stages import them from here)
+from ..nlp.extensions import doc_text, foreign_tokens, per_doc, span_text  # noqa: F401  (the stages import them from here)
 
 
 def char_span(span: TokenSpan) -> Span:
@@ -52,10 +52,7 @@ def lead(doc: Doc, size: int = 2) -> list[TokenSpan]:
 def sentence_index(doc: Doc) -> "SentenceIndex":
     """The Doc's sentences and what sits in each, built once per Doc (first asked for after
     the mention stages have run)."""
-    index = doc.user_data.get("eventwire.sentences")
-    if index is None:
-        index = doc.user_data["eventwire.sentences"] = SentenceIndex(doc)
-    return index
+    return per_doc(doc, "eventwire.sentences", SentenceIndex)
 
 
 class SentenceIndex:

@@ -85,6 +85,16 @@ def _language(chunk: str, words: list[str]) -> Optional[str]:
     return lang
 
 
+def _language_of(chunk: str) -> Optional[str]:
+    """`_language` of a Latin-script text."""
+    return _language(chunk, WORD.findall(chunk))
+
+
+def _together(text: str, found: list[Block]) -> str:
+    """The blocks' texts as one (lines too short to tell on their own are told together)."""
+    return " ".join(text[b.start:b.end] for b in found)
+
+
 def _block(text: str, start: int, end: int, latin: bool) -> Block:
     chunk = text[start:end]
     words = WORD.findall(chunk)
@@ -133,8 +143,7 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
     # lines too short to tell on their own (a headline, a paragraph of one sentence) are in
     # the language they are in together: a French article quoting an English statement is
     # read in its quotation alone
-    short = " ".join(text[b.start:b.end] for b in found if b.english is None)
-    other = _language(short, WORD.findall(short)) not in (None, "en")
+    other = _language_of(_together(text, [b for b in found if b.english is None])) not in (None, "en")
     out: list[tuple[int, int]] = []
     for b in found:
         if b.english is False or other and b.english is None and b.letters:
@@ -158,9 +167,6 @@ def detect_language(text: str) -> Optional[str]:
             short.append(b)
     # lines too short to tell on their own (questions of an interview beside their
     # translations) are judged together
-    together = " ".join(text[b.start:b.end] for b in short)
-    if english + sum(b.letters for b in short) >= ENGLISH_LETTERS \
-            and _language(together, WORD.findall(together)) == "en":
+    if english + sum(b.letters for b in short) >= ENGLISH_LETTERS and _language_of(_together(text, short)) == "en":
         return "en"
-    sample = text[:SAMPLE_CHARS]
-    return _language(sample, WORD.findall(sample))
+    return _language_of(text[:SAMPLE_CHARS])

@@ -1,7 +1,11 @@
 """`Doc` extensions that carry each stage's results (set once, read by later components)."""
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 # name -> default; list defaults are replaced per doc by the component that fills them
 DOC_EXTENSIONS = {
@@ -20,13 +24,19 @@ DOC_EXTENSIONS = {
 TEXT = "eventwire.text"  # Doc.user_data key: the Doc's text, as it was tokenised
 
 
+def per_doc(doc: Doc, key: str, make: Callable[[Doc], T]) -> T:
+    """`make(doc)`, worked out once per Doc and kept in its `user_data` under `key` (Docs
+    processed at the same time share nothing; `core.extract` clears it once a record is made)."""
+    value = doc.user_data.get(key)
+    if value is None:
+        value = doc.user_data[key] = make(doc)
+    return value
+
+
 def doc_text(doc: Doc) -> str:
     """`doc.text`, worked out once per Doc: spaCy joins every token's text anew at each
     access, making a Token for each (about a second over the throughput corpus)."""
-    text = doc.user_data.get(TEXT)
-    if text is None:
-        text = doc.user_data[TEXT] = doc.text
-    return text
+    return per_doc(doc, TEXT, lambda d: d.text)
 
 
 def span_text(span) -> str:
@@ -41,11 +51,8 @@ def foreign_tokens(doc: Doc) -> frozenset[int]:
     """The indices of the tokens in passages in another language (`doc._.foreign`), worked out
     once per Doc: the stages ask for them per mention too ("the city"), and made anew each time
     they cost a mostly foreign text time in its length squared (180k characters: 0.7 CPU-s)."""
-    tokens = doc.user_data.get(FOREIGN_TOKENS)
-    if tokens is None:
-        tokens = doc.user_data[FOREIGN_TOKENS] = frozenset(
-            i for span in doc._.foreign or () for i in range(span.start, span.end))
-    return tokens
+    return per_doc(doc, FOREIGN_TOKENS,
+                   lambda d: frozenset(i for span in d._.foreign or () for i in range(span.start, span.end)))
 
 
 def register() -> None:

@@ -763,20 +763,20 @@ class Store(ABC):
     def count_written(self, hashes: Sequence[str]) -> None:
         """Count the events of these documents, just written, into the summary tables, in the
         caller's transaction."""
-        chunks = [self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
-                  for i in range(0, len(hashes), KEYS_PER_QUERY)]
+        chunks = [(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params) for values, params in
+                  (self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
+                   for i in range(0, len(hashes), KEYS_PER_QUERY))]
         if not self.temporary_tables:  # each grouping reads the events themselves
-            for values, params in chunks:
-                self._count(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params)
+            for where, params in chunks:
+                self._count(where, params)
             return
         # their columns read once into a table of the batch alone, which the eleven groupings
         # read: each reading `events` itself, PostgreSQL's planner (a new store has no
         # statistics yet) scanned the whole table eleven times a batch
         self.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITTEN} AS SELECT {TALLY_COLUMNS} FROM events WHERE false")
         self.empty_table(WRITTEN)  # emptied first: no row of another batch is ever counted
-        for values, params in chunks:
-            self.execute(f"INSERT INTO {WRITTEN} SELECT {TALLY_COLUMNS} FROM events "
-                         f"WHERE doc_hash IN (SELECT * FROM ({values}) AS v)", params)
+        for where, params in chunks:
+            self.execute(f"INSERT INTO {WRITTEN} SELECT {TALLY_COLUMNS} FROM events WHERE {where}", params)
         self._count("true", [], source=WRITTEN)
 
     def empty_table(self, name: str) -> None:
