@@ -489,11 +489,15 @@ class SQLiteStore(Store):
         self.db.execute(f"INSERT INTO temp.split_rows SELECT e.rowid, {', '.join(WORD_KEYS.values())}, "
                         f"coalesce(e.killed, 0) FROM {MATCH_ROWS} e WHERE e.rowid IN (SELECT rowid FROM events "
                         f"WHERE {where})", params)
-        parts = " UNION ALL ".join(
-            f"SELECT t.term, '{dim}' AS dim, e.{dim} AS key, count(*) AS events, sum(e.killed) AS killed "
-            f"FROM temp.split_terms t JOIN temp.split_rows e ON e.doc = t.doc GROUP BY t.term, e.{dim}"
-            for dim in WORD_KEYS)
+        # each term's row of an event with its keys, made once for the three groupings (the
+        # vocabulary read and joined once, not once per grouping: 20,000 events, 2.5 -> 2.1 CPU-s)
+        self.db.execute(f"CREATE TEMP TABLE split_keys AS SELECT t.term, {', '.join(f'e.{d}' for d in WORD_KEYS)}, "
+                        "e.killed FROM temp.split_terms t JOIN temp.split_rows e ON e.doc = t.doc")
+        parts = " UNION ALL ".join(f"SELECT term, '{dim}' AS dim, {dim} AS key, count(*) AS events, "
+                                   f"sum(killed) AS killed FROM temp.split_keys GROUP BY term, {dim}"
+                                   for dim in WORD_KEYS)
         self.db.execute(f"CREATE TEMP TABLE split_counts AS {parts}")
+        self.db.execute("DROP TABLE temp.split_keys")
         self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) SELECT term, dim, key, "
                         f"{sign} * events, {sign} * killed FROM temp.split_counts WHERE true ON CONFLICT (term, dim, key) "
                         f"DO UPDATE SET events = {WORD_TOTALS}.events + excluded.events, "
