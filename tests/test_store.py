@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+import re
 import sqlite3
 
 import pytest
@@ -132,6 +133,49 @@ def test_full_text_search_stems_and_ranks_by_date(store):
     assert dates == sorted(dates, reverse=True)
     assert list(store.events(EventQuery(text='"; DROP TABLE events; --'))) == []
     assert store.stats()["events"] > 0
+
+
+# words PostgreSQL's english configuration drops as stop words, "US" and "WHO" names among them
+STOP_WORDS = ["from", "after", "who", "us", "against", "over", "into", "during", "before", "between"]
+
+
+def _having(s, words) -> dict[str, set[str]]:
+    """For each of `words` that some stored summary holds as a word, the events whose summary does."""
+    summaries = {r["id"]: set(re.findall(r"[a-z]+", (r["summary"] or "").lower())) for r in s.events()}
+    having = {w: {i for i, found in summaries.items() if w in found} for w in words}
+    return {w: ids for w, ids in having.items() if ids}
+
+
+def test_full_text_search_finds_stop_words_on_both_backends(store):
+    """A search for "US", "WHO" or "from" found nothing on PostgreSQL, whose english
+    configuration drops them; every event on SQLite. Both find each event that says it."""
+    having = _having(store, STOP_WORDS)
+    assert len(having) >= 3
+    for word, ids in having.items():
+        assert ids <= {r["id"] for r in store.events(EventQuery(text=word))}, word
+        assert ids <= {r["id"] for r in store.events(EventQuery(text=word.upper()))}, word
+
+
+def test_migration_21_indexes_every_word_of_a_postgresql_store(pg_url, sample_records):
+    """A PostgreSQL store made before migration 21 (english, stop words dropped) indexes every
+    word on open: its events are found by a stop word, and its other searches are unchanged."""
+    with open_store(pg_url) as s:
+        s.add(sample_records)
+        having = _having(s, STOP_WORDS)
+        shelled = [r["id"] for r in s.events(EventQuery(text="shelled"))]
+        with s.transaction():  # as a store of version 20 is
+            s.execute("ALTER TABLE events DROP COLUMN fts")
+            s.execute("ALTER TABLE events ADD COLUMN fts tsvector GENERATED ALWAYS AS "
+                      "(to_tsvector('english', coalesce(summary, ''))) STORED")
+            s.execute("CREATE INDEX idx_events_fts ON events USING GIN (fts)")
+            s.execute("DELETE FROM schema_version WHERE version >= 21")
+        assert not list(s.events(EventQuery(text=next(iter(having)))))  # the stop word, dropped
+    with open_store(pg_url) as s:
+        assert s.schema_version == LATEST
+        for word, ids in having.items():
+            assert ids <= {r["id"] for r in s.events(EventQuery(text=word))}, word
+        assert [r["id"] for r in s.events(EventQuery(text="shelled"))] == shelled
+        assert s.query("SELECT count(*) AS n FROM pg_indexes WHERE indexname = 'idx_events_fts'")[0]["n"] == 1
 
 
 def test_filters_combine(store):

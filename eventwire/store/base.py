@@ -512,6 +512,8 @@ class Store(ABC):
             self.keep_match_rows()
         if migration.word_totals:
             self.keep_word_totals()
+        if migration.every_word:
+            self.keep_every_word()
 
     def _progress(self, done_what: str) -> Callable[[int], None]:
         """A callback told each step's number of events, that logs every PROGRESS_SECONDS how
@@ -579,6 +581,10 @@ class Store(ABC):
     def keep_word_totals(self) -> None:
         """Where the backend can split texts as its full-text index does, count the stored
         events by word too (`fold_word_totals`; migration 20)."""
+
+    def keep_every_word(self) -> None:
+        """Where the backend's full-text index dropped stop words, index every word instead, the
+        stored events' texts indexed again (migration 21)."""
 
     def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         """Where the backend counts events by word, count those written since the last fold

@@ -10,12 +10,15 @@ import orjson
 import psycopg
 from psycopg.rows import dict_row, tuple_row
 
-from .base import Store, StoreError
-from .schema import LATEST, Table
+from .base import Store, StoreError, log
+from .schema import FTS_COLUMNS, LATEST, Table
 
 # advisory lock keys (per database): one writer at a time, one `run` at a time
 WRITE_LOCK = 0x65776972_65000001
 RUN_LOCK = 0x65776972_65000002
+# PostgreSQL's english configuration with its stemmer's stop words left out: every word
+# searchable ("US", "WHO", "from"), as SQLite's porter tokenizer indexes every word
+TEXT_CONFIG = "eventwire_english"
 SQL_TYPES = {"text": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "json": "TEXT"}
 
 
@@ -47,6 +50,13 @@ def drop_database(admin: str, name: str) -> None:
             return
         except psycopg.errors.InsufficientPrivilege:
             time.sleep(0.5)
+
+
+def _fts_column(indexed: tuple[str, ...]) -> str:
+    """The generated column that the full-text index of a table reads: its `indexed` columns'
+    words under TEXT_CONFIG."""
+    body = " || ' ' || ".join(f"coalesce({c}, '')" for c in indexed)
+    return f"fts tsvector GENERATED ALWAYS AS (to_tsvector('{TEXT_CONFIG}', {body})) STORED"
 
 
 def redact(url: str) -> str:
@@ -159,20 +169,44 @@ class PostgresStore(Store):
 
     def text_match(self, words: list[str]) -> tuple[str, list]:
         # plainto_tsquery: every word, none of them an operator ('or', '-', quotes)
-        return "e.fts @@ plainto_tsquery('english', ?)", [" ".join(words)]
+        return f"e.fts @@ plainto_tsquery('{TEXT_CONFIG}', ?)", [" ".join(words)]
 
     def create_table(self, table: Table) -> None:
         columns = [f"{c} {SQL_TYPES[k]}" + (" NOT NULL" if c in table.pk else "") for c, k in table.columns]
         columns.append(f"PRIMARY KEY ({', '.join(table.pk)})")
         columns += [f"FOREIGN KEY ({c}) REFERENCES {t} ({oc})" for c, t, oc in table.foreign_keys]
         if table.fts:
-            body = " || ' ' || ".join(f"coalesce({c}, '')" for c in table.fts)
-            columns.append(f"fts tsvector GENERATED ALWAYS AS (to_tsvector('english', {body})) STORED")
+            self._text_config()
+            columns.append(_fts_column(table.fts))
         self.conn.execute(f"CREATE TABLE {table.name} ({', '.join(columns)})")
         for cols in table.indexes:
             self.create_index(table.name, cols)
         if table.fts:
             self.conn.execute(f"CREATE INDEX idx_{table.name}_fts ON {table.name} USING GIN (fts)")
+
+    def _text_config(self) -> None:
+        """TEXT_CONFIG, made in the store's schema if it is not there."""
+        if self.values("SELECT 1 FROM pg_ts_config WHERE cfgname = ? AND cfgnamespace = current_schema()::regnamespace",
+                       [TEXT_CONFIG]):
+            return
+        self.execute(f"CREATE TEXT SEARCH DICTIONARY {TEXT_CONFIG}_stem (TEMPLATE = snowball, Language = english)")
+        self.execute(f"CREATE TEXT SEARCH CONFIGURATION {TEXT_CONFIG} (COPY = pg_catalog.english)")
+        self.execute(f"ALTER TEXT SEARCH CONFIGURATION {TEXT_CONFIG} ALTER MAPPING REPLACE english_stem "
+                     f"WITH {TEXT_CONFIG}_stem")
+
+    def keep_every_word(self) -> None:
+        self._text_config()
+        for table, indexed in FTS_COLUMNS.items():
+            made = self.values("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+                               "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                               "WHERE d.adrelid = to_regclass(?) AND a.attname = 'fts'", [table])
+            if not made or TEXT_CONFIG in made[0][0]:
+                continue  # none (the articles' texts, since migration 6), or made with every word
+            log.info("%s: indexing every word of the %s' texts again (a table rewrite: minutes for millions)",
+                     self.url, table)
+            self.execute(f"ALTER TABLE {table} DROP COLUMN fts")  # its index with it
+            self.execute(f"ALTER TABLE {table} ADD COLUMN {_fts_column(indexed)}")
+            self.execute(f"CREATE INDEX idx_{table}_fts ON {table} USING GIN (fts)")
 
     def cheapen_text_indexes(self) -> None:
         # a tsvector of every article's text (1.5 ms per article at ingest) that no query reads;

@@ -43,6 +43,8 @@ class Migration:
     # the events and deaths of each word of the summaries kept by month, type and region
     # (`Store.keep_word_totals`)
     word_totals: bool = False
+    # full-text indexes that keep every word, stop words too (`Store.keep_every_word`)
+    every_word: bool = False
 
 
 PLACE_COLUMNS = (
@@ -257,6 +259,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     # (a word of 88k events among 5.2M: its matches' rows read and grouped, 215 ms of CPU)
     Migration(20, "SQLite counts the events and deaths of each word of the summaries by month, type and region: "
                   "charts by a word without reading its matches", word_totals=True),
+    # PostgreSQL's english configuration drops its stop words, "us", "who" and "it" among them: a
+    # search for "US" or "WHO" found nothing there, and every summary naming them on SQLite
+    Migration(21, "PostgreSQL's full text keeps every word, as SQLite's does: a search for \"US\", \"WHO\" or "
+                  "\"from\" finds the events that say it", every_word=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
