@@ -563,6 +563,33 @@ def test_charts_of_many_days_count_by_month(store, monkeypatch, few_sets, listed
     assert store.aggregates()["bucket"] == "day"
 
 
+@pytest.mark.parametrize("max_days", [1, 10**6])
+def test_charts_count_events_of_no_date_in_an_entry_of_their_own(store, monkeypatch, max_days):
+    """Events a bulk load wrote with no date (`add` always dates; `retally` counts such a load)
+    are counted in one entry of day None, last, by day and by month, on every path of the
+    charts: the summary tables, a filter, an actor's sets. By month the whole chart showed a
+    month "-01", and a filter's or an actor's failed."""
+    from eventwire.store import base
+
+    monkeypatch.setattr(base, "MAX_DAYS", max_days)
+    undated = [r["id"] for r in store.events(EventQuery(actor="police"))][:2]
+    assert undated
+    store.execute(f"UPDATE events SET date_start = NULL, date_end = NULL WHERE id IN ({', '.join('?' * len(undated))})",
+                  undated)
+    store.retally()
+    for q in (EventQuery(), EventQuery(country=["UA"]), EventQuery(text="killed"), EventQuery(actor="police")):
+        counted = _counted(store, q)
+        agg = store.aggregates(q, top=500)
+        assert agg["total"] == counted["total"]
+        days = [r["day"] for r in agg["by_day"]]
+        dated = sum(n for day, n, _ in counted["by_day"] if day)
+        assert all(d and len(d) == 10 and d[4] == "-" for d in days[:-1]), (q, days)
+        if dated < counted["total"]:  # this filter's undated events: one entry, the last
+            assert days[-1] is None and agg["by_day"][-1]["events"] == counted["total"] - dated, q
+        else:
+            assert None not in days
+
+
 def test_migration_11_fills_the_actor_sets_of_an_older_store(store_url, sample_records):
     """A store of version 10 (no actor sets) gets them on open, counted from its actors: the
     filter and its aggregates answer as on a store made by this version."""

@@ -878,8 +878,8 @@ class Store(ABC):
 
             days = self.query("SELECT count(*) AS n FROM event_totals WHERE dim = 'day'")[0]["n"]
             bucket = "day" if days <= MAX_DAYS else "month"
-            by_day = [{"day": r["key"] + "-01" if bucket == "month" else r["key"], "events": int(r["events"]),
-                       "killed": int(r["killed"] or 0)} for r in grouped(bucket, "key")]
+            by_day = [{"day": r["key"] + "-01" if r["key"] and bucket == "month" else r["key"] or None,
+                       "events": int(r["events"]), "killed": int(r["killed"] or 0)} for r in grouped(bucket, "key")]
             types, admins = grouped("type", "events DESC, key"), grouped("admin1", "events DESC, key", top)
         else:
             charts = self._actor_charts(q.actor, top) if used == {"actor"} else \
@@ -898,10 +898,15 @@ class Store(ABC):
             if bucket == "month":
                 months: dict[str, dict] = {}
                 for r in by_day:
-                    m = months.setdefault(r["day"][:7], {"day": r["day"][:7] + "-01", "events": 0, "killed": 0})
+                    month = r["day"] and r["day"][:7]
+                    m = months.setdefault(month, {"day": month and month + "-01", "events": 0, "killed": 0})
                     m["events"] += r["events"]
                     m["killed"] += r["killed"]
                 by_day = list(months.values())
+
+        # events of no date (a bulk load's: `add` always dates) counted in one entry of day None,
+        # last on both backends (SQLite sorts NULL first, PostgreSQL last)
+        by_day = [r for r in by_day if r["day"]] + [r for r in by_day if not r["day"]]
 
         def listed(rows: list[dict], name: str) -> list[dict]:
             return [{name: r["key"] or None, "events": int(r["events"]), "killed": int(r["killed"] or 0)} for r in rows]
@@ -940,7 +945,7 @@ class Store(ABC):
             f"killed AS k FROM actor_totals WHERE dim IN (?, 'type', 'admin1') AND actor_set IN ({sets})",
             [bucket] + params, top, (bucket, "type", "admin1"))
         if bucket == "month":
-            day_rows = [{**r, "key": r["key"] + "-01"} for r in day_rows]
+            day_rows = [{**r, "key": r["key"] and r["key"] + "-01"} for r in day_rows]
         return day_rows, types, admins, bucket
 
     def _days_within(self, sets: str, params: list) -> bool:

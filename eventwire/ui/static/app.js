@@ -260,7 +260,9 @@
     // by month when the store spans many years: each bar then ends on its month's last day
     state.bucket = agg.bucket || "day";
     const monthEnd = (first) => isoDay(Date.UTC(+first.slice(0, 4), +first.slice(5, 7), 0) / DAY);  // day 0 of the next
-    state.byDay = agg.by_day.map((d) => ({ ...d, last: state.bucket === "month" ? monthEnd(d.day) : d.day }));
+    // events of no date (day null) have no place on the axis
+    state.byDay = agg.by_day.filter((d) => d.day)
+      .map((d) => ({ ...d, last: state.bucket === "month" ? monthEnd(d.day) : d.day }));
     drawTimeline();
   }
 
