@@ -95,6 +95,37 @@ def test_word_fold_counts_survive_replacements_rollbacks_and_a_fold_failing_midw
         assert _stored_totals(s) == _reference_totals(s) != before
 
 
+def test_a_fold_that_fails_after_the_batch_is_committed_warns_and_the_next_one_catches_up(
+        tmp_path, monkeypatch, caplog):
+    """A batch is committed before its words are folded: a fold that fails then (the database
+    locked past its timeout) was raised to the caller of `add`, who was told that a stored batch
+    had failed. It is a warning now; the batch is stored, the mark stays, and the next fold
+    counts what this one left."""
+    from eventwire.store import base
+
+    monkeypatch.setattr(base, "FOLD_EVENTS", 1)  # every `add` folds
+    with open_store(str(tmp_path / "locked.db")) as s:
+        s.add([_pair(n) for n in range(10)])
+        mark = s.folded()
+        count_words = s._count_words
+
+        def locked(*args, **kwargs):
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(s, "_count_words", locked)
+        with caplog.at_level("WARNING", logger="eventwire.store"):
+            result = s.add([_pair(n) for n in range(10, 20)])
+            assert [r.events for r in s.add_all([[_pair(n) for n in range(20, 25)]])] == [5]
+        assert result.new == 10 and s.stats()["events"] == 25
+        assert s.folded() == mark
+        warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        # `add`'s, then `add_all`'s: its batch's `add` and its own at the end
+        assert len(warned) == 3 and all("database is locked" in m for m in warned)
+        monkeypatch.setattr(s, "_count_words", count_words)
+        s.add([_pair(n) for n in range(25, 30)])
+        assert s.folded() == 30 and _stored_totals(s) == _reference_totals(s)
+
+
 # ---------------------------------------------------------------- every word (PostgreSQL)
 def _in_schema(url: str, schema: str) -> str:
     with psycopg.connect(url, autocommit=True) as conn:

@@ -662,8 +662,18 @@ class Store(ABC):
             self.count_written(sorted({e["doc_hash"] for e in tables["events"]}))
         # here, not only in `add_all`: a library caller's `add` alone would otherwise leave the
         # words uncounted, and charts by a word slow once WORD_TAIL events are above the mark
-        self.fold_word_totals(FOLD_EVENTS)
+        self._fold_committed(FOLD_EVENTS)
         return result
+
+    def _fold_committed(self, least: int = 1) -> None:
+        """`fold_word_totals`, once a batch is committed. A fold that fails (the database busy
+        past its timeout, a full disk) is rolled back whole and leaves every answer exact
+        (charts count the unfolded events from their matches); the next fold resumes from the
+        mark. So it is a warning: raised, it told the caller that a stored batch had failed."""
+        try:
+            self.fold_word_totals(least)
+        except Exception as exc:  # noqa: BLE001 (whatever it was, the batch is stored)
+            log.warning("%s: the words' counts are left for a later batch to fold (%s)", self.url, exc)
 
     def add_all(self, batches: Iterable[Iterable[tuple[Document, DocumentRecord]]]) -> Iterator[AddResult]:
         """`add` each batch in turn (batches read in the caller's thread), the rows of the next
@@ -701,7 +711,7 @@ class Store(ABC):
                 ahead = made[0]
             if ahead is not None:
                 yield self.add(ahead.result())
-        self.fold_word_totals()
+        self._fold_committed()
 
     def _remove_document(self, h: str) -> None:
         """Drop a document's rows; the groups its events were in or bore on are dissolved for
