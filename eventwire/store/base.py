@@ -221,6 +221,12 @@ def prepare(items: Iterable[tuple[Document, DocumentRecord]]) -> Prepared:
     return Prepared(rows, mentions, values, keys)
 
 
+def month_day(month: Optional[str]) -> Optional[str]:
+    """A chart's month ("2023-06") as its first day, the key charts by month give; None (the
+    events of no date) stays None."""
+    return month + "-01" if month else None
+
+
 def _giving_way(items: Iterable) -> Iterator:
     """`items`, Python's lock let go before each: a thread that waits for it (`add_all`'s
     writer, back from the database after each statement) gets it at once, not after the
@@ -779,9 +785,10 @@ class Store(ABC):
     def count_written(self, hashes: Sequence[str]) -> None:
         """Count the events of these documents, just written, into the summary tables, in the
         caller's transaction."""
-        chunks = [(f"doc_hash IN (SELECT * FROM ({values}) AS v)", params) for values, params in
-                  (self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
-                   for i in range(0, len(hashes), KEYS_PER_QUERY))]
+        chunks = []
+        for i in range(0, len(hashes), KEYS_PER_QUERY):
+            values, params = self.rows_table([(h,) for h in hashes[i:i + KEYS_PER_QUERY]])
+            chunks.append((f"doc_hash IN (SELECT * FROM ({values}) AS v)", params))
         if not self.temporary_tables:  # each grouping reads the events themselves
             for where, params in chunks:
                 self._count(where, params)
@@ -888,7 +895,7 @@ class Store(ABC):
 
             days = self.query("SELECT count(*) AS n FROM event_totals WHERE dim = 'day'")[0]["n"]
             bucket = "day" if days <= MAX_DAYS else "month"
-            by_day = [{"day": r["key"] + "-01" if r["key"] and bucket == "month" else r["key"] or None,
+            by_day = [{"day": month_day(r["key"]) if bucket == "month" else r["key"] or None,
                        "events": int(r["events"]), "killed": int(r["killed"] or 0)} for r in grouped(bucket, "key")]
             types, admins = grouped("type", "events DESC, key"), grouped("admin1", "events DESC, key", top)
         else:
@@ -909,7 +916,7 @@ class Store(ABC):
                 months: dict[str, dict] = {}
                 for r in by_day:
                     month = r["day"] and r["day"][:7]
-                    m = months.setdefault(month, {"day": month and month + "-01", "events": 0, "killed": 0})
+                    m = months.setdefault(month, {"day": month_day(month), "events": 0, "killed": 0})
                     m["events"] += r["events"]
                     m["killed"] += r["killed"]
                 by_day = list(months.values())
@@ -955,7 +962,7 @@ class Store(ABC):
             f"killed AS k FROM actor_totals WHERE dim IN (?, 'type', 'admin1') AND actor_set IN ({sets})",
             [bucket] + params, top, (bucket, "type", "admin1"))
         if bucket == "month":
-            day_rows = [{**r, "key": r["key"] and r["key"] + "-01"} for r in day_rows]
+            day_rows = [{**r, "key": month_day(r["key"])} for r in day_rows]
         return day_rows, types, admins, bucket
 
     def _days_within(self, sets: str, params: list) -> bool:

@@ -543,7 +543,7 @@ class SQLiteStore(Store):
         months = sorted(charts["month"], key=lambda r: r["key"] or "")
         if not months or months[0]["key"] is None:  # an undated event: counted from the matches
             return None
-        return ([{**r, "key": r["key"] + "-01"} for r in months], charts["type"], charts["admin1"][:top], "month")
+        return ([{**r, "key": base.month_day(r["key"])} for r in months], charts["type"], charts["admin1"][:top], "month")
 
     def filtered_rows(self, q) -> str:
         return MATCH_ROWS if text_words(q.text) and not (q.canonical_id or q.doc_hash) else "events"
