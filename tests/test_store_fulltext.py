@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import Counter
 from urllib.parse import quote
 
@@ -107,12 +108,12 @@ def test_a_fold_that_fails_after_the_batch_is_committed_warns_and_the_next_one_c
     with open_store(str(tmp_path / "locked.db")) as s:
         s.add([_pair(n) for n in range(10)])
         mark = s.folded()
-        count_words = s._count_words
+        split_counts = s._split_counts
 
         def locked(*args, **kwargs):
             raise sqlite3.OperationalError("database is locked")
 
-        monkeypatch.setattr(s, "_count_words", locked)
+        monkeypatch.setattr(s, "_split_counts", locked)
         with caplog.at_level("WARNING", logger="eventwire.store"):
             result = s.add([_pair(n) for n in range(10, 20)])
             assert [r.events for r in s.add_all([[_pair(n) for n in range(20, 25)]])] == [5]
@@ -121,9 +122,75 @@ def test_a_fold_that_fails_after_the_batch_is_committed_warns_and_the_next_one_c
         warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
         # `add`'s, then `add_all`'s: its batch's `add` and its own at the end
         assert len(warned) == 3 and all("database is locked" in m for m in warned)
-        monkeypatch.setattr(s, "_count_words", count_words)
+        monkeypatch.setattr(s, "_split_counts", split_counts)
         s.add([_pair(n) for n in range(25, 30)])
         assert s.folded() == 30 and _stored_totals(s) == _reference_totals(s)
+
+
+def _fold_ahead_with(s, meanwhile) -> int:
+    """`fold_ahead` by another connection, `meanwhile(s)` run by the writer's between its
+    counting (from a snapshot) and its adding them (under the write lock)."""
+    folder = s.folder()
+    split_counts = folder._split_counts
+
+    def counted_then(*args):
+        split_counts(*args)
+        meanwhile(s)
+
+    folder._split_counts = counted_then
+    try:
+        return folder.fold_ahead(1, threading.Lock())
+    finally:
+        folder.close()
+
+
+@pytest.mark.parametrize("meanwhile", ["nothing", "correction", "replacement", "another fold"])
+def test_a_fold_ahead_adds_its_counts_only_if_nothing_changed_since_its_snapshot(tmp_path, meanwhile):
+    """`add_all`'s other connection counts the words of events it read in a snapshot, then adds
+    the counts under the write lock: an event corrected or replaced in between, or a fold by
+    another, would leave them counting what is no longer there (or twice). Then they are
+    dropped, and a later fold counts from the mark as things are."""
+    from eventwire.store.review import review
+
+    with open_store(str(tmp_path / "ahead.db")) as s:
+        s.add([_pair(n, killed=n % 3) for n in range(30)])
+        assert s.folded() == 0  # fewer than FOLD_EVENTS: none folded yet
+
+        def change(s):
+            if meanwhile == "correction":
+                victim = next(s.events())
+                review(s, victim["id"], "tester", "correct", {"type": "PROTEST", "counts": {"killed": 9}})
+            elif meanwhile == "replacement":
+                s.add([_pair(n, version="2", killed=4, shift=2) for n in range(0, 30, 4)])
+            elif meanwhile == "another fold":
+                s.fold_word_totals()
+
+        folded = _fold_ahead_with(s, change)
+        if meanwhile == "nothing":
+            assert folded == 30 and s.folded() == 30
+        else:
+            assert folded == 0
+            assert s.folded() == (30 if meanwhile == "another fold" else 0)
+        s.fold_word_totals()
+        assert s.folded() == s.values("SELECT max(rowid) FROM events")[0][0]
+        assert _stored_totals(s) == _reference_totals(s)
+
+
+def test_add_all_folds_words_ahead_beside_its_writes(tmp_path, monkeypatch):
+    """A run's words are counted by another connection as it goes (every FOLD_AHEAD events),
+    and what is left at the end by the run itself: every event counted once."""
+    from eventwire.store import base
+    from eventwire.store.sqlite import SQLiteStore
+
+    monkeypatch.setattr(base, "FOLD_AHEAD", 8)
+    ahead = []
+    fold_ahead = SQLiteStore.fold_ahead
+    monkeypatch.setattr(SQLiteStore, "fold_ahead", lambda self, *a: ahead.append(fold_ahead(self, *a)) or ahead[-1])
+    with open_store(str(tmp_path / "run.db")) as s:
+        results = list(s.add_all([[_pair(n, killed=n % 5) for n in range(i, i + 6)] for i in range(0, 60, 6)]))
+        assert sum(r.events for r in results) == 60
+        assert sum(ahead) >= 8 and s.folded() == 60
+        assert _stored_totals(s) == _reference_totals(s)
 
 
 # ---------------------------------------------------------------- every word (PostgreSQL)

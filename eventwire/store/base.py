@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 import logging
 import math
+import threading
 import time
 from dataclasses import dataclass
 from operator import itemgetter
@@ -104,6 +105,9 @@ MAX_DAYS = 1000
 # the events written in a run past which it counts their words before the next batch (more at
 # a time share more keys; a word's charts count the ones not yet counted from its matches)
 FOLD_EVENTS = 50_000
+# the events written past which `add_all` counts their words by another connection, beside its
+# writes (`fold_ahead`): the counting, most of a fold's work, then costs the writer nothing
+FOLD_AHEAD = 5_000
 CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
 TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status, actor_set"
 WRITTEN = "written_events"  # the connection's temporary table of a batch's TALLY_COLUMNS (`count_written`)
@@ -598,6 +602,24 @@ class Store(ABC):
         each run's events): `add` calls it once FOLD_EVENTS are waiting, and until then a word's
         charts count them from its matches."""
 
+    def folds_ahead(self) -> bool:
+        """Whether `add_all` counts words ahead by another connection (`folder`): where the
+        backend counts events by word, and this connection is in no transaction (the other's
+        would wait for it)."""
+        return False
+
+    def folder(self) -> Optional["Store"]:
+        """Another connection to the store, for `fold_ahead` beside this one's writes (closed
+        by the caller)."""
+        return None
+
+    def fold_ahead(self, least: int, turn: "threading.Lock") -> int:
+        """`fold_word_totals` of one run of events (when `least` or more wait), counted from a
+        snapshot without the write lock, then added under it (taking `turn`, which the writer
+        holds while it writes) unless an event was changed or removed meanwhile, or another fold
+        came first; the events it folded (0: none)."""
+        return 0
+
     def count_words(self, where: str, params: Sequence, sign: int = 1) -> None:
         """Count the events `where` selects (SQL over `events`) into (sign 1) or out of (-1) the
         counts by word, those already folded into them, in the caller's transaction: whoever
@@ -691,33 +713,62 @@ class Store(ABC):
         (PostgreSQL, 20,000 events: 1.2 s of wall time, 2.0-3.4 with the rows made meanwhile).
         A batch is written once the next is read (in `run`, extracted), or when reading it
         fails, before the error goes on. Yields each batch's result as it is committed. Their
-        words are counted at the end (`fold_word_totals`), and on the way (by `add`) every
-        FOLD_EVENTS events."""
-        with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool:
-            ahead = None
-            batches = iter(batches)
-            while True:
-                try:  # the next batch is read (in `run`, extracted) before this one is written
-                    batch = next(batches, _END)
-                except BaseException:
-                    if ahead is not None:  # an error or Ctrl-C reading it loses no batch read before
-                        self.add(ahead.result())
-                    raise
-                if batch is _END:
-                    break
-                rows, made = list(batch), []
-
-                def start() -> None:
-                    if not made:
-                        made.append(pool.submit(prepare, _giving_way(rows)))
-
-                if ahead is not None:
-                    yield self.add(ahead.result(), start)
-                start()  # the first batch: none is written beside it
-                ahead = made[0]
-            if ahead is not None:
-                yield self.add(ahead.result())
+        words are counted on the way by another connection (`fold_ahead`, every FOLD_AHEAD
+        events) and at the end (`fold_word_totals`)."""
+        folder: list[Store] = []  # opened, used and closed in the thread of `words` (SQLite's rule)
+        turn = threading.Lock()  # the writer's, while it writes; a fold ahead's, while it adds its counts
+        with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool, \
+                ThreadPoolExecutor(1, thread_name_prefix="eventwire-words") as words:
+            folding, ahead = None, self.folds_ahead()
+            try:
+                for result in self._add_each(batches, pool, turn):
+                    yield result
+                    if ahead and (folding is None or folding.done()):
+                        folding = words.submit(self._fold_ahead_of, folder, turn)
+            finally:
+                if folding is not None:
+                    words.submit(lambda: [f.close() for f in folder]).result()
         self._fold_committed()
+
+    def _fold_ahead_of(self, folder: list["Store"], turn: "threading.Lock") -> None:
+        """`fold_ahead` by another connection (made at the first call: `folder`); a failure
+        leaves the words to a later fold, as in `_fold_committed`."""
+        try:
+            if not folder:
+                folder.append(self.folder())
+            folder[0].fold_ahead(FOLD_AHEAD, turn)
+        except Exception as exc:  # noqa: BLE001 (whatever it was, the batches are stored)
+            log.warning("%s: the words' counts are left for a later batch to fold (%s)", self.url, exc)
+
+    def _add_each(self, batches: Iterable, pool: ThreadPoolExecutor, turn: "threading.Lock") -> Iterator[AddResult]:
+        ahead = None
+        batches = iter(batches)
+
+        def add(prepared: Prepared, meanwhile: Callable[[], None] = lambda: None) -> AddResult:
+            with turn:
+                return self.add(prepared, meanwhile)
+
+        while True:
+            try:  # the next batch is read (in `run`, extracted) before this one is written
+                batch = next(batches, _END)
+            except BaseException:
+                if ahead is not None:  # an error or Ctrl-C reading it loses no batch read before
+                    add(ahead.result())
+                raise
+            if batch is _END:
+                break
+            rows, made = list(batch), []
+
+            def start() -> None:
+                if not made:
+                    made.append(pool.submit(prepare, _giving_way(rows)))
+
+            if ahead is not None:
+                yield add(ahead.result(), start)
+            start()  # the first batch: none is written beside it
+            ahead = made[0]
+        if ahead is not None:
+            yield add(ahead.result())
 
     def _remove_document(self, h: str) -> None:
         """Drop a document's rows; the groups its events were in or bore on are dissolved for

@@ -46,6 +46,9 @@ WORD_EVENTS = 100_000
 WORD_TAIL = 100_000
 # `word_totals`' row of no term: its events are the largest events rowid the counts cover
 FOLDED = f"{WORD_TOTALS} WHERE term = '' AND dim = '' AND key = ''"
+# and its row of key 'changes': events bumped by every `count_words` (events changed or removed),
+# so that a fold counted from an earlier snapshot (`fold_ahead`) knows it may be stale
+CHANGES = f"{WORD_TOTALS} WHERE term = '' AND dim = '' AND key = 'changes'"
 # The events being counted by word: their summaries split as the full-text indexes split them
 # (the same tokenizer; detail 'none': one instance of fts5vocab per term and row) and their keys
 SPLIT = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.split USING fts5(summary, content='', tokenize='porter', "
@@ -460,6 +463,10 @@ class SQLiteStore(Store):
         """`folded`, and the largest events rowid."""
         return self.folded(), self.db.conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
 
+    def _changes(self) -> int:
+        row = self.db.conn.execute(f"SELECT events FROM {CHANGES}").fetchone()
+        return row[0] if row else 0
+
     def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         folded, last = self._marks()
         if folded is None or last - folded < least:
@@ -470,45 +477,97 @@ class SQLiteStore(Store):
                 if last <= folded:
                     return
                 upto = min(folded + WORD_EVENTS, last)
-                self._count_words("rowid > ? AND rowid <= ?", [folded, upto])
+                self._split_counts("rowid > ? AND rowid <= ?", [folded, upto])
+                self._add_split_counts()
                 self._fold_to(upto)
             on_run(upto - folded)
 
+    def fold_ahead(self, least, turn):
+        # counted from a snapshot, without the write lock: the writer goes on meanwhile
+        with self.snapshot():
+            folded, last = self._marks()
+            if folded is None or last - folded < least:
+                return 0
+            changes = self._changes()
+            upto = min(folded + WORD_EVENTS, last)
+            self._split_counts("rowid > ? AND rowid <= ?", [folded, upto])
+        try:
+            with turn, self.transaction():
+                # the counts hold only if no event was changed or removed since, nor the words
+                # folded by another (`_fold_to` moves the mark down when the top events go)
+                if self._marks()[0] != folded or self._changes() != changes:
+                    return 0
+                self._add_split_counts()
+                self._fold_to(upto)
+        finally:
+            self.db.execute("DROP TABLE IF EXISTS temp.split_counts")
+        return upto - folded
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read in it sees the store as of its first (WAL)."""
+        self.db.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.conn.execute("COMMIT")  # (nothing of the store's written: temporary tables only)
+
+    def folds_ahead(self):
+        return self.path != ":memory:" and not self.db.conn.in_transaction
+
+    def folder(self):
+        # (called in the folder's thread: nothing of this connection's is read there)
+        return SQLiteStore(self.path, create=False)
+
     def count_words(self, where, params, sign=1):
         folded = self.folded()
+        if folded is None:
+            return
+        self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) VALUES ('', '', 'changes', 1, 0) "
+                        "ON CONFLICT (term, dim, key) DO UPDATE SET events = events + 1")
         if folded:  # the events above the mark are counted from their matches
-            self._count_words(f"rowid <= ? AND ({where})", [folded, *params], sign)
+            self._split_counts(f"rowid <= ? AND ({where})", [folded, *params])
+            self._add_split_counts(sign)
 
-    def _count_words(self, where: str, params: list, sign: int = 1) -> None:
+    def _split_counts(self, where: str, params: list) -> None:
+        """The events `where` selects counted by term, month, type and region, into
+        `temp.split_counts` (term, dim, key, events, killed): the connection's own tables only."""
         for sql in SPLIT:
             self.db.execute(sql)
-        self.db.execute(f"INSERT INTO temp.split (rowid, summary) SELECT rowid, summary FROM events WHERE {where}",
-                        params)
-        # their keys from the narrow rows, in a table of the batch alone (a term's row of an event
-        # is looked up there, not among the store's: 20,000 events, 560k terms: 470 -> 100 ms)
-        self.db.execute(f"INSERT INTO temp.split_rows SELECT e.rowid, {', '.join(WORD_KEYS.values())}, "
-                        f"coalesce(e.killed, 0) FROM {MATCH_ROWS} e WHERE e.rowid IN (SELECT rowid FROM events "
-                        f"WHERE {where})", params)
-        # each term's row of an event with its keys, made once for the three groupings (the
-        # vocabulary read and joined once, not once per grouping: 20,000 events, 2.5 -> 2.1 CPU-s)
-        self.db.execute(f"CREATE TEMP TABLE split_keys AS SELECT t.term, {', '.join(f'e.{d}' for d in WORD_KEYS)}, "
-                        "e.killed FROM temp.split_terms t JOIN temp.split_rows e ON e.doc = t.doc")
-        parts = " UNION ALL ".join(f"SELECT term, '{dim}' AS dim, {dim} AS key, count(*) AS events, "
-                                   f"sum(killed) AS killed FROM temp.split_keys GROUP BY term, {dim}"
-                                   for dim in WORD_KEYS)
-        self.db.execute(f"CREATE TEMP TABLE split_counts AS {parts}")
-        self.db.execute("DROP TABLE temp.split_keys")
-        self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) SELECT term, dim, key, "
-                        f"{sign} * events, {sign} * killed FROM temp.split_counts WHERE true ON CONFLICT (term, dim, key) "
-                        f"DO UPDATE SET events = {WORD_TOTALS}.events + excluded.events, "
-                        f"killed = {WORD_TOTALS}.killed + excluded.killed")
-        if sign < 0:  # counts taken out leave keys of no events behind
-            self.db.execute(f"DELETE FROM {WORD_TOTALS} WHERE (term, dim, key) IN "
-                            "(SELECT term, dim, key FROM temp.split_counts) AND events <= 0")
-        # emptied for the next (a connection keeps its temporary tables)
-        self.db.execute("INSERT INTO temp.split (split) VALUES ('delete-all')")
-        self.db.execute("DELETE FROM temp.split_rows")
-        self.db.execute("DROP TABLE temp.split_counts")
+        try:
+            self.db.execute(f"INSERT INTO temp.split (rowid, summary) SELECT rowid, summary FROM events WHERE {where}",
+                            params)
+            # their keys from the narrow rows, in a table of the batch alone (a term's row of an event
+            # is looked up there, not among the store's: 20,000 events, 560k terms: 470 -> 100 ms)
+            self.db.execute(f"INSERT INTO temp.split_rows SELECT e.rowid, {', '.join(WORD_KEYS.values())}, "
+                            f"coalesce(e.killed, 0) FROM {MATCH_ROWS} e WHERE e.rowid IN (SELECT rowid FROM events "
+                            f"WHERE {where})", params)
+            # each term's row of an event with its keys, made once for the three groupings (the
+            # vocabulary read and joined once, not once per grouping: 20,000 events, 2.5 -> 2.1 CPU-s)
+            self.db.execute(f"CREATE TEMP TABLE split_keys AS SELECT t.term, {', '.join(f'e.{d}' for d in WORD_KEYS)}, "
+                            "e.killed FROM temp.split_terms t JOIN temp.split_rows e ON e.doc = t.doc")
+            parts = " UNION ALL ".join(f"SELECT term, '{dim}' AS dim, {dim} AS key, count(*) AS events, "
+                                       f"sum(killed) AS killed FROM temp.split_keys GROUP BY term, {dim}"
+                                       for dim in WORD_KEYS)
+            self.db.execute(f"CREATE TEMP TABLE split_counts AS {parts}")
+        finally:
+            # emptied for the next (a connection keeps its temporary tables)
+            self.db.execute("DROP TABLE IF EXISTS temp.split_keys")
+            self.db.execute("INSERT INTO temp.split (split) VALUES ('delete-all')")
+            self.db.execute("DELETE FROM temp.split_rows")
+
+    def _add_split_counts(self, sign: int = 1) -> None:
+        """`temp.split_counts` added to (sign 1) or taken from (-1) `word_totals`, and dropped."""
+        try:
+            self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) SELECT term, dim, key, "
+                            f"{sign} * events, {sign} * killed FROM temp.split_counts WHERE true ON CONFLICT (term, dim, key) "
+                            f"DO UPDATE SET events = {WORD_TOTALS}.events + excluded.events, "
+                            f"killed = {WORD_TOTALS}.killed + excluded.killed")
+            if sign < 0:  # counts taken out leave keys of no events behind
+                self.db.execute(f"DELETE FROM {WORD_TOTALS} WHERE (term, dim, key) IN "
+                                "(SELECT term, dim, key FROM temp.split_counts) AND events <= 0")
+        finally:
+            self.db.execute("DROP TABLE IF EXISTS temp.split_counts")
 
     def word_charts(self, q, top):
         words = text_words(q.text)
