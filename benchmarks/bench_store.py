@@ -157,9 +157,10 @@ def main() -> None:
     print("extracting the real articles the synthetic events are made from ...", flush=True)
     base = real_records()
     print(f"  {len(base)} articles, {sum(len(r.events) for _, r in base)} events")
-    tmp = Path(tempfile.mkdtemp())
-    targets = {"sqlite": str(tmp / "bench.db")}
     with ExitStack() as stack:
+        # removed at the end: a 20,000-event store is some 200 MB, a filled one gigabytes
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        targets = {"sqlite": str(tmp / "bench.db")}
         if args.pg:
             from eventwire.store.postgres import scratch_database
 

@@ -64,7 +64,8 @@ def main() -> None:
     raw = batches(args.events)
     prepared = [prepare(b) for b in raw]  # made once, outside every step's time
     n = sum(len(r["events"]) for p in prepared for r in p.rows.values())
-    tmp = Path(tempfile.mkdtemp())
+    scratch = tempfile.TemporaryDirectory()  # its stores removed at the end (a gigabyte in all)
+    tmp = Path(scratch.name)
 
     def store(name: str, secondary_indexes: bool = True):
         s = open_store(str(tmp / f"{name}.db"))
@@ -141,6 +142,7 @@ def main() -> None:
         cpu = timed(make(), prepared)
         print(f"  {name:55s} {n / cpu:>9,.0f}  ({cpu:5.1f} CPU-s)", flush=True)
     print(f"  (of `add`'s, the words' fold at the end: {sum(fold):.1f} CPU-s)")
+    scratch.cleanup()
 
 
 if __name__ == "__main__":
