@@ -144,35 +144,61 @@ def _fold_ahead_with(s, meanwhile) -> int:
         folder.close()
 
 
-@pytest.mark.parametrize("meanwhile", ["nothing", "correction", "replacement", "another fold"])
+def _replaced(ns, version="2", **changes):
+    return [_pair(n, version=version, **changes) for n in ns]
+
+
+# what the writer does meanwhile; whether the fold ahead's counts still hold
+MEANWHILE = {
+    "nothing": (lambda s: None, True),
+    "a correction": (lambda s: _correct(s), False),
+    "a replacement": (lambda s: s.add(_replaced(range(0, 30, 4), killed=4, shift=2)), False),
+    "another fold": (lambda s: s.fold_word_totals(), False),
+    # the mark moved up by a fold, then back down to where the fold ahead read it: every event
+    # replaced, their rowids given again
+    "a fold, then every event replaced": (lambda s: (s.fold_word_totals(), s.add(_replaced(range(30)))), False),
+    # the counts made anew (mark and changes as they were read: 0 and 0)
+    "every event removed, then a recount": (
+        lambda s: (s.add([(d, r.model_copy(update={"events": []})) for d, r in _replaced(range(30))]), s.retally()),
+        False),
+}
+
+
+def _correct(s, folded: bool = False):
+    """A correction of the first event written (`folded`: of the first the words' counts hold)."""
+    from eventwire.store.review import review
+
+    (victim,) = s.values("SELECT id FROM events WHERE rowid <= ? ORDER BY rowid LIMIT 1",
+                         [s.folded() if folded else 1 << 62])[0]
+    review(s, victim, "tester", "correct", {"type": "PROTEST", "counts": {"killed": 9}})
+
+
+@pytest.mark.parametrize("meanwhile", list(MEANWHILE))
 def test_a_fold_ahead_adds_its_counts_only_if_nothing_changed_since_its_snapshot(tmp_path, meanwhile):
     """`add_all`'s other connection counts the words of events it read in a snapshot, then adds
     the counts under the write lock: an event corrected or replaced in between, or a fold by
-    another, would leave them counting what is no longer there (or twice). Then they are
-    dropped, and a later fold counts from the mark as things are."""
-    from eventwire.store.review import review
-
+    another, or counts made anew, would leave them counting what is no longer there (or twice).
+    Then they are dropped, and a later fold counts from the mark as things are."""
+    change, holds = MEANWHILE[meanwhile]
     with open_store(str(tmp_path / "ahead.db")) as s:
         s.add([_pair(n, killed=n % 3) for n in range(30)])
         assert s.folded() == 0  # fewer than FOLD_EVENTS: none folded yet
-
-        def change(s):
-            if meanwhile == "correction":
-                victim = next(s.events())
-                review(s, victim["id"], "tester", "correct", {"type": "PROTEST", "counts": {"killed": 9}})
-            elif meanwhile == "replacement":
-                s.add([_pair(n, version="2", killed=4, shift=2) for n in range(0, 30, 4)])
-            elif meanwhile == "another fold":
-                s.fold_word_totals()
-
-        folded = _fold_ahead_with(s, change)
-        if meanwhile == "nothing":
-            assert folded == 30 and s.folded() == 30
-        else:
-            assert folded == 0
-            assert s.folded() == (30 if meanwhile == "another fold" else 0)
+        assert _fold_ahead_with(s, change) == (30 if holds else 0)
+        s.add([_pair(n, killed=1) for n in range(100, 110)])
         s.fold_word_totals()
         assert s.folded() == s.values("SELECT max(rowid) FROM events")[0][0]
+        assert _stored_totals(s) == _reference_totals(s)
+
+
+def test_a_change_to_folded_events_alone_leaves_a_fold_ahead_good(tmp_path):
+    """Events at or below the mark are counted in and out by the change itself: a run that
+    re-extracts stored documents (each replacement a change) still folds ahead."""
+    with open_store(str(tmp_path / "below.db")) as s:
+        s.add([_pair(n, killed=n % 3) for n in range(30)])
+        s.fold_word_totals()
+        s.add([_pair(n, killed=2) for n in range(30, 50)])
+        assert _fold_ahead_with(s, lambda s: (s.add(_replaced(range(0, 30, 3), killed=5)), _correct(s, True))) == 20
+        s.fold_word_totals()
         assert _stored_totals(s) == _reference_totals(s)
 
 
@@ -183,14 +209,56 @@ def test_add_all_folds_words_ahead_beside_its_writes(tmp_path, monkeypatch):
     from eventwire.store.sqlite import SQLiteStore
 
     monkeypatch.setattr(base, "FOLD_AHEAD", 8)
-    ahead = []
+    ahead, started, done = [], threading.Semaphore(0), threading.Semaphore(0)
     fold_ahead = SQLiteStore.fold_ahead
-    monkeypatch.setattr(SQLiteStore, "fold_ahead", lambda self, *a: ahead.append(fold_ahead(self, *a)) or ahead[-1])
+
+    def counted(self, *args):
+        started.release()
+        try:
+            ahead.append(fold_ahead(self, *args))
+            return ahead[-1]
+        finally:
+            done.release()
+
+    monkeypatch.setattr(SQLiteStore, "fold_ahead", counted)
+
+    def batches():
+        for i in range(0, 60, 6):
+            # each fold ahead let finish before the next batch is read: whether one lands does
+            # not depend on how fast the connection opens
+            while started.acquire(blocking=False):
+                assert done.acquire(timeout=30)
+            yield [_pair(n, killed=n % 5) for n in range(i, i + 6)]
+
     with open_store(str(tmp_path / "run.db")) as s:
-        results = list(s.add_all([[_pair(n, killed=n % 5) for n in range(i, i + 6)] for i in range(0, 60, 6)]))
-        assert sum(r.events for r in results) == 60
-        assert sum(ahead) >= 8 and s.folded() == 60
+        assert sum(r.events for r in s.add_all(batches())) == 60
+        assert sum(ahead) >= 30 and s.folded() == 60  # (a fold may find the one before not quite done)
         assert _stored_totals(s) == _reference_totals(s)
+
+
+def test_add_all_hands_checkpoints_to_its_folder_and_takes_them_back_even_when_a_batch_fails(tmp_path):
+    """While `add_all` runs, its writer leaves copying the log into the database to the other
+    connection (which checkpoints after each fold ahead); after the run, and after a run whose
+    input fails, the writer's commits checkpoint again: left off, a store's log would grow with
+    every later write of that connection."""
+    from eventwire.store.sqlite import WAL_PAGES
+
+    def pages(s):
+        return s.values("PRAGMA wal_autocheckpoint")[0][0]
+
+    with open_store(str(tmp_path / "log.db")) as s:
+        seen = []
+        for result in s.add_all([[_pair(n) for n in range(i, i + 5)] for i in range(0, 15, 5)]):
+            seen.append(pages(s))
+        assert seen == [0, 0, 0] and pages(s) == WAL_PAGES
+
+        def failing():
+            yield [_pair(n) for n in range(20, 25)]
+            raise ValueError("unreadable input")
+
+        with pytest.raises(ValueError):
+            list(s.add_all(failing()))
+        assert pages(s) == WAL_PAGES and s.stats()["events"] == 20
 
 
 # ---------------------------------------------------------------- every word (PostgreSQL)

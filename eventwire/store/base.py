@@ -613,6 +613,14 @@ class Store(ABC):
         by the caller)."""
         return None
 
+    def checkpoints_elsewhere(self, elsewhere: bool) -> None:
+        """Where the backend copies its log into the database as a writer commits (SQLite's
+        WAL), leave that to another connection's `checkpoint` (True), or take it back (False)."""
+
+    def checkpoint(self) -> None:
+        """Copy what is committed from the backend's log into the database, if it keeps one,
+        without waiting for readers or the writer."""
+
     def fold_ahead(self, least: int, turn: "threading.Lock") -> int:
         """`fold_word_totals` of one run of events (when `least` or more wait), counted from a
         snapshot without the write lock, then added under it (taking `turn`, which the writer
@@ -714,29 +722,38 @@ class Store(ABC):
         A batch is written once the next is read (in `run`, extracted), or when reading it
         fails, before the error goes on. Yields each batch's result as it is committed. Their
         words are counted on the way by another connection (`fold_ahead`, every FOLD_AHEAD
-        events) and at the end (`fold_word_totals`)."""
+        events), which copies the log into the database too (`checkpoint`), and at the end
+        (`fold_word_totals`)."""
         folder: list[Store] = []  # opened, used and closed in the thread of `words` (SQLite's rule)
         turn = threading.Lock()  # the writer's, while it writes; a fold ahead's, while it adds its counts
         with ThreadPoolExecutor(1, thread_name_prefix="eventwire-rows") as pool, \
                 ThreadPoolExecutor(1, thread_name_prefix="eventwire-words") as words:
             folding, ahead = None, self.folds_ahead()
+            if ahead:
+                self.checkpoints_elsewhere(True)
             try:
                 for result in self._add_each(batches, pool, turn):
                     yield result
-                    if ahead and (folding is None or folding.done()):
+                    # (asked again: a caller may have begun a transaction meanwhile, which the
+                    # fold's write would wait out while holding `turn`)
+                    if ahead and (folding is None or folding.done()) and self.folds_ahead():
                         folding = words.submit(self._fold_ahead_of, folder, turn)
             finally:
+                if ahead:
+                    self.checkpoints_elsewhere(False)
                 if folding is not None:
                     words.submit(lambda: [f.close() for f in folder]).result()
         self._fold_committed()
 
     def _fold_ahead_of(self, folder: list["Store"], turn: "threading.Lock") -> None:
-        """`fold_ahead` by another connection (made at the first call: `folder`); a failure
-        leaves the words to a later fold, as in `_fold_committed`."""
+        """`fold_ahead` and `checkpoint` by another connection (made at the first call:
+        `folder`); a failure leaves the words to a later fold, as in `_fold_committed` (and the
+        log to the writer's next commit)."""
         try:
             if not folder:
                 folder.append(self.folder())
             folder[0].fold_ahead(FOLD_AHEAD, turn)
+            folder[0].checkpoint()
         except Exception as exc:  # noqa: BLE001 (whatever it was, the batches are stored)
             log.warning("%s: the words' counts are left for a later batch to fold (%s)", self.url, exc)
 

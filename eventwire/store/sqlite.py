@@ -22,6 +22,7 @@ TYPES = {"text": str, "int": int, "float": float, "bool": bool, "json": str}
 # where the two plans of an actor's newest 50 events break even (see `_weigh`)
 COMMON_WORD_HITS = 1300
 BUSY_TIMEOUT_MS = 30000
+WAL_PAGES = 16384  # of log past which a commit copies it into the database (64 MB)
 # A query of the newest matches walks at most this many of the newest events (or this many
 # per match wanted) through the date index before it leaves the plan to SQLite: enough for
 # the common filters, bounded for the rare ones (see `newest`)
@@ -137,7 +138,7 @@ class SQLiteStore(Store):
         # 64 MB: the API keeps a connection per worker thread, so a larger cache multiplies (256 MB
         # per connection gave no measurable ingest gain)
         self.db.execute("PRAGMA cache_size = -65536")
-        self.db.execute("PRAGMA wal_autocheckpoint = 16384")
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
         self.migrate()
         # table statistics for the planner (else it may walk a whole type to find one
         # country); bounded work, as SQLite advises for connections it keeps open
@@ -171,6 +172,7 @@ class SQLiteStore(Store):
                 # the events above `last` the counts by word covered were removed (and counted
                 # out): their rowids are given again, to events they must not cover
                 self._fold_to(last)
+                self._bump_changes()  # the mark moved down: a fold ahead from it may be stale
         self.db.conn.executemany(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
             values)
@@ -440,9 +442,13 @@ class SQLiteStore(Store):
         # (a store older than migration 17 has no narrow rows yet: its migration 20 counts)
         if not self.db[MATCH_ROWS].exists():
             return
+        # its changes carried over, and one more: a fold ahead counted before it must not find
+        # the mark and the changes it read (both 0 again, say) in a table counted anew
+        changes = self._changes() if self.folded() is not None else 0
         self.db.execute(f"DROP TABLE IF EXISTS {WORD_TOTALS}")
         self.db.execute(f"CREATE TABLE {WORD_TOTALS} (term TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
                         "events INTEGER, killed INTEGER, PRIMARY KEY (term, dim, key)) WITHOUT ROWID")
+        self._bump_changes(changes + 1)
         self.fold_word_totals(on_run=self._progress("words counted for"))
 
     def folded(self) -> Optional[int]:
@@ -512,6 +518,12 @@ class SQLiteStore(Store):
         finally:
             self.db.conn.execute("COMMIT")  # (nothing of the store's written: temporary tables only)
 
+    def checkpoints_elsewhere(self, elsewhere):
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {0 if elsewhere else WAL_PAGES}")
+
+    def checkpoint(self):
+        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def folds_ahead(self):
         return self.path != ":memory:" and not self.db.conn.in_transaction
 
@@ -523,11 +535,19 @@ class SQLiteStore(Store):
         folded = self.folded()
         if folded is None:
             return
-        self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) VALUES ('', '', 'changes', 1, 0) "
-                        "ON CONFLICT (term, dim, key) DO UPDATE SET events = events + 1")
+        # only events above the mark may be in a fold ahead's counts (those below are counted
+        # in or out here, exactly): a change to them alone leaves its counts good (bumped for
+        # any, a run that replaced documents dropped every fold ahead)
+        if self.db.conn.execute(f"SELECT 1 FROM events WHERE rowid > ? AND ({where}) LIMIT 1",
+                                [folded, *params]).fetchone():
+            self._bump_changes()
         if folded:  # the events above the mark are counted from their matches
             self._split_counts(f"rowid <= ? AND ({where})", [folded, *params])
             self._add_split_counts(sign)
+
+    def _bump_changes(self, by: int = 1) -> None:
+        self.db.execute(f"INSERT INTO {WORD_TOTALS} (term, dim, key, events, killed) VALUES ('', '', 'changes', ?, 0) "
+                        "ON CONFLICT (term, dim, key) DO UPDATE SET events = events + excluded.events", [by])
 
     def _split_counts(self, where: str, params: list) -> None:
         """The events `where` selects counted by term, month, type and region, into
