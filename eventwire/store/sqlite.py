@@ -47,8 +47,9 @@ WORD_EVENTS = 100_000
 WORD_TAIL = 100_000
 # `word_totals`' row of no term: its events are the largest events rowid the counts cover
 FOLDED = f"{WORD_TOTALS} WHERE term = '' AND dim = '' AND key = ''"
-# and its row of key 'changes': events bumped by every `count_words` (events changed or removed),
-# so that a fold counted from an earlier snapshot (`fold_ahead`) knows it may be stale
+# and its row of key 'changes': events bumped when events above the mark are changed or removed
+# (`count_words`), the mark moves down or the counts are made anew, so that a fold counted from
+# an earlier snapshot (`fold_ahead`) knows it may be stale
 CHANGES = f"{WORD_TOTALS} WHERE term = '' AND dim = '' AND key = 'changes'"
 # The events being counted by word: their summaries split as the full-text indexes split them
 # (the same tokenizer; detail 'none': one instance of fts5vocab per term and row) and their keys
@@ -537,7 +538,7 @@ class SQLiteStore(Store):
             return
         # only events above the mark may be in a fold ahead's counts (those below are counted
         # in or out here, exactly): a change to them alone leaves its counts good (bumped for
-        # any, a run that replaced documents dropped every fold ahead)
+        # any change, a run that replaced stored documents dropped every fold ahead)
         if self.db.conn.execute(f"SELECT 1 FROM events WHERE rowid > ? AND ({where}) LIMIT 1",
                                 [folded, *params]).fetchone():
             self._bump_changes()
