@@ -701,15 +701,21 @@ class Store(ABC):
         self._fold_committed(FOLD_EVENTS)
         return result
 
-    def _fold_committed(self, least: int = 1) -> None:
-        """`fold_word_totals`, once a batch is committed. A fold that fails (the database busy
-        past its timeout, a full disk) is rolled back whole and leaves every answer exact
-        (charts count the unfolded events from their matches); the next fold resumes from the
-        mark. So it is a warning: raised, it told the caller that a stored batch had failed."""
+    @contextmanager
+    def _words_left_for_later(self) -> Iterator[None]:
+        """A fold once batches are committed: one that fails (the database busy past its
+        timeout, a full disk) is rolled back whole and leaves every answer exact (charts count
+        the unfolded events from their matches); the next fold resumes from the mark. So it is
+        a warning: raised, it told the caller that a stored batch had failed."""
         try:
-            self.fold_word_totals(least)
-        except Exception as exc:  # noqa: BLE001 (whatever it was, the batch is stored)
+            yield
+        except Exception as exc:  # noqa: BLE001 (whatever it was, the batches are stored)
             log.warning("%s: the words' counts are left for a later batch to fold (%s)", self.url, exc)
+
+    def _fold_committed(self, least: int = 1) -> None:
+        """`fold_word_totals`, once a batch is committed (`_words_left_for_later`)."""
+        with self._words_left_for_later():
+            self.fold_word_totals(least)
 
     def add_all(self, batches: Iterable[Iterable[tuple[Document, DocumentRecord]]]) -> Iterator[AddResult]:
         """`add` each batch in turn (batches read in the caller's thread), the rows of the next
@@ -747,15 +753,13 @@ class Store(ABC):
 
     def _fold_ahead_of(self, folder: list["Store"], turn: "threading.Lock") -> None:
         """`fold_ahead` and `checkpoint` by another connection (made at the first call:
-        `folder`); a failure leaves the words to a later fold, as in `_fold_committed` (and the
-        log to the writer's next commit)."""
-        try:
+        `folder`); a failure leaves the words to a later fold (`_words_left_for_later`), and the
+        log to the writer's next commit."""
+        with self._words_left_for_later():
             if not folder:
                 folder.append(self.folder())
             folder[0].fold_ahead(FOLD_AHEAD, turn)
             folder[0].checkpoint()
-        except Exception as exc:  # noqa: BLE001 (whatever it was, the batches are stored)
-            log.warning("%s: the words' counts are left for a later batch to fold (%s)", self.url, exc)
 
     def _add_each(self, batches: Iterable, pool: ThreadPoolExecutor, turn: "threading.Lock") -> Iterator[AddResult]:
         ahead = None

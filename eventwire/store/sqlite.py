@@ -483,8 +483,7 @@ class SQLiteStore(Store):
                 folded, last = self._marks()
                 if last <= folded:
                     return
-                upto = min(folded + WORD_EVENTS, last)
-                self._split_counts("rowid > ? AND rowid <= ?", [folded, upto])
+                upto = self._split_run(folded, last)
                 self._add_split_counts()
                 self._fold_to(upto)
             on_run(upto - folded)
@@ -496,8 +495,7 @@ class SQLiteStore(Store):
             if folded is None or last - folded < least:
                 return 0
             changes = self._changes()
-            upto = min(folded + WORD_EVENTS, last)
-            self._split_counts("rowid > ? AND rowid <= ?", [folded, upto])
+            upto = self._split_run(folded, last)
         try:
             with turn, self.transaction():
                 # the counts hold only if no event was changed or removed since, nor the words
@@ -509,6 +507,12 @@ class SQLiteStore(Store):
         finally:
             self.db.execute("DROP TABLE IF EXISTS temp.split_counts")
         return upto - folded
+
+    def _split_run(self, folded: int, last: int) -> int:
+        """`_split_counts` of the next run of events above the mark `folded`; the run's end."""
+        upto = min(folded + WORD_EVENTS, last)
+        self._split_counts("rowid > ? AND rowid <= ?", [folded, upto])
+        return upto
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
