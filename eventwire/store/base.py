@@ -524,6 +524,8 @@ class Store(ABC):
             self.keep_word_totals()
         if migration.every_word:
             self.keep_every_word()
+        if migration.unchecked_references:
+            self.drop_reference_checks()
 
     def _progress(self, done_what: str) -> Callable[[int], None]:
         """A callback told each step's number of events, that logs every PROGRESS_SECONDS how
@@ -595,6 +597,10 @@ class Store(ABC):
     def keep_every_word(self) -> None:
         """Where the backend's full-text index dropped stop words, index every word instead, the
         stored events' texts indexed again (migration 21)."""
+
+    def drop_reference_checks(self) -> None:
+        """Where checking each row's parent (a foreign key) costs ingest, stop checking it
+        (migration 22; SQLite's checks cost nothing measurable and stay)."""
 
     def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         """Where the backend counts events by word, count those written since the last fold
