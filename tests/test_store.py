@@ -85,7 +85,8 @@ def _orphans(store) -> dict[str, int]:
 def test_migration_22_drops_postgresqls_foreign_keys_and_no_row_is_left_without_its_parent(pg_url, sample_records):
     """A PostgreSQL store made before migration 22 loses its foreign keys on open; documents
     written, replaced by a newer extractor and written again leave no child row behind."""
-    foreign = "SELECT count(*) AS n FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+    foreign = ("SELECT count(*) AS n FROM pg_constraint WHERE contype = 'f' AND connamespace = "
+               "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())")
     with open_store(pg_url) as s:
         s.add(sample_records)
         assert s.query(foreign)[0]["n"] == 0

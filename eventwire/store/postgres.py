@@ -214,7 +214,8 @@ class PostgresStore(Store):
 
     def drop_reference_checks(self) -> None:
         for table, name in self.values("SELECT conrelid::regclass::text, conname FROM pg_constraint "
-                                       "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"):
+                                       "WHERE contype = 'f' AND connamespace = "
+                                       "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"):
             self.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
 
     def cheapen_text_indexes(self) -> None:
