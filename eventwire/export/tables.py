@@ -37,8 +37,8 @@ ID_EVENTS = 10_000  # event numbers below this fit the id's last four digits
 
 
 def to_json(value) -> str:
-    """Compact JSON, non-ASCII unescaped (the GeoJSON features, the evidence column): orjson,
-    five times the standard encoder's speed on an export's features."""
+    """Compact JSON (no space after "," or ":"), non-ASCII unescaped, NaN as null: the GeoJSON
+    features and the evidence column, by orjson (an export's features: 5.3 -> 1.2 ms)."""
     return orjson.dumps(value).decode()
 
 
@@ -366,7 +366,7 @@ def write_csv(records: Iterable[dict], out: TextIO, table: str = "acled", extra:
 
 def write_geojson(records: Iterable[dict], out: TextIO) -> int:
     """A FeatureCollection, streamed; geometry null where the event has no place (RFC 7946 3.2)."""
-    out.write('{"type": "FeatureCollection", "features": [')
+    out.write('{"type":"FeatureCollection","features":[')
     n = 0
     for r in records:
         geometry = ({"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
