@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, Sequence
 
 import orjson
 import psycopg
+from psycopg.sql import Identifier
 from psycopg.rows import dict_row, tuple_row
 
 from .base import Store, StoreError, log
@@ -218,7 +219,7 @@ class PostgresStore(Store):
         marks = ", ".join(["to_regclass(?)"] * len(referring))
         for table, name in self.values("SELECT conrelid::regclass::text, conname FROM pg_constraint "
                                        f"WHERE contype = 'f' AND conrelid IN ({marks})", referring):
-            self.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name.replace(chr(34), chr(34) * 2)}"')
+            self.execute(f"ALTER TABLE {table} DROP CONSTRAINT {Identifier(name).as_string(self.conn)}")
 
     def cheapen_text_indexes(self) -> None:
         # a tsvector of every article's text (1.5 ms per article at ingest) that no query reads;
