@@ -16,6 +16,7 @@ from eventwire.export.tables import parse
 from eventwire.store import EventQuery, StoreError, open_store
 from eventwire.store.base import AddResult
 from eventwire.store.schema import EVIDENCE, LATEST, MIGRATIONS
+from eventwire.store.postgres import _fts_column
 
 from .conftest import retold_on
 
@@ -107,6 +108,39 @@ def test_migration_22_drops_the_foreign_keys_of_a_postgresql_store_and_no_others
         s.add(newer)
         assert s.stats()["events"] == sum(min(len(r.events), 1) for _, r in sample_records)
         assert _orphans(s) == {}
+
+
+def test_migration_23_compares_a_postgresql_stores_text_byte_by_byte(pg_url, sample_records):
+    """A PostgreSQL store's text columns sort by bytes, as SQLite's do; one made before
+    migration 23 gets there on open, its rows and its pages as they were. The words of the full
+    text (read by a generated column) and another application's tables keep their collation."""
+    collations = ("SELECT table_name || '.' || column_name AS c, coalesce(collation_name, 'default') AS n FROM "
+                  "information_schema.columns WHERE table_schema = current_schema() AND data_type = 'text'")
+    with open_store(pg_url) as s:
+        s.add(sample_records)
+        assert {r["n"] for r in s.query(collations) if r["c"] != "events.summary"} == {"C"}
+        page = [e["id"] for e in s.events(limit=20)]
+        word = next(w for e in s.events(limit=1) for w in e["summary"].split() if w.isalpha())
+        found = [e["id"] for e in s.events(EventQuery(text=word))]
+        with s.transaction():  # as a store of version 22 is, beside another application's table
+            for column in ("id", "doc_hash", "date_start", "country"):
+                s.execute(f'ALTER TABLE events ALTER COLUMN {column} TYPE text COLLATE "default"')
+            # the summary under its generated column of words, as migration 21 left it
+            s.execute("ALTER TABLE events DROP COLUMN fts")
+            s.execute('ALTER TABLE events ALTER COLUMN summary TYPE text COLLATE "default"')
+            s.execute(f"ALTER TABLE events ADD COLUMN {_fts_column(('summary',))}")
+            s.execute('ALTER TABLE documents ALTER COLUMN hash TYPE text COLLATE "default"')
+            s.execute("CREATE TABLE team_notes (note text)")
+            s.execute("DELETE FROM schema_version WHERE version >= 23")
+        assert {r["c"] for r in s.query(collations) if r["n"] == "default"} == {
+            "events.id", "events.doc_hash", "events.date_start", "events.country", "events.summary",
+            "documents.hash", "team_notes.note"}
+    with open_store(pg_url) as s:
+        assert s.schema_version == LATEST
+        assert {r["c"] for r in s.query(collations) if r["n"] != "C"} == {"events.summary", "team_notes.note"}
+        assert [e["id"] for e in s.events(limit=20)] == page
+        assert s.stats()["events"] == sum(len(r.events) for _, r in sample_records)
+        assert [e["id"] for e in s.events(EventQuery(text=word))] == found != []  # its words still searched
 
 
 def test_a_batch_holding_two_versions_of_a_document_stores_the_later(store_url, sample_records):

@@ -526,6 +526,8 @@ class Store(ABC):
             self.keep_every_word()
         if migration.unchecked_references:
             self.drop_reference_checks()
+        if migration.bytewise_text:
+            self.compare_text_bytewise()
 
     def _progress(self, done_what: str) -> Callable[[int], None]:
         """A callback told each step's number of events, that logs every PROGRESS_SECONDS how
@@ -601,6 +603,10 @@ class Store(ABC):
     def drop_reference_checks(self) -> None:
         """Where checking each row's parent (a foreign key) costs ingest, stop checking it
         (migration 22; SQLite's checks cost nothing measurable and stay)."""
+
+    def compare_text_bytewise(self) -> None:
+        """Where the backend compared text by a locale's rules, compare it byte by byte
+        (migration 23; SQLite always has)."""
 
     def fold_word_totals(self, least: int = 1, on_run: Callable[[int], None] = lambda n: None) -> None:
         """Where the backend counts events by word, count those written since the last fold

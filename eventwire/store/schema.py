@@ -47,6 +47,8 @@ class Migration:
     every_word: bool = False
     # the foreign keys' checks dropped where they cost (`Store.drop_reference_checks`)
     unchecked_references: bool = False
+    # text compared byte by byte, as SQLite compares it (`Store.compare_text_bytewise`)
+    bytewise_text: bool = False
 
 
 PLACE_COLUMNS = (
@@ -270,6 +272,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     # transaction and removes them together (`Store._remove_document`)
     Migration(22, "PostgreSQL no longer checks each row's document or event by a foreign key: a document's rows "
                   "are written and removed together", unchecked_references=True),
+    # a server's locale compared every text its indexes sort (ids, hashes, dates, codes) by the
+    # language's rules; bytes are cheaper, and the order SQLite has: a page of events in the
+    # same order on both (20,000 events: ingest 6-8% faster, on a C.UTF-8 or an en_US server)
+    Migration(23, "PostgreSQL compares and sorts text byte by byte (COLLATE \"C\"), as SQLite does",
+              bytewise_text=True),
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
