@@ -109,6 +109,7 @@ FOLD_EVENTS = 50_000
 # writes (`fold_ahead`): the counting, most of a fold's work, then costs the writer nothing
 FOLD_AHEAD = 5_000
 CUBE_FILTERS = frozenset({"type", "country", "admin1", "since", "until"})
+KEY_FILTERS = frozenset({"type", "country"})  # the cube's filters its key's index or the country's reads at once
 TALLY_COLUMNS = "type, country, admin1, date_start, date_end, killed, claim_status, actor_set"
 WRITTEN = "written_events"  # the connection's temporary table of a batch's TALLY_COLUMNS (`count_written`)
 MAX_LISTED_SETS = 2000  # an actor filter's sets passed as parameters (`Store.listed_sets`)
@@ -984,7 +985,8 @@ class Store(ABC):
             types, admins = grouped("type", "events DESC, key"), grouped("admin1", "events DESC, key", top)
         else:
             charts = self._actor_charts(q.actor, top) if used == {"actor"} else \
-                self.word_charts(q, top) if used == {"text"} else None
+                self.word_charts(q, top) if used == {"text"} else \
+                self._cube_charts(q, top) if used <= KEY_FILTERS else None
             if charts:
                 day_rows, types, admins, bucket = charts
             else:
@@ -1032,6 +1034,30 @@ class Store(ABC):
         for r in rows:
             parted[r["part"]].append(r)
         return tuple(parted.values())
+
+    def _cube_charts(self, q: EventQuery, top: int) -> tuple[list[dict], list[dict], list[dict], str]:
+        """`_charts` of a filter of a type, a country or both (KEY_FILTERS), and their bucket (by
+        month when its events fall on more than MAX_DAYS days), each chart grouped by itself from
+        the filter's rows of the cube, which the key's index (or the country's) reads at once:
+        its rows read once and grouped three times cost 3.4 times as much (300k events, a type and
+        a country: 21.2 against 6.2 ms of CPU; a country 9.2 against 5.9). A filter of dates or
+        a region reads its rows once (`_charts`): read four times, they cost more than the
+        grouping saves (a country's three months: 7.3 against 29.2 ms)."""
+        where, params = where_clause(q, self.text_match)
+        rows = f"FROM event_cube e WHERE {where}"
+        days = self.values(f"SELECT count(DISTINCT e.date_start) {rows}", params)[0][0]
+        bucket = "day" if days <= MAX_DAYS else "month"
+        # the day as an expression: grouped and ordered by the column itself, SQLite walked the
+        # cube's whole date index for its order (16 ms of the 18.6)
+        day = f"substr(e.date_start, 1, {10 if bucket == 'day' else 7})"
+        day_rows, types, admins = (
+            self.query(f"SELECT {key} AS key, sum(e.events) AS events, CAST(sum(e.killed) AS BIGINT) AS killed {rows} "
+                       f"GROUP BY {key} ORDER BY {order}", params + extra)
+            for key, order, extra in ((day, "key", []), ("e.type", "events DESC, key", []),
+                                      ("e.admin1", "events DESC, key LIMIT ?", [top])))
+        if bucket == "month":
+            day_rows = [{**r, "key": month_day(r["key"])} for r in day_rows]
+        return day_rows, types, admins, bucket
 
     def _actor_charts(self, actor: str, top: int) -> tuple[list[dict], list[dict], list[dict], str]:
         """`_charts` of the events of an actor filter, and their bucket, from the counts of the
