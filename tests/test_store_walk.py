@@ -82,6 +82,38 @@ def test_pages_and_points_are_the_newest_matches_however_far_the_walk_reaches(st
             assert any(sqlite_store.TYPE_COUNTRY_HINT in sql for sql in read)
 
 
+def test_a_walk_that_finds_too_few_reads_only_the_rest_below_its_bound_and_the_undated_last(
+        tmp_path, sample_records, monkeypatch):
+    """Where the walk of the date index ends before it finds enough matches, the rest come from
+    below the day it stopped at (not the whole filter again), then the undated events (a bulk
+    load's: `add` dates every event), which the order puts last."""
+    monkeypatch.setattr(sqlite_store, "WALK_EVENTS", 20)
+    monkeypatch.setattr(sqlite_store, "WALK_PER_MATCH", 1)
+    with open_store(str(tmp_path / "undated.db")) as s:
+        s.add(sample_records)
+        located = s.query("SELECT id, lat, lon FROM events WHERE lat IS NOT NULL ORDER BY id")
+
+        def near(p, r):
+            return abs(r["lat"] - p["lat"]) <= 2 and abs(r["lon"] - p["lon"]) <= 2
+
+        # a place with a few events: too few for a page among the newest 20
+        place = next(p for p in located if 3 <= sum(near(p, r) for r in located) <= 10)
+        box = (place["lon"] - 2, place["lat"] - 2, place["lon"] + 2, place["lat"] + 2)
+        undated = [r["id"] for r in located if near(place, r)][:2]
+        s.execute(f"UPDATE events SET date_start = NULL WHERE id IN ({', '.join('?' * len(undated))})", undated)
+        read = []
+        values = s.values
+        monkeypatch.setattr(s, "values", lambda sql, params=(): read.append(sql) or values(sql, params))
+        expected = _expected(s, lambda r: r["lat"] is not None and box[1] <= r["lat"] <= box[3]
+                             and box[0] <= r["lon"] <= box[2])
+        assert expected[-2:] == sorted(undated, reverse=True) and len(expected) <= 10
+        assert [p[0] for p in s.points(EventQuery(bbox=box), limit=10)[0]] == expected
+        assert [r["id"] for r in s.page(EventQuery(bbox=box), limit=10)[0]] == expected
+        walks = [sql for sql in read if "e.date_start >= ?" in sql]
+        rest = [sql for sql in read if "e.date_start < ?" in sql or "e.date_start IS NULL" in sql]
+        assert walks and rest and len(read) == len(walks) + len(rest) + sum("event_totals" in sql for sql in read)
+
+
 def test_a_page_of_words_or_an_actor_weighs_its_plans_once(stored, monkeypatch):
     """Choosing the plan of a word's or an actor's matches counts them (the full-text index,
     the actor's summary): once a page, not again for the plan it then runs."""
