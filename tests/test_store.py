@@ -110,34 +110,44 @@ def test_migration_22_drops_the_foreign_keys_of_a_postgresql_store_and_no_others
         assert _orphans(s) == {}
 
 
-def test_migration_23_compares_a_postgresql_stores_text_byte_by_byte(pg_url, sample_records):
+def test_migration_23_compares_a_postgresql_stores_text_byte_by_byte(pg_url, sample_records, caplog):
     """A PostgreSQL store's text columns sort by bytes, as SQLite's do; one made before
-    migration 23 gets there on open, its rows and its pages as they were. The words of the full
-    text (read by a generated column) and another application's tables keep their collation."""
+    migration 23 gets there on open, its rows, its pages and its planner's statistics as they
+    were. The words of the full text (read by a generated column), a column a team's view
+    reads, and another application's tables (one named as a table the store once had) keep
+    their collation."""
     collations = ("SELECT table_name || '.' || column_name AS c, coalesce(collation_name, 'default') AS n FROM "
                   "information_schema.columns WHERE table_schema = current_schema() AND data_type = 'text'")
+    analysed = "SELECT count(*) AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'events'"
     with open_store(pg_url) as s:
         s.add(sample_records)
         assert {r["n"] for r in s.query(collations) if r["c"] != "events.summary"} == {"C"}
         page = [e["id"] for e in s.events(limit=20)]
         word = next(w for e in s.events(limit=1) for w in e["summary"].split() if w.isalpha())
         found = [e["id"] for e in s.events(EventQuery(text=word))]
-        with s.transaction():  # as a store of version 22 is, beside another application's table
-            for column in ("id", "doc_hash", "date_start", "country"):
+        with s.transaction():  # as a store of version 22 is, beside another application's tables
+            for column in ("id", "doc_hash", "date_start", "country", "type"):
                 s.execute(f'ALTER TABLE events ALTER COLUMN {column} TYPE text COLLATE "default"')
             # the summary under its generated column of words, as migration 21 left it
             s.execute("ALTER TABLE events DROP COLUMN fts")
             s.execute('ALTER TABLE events ALTER COLUMN summary TYPE text COLLATE "default"')
             s.execute(f"ALTER TABLE events ADD COLUMN {_fts_column(('summary',))}")
             s.execute('ALTER TABLE documents ALTER COLUMN hash TYPE text COLLATE "default"')
-            s.execute("CREATE TABLE team_notes (note text)")
+            s.execute("CREATE VIEW team_report AS SELECT id, type FROM events")
+            s.execute("CREATE TABLE evidence (case_id text, note text)")  # the store's own went in migration 14
             s.execute("DELETE FROM schema_version WHERE version >= 23")
+        s.execute("ANALYZE")
         assert {r["c"] for r in s.query(collations) if r["n"] == "default"} == {
-            "events.id", "events.doc_hash", "events.date_start", "events.country", "events.summary",
-            "documents.hash", "team_notes.note"}
-    with open_store(pg_url) as s:
+            "events.id", "events.doc_hash", "events.date_start", "events.country", "events.type", "events.summary",
+            "documents.hash", "evidence.case_id", "evidence.note", "team_report.id", "team_report.type"}
+        statistics = s.query(analysed)[0]["n"]
+    with caplog.at_level("WARNING"), open_store(pg_url) as s:
         assert s.schema_version == LATEST
-        assert {r["c"] for r in s.query(collations) if r["n"] != "C"} == {"events.summary", "team_notes.note"}
+        assert {r["c"] for r in s.query(collations) if r["n"] != "C"} == {
+            "events.summary", "events.id", "events.type", "evidence.case_id", "evidence.note", "team_report.id",
+            "team_report.type"}
+        assert "events.id keeps the server's collation: team_report reads it" in caplog.text
+        assert s.query(analysed)[0]["n"] == statistics
         assert [e["id"] for e in s.events(limit=20)] == page
         assert s.stats()["events"] == sum(len(r.events) for _, r in sample_records)
         assert [e["id"] for e in s.events(EventQuery(text=word))] == found != []  # its words still searched

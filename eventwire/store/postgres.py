@@ -12,7 +12,7 @@ from psycopg.sql import Identifier
 from psycopg.rows import dict_row, tuple_row
 
 from .base import Store, StoreError, log
-from .schema import FTS_COLUMNS, LATEST, MIGRATIONS, Table
+from .schema import FTS_COLUMNS, LATEST, MIGRATIONS, SCHEMA_VERSION, Table
 
 # advisory lock keys (per database): one writer at a time, one `run` at a time
 WRITE_LOCK = 0x65776972_65000001
@@ -30,17 +30,26 @@ COPY_TYPES = {"text": "text", "int": "int8", "float": "float8", "bool": "bool", 
 
 
 def _column_kinds() -> dict[str, dict[str, str]]:
-    """Each table's columns and their kinds, as the migrations made them."""
-    kinds: dict[str, dict[str, str]] = {}
+    """Each table of the store's and its columns' kinds, as the migrations made them (a table
+    they dropped is not the store's: another application may have one of its name)."""
+    kinds: dict[str, dict[str, str]] = {SCHEMA_VERSION.name: dict(SCHEMA_VERSION.columns)}
     for migration in MIGRATIONS:
         for table in migration.tables:
             kinds[table.name] = dict(table.columns)
+        for name in migration.drop_tables:
+            kinds.pop(name, None)
         for name, column, kind in migration.add_columns:
             kinds[name][column] = kind
     return kinds
 
 
 COLUMN_KINDS = _column_kinds()
+# What reads a column `c` (of information_schema.columns) and keeps it from changing type: the
+# views (or rules) that read it, by name, and a generated column's expression, as NULL
+READERS = ("SELECT array_agg(DISTINCT v.ev_class::regclass::text) FROM pg_depend d LEFT JOIN pg_rewrite v "
+           "ON d.classid = 'pg_rewrite'::regclass AND v.oid = d.objid WHERE d.refclassid = 'pg_class'::regclass "
+           "AND d.refobjid = to_regclass(c.table_name) AND d.refobjsubid = c.ordinal_position "
+           "AND d.classid IN ('pg_rewrite'::regclass, 'pg_attrdef'::regclass)")
 
 
 def _pg(sql: str) -> str:
@@ -247,20 +256,28 @@ class PostgresStore(Store):
             self.execute(f"ALTER TABLE {table} DROP CONSTRAINT {Identifier(name).as_string(self.conn)}")
 
     def compare_text_bytewise(self) -> None:
-        # the store's own columns only; those a generated column reads (the words of the full
-        # text) cannot change type, and no B-tree sorts them. A table's indexes are made again,
-        # its rows stay as they are
+        # the store's own columns only. One that a generated column (the words of the full text)
+        # or a view reads cannot change type: it keeps its collation (its order is the server's
+        # where it is sorted; none of the store's B-trees sorts the summaries). A table's indexes
+        # are made again, its rows stay as they are, and its statistics are gathered again: the
+        # change drops them, and no row changed for autovacuum to notice
         marks = ", ".join("?" * len(COLUMN_KINDS))
         columns: dict[str, list[str]] = {}
-        for table, column in self.values(
-                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                f"AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C' AND table_name IN ({marks}) "
-                "ORDER BY table_name, ordinal_position", list(COLUMN_KINDS)):
-            if column in COLUMN_KINDS[table] and column not in FTS_COLUMNS.get(table, ()):
+        for table, column, readers in self.values(
+                f"SELECT c.table_name, c.column_name, ({READERS}) FROM information_schema.columns c WHERE c.table_schema "
+                f"= current_schema() AND c.data_type = 'text' AND c.collation_name IS DISTINCT FROM 'C' AND c.table_name "
+                f"IN ({marks}) ORDER BY c.table_name, c.ordinal_position", list(COLUMN_KINDS)):
+            if column not in COLUMN_KINDS[table]:
+                continue
+            if readers is None:  # nothing reads it
                 columns.setdefault(table, []).append(column)
+            elif views := [v for v in readers if v is not None]:  # (None: a generated column's expression)
+                log.warning("%s: %s.%s keeps the server's collation: %s reads it", self.url, table, column,
+                            ", ".join(sorted(views)))
         for table, names in columns.items():
             log.info("%s: the %s' text compared byte by byte (their indexes made again)", self.url, table)
             self.execute(f"ALTER TABLE {table} " + ", ".join(f"ALTER COLUMN {c} TYPE {BYTEWISE}" for c in names))
+            self.execute(f"ANALYZE {table}")
 
     def cheapen_text_indexes(self) -> None:
         # a tsvector of every article's text (1.5 ms per article at ingest) that no query reads;
