@@ -219,3 +219,26 @@ def test_limits_on_the_command_line(tmp_path, monkeypatch):
     short = CliRunner().invoke(app, ["extract", str(path), "--limit", "max_chars=50"])
     assert short.exit_code == 1
     assert f"{path}: text too long ({len(ARTICLE):,} characters, limit 50: max_chars)" in short.output
+
+
+def test_a_count_of_people_beyond_the_limit_is_no_count_and_the_batch_is_stored(tmp_path, extract_text):
+    """A number of people no event has ("99999999999999999999 people were killed": a typing
+    slip, beyond what a store can hold) is left uncounted; the event stays, and `run` stores it
+    with the rest of its batch (it once failed the whole batch with a traceback)."""
+    seed = (DATA / "seed.txt").read_text(encoding="utf-8")
+    slipped = seed.replace("that two people were killed", "that 99999999999999999999 people were killed")
+    assert slipped != seed
+    killed = [e.counts.killed.value for e in extract_text(seed, "2023-06-04").events if e.counts.killed]
+    assert 2 in killed
+    events = extract_text(slipped, "2023-06-04").events
+    assert [e.counts.killed.value for e in events if e.counts.killed] == [k for k in killed if k != 2]
+    assert len(events) == len(extract_text(seed, "2023-06-04").events)
+    (tmp_path / "slipped.txt").write_text(slipped, encoding="utf-8")
+    from typer.testing import CliRunner
+
+    from eventwire.cli import app
+
+    done = CliRunner().invoke(app, ["run", str(tmp_path / "slipped.txt"), str(DATA / "seed.txt"), "--db",
+                                    str(tmp_path / "s.db")])
+    assert done.exit_code == 0, done.output
+    assert "documents: 2 new, 0 re-extracted, 0 unchanged, 0 failed" in done.output

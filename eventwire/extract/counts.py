@@ -15,6 +15,7 @@ from spacy.attrs import LIKE_NUM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from ..limits import Limits, limits
 from ..models import COUNT_KINDS, Count
 from . import vocab
 from .actors import dictionary as actor_dictionary
@@ -203,7 +204,9 @@ def _joined(doc: Doc, counts: list[tuple[CountSpan, Token]]) -> list[CountSpan]:
     return out
 
 
-def find_counts(doc: Doc) -> list[CountSpan]:
+def find_counts(doc: Doc, most: int = Limits.max_count) -> list[CountSpan]:
+    """The counts of people in `doc`; none above `most` (a typing slip, or no count at all: a
+    number of 20 digits cannot even be stored)."""
     people, vague_ends = lexicon()["people_nouns"], lexicon()["vague_ends"]
     out: list[tuple[CountSpan, Token]] = []
     strings = doc.vocab.strings
@@ -239,7 +242,7 @@ def find_counts(doc: Doc) -> list[CountSpan]:
         span = doc[qstart:noun_end]
         out.append((CountSpan(span, Count(value=value, qualifier=qualifier, text=span.text, span=char_span(span)),
                               kind=kind, anchor=anchor), head))
-    return _joined(doc, out)
+    return [c for c in _joined(doc, out) if c.count.value <= most]
 
 
 class CountStage:
@@ -247,12 +250,13 @@ class CountStage:
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        self.most = limits().max_count
 
     def initialize(self, get_examples=None, nlp=None) -> None:
         lexicon()  # read the vocabulary (and the actor nouns) before the first document
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.counts = find_counts(doc)
+        doc._.counts = find_counts(doc, self.most)
         return doc
 
 
