@@ -12,10 +12,10 @@ from .conftest import DATA
 def test_a_document_that_breaks_a_component_is_reported_and_the_batch_goes_on(monkeypatch, nlp):
     real = counts.find_counts
 
-    def fragile(doc):
+    def fragile(doc, *args):
         if "Gladkov" in doc.text:
             raise ValueError("boom")
-        return real(doc)
+        return real(doc, *args)
 
     monkeypatch.setattr(counts, "find_counts", fragile)
     errors: list[IngestError] = []
