@@ -43,10 +43,9 @@ from ..resolve.dedup import (
 )
 from .query import EventQuery, actor_sets, decode_cursor, encode_cursor, where_clause
 from .rows import actor_set, document_rows, evidence_spans, folded_names, span_rows
-from .schema import CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
+from .schema import COLUMN_KINDS, CUBE_KEYS, LATEST, MIGRATIONS, SCHEMA_VERSION, Migration, Table
 
-BOOL_COLUMNS = frozenset(c for m in MIGRATIONS for t in m.tables for c, kind in t.columns if kind == "bool") | \
-    frozenset(c for m in MIGRATIONS for _, c, kind in m.add_columns if kind == "bool")
+BOOL_COLUMNS = frozenset(c for columns in COLUMN_KINDS.values() for c, kind in columns.items() if kind == "bool")
 # What `add` writes per document, parents first.
 WRITE_ORDER = ("documents", "events", "actors", "places", "times")
 EVENT_COLUMNS = "e.*, d.date AS doc_date, d.doc_id AS doc_id, d.title AS doc_title, d.url AS doc_url, " \
@@ -1050,14 +1049,7 @@ class Store(ABC):
         # the day as an expression: grouped and ordered by the column itself, SQLite walked the
         # cube's whole date index for its order (16 ms of the 18.6)
         day = f"substr(e.date_start, 1, {10 if bucket == 'day' else 7})"
-        day_rows, types, admins = (
-            self.query(f"SELECT {key} AS key, sum(e.events) AS events, CAST(sum(e.killed) AS BIGINT) AS killed {rows} "
-                       f"GROUP BY {key} ORDER BY {order}", params + extra)
-            for key, order, extra in ((day, "key", []), ("e.type", "events DESC, key", []),
-                                      ("e.admin1", "events DESC, key LIMIT ?", [top])))
-        if bucket == "month":
-            day_rows = [{**r, "key": month_day(r["key"])} for r in day_rows]
-        return day_rows, types, admins, bucket
+        return self._summed([(key, key, rows, params) for key in (day, "e.type", "e.admin1")], top, bucket)
 
     def _actor_charts(self, actor: str, top: int) -> tuple[list[dict], list[dict], list[dict], str]:
         """`_charts` of the events of an actor filter, and their bucket, from the counts of the
@@ -1068,13 +1060,23 @@ class Store(ABC):
         # each chart from its own dimension's rows, read by the key's index (the rows of all
         # three read once and grouped three times: 4 times the CPU; 22 sets of "police" in a
         # store of 300k events, 16 against 4 ms); '' was a missing value: NULL again, ranked
-        # where the events' own NULLs rank
+        # where the events' own NULLs rank (grouped by the column: by the expression, SQLite
+        # sorts what the key's index gives in order)
+        rows = f"FROM actor_totals WHERE dim = ? AND actor_set IN ({sets})"
+        return self._summed([("NULLIF(key, '')", "key", rows, [dim] + params) for dim in (bucket, "type", "admin1")],
+                            top, bucket)
+
+    def _summed(self, charts: list[tuple[str, str, str, list]], top: int,
+                bucket: str) -> tuple[list[dict], list[dict], list[dict], str]:
+        """The charts by day (by month in `bucket` "month", each keyed by its first day), by type
+        and by admin1 (the `top`), each from its `(key, group, rows, params)`: the key's SQL, what
+        it is grouped by, and the FROM and WHERE of rows of columns events and killed; and
+        `bucket`."""
         day_rows, types, admins = (
-            self.query("SELECT NULLIF(key, '') AS key, sum(events) AS events, CAST(sum(killed) AS BIGINT) AS killed "
-                       f"FROM actor_totals WHERE dim = ? AND actor_set IN ({sets}) GROUP BY key ORDER BY {order}",
-                       [dim] + params + extra)
-            for dim, order, extra in ((bucket, "key", []), ("type", "events DESC, key", []),
-                                      ("admin1", "events DESC, key LIMIT ?", [top])))
+            self.query(f"SELECT {key} AS key, sum(events) AS events, CAST(sum(killed) AS BIGINT) AS killed {rows} "
+                       f"GROUP BY {group} ORDER BY {order}", params + extra)
+            for (key, group, rows, params), (order, extra) in zip(charts, (("key", []), ("events DESC, key", []),
+                                                                           ("events DESC, key LIMIT ?", [top]))))
         if bucket == "month":
             day_rows = [{**r, "key": month_day(r["key"])} for r in day_rows]
         return day_rows, types, admins, bucket

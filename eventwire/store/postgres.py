@@ -12,7 +12,7 @@ from psycopg.sql import Identifier
 from psycopg.rows import dict_row, tuple_row
 
 from .base import Store, StoreError, log
-from .schema import FTS_COLUMNS, LATEST, MIGRATIONS, SCHEMA_VERSION, Table
+from .schema import COLUMN_KINDS, FTS_COLUMNS, LATEST, MIGRATIONS, Table
 
 # advisory lock keys (per database): one writer at a time, one `run` at a time
 WRITE_LOCK = 0x65776972_65000001
@@ -27,23 +27,6 @@ SQL_TYPES = {"text": BYTEWISE, "int": "BIGINT", "float": "DOUBLE PRECISION", "bo
 # the text format parses every value and unescapes every character (20,000 events' rows into the
 # events table: 15-20% less of the server's time, half of psycopg's)
 COPY_TYPES = {"text": "text", "int": "int8", "float": "float8", "bool": "bool", "json": "text"}
-
-
-def _column_kinds() -> dict[str, dict[str, str]]:
-    """Each table of the store's and its columns' kinds, as the migrations made them (a table
-    they dropped is not the store's: another application may have one of its name)."""
-    kinds: dict[str, dict[str, str]] = {SCHEMA_VERSION.name: dict(SCHEMA_VERSION.columns)}
-    for migration in MIGRATIONS:
-        for table in migration.tables:
-            kinds[table.name] = dict(table.columns)
-        for name in migration.drop_tables:
-            kinds.pop(name, None)
-        for name, column, kind in migration.add_columns:
-            kinds[name][column] = kind
-    return kinds
-
-
-COLUMN_KINDS = _column_kinds()
 # What reads a column `c` (of information_schema.columns) and keeps it from changing type: the
 # views (or rules) that read it, by name, and a generated column's expression, as NULL
 READERS = ("SELECT array_agg(DISTINCT v.ev_class::regclass::text) FROM pg_depend d LEFT JOIN pg_rewrite v "

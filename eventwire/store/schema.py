@@ -280,4 +280,21 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 # Tables under full-text search, and the columns it reads.
 FTS_COLUMNS = {t.name: t.fts for m in MIGRATIONS for t in m.tables if t.fts}
+
+
+def _column_kinds() -> dict[str, dict[str, str]]:
+    """Each table of the store's and its columns' kinds, as the migrations left them (a table
+    they dropped is not the store's: another application may have one of its name)."""
+    kinds: dict[str, dict[str, str]] = {SCHEMA_VERSION.name: dict(SCHEMA_VERSION.columns)}
+    for migration in MIGRATIONS:
+        for table in migration.tables:
+            kinds[table.name] = dict(table.columns)
+        for name in migration.drop_tables:
+            kinds.pop(name, None)
+        for name, column, kind in migration.add_columns:
+            kinds[name][column] = kind
+    return kinds
+
+
+COLUMN_KINDS = _column_kinds()
 LATEST = MIGRATIONS[-1].version
